@@ -14,7 +14,7 @@ internal sealed class KmsWorld
     public KmsWorld(TimeProvider clock, RandomNumberGenerator random)
     {
         Clock = clock;
-        Random = random;
+        Random = new BufferedRandom(random);
         Principals = new PrincipalDirectory(random);
     }
 
