@@ -15,7 +15,7 @@ internal sealed class KmsWorld
     {
         Clock = clock;
         Random = new BufferedRandom(random);
-        Principals = new PrincipalDirectory(random);
+        Principals = new PrincipalDirectory();
     }
 
     public PrincipalDirectory Principals { get; }
