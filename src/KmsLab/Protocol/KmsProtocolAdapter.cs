@@ -121,6 +121,16 @@ internal sealed class KmsProtocolAdapter
             ["GetKeyPolicy"] = Op(j.GetKeyPolicyRequest, j.GetKeyPolicyResponse, (e, c, r) => e.GetKeyPolicy(c, r)),
             ["PutKeyPolicy"] = Op(j.PutKeyPolicyRequest, j.EmptyResponse, (e, c, r) => e.PutKeyPolicy(c, r)),
             ["ListKeyPolicies"] = Op(j.PagedKeyRequest, j.ListKeyPoliciesResponse, (e, c, r) => e.ListKeyPolicies(c, r)),
+            ["Sign"] = Op(j.SignRequest, j.SignResponse, (e, c, r) => e.Sign(c, r)),
+            ["Verify"] = Op(j.VerifyRequest, j.VerifyResponse, (e, c, r) => e.Verify(c, r)),
+            ["GetPublicKey"] = Op(j.GetPublicKeyRequest, j.GetPublicKeyResponse, (e, c, r) => e.GetPublicKey(c, r)),
+            ["GenerateMac"] = Op(j.GenerateMacRequest, j.GenerateMacResponse, (e, c, r) => e.GenerateMac(c, r)),
+            ["VerifyMac"] = Op(j.VerifyMacRequest, j.VerifyMacResponse, (e, c, r) => e.VerifyMac(c, r)),
+            ["GenerateDataKeyPair"] = Op(j.GenerateDataKeyPairRequest, j.GenerateDataKeyPairResponse, (e, c, r) => e.GenerateDataKeyPair(c, r)),
+            ["GenerateDataKeyPairWithoutPlaintext"] = Op(j.GenerateDataKeyPairRequest, j.GenerateDataKeyPairResponse, (e, c, r) => e.GenerateDataKeyPairWithoutPlaintext(c, r)),
+            ["GetParametersForImport"] = Op(j.GetParametersForImportRequest, j.GetParametersForImportResponse, (e, c, r) => e.GetParametersForImport(c, r)),
+            ["ImportKeyMaterial"] = Op(j.ImportKeyMaterialRequest, j.ImportKeyMaterialResponse, (e, c, r) => e.ImportKeyMaterial(c, r)),
+            ["DeleteImportedKeyMaterial"] = Op(j.DeleteImportedKeyMaterialRequest, j.DeleteImportedKeyMaterialResponse, (e, c, r) => e.DeleteImportedKeyMaterial(c, r)),
         };
         return ops.ToFrozenDictionary(StringComparer.Ordinal);
     }
