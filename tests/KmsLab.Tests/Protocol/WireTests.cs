@@ -16,16 +16,19 @@ public class WireTests
     private string Authorization(string? accessKey = null) =>
         $"AWS4-HMAC-SHA256 Credential={accessKey ?? _lab.Lab.Admin.AccessKeyId}/20260115/us-east-1/kms/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000";
 
-    private async Task<(HttpStatusCode Status, string Type, string Message, HttpResponseMessage Response)> SendAsync(string? target, string body, string contentType = "application/x-amz-json-1.1", string? authorization = "", string method = "POST")
+    /// <param name="authorization">"" signs the request properly as the lab's administrator; null sends none; anything else is sent as is.</param>
+    private async Task<(HttpStatusCode Status, string Type, string Message, HttpResponseMessage Response)> SendAsync(string? target, string body, string contentType = "application/x-amz-json-1.1", string? authorization = "", string method = "POST", string? secretKey = null)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(method), "/");
+        using var request = new HttpRequestMessage(new HttpMethod(method), "https://kms.us-east-1.amazonaws.com/");
+        var bytes = Encoding.UTF8.GetBytes(body);
         if (method != "GET")
         {
-            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            request.Content = new ByteArrayContent(bytes);
             request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         }
         if (target is not null) request.Headers.Add("X-Amz-Target", target);
-        if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization == "" ? Authorization() : authorization);
+        if (authorization == "") TestSigner.Sign(request, method == "GET" ? [] : bytes, _lab.Lab.Admin.AccessKeyId, secretKey ?? _lab.Lab.Admin.SecretAccessKey);
+        else if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
         var response = await RawClient().SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         using var json = JsonDocument.Parse(text);
@@ -127,6 +130,27 @@ public class WireTests
         Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
         Assert.Equal("UnrecognizedClientException", unknown.Type);
         Assert.Equal("The security token included in the request is invalid.", unknown.Message);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_key_is_InvalidSignatureException()
+    {
+        var (status, type, message, _) = await SendAsync("TrentService.ListKeys", "{}", secretKey: "wrong-secret-wrong-secret-wrong-secret00");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("InvalidSignatureException", type);
+        Assert.StartsWith("The request signature we calculated does not match the signature you provided.", message);
+    }
+
+    [Fact]
+    public async Task A_body_changed_after_signing_is_InvalidSignatureException()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://kms.us-east-1.amazonaws.com/");
+        request.Headers.Add("X-Amz-Target", "TrentService.ListKeys");
+        request.Content = new ByteArrayContent("{\"Limit\":5}"u8.ToArray());
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-amz-json-1.1");
+        TestSigner.Sign(request, "{\"Limit\":6}"u8.ToArray(), _lab.Lab.Admin.AccessKeyId, _lab.Lab.Admin.SecretAccessKey);
+        var response = await RawClient().SendAsync(request);
+        Assert.Contains("InvalidSignatureException", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
