@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+using Amazon;
+
+namespace KmsLab;
+
+/// <summary>Settings of a simulated lab. Every member has a sensible default.</summary>
+public sealed record LabOptions
+{
+    /// <summary>The learner's AWS account ID (12 digits). Default: the documentation account <c>111122223333</c>.</summary>
+    public string AccountId { get; init; } = "111122223333";
+
+    /// <summary>The Region clients use unless told otherwise. Default: us-east-1.</summary>
+    public RegionEndpoint DefaultRegion { get; init; } = RegionEndpoint.USEast1;
+
+    /// <summary>Where the simulated clock starts from. Default: the system clock (then moved only by <see cref="SimulatedClock.Advance"/>).</summary>
+    public TimeProvider? TimeSource { get; init; }
+
+    /// <summary>Source of key material, IVs and IDs. Default: the platform's cryptographic generator.</summary>
+    public RandomNumberGenerator? Random { get; init; }
+
+    /// <summary>
+    /// How often an SDK client retries a throttled or failed call. Default 0, so a lesson sees each
+    /// error at once; real AWS clients default to 3 (standard retry mode).
+    /// </summary>
+    public int MaxErrorRetry { get; init; }
+}

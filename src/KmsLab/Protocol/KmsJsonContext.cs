@@ -1,0 +1,58 @@
+using System.Text.Json.Serialization;
+using KmsLab.Simulation.Model;
+
+namespace KmsLab.Protocol;
+
+/// <summary>
+/// Source-generated (reflection-free, fast) JSON for every operation shape. Member names are the
+/// service model's PascalCase names; absent members stay null and are not written.
+/// </summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(EpochSecondsConverter)])]
+[JsonSerializable(typeof(KeyIdRequest))]
+[JsonSerializable(typeof(KeyIdResponse))]
+[JsonSerializable(typeof(EmptyResponse))]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(KeyMetadataResponse))]
+[JsonSerializable(typeof(DescribeKeyRequest))]
+[JsonSerializable(typeof(ListKeysRequest))]
+[JsonSerializable(typeof(ListKeysResponse))]
+[JsonSerializable(typeof(UpdateKeyDescriptionRequest))]
+[JsonSerializable(typeof(ScheduleKeyDeletionRequest))]
+[JsonSerializable(typeof(ScheduleKeyDeletionResponse))]
+[JsonSerializable(typeof(EncryptRequest))]
+[JsonSerializable(typeof(EncryptResponse))]
+[JsonSerializable(typeof(DecryptRequest))]
+[JsonSerializable(typeof(DecryptResponse))]
+[JsonSerializable(typeof(ReEncryptRequest))]
+[JsonSerializable(typeof(ReEncryptResponse))]
+[JsonSerializable(typeof(GenerateDataKeyRequest))]
+[JsonSerializable(typeof(GenerateDataKeyResponse))]
+[JsonSerializable(typeof(GenerateRandomRequest))]
+[JsonSerializable(typeof(GenerateRandomResponse))]
+[JsonSerializable(typeof(AliasRequest))]
+[JsonSerializable(typeof(ListAliasesRequest))]
+[JsonSerializable(typeof(ListAliasesResponse))]
+[JsonSerializable(typeof(EnableKeyRotationRequest))]
+[JsonSerializable(typeof(GetKeyRotationStatusResponse))]
+[JsonSerializable(typeof(ListKeyRotationsRequest))]
+[JsonSerializable(typeof(ListKeyRotationsResponse))]
+[JsonSerializable(typeof(TagResourceRequest))]
+[JsonSerializable(typeof(UntagResourceRequest))]
+[JsonSerializable(typeof(PagedKeyRequest))]
+[JsonSerializable(typeof(ListResourceTagsResponse))]
+[JsonSerializable(typeof(GetKeyPolicyRequest))]
+[JsonSerializable(typeof(GetKeyPolicyResponse))]
+[JsonSerializable(typeof(PutKeyPolicyRequest))]
+[JsonSerializable(typeof(ListKeyPoliciesResponse))]
+[JsonSerializable(typeof(ErrorBody))]
+internal sealed partial class KmsJsonContext : JsonSerializerContext;
+
+/// <summary>The body of every error response: <c>{"__type":"NotFoundException","message":"..."}</c>.</summary>
+internal sealed class ErrorBody
+{
+    [JsonPropertyName("__type")]
+    public string? Type { get; set; }
+
+    [JsonPropertyName("message")]
+    public string? Message { get; set; }
+}

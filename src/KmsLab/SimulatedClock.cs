@@ -1,0 +1,46 @@
+namespace KmsLab;
+
+/// <summary>
+/// The simulator's clock: a <see cref="TimeProvider"/> that a learner can move forward, so that a
+/// year of key rotation or a 7-day deletion window passes in one call. It reads the time of its
+/// source (the system clock by default) plus everything advanced so far.
+/// </summary>
+public sealed class SimulatedClock : TimeProvider
+{
+    private readonly TimeProvider _source;
+    private readonly Lock _sync = new();
+    private TimeSpan _offset;
+
+    /// <summary>Creates a clock that follows <paramref name="source"/>, moved on by <see cref="Advance"/>.</summary>
+    public SimulatedClock(TimeProvider source) => _source = source;
+
+    /// <summary>How far this clock has been moved ahead of its source.</summary>
+    public TimeSpan Offset
+    {
+        get { lock (_sync) return _offset; }
+    }
+
+    /// <inheritdoc />
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_sync) return _source.GetUtcNow() + _offset;
+    }
+
+    /// <summary>Moves the clock forward. Time never goes back: a negative span is refused.</summary>
+    public void Advance(TimeSpan by)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        lock (_sync) _offset += by;
+    }
+
+    /// <summary>Moves the clock forward to <paramref name="moment"/>; a moment in the past is refused.</summary>
+    public void AdvanceTo(DateTimeOffset moment)
+    {
+        lock (_sync)
+        {
+            var now = _source.GetUtcNow() + _offset;
+            if (moment < now) throw new ArgumentOutOfRangeException(nameof(moment), moment, $"The clock is already at {now:O}; time does not go back.");
+            _offset += moment - now;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using KmsLab.Simulation.Model;
+
+namespace KmsLab.Simulation;
+
+internal sealed partial class KmsEngine
+{
+    private static readonly IReadOnlyList<string> Origins = ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"];
+
+    public KeyMetadataResponse CreateKey(CallContext ctx, CreateKeyRequest request)
+    {
+        var v = RequestValidator.Start()
+            .Length(request.Description, "description", 0, KmsLimits.MaxDescriptionLength)
+            .Length(request.Policy, "policy", 1, KmsLimits.MaxPolicyLength)
+            .Enum(request.KeyUsage, "keyUsage", KeySpecInfo.AllKeyUsages)
+            .Enum(request.KeySpec, "keySpec", KeySpecInfo.AllKeySpecs)
+            .Enum(request.CustomerMasterKeySpec, "customerMasterKeySpec", KeySpecInfo.CustomerMasterKeySpecs)
+            .Enum(request.Origin, "origin", Origins);
+        TagRules.Validate(v, request.Tags);
+        v.ThrowIfInvalid();
+
+        if (request.KeySpec is not null && request.CustomerMasterKeySpec is not null)
+        {
+            throw KmsException.Validation("You cannot specify both the KeySpec and the CustomerMasterKeySpec parameters. CustomerMasterKeySpec is deprecated; use KeySpec.");
+        }
+        var spec = KeySpecInfo.Get(request.KeySpec ?? request.CustomerMasterKeySpec ?? KeySpecInfo.SymmetricDefault);
+        var usage = request.KeyUsage ?? "ENCRYPT_DECRYPT";
+        if (!spec.Usages.Contains(usage))
+        {
+            throw KmsException.Validation($"KeyUsage {usage} is not compatible with KeySpec {spec.Name}. {spec.Name} keys support: {string.Join(", ", spec.Usages)}.");
+        }
+        if (request.CustomKeyStoreId is not null)
+        {
+            throw new KmsException("CustomKeyStoreNotFoundException", $"Custom key store '{request.CustomKeyStoreId}' does not exist. KmsLab simulates no custom key stores.");
+        }
+        var origin = request.Origin ?? "AWS_KMS";
+        if (origin != "AWS_KMS") throw KmsException.Unsupported($"KmsLab does not simulate keys with Origin {origin} yet.");
+        if (request.MultiRegion == true) throw KmsException.Unsupported("KmsLab does not simulate multi-Region keys yet.");
+        if (!spec.Simulated) throw KmsException.Unsupported($"KmsLab does not simulate {spec.Name} keys yet; create a SYMMETRIC_DEFAULT key.");
+
+        if (request.Policy is not null) KeyPolicyDocument.Validate(request.Policy);
+
+        return Run(ctx, kms =>
+        {
+            var key = new KmsKey(NewKeyId(), kms.AccountId, kms.Region, Now, spec, usage, origin,
+                request.Description ?? "", request.Policy ?? KeyPolicyDocument.Default(kms.AccountId));
+            key.AddMaterial(KeyMaterial.Generate(World.Random, Now, rotationType: null));
+            foreach (var tag in request.Tags ?? []) TagRules.Set(key, tag.TagKey!, tag.TagValue!);
+            kms.Add(key);
+            return new KeyMetadataResponse { KeyMetadata = Metadata(key) };
+        });
+    }
+
+    public KeyMetadataResponse DescribeKey(CallContext ctx, DescribeKeyRequest request)
+    {
+        ValidateKeyId(request.KeyId);
+        var v = RequestValidator.Start();
+        ValidateGrantTokens(v, request.GrantTokens);
+        v.ThrowIfInvalid();
+        return Run(ctx, kms => new KeyMetadataResponse { KeyMetadata = Metadata(ResolveKey(ctx, kms, request.KeyId!)) });
+    }
+
+    public ListKeysResponse ListKeys(CallContext ctx, ListKeysRequest request)
+    {
+        ValidatePaging(request.Limit, request.Marker, KmsLimits.MaxListLimit);
+        return Run(ctx, kms =>
+        {
+            var page = Paging.Page(kms.Keys, k => k.KeyId, request.Limit ?? KmsLimits.DefaultListLimit, request.Marker);
+            return new ListKeysResponse
+            {
+                Keys = page.Items.Select(k => new KeyListEntry { KeyId = k.KeyId, KeyArn = k.Arn }).ToList(),
+                NextMarker = page.NextMarker,
+                Truncated = page.NextMarker is not null,
+            };
+        });
+    }
+
+    public EmptyResponse UpdateKeyDescription(CallContext ctx, UpdateKeyDescriptionRequest request)
+    {
+        RequestValidator.Start()
+            .Required(request.KeyId, "keyId").Length(request.KeyId, "keyId", 1, 2048)
+            .Required(request.Description, "description").Length(request.Description, "description", 0, KmsLimits.MaxDescriptionLength)
+            .ThrowIfInvalid();
+        return Run(ctx, kms =>
+        {
+            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            key.EnsureNotPendingDeletion();
+            key.Description = request.Description!;
+            return EmptyResponse.Instance;
+        });
+    }
+
+    public EmptyResponse EnableKey(CallContext ctx, KeyIdRequest request)
+    {
+        ValidateKeyId(request.KeyId);
+        return Run(ctx, kms =>
+        {
+            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            if (key.State is not (KeyState.Enabled or KeyState.Disabled)) throw key.InvalidState();
+            if (key.State == KeyState.Disabled)
+            {
+                key.State = KeyState.Enabled;
+                // A disabled key misses its rotations; once enabled again, overdue material rotates at once.
+                if (key.NextRotationDate <= Now)
+                {
+                    key.AddMaterial(KeyMaterial.Generate(World.Random, Now, RotationTypes.Automatic));
+                    key.RotationBase = Now;
+                }
+                World.Schedule(key.NextRotationDate);
+            }
+            return EmptyResponse.Instance;
+        });
+    }
+
+    public EmptyResponse DisableKey(CallContext ctx, KeyIdRequest request)
+    {
+        ValidateKeyId(request.KeyId);
+        return Run(ctx, kms =>
+        {
+            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            if (key.State is not (KeyState.Enabled or KeyState.Disabled)) throw key.InvalidState();
+            key.State = KeyState.Disabled;
+            return EmptyResponse.Instance;
+        });
+    }
+
+    public ScheduleKeyDeletionResponse ScheduleKeyDeletion(CallContext ctx, ScheduleKeyDeletionRequest request)
+    {
+        RequestValidator.Start()
+            .Required(request.KeyId, "keyId").Length(request.KeyId, "keyId", 1, 2048)
+            .Range(request.PendingWindowInDays, "pendingWindowInDays", KmsLimits.MinPendingWindowInDays, KmsLimits.MaxPendingWindowInDays)
+            .ThrowIfInvalid();
+        return Run(ctx, kms =>
+        {
+            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            if (key.State == KeyState.PendingDeletion) throw key.InvalidState();
+            int days = request.PendingWindowInDays ?? KmsLimits.DefaultPendingWindowInDays;
+            key.State = KeyState.PendingDeletion;
+            key.PendingWindowInDays = days;
+            key.DeletionDate = Now.AddDays(days);
+            World.Schedule(key.DeletionDate);
+            return new ScheduleKeyDeletionResponse { KeyId = key.Arn, DeletionDate = key.DeletionDate, KeyState = key.State, PendingWindowInDays = days };
+        });
+    }
+
+    public KeyIdResponse CancelKeyDeletion(CallContext ctx, KeyIdRequest request)
+    {
+        ValidateKeyId(request.KeyId);
+        return Run(ctx, kms =>
+        {
+            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            if (key.State != KeyState.PendingDeletion) throw KmsException.InvalidState($"{key.Arn} is not pending deletion.");
+            // KMS leaves a key whose deletion is cancelled Disabled, whatever it was before.
+            key.State = KeyState.Disabled;
+            key.DeletionDate = null;
+            key.PendingWindowInDays = null;
+            return new KeyIdResponse { KeyId = key.Arn };
+        });
+    }
+
+    private Guid NewKeyId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        World.Random.GetBytes(bytes);
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40); // UUID version 4
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    private static KeyMetadata Metadata(KmsKey key)
+    {
+        var encryption = key.Spec.EncryptionAlgorithms(key.KeyUsage);
+        return new KeyMetadata
+        {
+            AWSAccountId = key.AccountId,
+            KeyId = key.KeyId,
+            Arn = key.Arn,
+            CreationDate = key.CreationDate,
+            Enabled = key.Enabled,
+            Description = key.Description,
+            KeyUsage = key.KeyUsage,
+            KeyState = key.State,
+            DeletionDate = key.DeletionDate,
+            PendingDeletionWindowInDays = key.PendingWindowInDays,
+            Origin = key.Origin,
+            KeyManager = key.KeyManager,
+            CustomerMasterKeySpec = key.Spec.Name,
+            KeySpec = key.Spec.Name,
+            EncryptionAlgorithms = encryption.Count > 0 ? [.. encryption] : null,
+            MultiRegion = false,
+            CurrentKeyMaterialId = key.Spec.IsSymmetric ? key.CurrentMaterial.Id : null,
+        };
+    }
+
+    private static void ValidatePaging(int? limit, string? marker, int maxLimit) =>
+        RequestValidator.Start().Range(limit, "limit", 1, maxLimit).Length(marker, "marker", 1, 1024).ThrowIfInvalid();
+}

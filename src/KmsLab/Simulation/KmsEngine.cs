@@ -1,0 +1,110 @@
+namespace KmsLab.Simulation;
+
+/// <summary>
+/// The KMS engine: every operation with typed inputs and outputs, KMS's rules and KMS's errors.
+/// It knows nothing of HTTP or JSON; the protocol adapter maps the wire to these methods.
+/// Each operation runs under the world lock after bringing the world up to the clock's present
+/// (rotations and deletions that fell due while time moved on).
+/// </summary>
+internal sealed partial class KmsEngine(KmsWorld world)
+{
+    public KmsWorld World { get; } = world;
+
+    private DateTimeOffset Now => World.Clock.GetUtcNow();
+
+    private T Run<T>(CallContext ctx, Func<RegionalKms, T> operation)
+    {
+        lock (World.Sync)
+        {
+            CatchUp();
+            return operation(World.Region(ctx.AccountId, ctx.Region));
+        }
+    }
+
+    /// <summary>Applies the events that the clock has passed: automatic rotations and scheduled deletions.</summary>
+    internal void CatchUp()
+    {
+        var now = Now;
+        if (now < World.NextEventAt) return;
+        var next = DateTimeOffset.MaxValue;
+        foreach (var region in World.AllRegions)
+        {
+            foreach (var key in region.Keys.ToList())
+            {
+                if (key.State == KeyState.PendingDeletion && key.DeletionDate <= now)
+                {
+                    region.Remove(key);
+                    continue;
+                }
+                if (key.RotationEnabled && key.State == KeyState.Enabled)
+                {
+                    while (key.NextRotationDate is { } due && due <= now)
+                    {
+                        key.AddMaterial(KeyMaterial.Generate(World.Random, due, RotationTypes.Automatic));
+                        key.RotationBase = due;
+                    }
+                }
+                next = Min(next, key.State == KeyState.PendingDeletion ? key.DeletionDate : null);
+                next = Min(next, key.State == KeyState.Enabled ? key.NextRotationDate : null);
+            }
+        }
+        World.RecomputeNextEvent(next);
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset? b) => b is { } v && v < a ? v : a;
+
+    /// <summary>
+    /// Finds the key a <c>KeyId</c> parameter names: key ID, key ARN and — where the operation
+    /// allows — alias name or alias ARN. A key in another Region is not found: KMS is regional.
+    /// </summary>
+    private KmsKey ResolveKey(CallContext ctx, RegionalKms kms, string keyId, bool allowAlias = true)
+    {
+        if (keyId.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            var arn = ParseKmsArn(keyId);
+            if (arn.Region != ctx.Region) throw KmsException.NotFound($"Invalid arn {arn.Region}");
+            var target = arn.Account == kms.AccountId ? kms : World.Region(arn.Account, arn.Region);
+            if (arn.Resource.StartsWith("key/", StringComparison.Ordinal)) return FindKey(target, arn.Resource[4..], keyId);
+            if (allowAlias && arn.Resource.StartsWith("alias/", StringComparison.Ordinal)) return FindAliasTarget(target, arn.Resource);
+            throw KmsException.NotFound($"Invalid keyId {keyId}");
+        }
+        if (keyId.StartsWith("alias/", StringComparison.Ordinal))
+        {
+            if (!allowAlias) throw KmsException.NotFound($"Invalid keyId {keyId}");
+            return FindAliasTarget(kms, keyId);
+        }
+        return FindKey(kms, keyId, keyId);
+    }
+
+    private static KmsKey FindKey(RegionalKms kms, string id, string asGiven)
+    {
+        if (!Guid.TryParseExact(id, "D", out var guid)) throw KmsException.NotFound($"Invalid keyId {asGiven}");
+        return kms.Find(guid) ?? throw KmsException.NotFound($"Key '{KmsArn.ForKey(kms.Region, kms.AccountId, id)}' does not exist");
+    }
+
+    private static KmsKey FindAliasTarget(RegionalKms kms, string aliasName) =>
+        kms.FindAlias(aliasName)?.Target
+        ?? throw KmsException.NotFound($"Alias '{KmsArn.ForAlias(kms.Region, kms.AccountId, aliasName)}' is not found.");
+
+    private static (string Region, string Account, string Resource) ParseKmsArn(string arn)
+    {
+        // arn:aws:kms:<region>:<account>:<resource>
+        var parts = arn.Split(':', 6);
+        if (parts.Length != 6 || parts[1] is not ("aws" or "aws-cn" or "aws-us-gov") || parts[2] != "kms" || parts[3].Length == 0 || parts[4].Length != 12 || !parts[4].All(char.IsAsciiDigit))
+        {
+            throw new KmsException(KmsErrorCodes.NotFound, $"Invalid arn {arn}");
+        }
+        return (parts[3], parts[4], parts[5]);
+    }
+
+    private static void ValidateKeyId(string? keyId, string member = "keyId") =>
+        RequestValidator.Start().Required(keyId, member).Length(keyId, member, 1, 2048).ThrowIfInvalid();
+
+    private static void ValidateGrantTokens(RequestValidator v, List<string>? tokens) =>
+        v.Count(tokens, "grantTokens", 0, KmsLimits.MaxGrantTokens);
+
+    private static void ThrowIfDryRun(bool? dryRun)
+    {
+        if (dryRun == true) throw new KmsException(KmsErrorCodes.DryRunOperation, "The request would have succeeded, but the DryRun option is set.");
+    }
+}

@@ -1,0 +1,36 @@
+namespace KmsLab.Simulation;
+
+/// <summary>
+/// The error codes AWS KMS puts in <c>__type</c>. The SDK maps them to typed exceptions
+/// (for the operations whose model lists them), so the spelling must be exact.
+/// </summary>
+internal static class KmsErrorCodes
+{
+    public const string AccessDenied = "AccessDeniedException";
+    public const string AlreadyExists = "AlreadyExistsException";
+    public const string Disabled = "DisabledException";
+    public const string DryRunOperation = "DryRunOperationException";
+    public const string IncorrectKey = "IncorrectKeyException";
+    public const string InvalidAliasName = "InvalidAliasNameException";
+    public const string InvalidArn = "InvalidArnException";
+    public const string InvalidCiphertext = "InvalidCiphertextException";
+    public const string InvalidKeyUsage = "InvalidKeyUsageException";
+    public const string InvalidMarker = "InvalidMarkerException";
+    public const string InvalidState = "KMSInvalidStateException";
+    public const string Internal = "KMSInternalException";
+    public const string LimitExceeded = "LimitExceededException";
+    public const string MalformedPolicyDocument = "MalformedPolicyDocumentException";
+    public const string NotAuthorized = "NotAuthorizedException";
+    public const string NotFound = "NotFoundException";
+    public const string Tag = "TagException";
+    public const string UnsupportedOperation = "UnsupportedOperationException";
+    public const string Validation = "ValidationException";
+    public const string Throttling = "ThrottlingException";
+
+    // Errors of the AWS front door (Coral), not of KMS itself.
+    public const string Serialization = "SerializationException";
+    public const string UnknownOperation = "UnknownOperationException";
+    public const string UnrecognizedClient = "UnrecognizedClientException";
+    public const string InvalidSignature = "InvalidSignatureException";
+    public const string MissingAuthenticationToken = "MissingAuthenticationTokenException";
+}

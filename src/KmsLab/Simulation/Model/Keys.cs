@@ -1,0 +1,66 @@
+namespace KmsLab.Simulation.Model;
+
+internal sealed class CreateKeyRequest
+{
+    public string? Policy { get; set; }
+    public string? Description { get; set; }
+    public string? KeyUsage { get; set; }
+    public string? CustomerMasterKeySpec { get; set; }
+    public string? KeySpec { get; set; }
+    public string? Origin { get; set; }
+    public string? CustomKeyStoreId { get; set; }
+    public bool? BypassPolicyLockoutSafetyCheck { get; set; }
+    public List<Tag>? Tags { get; set; }
+    public bool? MultiRegion { get; set; }
+    public string? XksKeyId { get; set; }
+}
+
+internal sealed class KeyMetadataResponse
+{
+    public KeyMetadata? KeyMetadata { get; set; }
+}
+
+internal sealed class DescribeKeyRequest
+{
+    public string? KeyId { get; set; }
+    public List<string>? GrantTokens { get; set; }
+}
+
+internal sealed class ListKeysRequest
+{
+    public int? Limit { get; set; }
+    public string? Marker { get; set; }
+}
+
+internal sealed class KeyListEntry
+{
+    public string? KeyId { get; set; }
+    public string? KeyArn { get; set; }
+}
+
+internal sealed class ListKeysResponse
+{
+    public List<KeyListEntry>? Keys { get; set; }
+    public string? NextMarker { get; set; }
+    public bool Truncated { get; set; }
+}
+
+internal sealed class UpdateKeyDescriptionRequest
+{
+    public string? KeyId { get; set; }
+    public string? Description { get; set; }
+}
+
+internal sealed class ScheduleKeyDeletionRequest
+{
+    public string? KeyId { get; set; }
+    public int? PendingWindowInDays { get; set; }
+}
+
+internal sealed class ScheduleKeyDeletionResponse
+{
+    public string? KeyId { get; set; }
+    public DateTimeOffset? DeletionDate { get; set; }
+    public string? KeyState { get; set; }
+    public int? PendingWindowInDays { get; set; }
+}

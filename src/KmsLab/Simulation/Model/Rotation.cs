@@ -1,0 +1,40 @@
+namespace KmsLab.Simulation.Model;
+
+internal sealed class EnableKeyRotationRequest
+{
+    public string? KeyId { get; set; }
+    public int? RotationPeriodInDays { get; set; }
+}
+
+internal sealed class GetKeyRotationStatusResponse
+{
+    public bool KeyRotationEnabled { get; set; }
+    public string? KeyId { get; set; }
+    public int? RotationPeriodInDays { get; set; }
+    public DateTimeOffset? NextRotationDate { get; set; }
+    public DateTimeOffset? OnDemandRotationStartDate { get; set; }
+}
+
+internal sealed class ListKeyRotationsRequest
+{
+    public string? KeyId { get; set; }
+    public string? IncludeKeyMaterial { get; set; }
+    public int? Limit { get; set; }
+    public string? Marker { get; set; }
+}
+
+internal sealed class RotationsListEntry
+{
+    public string? KeyId { get; set; }
+    public string? KeyMaterialId { get; set; }
+    public string? KeyMaterialState { get; set; }
+    public DateTimeOffset? RotationDate { get; set; }
+    public string? RotationType { get; set; }
+}
+
+internal sealed class ListKeyRotationsResponse
+{
+    public List<RotationsListEntry>? Rotations { get; set; }
+    public string? NextMarker { get; set; }
+    public bool Truncated { get; set; }
+}

@@ -1,0 +1,48 @@
+namespace KmsLab.Simulation;
+
+/// <summary>
+/// The KMS of one account in one Region. KMS is regional: keys and aliases exist in exactly one
+/// of these, and a client in another Region cannot see them.
+/// </summary>
+internal sealed class RegionalKms(string accountId, string region)
+{
+    private readonly Dictionary<Guid, KmsKey> _keys = [];
+    private readonly List<KmsKey> _keyOrder = [];
+    private readonly SortedDictionary<string, KmsAlias> _aliases = new(StringComparer.Ordinal);
+    private readonly HashSet<Guid> _deleted = [];
+
+    public string AccountId { get; } = accountId;
+    public string Region { get; } = region;
+
+    public IReadOnlyList<KmsKey> Keys => _keyOrder;
+
+    public IEnumerable<KmsAlias> Aliases => _aliases.Values;
+
+    public void Add(KmsKey key)
+    {
+        _keys.Add(key.Id, key);
+        _keyOrder.Add(key);
+    }
+
+    public KmsKey? Find(Guid id) => _keys.GetValueOrDefault(id);
+
+    /// <summary>True if a key with this ID existed here and was deleted (its ciphertexts can never decrypt again).</summary>
+    public bool WasDeleted(Guid id) => _deleted.Contains(id);
+
+    public void Remove(KmsKey key)
+    {
+        _keys.Remove(key.Id);
+        _keyOrder.Remove(key);
+        _deleted.Add(key.Id);
+        foreach (var alias in _aliases.Values.Where(a => a.Target == key).ToList()) _aliases.Remove(alias.Name);
+        key.DisposeMaterials();
+    }
+
+    public KmsAlias? FindAlias(string name) => _aliases.GetValueOrDefault(name);
+
+    public void AddAlias(KmsAlias alias) => _aliases.Add(alias.Name, alias);
+
+    public void RemoveAlias(string name) => _aliases.Remove(name);
+
+    public int AliasCount(KmsKey key) => _aliases.Values.Count(a => a.Target == key);
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+
+namespace KmsLab.Simulation;
+
+/// <summary>
+/// Collects violations of the service model's constraints and reports them in AWS's words:
+/// <c>1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must
+/// have length less than or equal to 4096</c>. The SDK validates nothing on the client, so every
+/// constraint of the model is enforced here.
+/// </summary>
+internal sealed class RequestValidator
+{
+    private List<string>? _errors;
+
+    public static RequestValidator Start() => new();
+
+    public RequestValidator Required(object? value, string member)
+    {
+        if (value is null)
+        {
+            Add($"Value null at '{member}' failed to satisfy constraint: Member must not be null");
+        }
+        return this;
+    }
+
+    public RequestValidator Length(string? value, string member, int min, int max)
+    {
+        if (value is not null) CheckLength(value.Length, $"Value '{value}' at '{member}'", min, max);
+        return this;
+    }
+
+    /// <summary>Sensitive members (plaintext) are not echoed, as in AWS's messages.</summary>
+    public RequestValidator Length(byte[]? value, string member, int min, int max, bool sensitive = false)
+    {
+        if (value is not null) CheckLength(value.Length, sensitive ? $"Value at '{member}'" : $"Value '{Convert.ToBase64String(value.AsSpan(0, Math.Min(value.Length, 32)))}' at '{member}'", min, max);
+        return this;
+    }
+
+    public RequestValidator Count<T>(IReadOnlyCollection<T>? value, string member, int min, int max)
+    {
+        if (value is not null) CheckLength(value.Count, $"Value '[{string.Join(", ", value)}]' at '{member}'", min, max);
+        return this;
+    }
+
+    public RequestValidator Range(int? value, string member, int min, int max)
+    {
+        if (value is { } v)
+        {
+            if (v < min) Add($"Value '{v.ToString(CultureInfo.InvariantCulture)}' at '{member}' failed to satisfy constraint: Member must have value greater than or equal to {min}");
+            else if (v > max) Add($"Value '{v.ToString(CultureInfo.InvariantCulture)}' at '{member}' failed to satisfy constraint: Member must have value less than or equal to {max}");
+        }
+        return this;
+    }
+
+    public RequestValidator Enum(string? value, string member, IReadOnlyList<string> allowed)
+    {
+        if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+        {
+            Add($"Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", allowed)}]");
+        }
+        return this;
+    }
+
+    public RequestValidator Pattern(string? value, string member, string pattern, Func<string, bool> matches)
+    {
+        if (value is not null && !matches(value))
+        {
+            Add($"Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}");
+        }
+        return this;
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (_errors is null) return;
+        string head = _errors.Count == 1 ? "1 validation error detected: " : $"{_errors.Count} validation errors detected: ";
+        throw KmsException.Validation(head + string.Join("; ", _errors));
+    }
+
+    private void CheckLength(int length, string valueAt, int min, int max)
+    {
+        if (length < min) Add($"{valueAt} failed to satisfy constraint: Member must have length greater than or equal to {min}");
+        else if (length > max) Add($"{valueAt} failed to satisfy constraint: Member must have length less than or equal to {max}");
+    }
+
+    private void Add(string error) => (_errors ??= []).Add(error);
+}

@@ -1,0 +1,27 @@
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KmsLab.Tests;
+
+/// <summary>A fresh simulated world per test, on a frozen clock that only moves when a test says so.</summary>
+public sealed class TestLab
+{
+    public static readonly DateTimeOffset Start = new(2026, 1, 15, 9, 0, 0, TimeSpan.Zero);
+
+    public TestLab()
+    {
+        Lab = Lab.Simulator(new LabOptions { TimeSource = new FakeTimeProvider(Start) });
+        Kms = Lab.CreateKmsClient();
+    }
+
+    public Lab Lab { get; }
+
+    public IAmazonKeyManagementService Kms { get; }
+
+    public async Task<KeyMetadata> CreateKeyAsync(string? description = null)
+    {
+        var response = await Kms.CreateKeyAsync(new CreateKeyRequest { Description = description ?? "test key" });
+        return response.KeyMetadata;
+    }
+}
