@@ -111,6 +111,12 @@ public sealed class DataKeyCache
     {
         lock (_lock)
         {
+            // A message larger than the byte limit by itself never uses the cache (and leaves it alone).
+            if (plaintextLength > Options.MaxBytesPerKey)
+            {
+                Interlocked.Increment(ref _misses);
+                return null;
+            }
             if (_entries.TryGetValue(key, out var e))
             {
                 bool fresh = _time.GetUtcNow() - e.Created < Options.MaxAge;
@@ -119,13 +125,13 @@ public sealed class DataKeyCache
                 {
                     e.Messages++;
                     e.Bytes += plaintextLength;
-                    _hits++;
-                    _saved += e.KmsCalls;
+                    Interlocked.Increment(ref _hits);
+                    Interlocked.Add(ref _saved, e.KmsCalls);
                     return Copy(e);
                 }
                 Remove(key, e);
             }
-            _misses++;
+            Interlocked.Increment(ref _misses);
             return null;
         }
     }
@@ -139,16 +145,19 @@ public sealed class DataKeyCache
                 if (_time.GetUtcNow() - e.Created < Options.MaxAge)
                 {
                     e.Messages++;
-                    _hits++;
-                    _saved += e.KmsCalls;
+                    Interlocked.Increment(ref _hits);
+                    Interlocked.Add(ref _saved, e.KmsCalls);
                     return Copy(e);
                 }
                 Remove(key, e);
             }
-            _misses++;
+            Interlocked.Increment(ref _misses);
             return null;
         }
     }
+
+    /// <summary>Counts a request that could not use the cache (unknown plaintext length) as a miss.</summary>
+    internal void RecordBypass() => Interlocked.Increment(ref _misses);
 
     internal void RecordKmsCalls(int calls) => Interlocked.Add(ref _made, calls);
 

@@ -152,7 +152,7 @@ public sealed class EnvelopeClient
                 if (hit.SigningKey is { D: { } d }) CryptographicOperations.ZeroMemory(d);
                 return new EncryptionMaterials(suite, hit.DataKey, hit.EncryptedDataKeys, hit.EncryptionContext, cachedSigner);
             }
-            if (plaintextLength is null) cache.TryUseForEncrypt("", 0); // counts the bypass as a miss
+            if (plaintextLength is null) cache.RecordBypass();
         }
 
         // default-cmm.md: for a signed suite, a fresh signing key whose public half goes into a
