@@ -43,6 +43,8 @@ public sealed class EnvelopeClient
             throw new ArgumentOutOfRangeException(nameof(options), $"MaxFrameLength must be between 1 and {MessageFormat.MaxSupportedFrameLength}.");
         if (Options.BufferSize is < 1024 or > MessageFormat.MaxSupportedFrameLength)
             throw new ArgumentOutOfRangeException(nameof(options), "BufferSize must be between 1 KiB and 1 GiB.");
+        if (Options.MaxDegreeOfParallelism is < 1 or > 64)
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxDegreeOfParallelism must be between 1 and 64.");
     }
 
     /// <summary>The settings this client was created with.</summary>
@@ -126,7 +128,7 @@ public sealed class EnvelopeClient
         {
             if (Options.MaxEncryptedDataKeys is int m && materials.EncryptedDataKeys.Count > m)
                 throw new EnvelopeException($"The message would carry {materials.EncryptedDataKeys.Count} encrypted data keys, more than the {m} this client allows (MaxEncryptedDataKeys).");
-            var (header, length) = await MessageEncryptor.EncryptAsync(input, output, materials, options.FrameLength, Options.BufferSize, options.Progress, ct).ConfigureAwait(false);
+            var (header, length) = await MessageEncryptor.EncryptAsync(input, output, materials, options.FrameLength, Options.BufferSize, Options.MaxDegreeOfParallelism, options.Progress, ct).ConfigureAwait(false);
             return Info(header, length, null);
         }
         finally
@@ -198,7 +200,7 @@ public sealed class EnvelopeClient
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        var settings = new DecryptSettings(Options.MaxEncryptedDataKeys, Options.MaxFrameLength, Options.BufferSize,
+        var settings = new DecryptSettings(Options.MaxEncryptedDataKeys, Options.MaxFrameLength, Options.BufferSize, Options.MaxDegreeOfParallelism,
             options.RequiredEncryptionContext ?? new Dictionary<string, string>(), options.Progress);
         var (header, length, keyArn) = await MessageDecryptor.DecryptAsync(input, output,
             (h, token) => GetDataKeyAsync(decryptor, h, token), settings, ct).ConfigureAwait(false);

@@ -21,6 +21,12 @@ public sealed record EnvelopeClientOptions
 
     /// <summary>Size of the I/O buffers (default 1 MiB); frames are batched into buffers this large.</summary>
     public int BufferSize { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Cores used to seal or open the frames of one buffer (default: the processor count, at most
+    /// 4). The message bytes do not depend on it; 1 keeps each message on one thread.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 }
 
 /// <summary>What to encrypt a message with.</summary>

@@ -110,6 +110,34 @@ public class EnvelopeTamperTests
         Assert.Equal(plaintext.AsSpan(0, written.Length).ToArray(), written);
     }
 
+    [Theory]
+    [InlineData(1, 4)]
+    [InlineData(4, 1)]
+    [InlineData(2, 2)]
+    public async Task Parallel_sealing_and_opening_agree_and_name_the_first_failed_frame(int encryptWorkers, int decryptWorkers)
+    {
+        var plaintext = Pattern(3 * 1024 * 1024 + 123, encryptWorkers);
+        var message = await EncryptRawAsync(plaintext, Encrypt(AlgorithmSuite.AesGcm256HkdfSha512CommitKey, 4096),
+            new EnvelopeClientOptions { MaxDegreeOfParallelism = encryptWorkers });
+        var decryptOptions = new EnvelopeClientOptions { MaxDegreeOfParallelism = decryptWorkers };
+        Assert.Equal(plaintext, (await DecryptRawAsync(message, decryptOptions)).Plaintext);
+
+        int frame = 4 + 12 + 4096 + 16;
+        int frames = plaintext.Length / 4096; // regular frames; the final frame holds the 123 extra bytes
+        int header = message.Length - (frames * frame + (4 + 4 + 12 + 4 + 123 + 16));
+        var tampered = (byte[])message.Clone();
+        tampered[header + 499 * frame + 16 + 7] ^= 0x40;   // frame 500's ciphertext
+        tampered[header + 600 * frame + 16 + 7] ^= 0x40;   // and frame 601's, later in the same run
+        var client = new KmsLab.Envelope.EnvelopeClient(decryptOptions);
+        using var output = new MemoryStream();
+        var e = await Assert.ThrowsAsync<EnvelopeAuthenticationException>(() =>
+            client.DecryptCoreAsync(new MemoryStream(tampered), output, new RawDataKeys(), EnvelopeDecryptOptions.Discovery(), default));
+        Assert.Contains("Frame 500 ", e.Message);
+        var written = output.ToArray();
+        Assert.True(written.Length <= 499 * 4096 && written.Length % 4096 == 0, $"released {written.Length} bytes");
+        Assert.Equal(plaintext.AsSpan(0, written.Length).ToArray(), written);
+    }
+
     // ---- the strict parser's specific refusals ----
 
     [Fact]

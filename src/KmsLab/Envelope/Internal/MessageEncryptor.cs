@@ -21,7 +21,7 @@ internal static class MessageEncryptor
     private const int FinalOverhead = 4 + 4 + MessageFormat.IvLength + 4 + MessageFormat.TagLength;
 
     public static async Task<(MessageHeader Header, long PlaintextLength)> EncryptAsync(
-        Stream input, Stream output, EncryptionMaterials materials, int frameLength, int bufferSize,
+        Stream input, Stream output, EncryptionMaterials materials, int frameLength, int bufferSize, int maxDegreeOfParallelism,
         IProgress<long>? progress, CancellationToken ct)
     {
         var suite = materials.Suite;
@@ -42,7 +42,8 @@ internal static class MessageEncryptor
                 CommitKey = (byte[])commitKey.Clone(),
             };
             byte[] headerBody = header.SerializeBody();
-            using var aes = new AesGcm(encryptionKey, MessageFormat.TagLength);
+            using var cipher = new FrameCipher(encryptionKey, messageId, frameLength, maxDegreeOfParallelism);
+            var aes = cipher.Primary;
             using var hash = MessageFormat.IsSigned(suite) ? IncrementalHash.CreateHash(HashAlgorithmName.SHA384) : null;
 
             // Header authentication: AES-GCM over no plaintext, IV 0, AAD = header body.
@@ -58,7 +59,6 @@ internal static class MessageEncryptor
             int framesPerBuffer = Math.Max(1, bufferSize / frameLength);
             byte[] inBuf = new byte[framesPerBuffer * frameLength + 1];
             byte[] outBuf = new byte[framesPerBuffer * (frameLength + RegularOverhead) + FinalOverhead];
-            byte[] aad = MessageFormat.NewBodyAad(messageId, final: false);
             byte[] finalAad = MessageFormat.NewBodyAad(messageId, final: true);
             int filled = 0, outPos = 0;
             long total = 0, sequence = 1;
@@ -73,27 +73,17 @@ internal static class MessageEncryptor
                         if (n == 0) { eof = true; break; }
                         filled += n;
                     }
-                    int pos = 0;
-                    while (filled - pos > frameLength)
+                    // Frames with at least one byte after them are regular; seal them all at once.
+                    int regular = filled == 0 ? 0 : (filled - 1) / frameLength;
+                    if (regular > 0)
                     {
-                        if (sequence >= MessageFormat.FinalFrameMarker)
+                        if (sequence + regular - 1 >= MessageFormat.FinalFrameMarker)
                             throw new EnvelopeException($"The plaintext needs more than {MessageFormat.MaxFrameCount} frames; use a larger frame length.");
-                        if (outBuf.Length - outPos < frameLength + RegularOverhead)
-                        {
-                            await FlushAsync(output, outBuf, outPos, hash, ct).ConfigureAwait(false);
-                            outPos = 0;
-                        }
-                        var frame = outBuf.AsSpan(outPos, frameLength + RegularOverhead);
-                        uint seq = (uint)sequence;
-                        BinaryPrimitives.WriteUInt32BigEndian(frame, seq);
-                        var iv = frame.Slice(4, MessageFormat.IvLength);
-                        MessageFormat.WriteFrameIv(iv, seq);
-                        MessageFormat.SetBodyAad(aad, seq, frameLength);
-                        aes.Encrypt(iv, inBuf.AsSpan(pos, frameLength), frame.Slice(16, frameLength), frame[(16 + frameLength)..], aad);
-                        outPos += frame.Length;
-                        pos += frameLength;
-                        sequence++;
+                        cipher.Seal(inBuf, 0, regular, (uint)sequence, outBuf, 0);
+                        outPos = regular * (frameLength + RegularOverhead);
+                        sequence += regular;
                     }
+                    int pos = regular * frameLength;
                     total += pos;
                     if (eof)
                     {
@@ -117,6 +107,8 @@ internal static class MessageEncryptor
                         await FlushAsync(output, outBuf, outPos, hash, ct).ConfigureAwait(false);
                         break;
                     }
+                    await FlushAsync(output, outBuf, outPos, hash, ct).ConfigureAwait(false);
+                    outPos = 0;
                     inBuf.AsSpan(pos, filled - pos).CopyTo(inBuf);
                     filled -= pos;
                     progress?.Report(total);

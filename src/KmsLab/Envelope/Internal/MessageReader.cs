@@ -79,6 +79,9 @@ internal sealed class MessageReader
 
     public ReadOnlySpan<byte> Span(int count) => _buffer.AsSpan(_start, count);
 
+    /// <summary>The buffer and the offset of the first unconsumed byte (valid until the next fill).</summary>
+    public (byte[] Buffer, int Offset) Buffer => (_buffer, _start);
+
     public void Advance(int count)
     {
         _start += count;
