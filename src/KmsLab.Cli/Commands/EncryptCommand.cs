@@ -51,22 +51,21 @@ internal static class EncryptCommand
         return command;
     }
 
-    /// <summary>Accepts 0x0578, 0578, 1400 (decimal) or the ESDK enum names.</summary>
+    /// <summary>Accepts 0x0578, 0578 (hex), 1400 (decimal) or the ESDK enum names.</summary>
     internal static AlgorithmSuite ParseSuite(string text)
     {
         string t = text.Trim();
-        ushort id = t.ToUpperInvariant() switch
+        var candidates = new List<ushort>();
+        if (t.Equals("ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384", StringComparison.OrdinalIgnoreCase)) candidates.Add(0x0578);
+        if (t.Equals("ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY", StringComparison.OrdinalIgnoreCase)) candidates.Add(0x0478);
+        if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && ushort.TryParse(t[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var prefixed)) candidates.Add(prefixed);
+        if (t.Length == 4 && ushort.TryParse(t, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hex)) candidates.Add(hex);
+        if (ushort.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var dec)) candidates.Add(dec);
+        foreach (var id in candidates)
         {
-            "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384" => 0x0578,
-            "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY" => 0x0478,
-            _ when t.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && ushort.TryParse(t[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hex) => hex,
-            _ when t.Length == 4 && ushort.TryParse(t, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hex4) => hex4,
-            _ when ushort.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var dec) => dec,
-            _ => 0,
-        };
-        if (!Enum.IsDefined((AlgorithmSuite)id))
-            throw new ArgumentException($"--suite '{text}' is not supported: use 0x0578 (signed) or 0x0478.");
-        return (AlgorithmSuite)id;
+            if (Enum.IsDefined((AlgorithmSuite)id)) return (AlgorithmSuite)id;
+        }
+        throw new ArgumentException($"--suite '{text}' is not supported: use 0x0578 (signed) or 0x0478.");
     }
 
     internal static Task<int> RunAsync(Settings s, IAmazonKeyManagementService kms, TextWriter stderr, bool ephemeralSimulator, CancellationToken ct)

@@ -23,10 +23,10 @@ public sealed record EnvelopeClientOptions
     public int BufferSize { get; init; } = 1024 * 1024;
 
     /// <summary>
-    /// Cores used to seal or open the frames of one buffer (default: the processor count, at most
-    /// 4). The message bytes do not depend on it; 1 keeps each message on one thread.
+    /// Cores used to seal or open the frames of one buffer (default 1: each message on one
+    /// thread). The message bytes do not depend on it. Runs shorter than 256 KiB stay on one core.
     /// </summary>
-    public int MaxDegreeOfParallelism { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+    public int MaxDegreeOfParallelism { get; init; } = 1;
 }
 
 /// <summary>What to encrypt a message with.</summary>
