@@ -94,6 +94,32 @@ public class EnvelopeKnownAnswerTests
         await Assert.ThrowsAnyAsync<EnvelopeException>(() => DecryptRawAsync(tampered, keys: unwrap));
     }
 
+    /// <summary>
+    /// Messages we write with the raw AES wrapping of the JS vectors; they round-trip here, and
+    /// with KMSLAB_INTEROP_OUT=dir they are written out for TestVectors/check-js-decrypt.js, which
+    /// decrypts them with the official SDK for JavaScript (a dev-time check).
+    /// </summary>
+    [Theory]
+    [InlineData(AlgorithmSuite.AesGcm256HkdfSha512CommitKey, 64, 1000)]
+    [InlineData(AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384, 4096, 10_000)]
+    [InlineData(AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384, 32, 96)]
+    public async Task Our_messages_use_the_same_wrapping_as_the_JS_vectors(AlgorithmSuite suite, int frameLength, int length)
+    {
+        var root = Js.RootElement;
+        string ns = root.GetProperty("keyNamespace").GetString()!, name = root.GetProperty("keyName").GetString()!;
+        var wrappingKey = Hex(root, "wrappingKey");
+        var plaintext = new byte[length];
+        for (int i = 0; i < length; i++) plaintext[i] = (byte)((i * 7 + 3) & 0xff);
+        var client = new EnvelopeClient((EnvelopeClientOptions?)null);
+        using var output = new MemoryStream();
+        await client.EncryptCoreAsync(new MemoryStream(plaintext), output, new RawAesWrap(ns, name, wrappingKey),
+            Encrypt(suite, frameLength, new Dictionary<string, string> { ["written-by"] = "kmslab" }), default);
+        var message = output.ToArray();
+        Assert.Equal(plaintext, (await DecryptRawAsync(message, keys: new RawAesUnwrap(ns, name, wrappingKey))).Plaintext);
+        if (Environment.GetEnvironmentVariable("KMSLAB_INTEROP_OUT") is { Length: > 0 } dir)
+            File.WriteAllBytes(Path.Combine(dir, $"kmslab-{(ushort)suite:x4}-{frameLength}-{length}.bin"), message);
+    }
+
     private static byte[] Hex(JsonElement e, string property) => Convert.FromHexString(e.GetProperty(property).GetString()!);
 
     private static SortedDictionary<string, string> Context(JsonElement v) =>

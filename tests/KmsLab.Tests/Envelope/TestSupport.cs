@@ -134,3 +134,25 @@ internal static class TestData
 
     public static readonly AlgorithmSuite[] Suites = [AlgorithmSuite.AesGcm256HkdfSha512CommitKey, AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384];
 }
+
+/// <summary>The raw AES keyring's wrap step, so that messages we write can be read by the official SDKs (see make-js-vectors.js).</summary>
+internal sealed class RawAesWrap(string keyNamespace, string keyName, byte[] wrappingKey) : IDataKeyGenerator
+{
+    public string CacheIdentity => "raw-aes-wrap";
+
+    public Task<GeneratedDataKey> GenerateAsync(AlgorithmSuite suite, IReadOnlyDictionary<string, string> encryptionContext, CancellationToken ct)
+    {
+        var dataKey = RandomNumberGenerator.GetBytes(32);
+        var iv = RandomNumberGenerator.GetBytes(12);
+        var name = System.Text.Encoding.UTF8.GetBytes(keyName);
+        var info = new byte[name.Length + 8 + 12];
+        name.CopyTo(info, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(info.AsSpan(name.Length), 128);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(info.AsSpan(name.Length + 4), 12);
+        iv.CopyTo(info, name.Length + 8);
+        var wrapped = new byte[32 + 16];
+        using var aes = new AesGcm(wrappingKey, 16);
+        aes.Encrypt(iv, dataKey, wrapped.AsSpan(0, 32), wrapped.AsSpan(32), EncryptionContextCodec.Serialize(encryptionContext));
+        return Task.FromResult(new GeneratedDataKey(dataKey, [new EncryptedDataKey(keyNamespace, info, wrapped)], 0));
+    }
+}
