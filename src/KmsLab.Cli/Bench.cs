@@ -36,7 +36,7 @@ internal static class Bench
         public double Ratio => FloorPerSecond / SimulatorPerSecond;
     }
 
-    internal static async Task<IReadOnlyList<Result>> MeasureAsync(TimeSpan perOperation, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<Result>> MeasureAsync(TimeSpan perOperation, CancellationToken cancellationToken, TimeSpan? warmUp = null)
     {
         var lab = Lab.Simulator();
         var recorder = new RecordingHandler(new KmsHttpMessageHandler(lab.Adapter));
@@ -51,6 +51,12 @@ internal static class Bench
         foreach (var name in OperationNames) await calls[name](simulator);
 
         var floor = Lab.CreateSdkClient(new ReplayHandler(recorder.Recorded), lab.Admin, lab.DefaultRegion, maxErrorRetry: 0);
+        // Tiered JIT needs thousands of calls before code reaches its final form: warm every path first.
+        foreach (var name in OperationNames)
+        {
+            await CallsPerSecondAsync(() => calls[name](simulator), warmUp ?? TimeSpan.FromSeconds(1));
+            await CallsPerSecondAsync(() => calls[name](floor), warmUp ?? TimeSpan.FromSeconds(1));
+        }
         var results = new List<Result>();
         foreach (var name in OperationNames)
         {
@@ -68,7 +74,6 @@ internal static class Bench
 
     private static async Task<double> CallsPerSecondAsync(Func<Task> call, TimeSpan duration)
     {
-        for (int i = 0; i < 200; i++) await call(); // warm up: JIT, caches
         long count = 0;
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < duration)

@@ -31,13 +31,11 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
 
     private HttpResponseMessage Handle(HttpRequestMessage request, byte[] body)
     {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in request.Headers) headers[name] = string.Join(",", values);
-        if (request.Content is not null)
-        {
-            foreach (var (name, values) in request.Content.Headers) headers[name] = string.Join(",", values);
-        }
-        var wire = adapter.Handle(new KmsWireRequest(request.Method.Method, request.RequestUri?.AbsolutePath ?? "/", headers, body));
+        string? Header(string name) =>
+            request.Headers.NonValidated.TryGetValues(name, out var values) ? values.ToString()
+            : request.Content?.Headers.NonValidated.TryGetValues(name, out values) == true ? values.ToString()
+            : null;
+        var wire = adapter.Handle(new KmsWireRequest(request.Method.Method, request.RequestUri?.AbsolutePath ?? "/", Header, body));
         var content = new ByteArrayContent(wire.Body);
         content.Headers.ContentType = JsonContentType;
         var response = new HttpResponseMessage((HttpStatusCode)wire.StatusCode) { Content = content, RequestMessage = request };

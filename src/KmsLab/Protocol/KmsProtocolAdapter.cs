@@ -79,7 +79,9 @@ internal sealed class KmsProtocolAdapter
     {
         Span<byte> bytes = stackalloc byte[16];
         _engine.World.Random.GetBytes(bytes);
-        return new Guid(bytes).ToString("D");
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true).ToString("D");
     }
 
     private static KmsWireResponse Error(string code, string message, string requestId) =>

@@ -1,14 +1,12 @@
 namespace KmsLab.Protocol;
 
 /// <summary>An HTTP request as the protocol adapter sees it, whoever carried it (in-process handler or Kestrel).</summary>
+/// Headers are read through a lookup so that a carrier pays only for the few headers KMS reads.
 internal sealed record KmsWireRequest(
     string Method,
     string Path,
-    IReadOnlyDictionary<string, string> Headers,
-    ReadOnlyMemory<byte> Body)
-{
-    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
-}
+    Func<string, string?> Header,
+    ReadOnlyMemory<byte> Body);
 
 /// <summary>An HTTP response from the protocol adapter.</summary>
 internal sealed record KmsWireResponse(int StatusCode, byte[] Body, string RequestId)

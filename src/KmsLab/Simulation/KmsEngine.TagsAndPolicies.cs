@@ -74,10 +74,10 @@ internal sealed partial class KmsEngine
             .Required(request.Policy, "policy").Length(request.Policy, "policy", 1, KmsLimits.MaxPolicyLength)
             .ThrowIfInvalid();
         ValidatePolicyName(request.PolicyName);
-        KeyPolicyDocument.Validate(request.Policy!);
         return Run(ctx, kms =>
         {
             var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            KeyPolicyDocument.Validate(request.Policy!);
             key.Policy = request.Policy!;
             return EmptyResponse.Instance;
         });

@@ -14,8 +14,8 @@ internal sealed class KmsWorld
     public KmsWorld(TimeProvider clock, RandomNumberGenerator random)
     {
         Clock = clock;
-        Random = random;
-        Principals = new PrincipalDirectory(random);
+        Random = new BufferedRandom(random);
+        Principals = new PrincipalDirectory();
     }
 
     public PrincipalDirectory Principals { get; }

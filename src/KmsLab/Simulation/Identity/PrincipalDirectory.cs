@@ -1,9 +1,15 @@
 using System.Security.Cryptography;
+using System.Text;
 
 namespace KmsLab.Simulation;
 
-/// <summary>The simulated IAM users of every account, found by access key as AWS does for a signed request.</summary>
-internal sealed class PrincipalDirectory(RandomNumberGenerator random)
+/// <summary>
+/// The simulated IAM users of every account, found by access key as AWS finds the signer of a
+/// request. A lab user's keys are derived from its account and name, so they are the same in every
+/// run: a learner configures an <c>aws</c> profile once, and the README can print them. They guard
+/// nothing real — the simulator has no secrets worth stealing and listens on loopback only.
+/// </summary>
+internal sealed class PrincipalDirectory
 {
     private const string AccessKeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -17,7 +23,7 @@ internal sealed class PrincipalDirectory(RandomNumberGenerator random)
         {
             var arn = $"arn:aws:iam::{accountId}:user/{userName}";
             if (_byArn.TryGetValue(arn, out var existing)) return existing;
-            var principal = new LabPrincipal(accountId, arn, userName, "AKIA" + RandomString(AccessKeyAlphabet, 16), RandomString(SecretAlphabet, 40));
+            var principal = new LabPrincipal(accountId, arn, userName, "AKIA" + Derive(arn, "access-key", AccessKeyAlphabet, 16), Derive(arn, "secret-key", SecretAlphabet, 40));
             _byAccessKey.Add(principal.AccessKeyId, principal);
             _byArn.Add(arn, principal);
             return principal;
@@ -29,17 +35,21 @@ internal sealed class PrincipalDirectory(RandomNumberGenerator random)
         lock (_sync) return _byAccessKey.GetValueOrDefault(accessKeyId);
     }
 
+    public LabPrincipal? FindByArn(string arn)
+    {
+        lock (_sync) return _byArn.GetValueOrDefault(arn);
+    }
+
     public IReadOnlyList<LabPrincipal> All
     {
         get { lock (_sync) return [.. _byArn.Values]; }
     }
 
-    private string RandomString(string alphabet, int length)
+    private static string Derive(string arn, string purpose, string alphabet, int length)
     {
-        Span<byte> bytes = stackalloc byte[length];
-        random.GetBytes(bytes);
+        var digest = SHA512.HashData(Encoding.UTF8.GetBytes($"kmslab:{purpose}:{arn}"));
         var chars = new char[length];
-        for (int i = 0; i < length; i++) chars[i] = alphabet[bytes[i] % alphabet.Length];
+        for (int i = 0; i < length; i++) chars[i] = alphabet[digest[i] % alphabet.Length];
         return new string(chars);
     }
 }
