@@ -67,6 +67,22 @@ public sealed class Lab
         return new Lab(options);
     }
 
+    /// <summary>
+    /// The lab a lesson starts with. Today: a fresh simulator, named after the lesson. (The switch
+    /// to real AWS, through the standard credential chain, arrives with the real-AWS target.)
+    /// </summary>
+    /// <param name="lesson">The lesson's name, e.g. <c>03-encrypt-decrypt</c>; used to tag what the lesson creates.</param>
+    public static Lab ForLesson(string lesson, LabOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(lesson);
+        var lab = Simulator(options);
+        lab.Lesson = lesson;
+        return lab;
+    }
+
+    /// <summary>The lesson this lab was created for, if any.</summary>
+    public string? Lesson { get; private set; }
+
     /// <summary>The simulated clock. Advance it to make rotations and scheduled deletions happen.</summary>
     public SimulatedClock Clock { get; }
 
