@@ -72,6 +72,7 @@ public sealed class Lab
     /// to real AWS, through the standard credential chain, arrives with the real-AWS target.)
     /// </summary>
     /// <param name="lesson">The lesson's name, e.g. <c>03-encrypt-decrypt</c>; used to tag what the lesson creates.</param>
+    /// <param name="options">Settings of the simulated lab.</param>
     public static Lab ForLesson(string lesson, LabOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(lesson);
