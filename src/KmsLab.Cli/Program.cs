@@ -12,6 +12,9 @@ internal static class Program
         {
             DemoCommand.Create(),
             BenchCommand.Create(),
+            EncryptCommand.Create(),
+            DecryptCommand.Create(),
+            EnvelopeBenchCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

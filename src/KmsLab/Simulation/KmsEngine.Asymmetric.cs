@@ -20,7 +20,7 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var (key, algorithm) = UsableSigningKey(ctx, kms, request.KeyId!, request.SigningAlgorithm!, "Sign");
+            var (key, algorithm) = UsableSigningKey(ctx, kms, request.KeyId!, request.SigningAlgorithm!, request.MessageType, "Sign");
             var digest = MessageDigest(algorithm, request.Message!, request.MessageType);
             ThrowIfDryRun(request.DryRun);
             var material = key.CurrentMaterial;
@@ -44,7 +44,7 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var (key, algorithm) = UsableSigningKey(ctx, kms, request.KeyId!, request.SigningAlgorithm!, "Verify");
+            var (key, algorithm) = UsableSigningKey(ctx, kms, request.KeyId!, request.SigningAlgorithm!, request.MessageType, "Verify");
             // The message type need not match the one used to sign: a message and its digest are the same message.
             var digest = MessageDigest(algorithm, request.Message!, request.MessageType);
             ThrowIfDryRun(request.DryRun);
@@ -65,7 +65,7 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:GetPublicKey");
             if (!key.Spec.IsAsymmetric)
             {
                 throw KmsException.Unsupported($"{key.Arn} is a {key.Spec.Name} key. GetPublicKey works only with asymmetric KMS keys (RSA and ECC key specs).");
@@ -154,7 +154,7 @@ internal sealed partial class KmsEngine
         // generate the pair outside the world lock.
         Run(ctx, kms =>
         {
-            UsableDataKeyPairKey(ctx, kms, request.KeyId!, operation);
+            UsableDataKeyPairKey(ctx, kms, request.KeyId!, operation, request.KeyPairSpec!, request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
             return 0;
         });
@@ -169,7 +169,7 @@ internal sealed partial class KmsEngine
         {
             var response = Run(ctx, kms =>
             {
-                var key = UsableDataKeyPairKey(ctx, kms, request.KeyId!, operation);
+                var key = UsableDataKeyPairKey(ctx, kms, request.KeyId!, operation, request.KeyPairSpec!, request.EncryptionContext);
                 var blob = CiphertextBlob.Encrypt(key.Id, key.CurrentMaterial, privateKey, context, World.Random);
                 return new GenerateDataKeyPairResponse
                 {
@@ -190,18 +190,20 @@ internal sealed partial class KmsEngine
         }
     }
 
-    private KmsKey UsableDataKeyPairKey(CallContext ctx, RegionalKms kms, string keyId, string operation)
+    private KmsKey UsableDataKeyPairKey(CallContext ctx, RegionalKms kms, string keyId, string operation, string keyPairSpec, IReadOnlyDictionary<string, string>? encryptionContext)
     {
         var key = ResolveKey(ctx, kms, keyId);
+        Authorize(ctx, "kms:" + operation, key, encryptionContext, new Dictionary<string, string> { ["kms:DataKeyPairSpec"] = keyPairSpec });
         key.EnsureUsable();
         // The private key of a data key pair is encrypted under a symmetric encryption KMS key only.
         if (key.KeyUsage != "ENCRYPT_DECRYPT" || !key.Spec.IsSymmetric) throw InvalidKeyUsage(key, operation);
         return key;
     }
 
-    private (KmsKey Key, SigningAlgorithm Algorithm) UsableSigningKey(CallContext ctx, RegionalKms kms, string keyId, string algorithmName, string operation)
+    private (KmsKey Key, SigningAlgorithm Algorithm) UsableSigningKey(CallContext ctx, RegionalKms kms, string keyId, string algorithmName, string? messageType, string operation)
     {
         var key = ResolveKey(ctx, kms, keyId);
+        Authorize(ctx, "kms:" + operation, key, extra: new Dictionary<string, string> { ["kms:SigningAlgorithm"] = algorithmName, ["kms:MessageType"] = messageType ?? "RAW" });
         key.EnsureUsable();
         if (key.KeyUsage != "SIGN_VERIFY") throw InvalidKeyUsage(key, operation);
         if (!key.Spec.SigningAlgorithms(key.KeyUsage).Contains(algorithmName)) throw IncompatibleAlgorithm(algorithmName, key);
@@ -212,6 +214,7 @@ internal sealed partial class KmsEngine
     private KmsKey UsableMacKey(CallContext ctx, RegionalKms kms, string keyId, string algorithm, string operation)
     {
         var key = ResolveKey(ctx, kms, keyId);
+        Authorize(ctx, "kms:" + operation, key, extra: new Dictionary<string, string> { ["kms:MacAlgorithm"] = algorithm });
         key.EnsureUsable();
         if (key.KeyUsage != "GENERATE_VERIFY_MAC") throw InvalidKeyUsage(key, operation);
         if (!key.Spec.MacAlgorithms(key.KeyUsage).Contains(algorithm)) throw IncompatibleAlgorithm(algorithm, key);

@@ -18,7 +18,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
-            var key = UsableEncryptionKey(ctx, kms, request.KeyId!, request.EncryptionAlgorithm);
+            var key = UsableEncryptionKey(ctx, kms, request.KeyId!, request.EncryptionAlgorithm, "kms:Encrypt", request.EncryptionContext);
             var algorithm = request.EncryptionAlgorithm ?? EncryptionAlgorithms.SymmetricDefault;
             CheckEncryptable(key, algorithm, request.Plaintext!, context, "plaintext");
             ThrowIfDryRun(request.DryRun);
@@ -39,7 +39,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
-            var (key, material, plaintext, algorithm) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.KeyId, request.EncryptionAlgorithm, context);
+            var (key, material, plaintext, algorithm) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.KeyId, request.EncryptionAlgorithm, context, "kms:Decrypt", request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
             // KeyMaterialId is present only for symmetric encryption keys.
             return new DecryptResponse { KeyId = key.Arn, Plaintext = plaintext, EncryptionAlgorithm = algorithm, KeyMaterialId = key.Spec.IsSymmetric ? material.Id : null };
@@ -60,10 +60,10 @@ internal sealed partial class KmsEngine
         var destinationContext = EncryptionContext.Canonicalize(request.DestinationEncryptionContext);
         return Run(ctx, kms =>
         {
-            var (source, sourceMaterial, plaintext, sourceAlgorithm) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.SourceKeyId, request.SourceEncryptionAlgorithm, sourceContext);
+            var (source, sourceMaterial, plaintext, sourceAlgorithm) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.SourceKeyId, request.SourceEncryptionAlgorithm, sourceContext, "kms:ReEncryptFrom", request.SourceEncryptionContext);
             try
             {
-                var destination = UsableEncryptionKey(ctx, kms, request.DestinationKeyId!, request.DestinationEncryptionAlgorithm);
+                var destination = UsableEncryptionKey(ctx, kms, request.DestinationKeyId!, request.DestinationEncryptionAlgorithm, "kms:ReEncryptTo", request.DestinationEncryptionContext);
                 var destinationAlgorithm = request.DestinationEncryptionAlgorithm ?? EncryptionAlgorithms.SymmetricDefault;
                 CheckEncryptable(destination, destinationAlgorithm, plaintext, destinationContext, "plaintext");
                 ThrowIfDryRun(request.DryRun);
@@ -104,7 +104,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
-            var key = UsableEncryptionKey(ctx, kms, request.KeyId!, algorithm: null);
+            var key = UsableEncryptionKey(ctx, kms, request.KeyId!, algorithm: null, withPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext", request.EncryptionContext);
             if (!key.Spec.IsSymmetric) throw InvalidKeyUsage(key, withPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext");
             ThrowIfDryRun(request.DryRun);
             var dataKey = new byte[length];
@@ -125,15 +125,16 @@ internal sealed partial class KmsEngine
         if (request.Recipient is not null) throw KmsException.Validation("KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
         return Run(ctx, _ =>
         {
+            Authorize(ctx, "kms:GenerateRandom", null);
             var bytes = new byte[request.NumberOfBytes!.Value];
             World.Random.GetBytes(bytes);
             return new GenerateRandomResponse { Plaintext = bytes };
         });
     }
 
-    private KmsKey UsableEncryptionKey(CallContext ctx, RegionalKms kms, string keyId, string? algorithm)
+    private KmsKey UsableEncryptionKey(CallContext ctx, RegionalKms kms, string keyId, string? algorithm, string action, IReadOnlyDictionary<string, string>? encryptionContext)
     {
-        var key = ResolveKey(ctx, kms, keyId);
+        var key = AuthorizedKey(ctx, kms, keyId, action, encryptionContext: encryptionContext);
         key.EnsureUsable();
         if (key.KeyUsage != "ENCRYPT_DECRYPT") throw InvalidKeyUsage(key, "Encrypt");
         // Without EncryptionAlgorithm KMS assumes SYMMETRIC_DEFAULT, which an RSA key refuses.
@@ -148,13 +149,17 @@ internal sealed partial class KmsEngine
             ? CiphertextBlob.Encrypt(key.Id, key.CurrentMaterial, plaintext, canonicalContext, World.Random)
             : key.CurrentMaterial.Rsa.Encrypt(plaintext, EncryptionAlgorithms.RsaPadding(algorithm));
 
-    private (KmsKey Key, KeyMaterial Material, byte[] Plaintext, string Algorithm) DecryptBlob(CallContext ctx, RegionalKms kms, byte[] blobBytes, string? keyId, string? algorithm, byte[] context)
+    private (KmsKey Key, KeyMaterial Material, byte[] Plaintext, string Algorithm) DecryptBlob(CallContext ctx, RegionalKms kms, byte[] blobBytes, string? keyId, string? algorithm, byte[] context, string action, IReadOnlyDictionary<string, string>? encryptionContext)
     {
         if (keyId is not null)
         {
             // Asymmetric ciphertext is raw RSA output that names no key: KeyId (and the algorithm) say how to decrypt it.
             var named = ResolveKey(ctx, kms, keyId);
-            if (!named.Spec.IsSymmetric) return DecryptAsymmetric(named, blobBytes, algorithm, context);
+            if (!named.Spec.IsSymmetric)
+            {
+                Authorize(ctx, action, named, encryptionContext);
+                return DecryptAsymmetric(named, blobBytes, algorithm, context);
+            }
         }
         var blob = CiphertextBlob.TryParse(blobBytes) ?? throw InvalidCiphertext();
         var key = kms.Find(blob.KeyId);
@@ -163,10 +168,12 @@ internal sealed partial class KmsEngine
             if (kms.WasDeleted(blob.KeyId)) throw KmsException.NotFound($"Key '{KmsArn.ForKey(kms.Region, kms.AccountId, blob.KeyId.ToString("D"))}' does not exist");
             throw InvalidCiphertext();
         }
+        ctx.Touch(key);
         if (keyId is not null && ResolveKey(ctx, kms, keyId) != key)
         {
             throw new KmsException(KmsErrorCodes.IncorrectKey, "The key ID in the request does not identify a CMK that can perform this operation.");
         }
+        Authorize(ctx, action, key, encryptionContext);
         key.EnsureUsable();
         if (algorithm is not null && algorithm != "SYMMETRIC_DEFAULT")
         {

@@ -36,7 +36,8 @@ internal sealed partial class KmsEngine
 
         var (keyId, arn) = Run(ctx, kms =>
         {
-            var key = ImportableKey(ctx, kms, request.KeyId!);
+            var key = ImportableKey(ctx, kms, request.KeyId!, "kms:GetParametersForImport",
+                new Dictionary<string, string> { ["kms:WrappingAlgorithm"] = algorithm, ["kms:WrappingKeySpec"] = wrappingKeySpec });
             CheckWrappingFits(key, algorithm, wrappingKeySpec);
             return (key.Id, key.Arn);
         });
@@ -98,7 +99,8 @@ internal sealed partial class KmsEngine
                 if (validTo <= now) throw KmsException.Validation($"ValidTo ({validTo:u}) must be in the future.");
                 if (validTo > now + KmsLimits.MaxImportedMaterialValidity) throw KmsException.Validation($"ValidTo ({validTo:u}) must be at most 365 days from now.");
             }
-            var key = ImportableKey(ctx, kms, request.KeyId!);
+            var key = ImportableKey(ctx, kms, request.KeyId!, "kms:ImportKeyMaterial",
+                new Dictionary<string, string> { ["kms:ExpirationModel"] = expirationModel });
             if (!key.Spec.IsSymmetric && (request.ImportType ?? request.KeyMaterialId ?? request.KeyMaterialDescription) is not null)
             {
                 throw KmsException.Validation($"ImportType, KeyMaterialId and KeyMaterialDescription apply only to symmetric encryption keys; {key.Arn} is a {key.Spec.Name} key.");
@@ -146,7 +148,7 @@ internal sealed partial class KmsEngine
             .ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:DeleteImportedKeyMaterial", allowAlias: false);
             if (key.Origin != "EXTERNAL") throw NotExternal(key);
             var materialId = key.ImportedMaterialId is { } known ? Convert.ToHexStringLower(known) : null;
             if (request.KeyMaterialId is not null && request.KeyMaterialId != materialId)
@@ -222,9 +224,10 @@ internal sealed partial class KmsEngine
     }
 
     /// <summary>A key that takes imported material: Origin EXTERNAL, not pending deletion. Key ID or ARN only, no alias.</summary>
-    private KmsKey ImportableKey(CallContext ctx, RegionalKms kms, string keyId)
+    private KmsKey ImportableKey(CallContext ctx, RegionalKms kms, string keyId, string action, IReadOnlyDictionary<string, string> conditions)
     {
         var key = ResolveKey(ctx, kms, keyId, allowAlias: false);
+        Authorize(ctx, action, key, extra: conditions);
         if (key.Origin != "EXTERNAL") throw NotExternal(key);
         if (key.State == KeyState.PendingDeletion) throw key.InvalidState();
         return key;

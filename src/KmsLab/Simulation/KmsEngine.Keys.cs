@@ -42,7 +42,7 @@ internal sealed partial class KmsEngine
                 : $"KmsLab does not simulate {spec.Name} keys yet. Simulated key specs: SYMMETRIC_DEFAULT, RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1, HMAC_224/256/384/512.");
         }
 
-        if (request.Policy is not null) KeyPolicyDocument.Validate(request.Policy);
+        var policy = request.Policy is null ? null : PolicyDocument.ParseKeyPolicy(request.Policy);
 
         // A key with Origin EXTERNAL starts without material (PendingImport). Key pairs are generated
         // outside the world lock: an RSA_4096 pair takes about a second.
@@ -51,8 +51,10 @@ internal sealed partial class KmsEngine
         {
             return Run(ctx, kms =>
             {
+                Authorize(ctx, "kms:CreateKey", null);
                 var key = new KmsKey(NewKeyId(), kms.AccountId, kms.Region, Now, spec, usage, origin,
-                    request.Description ?? "", request.Policy ?? KeyPolicyDocument.Default(kms.AccountId));
+                    request.Description ?? "", policy ?? PolicyDocument.ParseKeyPolicy(KeyPolicyDocument.Default(kms.AccountId)));
+                if (policy is not null) CheckLockout(ctx, key, policy, request.BypassPolicyLockoutSafetyCheck);
                 if (material is not null) key.AddMaterial(material);
                 else key.State = KeyState.PendingImport;
                 foreach (var tag in request.Tags ?? []) TagRules.Set(key, tag.TagKey!, tag.TagValue!);
@@ -73,7 +75,7 @@ internal sealed partial class KmsEngine
         var v = RequestValidator.Start();
         ValidateGrantTokens(v, request.GrantTokens);
         v.ThrowIfInvalid();
-        return Run(ctx, kms => new KeyMetadataResponse { KeyMetadata = Metadata(ResolveKey(ctx, kms, request.KeyId!)) });
+        return Run(ctx, kms => new KeyMetadataResponse { KeyMetadata = Metadata(AuthorizedKey(ctx, kms, request.KeyId!, "kms:DescribeKey")) });
     }
 
     public ListKeysResponse ListKeys(CallContext ctx, ListKeysRequest request)
@@ -81,6 +83,7 @@ internal sealed partial class KmsEngine
         ValidatePaging(request.Limit, request.Marker, KmsLimits.MaxListLimit);
         return Run(ctx, kms =>
         {
+            Authorize(ctx, "kms:ListKeys", null);
             var page = Paging.Page(kms.Keys, k => k.KeyId, request.Limit ?? KmsLimits.DefaultListLimit, request.Marker);
             return new ListKeysResponse
             {
@@ -99,7 +102,7 @@ internal sealed partial class KmsEngine
             .ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:UpdateKeyDescription", allowAlias: false);
             key.EnsureNotPendingDeletion();
             key.Description = request.Description!;
             return EmptyResponse.Instance;
@@ -111,7 +114,7 @@ internal sealed partial class KmsEngine
         ValidateKeyId(request.KeyId);
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:EnableKey", allowAlias: false);
             if (key.State is not (KeyState.Enabled or KeyState.Disabled)) throw key.InvalidState();
             if (key.State == KeyState.Disabled)
             {
@@ -133,7 +136,7 @@ internal sealed partial class KmsEngine
         ValidateKeyId(request.KeyId);
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:DisableKey", allowAlias: false);
             if (key.State is not (KeyState.Enabled or KeyState.Disabled)) throw key.InvalidState();
             key.State = KeyState.Disabled;
             return EmptyResponse.Instance;
@@ -148,9 +151,10 @@ internal sealed partial class KmsEngine
             .ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
-            if (key.State == KeyState.PendingDeletion) throw key.InvalidState();
             int days = request.PendingWindowInDays ?? KmsLimits.DefaultPendingWindowInDays;
+            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            Authorize(ctx, "kms:ScheduleKeyDeletion", key, extra: new Dictionary<string, string> { ["kms:ScheduleKeyDeletionPendingWindowInDays"] = days.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            if (key.State == KeyState.PendingDeletion) throw key.InvalidState();
             key.State = KeyState.PendingDeletion;
             key.PendingWindowInDays = days;
             key.DeletionDate = Now.AddDays(days);
@@ -164,7 +168,7 @@ internal sealed partial class KmsEngine
         ValidateKeyId(request.KeyId);
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:CancelKeyDeletion", allowAlias: false);
             if (key.State != KeyState.PendingDeletion) throw KmsException.InvalidState($"{key.Arn} is not pending deletion.");
             // KMS leaves a key whose deletion is cancelled Disabled, whatever it was before — or
             // PendingImport if it is an EXTERNAL key whose imported material expired or was deleted.

@@ -1,7 +1,13 @@
 namespace KmsLab.Simulation.Model;
 
-internal sealed class SignRequest
+internal sealed class SignRequest : ISensitiveShape
 {
+    public void Erase()
+    {
+        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
+        Message = null;
+    }
+
     public string? KeyId { get; set; }
     public byte[]? Message { get; set; }
     public string? MessageType { get; set; }
@@ -17,8 +23,14 @@ internal sealed class SignResponse
     public string? SigningAlgorithm { get; set; }
 }
 
-internal sealed class VerifyRequest
+internal sealed class VerifyRequest : ISensitiveShape
 {
+    public void Erase()
+    {
+        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
+        Message = null;
+    }
+
     public string? KeyId { get; set; }
     public byte[]? Message { get; set; }
     public string? MessageType { get; set; }
@@ -35,8 +47,14 @@ internal sealed class VerifyResponse
     public string? SigningAlgorithm { get; set; }
 }
 
-internal sealed class GenerateMacRequest
+internal sealed class GenerateMacRequest : ISensitiveShape
 {
+    public void Erase()
+    {
+        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
+        Message = null;
+    }
+
     public byte[]? Message { get; set; }
     public string? KeyId { get; set; }
     public string? MacAlgorithm { get; set; }
@@ -51,8 +69,14 @@ internal sealed class GenerateMacResponse
     public string? KeyId { get; set; }
 }
 
-internal sealed class VerifyMacRequest
+internal sealed class VerifyMacRequest : ISensitiveShape
 {
+    public void Erase()
+    {
+        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
+        Message = null;
+    }
+
     public byte[]? Message { get; set; }
     public string? KeyId { get; set; }
     public string? MacAlgorithm { get; set; }
