@@ -160,6 +160,30 @@ internal sealed partial class KmsEngine
         });
     }
 
+    /// <summary>
+    /// ListKeyRotations of a symmetric key with imported material: its one key material (KmsLab
+    /// simulates no second, rotated-in material), listed with ALL_KEY_MATERIAL, with its import state.
+    /// </summary>
+    private static ListKeyRotationsResponse ListImportedKeyMaterial(KmsKey key, ListKeyRotationsRequest request)
+    {
+        List<RotationsListEntry> entries = request.IncludeKeyMaterial == "ALL_KEY_MATERIAL" && key.ImportedMaterialId is { } id
+            ?
+            [
+                new RotationsListEntry
+                {
+                    KeyId = key.Arn,
+                    KeyMaterialId = Convert.ToHexStringLower(id),
+                    ImportState = key.HasMaterial ? "IMPORTED" : "PENDING_IMPORT",
+                    KeyMaterialState = "CURRENT",
+                    ExpirationModel = key.ExpirationModel,
+                    ValidTo = key.ValidTo,
+                },
+            ]
+            : [];
+        var page = Paging.Page(entries, e => e.KeyMaterialId!, request.Limit ?? KmsLimits.DefaultListLimit, request.Marker);
+        return new ListKeyRotationsResponse { Rotations = [.. page.Items], NextMarker = page.NextMarker, Truncated = page.NextMarker is not null };
+    }
+
     /// <summary>Expiry of imported material (ValidTo passed on the clock), applied by <see cref="CatchUp"/>.</summary>
     private static void ExpireImportedMaterial(KmsKey key) => RemoveImportedMaterial(key);
 

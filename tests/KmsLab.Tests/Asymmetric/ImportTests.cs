@@ -391,12 +391,30 @@ public class ImportTests
     }
 
     [Fact]
-    public async Task Imported_keys_do_not_rotate()
+    public async Task Imported_keys_do_not_rotate_and_ListKeyRotations_shows_their_import_state()
     {
         var lab = new TestLab().Pooled();
         var key = await CreateExternalKeyAsync(lab);
-        await lab.ImportAsync(key.KeyId, RandomNumberGenerator.GetBytes(32));
+        Assert.Empty((await lab.Kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = key.KeyId, IncludeKeyMaterial = IncludeKeyMaterial.ALL_KEY_MATERIAL })).Rotations ?? []);
+        var imported = await lab.ImportAsync(key.KeyId, RandomNumberGenerator.GetBytes(32), validTo: TestLab.Start.UtcDateTime.AddDays(10));
         await Assert.ThrowsAsync<UnsupportedOperationException>(() => lab.Kms.EnableKeyRotationAsync(new EnableKeyRotationRequest { KeyId = key.KeyId }));
+        var onDemand = await Assert.ThrowsAsync<UnsupportedOperationException>(() => lab.Kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = key.KeyId }));
+        Assert.Contains("KmsLab does not simulate", onDemand.Message);
+
+        // The default (ROTATIONS_ONLY) lists rotations: there are none. ALL_KEY_MATERIAL shows the imported material.
+        Assert.Empty((await lab.Kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = key.KeyId })).Rotations ?? []);
+        var entry = Assert.Single((await lab.Kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = key.KeyId, IncludeKeyMaterial = IncludeKeyMaterial.ALL_KEY_MATERIAL })).Rotations);
+        Assert.Equal(imported.KeyMaterialId, entry.KeyMaterialId);
+        Assert.Equal("IMPORTED", entry.ImportState.Value);
+        Assert.Equal("CURRENT", entry.KeyMaterialState.Value);
+        Assert.Equal("KEY_MATERIAL_EXPIRES", entry.ExpirationModel.Value);
+        Assert.Equal(TestLab.Start.UtcDateTime.AddDays(10), entry.ValidTo);
+        Assert.Null(entry.RotationType);
+
+        lab.Lab.Clock.Advance(TimeSpan.FromDays(10));
+        entry = Assert.Single((await lab.Kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = key.KeyId, IncludeKeyMaterial = IncludeKeyMaterial.ALL_KEY_MATERIAL })).Rotations);
+        Assert.Equal("PENDING_IMPORT", entry.ImportState.Value);
+        Assert.Equal(imported.KeyMaterialId, entry.KeyMaterialId);
     }
 
     [Fact]
