@@ -183,6 +183,11 @@ internal sealed class KmsProtocolAdapter
             ["GetKeyPolicy"] = Op(j.GetKeyPolicyRequest, j.GetKeyPolicyResponse, (e, c, r) => e.GetKeyPolicy(c, r)),
             ["PutKeyPolicy"] = Op(j.PutKeyPolicyRequest, j.EmptyResponse, (e, c, r) => e.PutKeyPolicy(c, r)),
             ["ListKeyPolicies"] = Op(j.PagedKeyRequest, j.ListKeyPoliciesResponse, (e, c, r) => e.ListKeyPolicies(c, r)),
+            ["CreateGrant"] = Op(j.CreateGrantRequest, j.CreateGrantResponse, (e, c, r) => e.CreateGrant(c, r)),
+            ["ListGrants"] = Op(j.ListGrantsRequest, j.ListGrantsResponse, (e, c, r) => e.ListGrants(c, r)),
+            ["ListRetirableGrants"] = Op(j.ListRetirableGrantsRequest, j.ListGrantsResponse, (e, c, r) => e.ListRetirableGrants(c, r)),
+            ["RetireGrant"] = Op(j.RetireGrantRequest, j.EmptyResponse, (e, c, r) => e.RetireGrant(c, r)),
+            ["RevokeGrant"] = Op(j.RevokeGrantRequest, j.EmptyResponse, (e, c, r) => e.RevokeGrant(c, r)),
         };
         return ops.ToFrozenDictionary(StringComparer.Ordinal);
     }
