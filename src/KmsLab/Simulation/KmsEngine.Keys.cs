@@ -48,6 +48,7 @@ internal sealed partial class KmsEngine
             key.AddMaterial(KeyMaterial.Generate(World.Random, Now, rotationType: null));
             foreach (var tag in request.Tags ?? []) TagRules.Set(key, tag.TagKey!, tag.TagValue!);
             kms.Add(key);
+            ctx.Touch(key);
             return new KeyMetadataResponse { KeyMetadata = Metadata(key) };
         });
     }
