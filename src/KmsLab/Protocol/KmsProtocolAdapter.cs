@@ -101,7 +101,7 @@ internal sealed class KmsProtocolAdapter
             UserAgent = context.ViaService ?? userAgent,
             ErrorCode = errorCode,
             ErrorMessage = errorMessage,
-            ResourceArns = context.Resources,
+            ResourceArns = [.. context.Resources],
             RequestId = context.RequestId,
             EventId = NewRequestId(),
             RecipientAccountId = context.AccountId,
@@ -109,9 +109,8 @@ internal sealed class KmsProtocolAdapter
         return response;
     }
 
-    private static AuditIdentity IdentityOf(LabPrincipal caller, string? viaService) => caller.Kind == PrincipalKind.User
-        ? new AuditIdentity("IAMUser", "AIDA" + caller.AccessKeyId[4..], caller.CallerArn, caller.AccountId, caller.AccessKeyId, caller.Name, viaService)
-        : new AuditIdentity("AssumedRole", $"AROA{caller.AccessKeyId[4..]}:{LabPrincipal.RoleSessionName}", caller.CallerArn, caller.AccountId, caller.AccessKeyId, null, viaService);
+    private static AuditIdentity IdentityOf(LabPrincipal caller, string? viaService) =>
+        viaService is null ? caller.AuditIdentity : caller.AuditIdentity with { InvokedBy = viaService };
 
     private (LabPrincipal Caller, string Region) Authenticate(KmsWireRequest request)
     {
