@@ -62,6 +62,13 @@ namespace KmsLab.Protocol;
 [JsonSerializable(typeof(ImportKeyMaterialResponse))]
 [JsonSerializable(typeof(DeleteImportedKeyMaterialRequest))]
 [JsonSerializable(typeof(DeleteImportedKeyMaterialResponse))]
+[JsonSerializable(typeof(CreateGrantRequest))]
+[JsonSerializable(typeof(CreateGrantResponse))]
+[JsonSerializable(typeof(ListGrantsRequest))]
+[JsonSerializable(typeof(ListRetirableGrantsRequest))]
+[JsonSerializable(typeof(ListGrantsResponse))]
+[JsonSerializable(typeof(RetireGrantRequest))]
+[JsonSerializable(typeof(RevokeGrantRequest))]
 [JsonSerializable(typeof(ErrorBody))]
 internal sealed partial class KmsJsonContext : JsonSerializerContext;
 

@@ -20,6 +20,7 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var (key, algorithm) = UsableSigningKey(ctx, kms, request.KeyId!, request.SigningAlgorithm!, request.MessageType, "Sign");
             var digest = MessageDigest(algorithm, request.Message!, request.MessageType);
             ThrowIfDryRun(request.DryRun);
@@ -44,6 +45,7 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var (key, algorithm) = UsableSigningKey(ctx, kms, request.KeyId!, request.SigningAlgorithm!, request.MessageType, "Verify");
             // The message type need not match the one used to sign: a message and its digest are the same message.
             var digest = MessageDigest(algorithm, request.Message!, request.MessageType);
@@ -65,6 +67,7 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:GetPublicKey");
             if (!key.Spec.IsAsymmetric)
             {
@@ -96,6 +99,7 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var key = UsableMacKey(ctx, kms, request.KeyId!, request.MacAlgorithm!, "GenerateMac");
             ThrowIfDryRun(request.DryRun);
             var mac = MacAlgorithms.Compute(request.MacAlgorithm!, key.CurrentMaterial.Secret, request.Message);
@@ -114,6 +118,7 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var key = UsableMacKey(ctx, kms, request.KeyId!, request.MacAlgorithm!, "VerifyMac");
             ThrowIfDryRun(request.DryRun);
             var expected = MacAlgorithms.Compute(request.MacAlgorithm!, key.CurrentMaterial.Secret, request.Message);
@@ -154,6 +159,7 @@ internal sealed partial class KmsEngine
         // generate the pair outside the world lock.
         Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             UsableDataKeyPairKey(ctx, kms, request.KeyId!, operation, request.KeyPairSpec!, request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
             return 0;
@@ -193,7 +199,7 @@ internal sealed partial class KmsEngine
     private KmsKey UsableDataKeyPairKey(CallContext ctx, RegionalKms kms, string keyId, string operation, string keyPairSpec, IReadOnlyDictionary<string, string>? encryptionContext)
     {
         var key = ResolveKey(ctx, kms, keyId);
-        Authorize(ctx, "kms:" + operation, key, encryptionContext, new Dictionary<string, string> { ["kms:DataKeyPairSpec"] = keyPairSpec });
+        Authorize(ctx, "kms:" + operation, key, encryptionContext, new Dictionary<string, IReadOnlyList<string>> { ["kms:DataKeyPairSpec"] = [keyPairSpec] });
         key.EnsureUsable();
         // The private key of a data key pair is encrypted under a symmetric encryption KMS key only.
         if (key.KeyUsage != "ENCRYPT_DECRYPT" || !key.Spec.IsSymmetric) throw InvalidKeyUsage(key, operation);
@@ -203,7 +209,7 @@ internal sealed partial class KmsEngine
     private (KmsKey Key, SigningAlgorithm Algorithm) UsableSigningKey(CallContext ctx, RegionalKms kms, string keyId, string algorithmName, string? messageType, string operation)
     {
         var key = ResolveKey(ctx, kms, keyId);
-        Authorize(ctx, "kms:" + operation, key, extra: new Dictionary<string, string> { ["kms:SigningAlgorithm"] = algorithmName, ["kms:MessageType"] = messageType ?? "RAW" });
+        Authorize(ctx, "kms:" + operation, key, extra: new Dictionary<string, IReadOnlyList<string>> { ["kms:SigningAlgorithm"] = [algorithmName], ["kms:MessageType"] = [messageType ?? "RAW"] });
         key.EnsureUsable();
         if (key.KeyUsage != "SIGN_VERIFY") throw InvalidKeyUsage(key, operation);
         if (!key.Spec.SigningAlgorithms(key.KeyUsage).Contains(algorithmName)) throw IncompatibleAlgorithm(algorithmName, key);
@@ -214,7 +220,7 @@ internal sealed partial class KmsEngine
     private KmsKey UsableMacKey(CallContext ctx, RegionalKms kms, string keyId, string algorithm, string operation)
     {
         var key = ResolveKey(ctx, kms, keyId);
-        Authorize(ctx, "kms:" + operation, key, extra: new Dictionary<string, string> { ["kms:MacAlgorithm"] = algorithm });
+        Authorize(ctx, "kms:" + operation, key, extra: new Dictionary<string, IReadOnlyList<string>> { ["kms:MacAlgorithm"] = [algorithm] });
         key.EnsureUsable();
         if (key.KeyUsage != "GENERATE_VERIFY_MAC") throw InvalidKeyUsage(key, operation);
         if (!key.Spec.MacAlgorithms(key.KeyUsage).Contains(algorithm)) throw IncompatibleAlgorithm(algorithm, key);

@@ -18,6 +18,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var key = UsableEncryptionKey(ctx, kms, request.KeyId!, request.EncryptionAlgorithm, "kms:Encrypt", request.EncryptionContext);
             var algorithm = request.EncryptionAlgorithm ?? EncryptionAlgorithms.SymmetricDefault;
             CheckEncryptable(key, algorithm, request.Plaintext!, context, "plaintext");
@@ -39,6 +40,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var (key, material, plaintext, algorithm) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.KeyId, request.EncryptionAlgorithm, context, "kms:Decrypt", request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
             // KeyMaterialId is present only for symmetric encryption keys.
@@ -60,6 +62,7 @@ internal sealed partial class KmsEngine
         var destinationContext = EncryptionContext.Canonicalize(request.DestinationEncryptionContext);
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var (source, sourceMaterial, plaintext, sourceAlgorithm) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.SourceKeyId, request.SourceEncryptionAlgorithm, sourceContext, "kms:ReEncryptFrom", request.SourceEncryptionContext);
             try
             {
@@ -104,6 +107,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var key = UsableEncryptionKey(ctx, kms, request.KeyId!, algorithm: null, withPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext", request.EncryptionContext);
             if (!key.Spec.IsSymmetric) throw InvalidKeyUsage(key, withPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext");
             ThrowIfDryRun(request.DryRun);
@@ -162,10 +166,10 @@ internal sealed partial class KmsEngine
             }
         }
         var blob = CiphertextBlob.TryParse(blobBytes) ?? throw InvalidCiphertext();
-        var key = kms.Find(blob.KeyId);
+        var (home, key) = World.FindKey(blob.KeyId, kms.AccountId, kms.Region);
         if (key is null)
         {
-            if (kms.WasDeleted(blob.KeyId)) throw KmsException.NotFound($"Key '{KmsArn.ForKey(kms.Region, kms.AccountId, blob.KeyId.ToString("D"))}' does not exist");
+            if (home.WasDeleted(blob.KeyId)) throw KmsException.NotFound($"Key '{KmsArn.ForKey(home.Region, home.AccountId, blob.KeyId.ToString("D"))}' does not exist");
             throw InvalidCiphertext();
         }
         ctx.Touch(key);

@@ -37,7 +37,7 @@ internal sealed partial class KmsEngine
         var (keyId, arn) = Run(ctx, kms =>
         {
             var key = ImportableKey(ctx, kms, request.KeyId!, "kms:GetParametersForImport",
-                new Dictionary<string, string> { ["kms:WrappingAlgorithm"] = algorithm, ["kms:WrappingKeySpec"] = wrappingKeySpec });
+                new Dictionary<string, IReadOnlyList<string>> { ["kms:WrappingAlgorithm"] = [algorithm], ["kms:WrappingKeySpec"] = [wrappingKeySpec] });
             CheckWrappingFits(key, algorithm, wrappingKeySpec);
             return (key.Id, key.Arn);
         });
@@ -100,7 +100,7 @@ internal sealed partial class KmsEngine
                 if (validTo > now + KmsLimits.MaxImportedMaterialValidity) throw KmsException.Validation($"ValidTo ({validTo:u}) must be at most 365 days from now.");
             }
             var key = ImportableKey(ctx, kms, request.KeyId!, "kms:ImportKeyMaterial",
-                new Dictionary<string, string> { ["kms:ExpirationModel"] = expirationModel });
+                new Dictionary<string, IReadOnlyList<string>> { ["kms:ExpirationModel"] = [expirationModel] });
             if (!key.Spec.IsSymmetric && (request.ImportType ?? request.KeyMaterialId ?? request.KeyMaterialDescription) is not null)
             {
                 throw KmsException.Validation($"ImportType, KeyMaterialId and KeyMaterialDescription apply only to symmetric encryption keys; {key.Arn} is a {key.Spec.Name} key.");
@@ -248,7 +248,7 @@ internal sealed partial class KmsEngine
     }
 
     /// <summary>A key that takes imported material: Origin EXTERNAL, not pending deletion. Key ID or ARN only, no alias.</summary>
-    private KmsKey ImportableKey(CallContext ctx, RegionalKms kms, string keyId, string action, IReadOnlyDictionary<string, string> conditions)
+    private KmsKey ImportableKey(CallContext ctx, RegionalKms kms, string keyId, string action, IReadOnlyDictionary<string, IReadOnlyList<string>> conditions)
     {
         var key = ResolveKey(ctx, kms, keyId, allowAlias: false);
         Authorize(ctx, action, key, extra: conditions);

@@ -18,6 +18,7 @@ internal static class KmsErrorCodes
     public const string InvalidCiphertext = "InvalidCiphertextException";
     public const string InvalidImportToken = "InvalidImportTokenException";
     public const string InvalidKeyUsage = "InvalidKeyUsageException";
+    public const string InvalidGrantToken = "InvalidGrantTokenException";
     public const string InvalidMarker = "InvalidMarkerException";
     public const string InvalidState = "KMSInvalidStateException";
     public const string Internal = "KMSInternalException";
