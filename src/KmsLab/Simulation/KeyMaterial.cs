@@ -109,6 +109,10 @@ internal sealed class KeyMaterial : IDisposable
         }
     }
 
+    /// <summary>Material as a state file kept it (the secret as <see cref="Secret"/> gave it): its kind follows from the key's spec.</summary>
+    public static KeyMaterial Restore(KeySpecInfo spec, byte[] id, byte[] secret, DateTimeOffset createdAt, string? rotationType) =>
+        new(spec.Kind, id, secret, createdAt, rotationType);
+
     /// <summary>Material imported into an EXTERNAL key: <paramref name="canonical"/> comes from <see cref="Canonicalize"/>.</summary>
     public static KeyMaterial Imported(KeySpecInfo spec, byte[] id, byte[] canonical, DateTimeOffset now) =>
         new(spec.Kind, id, canonical, now, rotationType: null);

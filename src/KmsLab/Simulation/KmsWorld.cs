@@ -20,7 +20,7 @@ internal sealed class KmsWorld
     }
 
     /// <summary>The simulated service's own keys: they seal import tokens and derive imported KeyMaterialIds.</summary>
-    public WorldSecrets Secrets { get; }
+    public WorldSecrets Secrets { get; set; }
 
     /// <summary>Where new key pairs (asymmetric KMS keys, data key pairs, import wrapping keys) come from.</summary>
     public KeyPairFactory KeyPairs { get; set; } = KeyPairFactory.Platform;

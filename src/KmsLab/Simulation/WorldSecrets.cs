@@ -18,6 +18,22 @@ internal sealed class WorldSecrets
         random.GetBytes(_materialIdKey);
     }
 
+    private WorldSecrets(ReadOnlySpan<byte> exported)
+    {
+        if (exported.Length != 64) throw new ArgumentException("World secrets are 64 bytes.", nameof(exported));
+        exported[..32].CopyTo(_importTokenKey);
+        exported[32..].CopyTo(_materialIdKey);
+    }
+
+    /// <summary>
+    /// The secrets as bytes, for a state file: a restored world must keep them, or its import
+    /// tokens stop opening and re-imported material gets another KeyMaterialId (and is refused).
+    /// </summary>
+    public byte[] Export() => [.. _importTokenKey, .. _materialIdKey];
+
+    /// <summary>Secrets that <see cref="Export"/> wrote.</summary>
+    public static WorldSecrets FromExported(ReadOnlySpan<byte> exported) => new(exported);
+
     /// <summary>The AES-256-GCM key that seals import tokens.</summary>
     public ReadOnlySpan<byte> ImportTokenKey => _importTokenKey;
 

@@ -506,4 +506,25 @@ public class ImportTests
         var signature = (await lab.Kms.SignAsync(new SignRequest { KeyId = key.KeyId, Message = Stream(Secret), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_384 })).Signature.ToArray();
         Assert.True(ec.VerifyData(Secret, signature, HashAlgorithmName.SHA384, DSASignatureFormat.Rfc3279DerSequence));
     }
+
+    [Fact]
+    public async Task A_world_restored_with_its_secrets_opens_old_tokens_and_recognises_old_material()
+    {
+        // What a state file must carry across a restart of kmslab serve: the world's secrets.
+        var first = new TestLab().Pooled();
+        var key = await CreateExternalKeyAsync(first);
+        var material = RandomNumberGenerator.GetBytes(32);
+        var parameters = await first.Kms.GetParametersForImportAsync(new GetParametersForImportRequest { KeyId = key.KeyId, WrappingAlgorithm = AlgorithmSpec.RSAES_OAEP_SHA_256, WrappingKeySpec = WrappingKeySpec.RSA_2048 });
+        var imported = await first.ImportAsync(key.KeyId, material);
+        var secrets = first.Lab.World.Secrets.Export();
+
+        var restored = WorldSecrets.FromExported(secrets);
+        Assert.Equal(first.Lab.World.Secrets.ImportedMaterialId(Guid.Parse(key.KeyId), material), restored.ImportedMaterialId(Guid.Parse(key.KeyId), material));
+        Assert.Equal(imported.KeyMaterialId, Convert.ToHexStringLower(restored.ImportedMaterialId(Guid.Parse(key.KeyId), material)));
+        var token = ImportToken.Open(restored.ImportTokenKey, parameters.ImportToken.ToArray());
+        Assert.NotNull(token);
+        Assert.Equal(Guid.Parse(key.KeyId), token.KeyId);
+        Assert.Equal("RSAES_OAEP_SHA_256", token.WrappingAlgorithm);
+        Assert.Null(ImportToken.Open(new TestLab().Lab.World.Secrets.ImportTokenKey, parameters.ImportToken.ToArray()));
+    }
 }
