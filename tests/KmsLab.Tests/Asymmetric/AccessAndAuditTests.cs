@@ -38,6 +38,26 @@ public class AccessAndAuditTests
     }
 
     [Fact]
+    public async Task A_grant_for_Sign_and_GetPublicKey_lets_its_grantee_sign_and_its_token_is_accepted()
+    {
+        var lab = new TestLab();
+        var user = lab.Lab.CreateKmsClient(Lab.KeyUserName);
+        var key = await lab.CreateKeyAsync("ECC_NIST_P256", "SIGN_VERIFY");
+        await AssertErrorAsync("AccessDeniedException", () => user.SignAsync(new SignRequest { KeyId = key.Arn, Message = Stream(Message), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256 }));
+        var grant = await lab.Kms.CreateGrantAsync(new CreateGrantRequest
+        {
+            KeyId = key.KeyId,
+            GranteePrincipal = $"arn:aws:iam::{lab.Lab.AccountId}:user/{Lab.KeyUserName}",
+            Operations = ["Sign", "GetPublicKey"],
+        });
+        var signed = await user.SignAsync(new SignRequest { KeyId = key.Arn, Message = Stream(Message), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256, GrantTokens = [grant.GrantToken] });
+        Assert.Equal(key.Arn, signed.KeyId);
+        await user.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = key.Arn });
+        await AssertErrorAsync("AccessDeniedException", () => user.VerifyAsync(new VerifyRequest { KeyId = key.Arn, Message = Stream(Message), Signature = signed.Signature, SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256 }));
+        await Assert.ThrowsAsync<InvalidGrantTokenException>(() => lab.Kms.SignAsync(new SignRequest { KeyId = key.Arn, Message = Stream(Message), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256, GrantTokens = ["not-a-grant-token"] }));
+    }
+
+    [Fact]
     public async Task MAC_and_import_operations_are_authorized_by_their_own_actions()
     {
         var lab = new TestLab().Pooled();
