@@ -1,8 +1,8 @@
 namespace KmsLab.Simulation.Model;
 
-internal sealed class SignRequest : ISensitiveShape
+internal sealed class SignRequest : IAuditedShape
 {
-    public void Erase()
+    public void StripForAudit()
     {
         if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
         Message = null;
@@ -23,12 +23,13 @@ internal sealed class SignResponse
     public string? SigningAlgorithm { get; set; }
 }
 
-internal sealed class VerifyRequest : ISensitiveShape
+internal sealed class VerifyRequest : IAuditedShape
 {
-    public void Erase()
+    public void StripForAudit()
     {
         if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
         Message = null;
+        Signature = null;
     }
 
     public string? KeyId { get; set; }
@@ -47,9 +48,9 @@ internal sealed class VerifyResponse
     public string? SigningAlgorithm { get; set; }
 }
 
-internal sealed class GenerateMacRequest : ISensitiveShape
+internal sealed class GenerateMacRequest : IAuditedShape
 {
-    public void Erase()
+    public void StripForAudit()
     {
         if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
         Message = null;
@@ -69,12 +70,13 @@ internal sealed class GenerateMacResponse
     public string? KeyId { get; set; }
 }
 
-internal sealed class VerifyMacRequest : ISensitiveShape
+internal sealed class VerifyMacRequest : IAuditedShape
 {
-    public void Erase()
+    public void StripForAudit()
     {
         if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
         Message = null;
+        Mac = null;
     }
 
     public byte[]? Message { get; set; }

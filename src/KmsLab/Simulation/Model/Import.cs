@@ -15,8 +15,14 @@ internal sealed class GetParametersForImportResponse
     public DateTimeOffset? ParametersValidTo { get; set; }
 }
 
-internal sealed class ImportKeyMaterialRequest
+internal sealed class ImportKeyMaterialRequest : IAuditedShape
 {
+    public void StripForAudit()
+    {
+        ImportToken = null;
+        EncryptedKeyMaterial = null;
+    }
+
     public string? KeyId { get; set; }
     public byte[]? ImportToken { get; set; }
     public byte[]? EncryptedKeyMaterial { get; set; }
