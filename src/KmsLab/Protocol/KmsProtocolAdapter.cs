@@ -80,6 +80,7 @@ internal sealed class KmsProtocolAdapter
         string? errorCode = null, errorMessage = null;
         try
         {
+            _engine.World.RateLimiter?.Acquire(context.AccountId, context.Region, name);
             response = new KmsWireResponse(200, operation(_engine, context, body, audit), context.RequestId);
             if (Cryptographic.Contains(name)) audit.Response = null;
         }
