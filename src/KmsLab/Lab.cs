@@ -3,6 +3,7 @@ using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using KmsLab.Protocol;
+using KmsLab.RealAws;
 using KmsLab.Simulation;
 
 namespace KmsLab;
@@ -19,6 +20,14 @@ namespace KmsLab;
 /// The SDK signs and sends real KMS requests; they are authenticated, authorized by key policies,
 /// IAM policies and grants, audited, and answered as AWS KMS answers them — without an AWS account
 /// or a network. Your <c>~/.aws/config</c> and <c>AWS_*</c> variables do not change where these clients go.
+/// <para>
+/// The same code runs on real AWS KMS: <see cref="ForLesson"/> with <c>KMSLAB_TARGET=aws</c> (or
+/// <see cref="Aws"/>) hands out clients that use the standard credential chain and Region, act as
+/// <c>myKeyUser</c> through the profile of that name, and tag every key they create
+/// (<see cref="LabTags"/>) for <c>kmslab cleanup</c>. Members that exist only on the simulator
+/// (<see cref="AuditTrail"/>, moving the <see cref="Clock"/>, creating users...) then throw
+/// <see cref="SimulatorOnlyException"/> saying what to do on AWS; lessons branch on <see cref="IsSimulator"/>.
+/// </para>
 /// </summary>
 public sealed class Lab
 {
@@ -37,21 +46,47 @@ public sealed class Lab
     private const string AdministratorPolicy = """{"Version":"2012-10-17","Statement":[{"Sid":"AdministratorAccess","Effect":"Allow","Action":"*","Resource":"*"}]}""";
     private const string ListPolicy = """{"Version":"2012-10-17","Statement":[{"Sid":"ListKmsKeysAndAliases","Effect":"Allow","Action":["kms:ListKeys","kms:ListAliases"],"Resource":"*"}]}""";
 
+    private const string ClockAdvice =
+        "time passes only in real time. Read the dates KMS gives instead: GetKeyRotationStatus's NextRotationDate, " +
+        "DescribeKey's DeletionDate (ScheduleKeyDeletion) and ValidTo (imported key material); RotateKeyOnDemand rotates at once.";
+
+    private const string AuditAdvice =
+        "KMS calls are recorded by AWS CloudTrail. Open the CloudTrail console's Event history and filter on Event source = kms.amazonaws.com " +
+        "(events appear within about 5 minutes), or run `aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=kms.amazonaws.com`.";
+
+    private const string IamAdvice =
+        "IAM users, roles and their policies are managed with IAM itself (the IAM console, or `aws iam create-user` / `aws iam put-user-policy`), " +
+        "by someone allowed to; in a class, the instructor's lab-setup stack has created labAdmin-NN, myKeyManager-NN and myKeyUser-NN for you.";
+
     private readonly LabOptions _options;
-    private readonly KmsHttpMessageHandler _handler;
+    private readonly KmsHttpMessageHandler? _handler;
+    private readonly AwsTarget? _aws;
+    private readonly KmsWorld? _world;
+    private readonly KmsEngine? _engine;
+    private readonly KmsProtocolAdapter? _adapter;
+    private readonly LabPrincipal? _admin;
+    private readonly AuditTrail? _auditTrail;
+
+    private Lab(AwsTarget aws, string? lesson)
+    {
+        _aws = aws;
+        _options = new LabOptions { DefaultRegion = aws.Region, MaxErrorRetry = aws.Options.MaxErrorRetry };
+        Lesson = lesson;
+        Clock = SimulatedClock.RealTime(ClockAdvice);
+    }
 
     private Lab(LabOptions options)
     {
         _options = options;
         Clock = new SimulatedClock(options.TimeSource ?? TimeProvider.System);
-        World = new KmsWorld(Clock, options.Random ?? RandomNumberGenerator.Create());
+        _world = new KmsWorld(Clock, options.Random ?? RandomNumberGenerator.Create());
         if (options.RequestQuotas is { } quotas) World.RateLimiter = new RequestRateLimiter(quotas, Clock);
-        Engine = new KmsEngine(World);
-        AuditTrail = new AuditTrail(options.AuditCapacity);
-        Adapter = new KmsProtocolAdapter(Engine, AuditTrail);
+        _engine = new KmsEngine(World);
+        _auditTrail = new AuditTrail(options.AuditCapacity);
+        _adapter = new KmsProtocolAdapter(Engine, _auditTrail);
         _handler = new KmsHttpMessageHandler(Adapter);
 
-        Admin = World.Principals.AddUser(options.AccountId, AdministratorName);
+        _admin = World.Principals.AddUser(options.AccountId, AdministratorName);
         Admin.PutPolicy("AdministratorAccess", PolicyDocument.ParseIdentityPolicy(AdministratorPolicy));
         foreach (var name in new[] { KeyManagerName, KeyUserName })
         {
@@ -69,78 +104,188 @@ public sealed class Lab
     }
 
     /// <summary>
-    /// The lab a lesson starts with. Today: a fresh simulator, named after the lesson. (The switch
-    /// to real AWS, through the standard credential chain, arrives with the real-AWS target.)
+    /// The lab a lesson starts with: a fresh simulator, or — when the environment variable
+    /// <c>KMSLAB_TARGET</c> is <c>aws</c> (<c>kmslab run --target aws</c> sets it) — real AWS KMS with
+    /// the settings of <see cref="AwsLabOptions.FromEnvironment()"/>, tagging what the lesson creates
+    /// with <c>kmslab:lesson=&lt;lesson&gt;</c>.
     /// </summary>
     /// <param name="lesson">The lesson's name, e.g. <c>03-encrypt-decrypt</c>; used to tag what the lesson creates.</param>
-    /// <param name="options">Settings of the simulated lab.</param>
+    /// <param name="options">Settings of the simulated lab (ignored on real AWS).</param>
+    /// <exception cref="ArgumentException"><c>KMSLAB_TARGET</c> names no target.</exception>
+    /// <exception cref="InvalidOperationException">Real AWS is asked for, but no Region, profile or identity can be found (the message says how to fix it).</exception>
     public static Lab ForLesson(string lesson, LabOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(lesson);
+        if (AwsLabOptions.TargetFrom(Environment.GetEnvironmentVariable(TargetVariable)) == LabTarget.Aws)
+        {
+            return Aws(AwsLabOptions.FromEnvironment(), lesson);
+        }
         var lab = Simulator(options);
         lab.Lesson = lesson;
         return lab;
     }
 
+    /// <summary>
+    /// A lab on real AWS KMS: clients through the standard credential chain (or the profiles of
+    /// <paramref name="options"/>) in its Region, tagging every key they create with
+    /// <c>kmslab:lesson</c> and <c>kmslab:owner</c>. Asks STS who the administrator is (for the
+    /// owner tag) unless an owner is given.
+    /// </summary>
+    /// <param name="options">Region, profiles, owner; default: <see cref="AwsLabOptions.FromEnvironment()"/>.</param>
+    /// <param name="lesson">The lesson, for the <c>kmslab:lesson</c> tag (default <see cref="LabTags.AdHocLesson"/>).</param>
+    public static Lab Aws(AwsLabOptions? options = null, string? lesson = null)
+    {
+        options ??= AwsLabOptions.FromEnvironment();
+        return new Lab(new AwsTarget(options, lesson ?? LabTags.AdHocLesson), lesson);
+    }
+
+    /// <summary>
+    /// The environment variable that chooses a lesson's target: <c>simulator</c> (or unset) or
+    /// <c>aws</c>. <c>kmslab run --target</c> sets it; <see cref="ForLesson"/> reads it.
+    /// </summary>
+    public const string TargetVariable = AwsLabOptions.TargetVariable;
+
     /// <summary>The lesson this lab was created for, if any.</summary>
     public string? Lesson { get; private set; }
 
-    /// <summary>The simulated clock. Advance it to make rotations and scheduled deletions happen.</summary>
+    /// <summary>Where this lab's clients send their calls: the simulator or real AWS.</summary>
+    public LabTarget Target => _aws is null ? LabTarget.Simulator : LabTarget.Aws;
+
+    /// <summary>True on the simulator; false on real AWS. Lessons branch on it: <c>if (lab.IsSimulator) ... else ...</c>.</summary>
+    public bool IsSimulator => _aws is null;
+
+    /// <summary>
+    /// The tags this lab adds to every key its clients create: <c>kmslab:lesson</c> and
+    /// <c>kmslab:owner</c> on real AWS; none on the simulator (whose keys vanish with the lab).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> KeyTags => _aws?.Tags ?? new Dictionary<string, string>();
+
+    /// <summary>
+    /// The lab's clock. On the simulator, advance it to make rotations and scheduled deletions
+    /// happen. On real AWS it reads real time and <see cref="SimulatedClock.Advance"/> throws
+    /// <see cref="SimulatorOnlyException"/>: use <see cref="AdvanceClockOrExplain"/> in lessons.
+    /// </summary>
     public SimulatedClock Clock { get; }
 
     /// <summary>Every KMS call made in this lab, allowed or denied, as CloudTrail would record it.</summary>
-    public AuditTrail AuditTrail { get; }
+    /// <exception cref="SimulatorOnlyException">On real AWS: read CloudTrail instead (the message says how).</exception>
+    public AuditTrail AuditTrail => _auditTrail ?? throw new SimulatorOnlyException("Lab.AuditTrail", AuditAdvice);
 
-    /// <summary>The learner's account ID.</summary>
-    public string AccountId => _options.AccountId;
+    /// <summary>The learner's account ID (on real AWS: the administrator's account, from STS).</summary>
+    public string AccountId => _aws is { } aws ? aws.Identity(aws.Options.Profile, "the lab's administrator").AccountId : _options.AccountId;
 
     /// <summary>A second account, for cross-account lessons.</summary>
-    public string PartnerAccountId => _options.PartnerAccountId;
+    /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
+    public string PartnerAccountId => _aws is null ? _options.PartnerAccountId
+        : throw new SimulatorOnlyException("Lab.PartnerAccountId", "cross-account lessons need a second AWS account of your own; use its 12-digit ID where the lesson uses lab.PartnerAccountId, and a profile of that account for its administrator.");
 
     /// <summary>The Region clients use by default.</summary>
     public RegionEndpoint DefaultRegion => _options.DefaultRegion;
 
-    /// <summary>The ARN of the account administrator that <see cref="CreateKmsClient(RegionEndpoint?)"/>'s clients act as.</summary>
-    public string AdminArn => Admin.Arn;
+    /// <summary>The ARN of the account administrator that <see cref="CreateKmsClient(RegionEndpoint?)"/>'s clients act as (on real AWS: from STS).</summary>
+    public string AdminArn => _aws is { } aws ? aws.Identity(aws.Options.Profile, "the lab's administrator").Arn : Admin.Arn;
 
     /// <summary>Every principal of the lab with its access key.</summary>
-    public IReadOnlyList<LabCredentials> Principals => World.Principals.All.Select(Credentials).ToList();
+    /// <exception cref="SimulatorOnlyException">On real AWS, where access keys stay in your profiles.</exception>
+    public IReadOnlyList<LabCredentials> Principals => _aws is null ? World.Principals.All.Select(Credentials).ToList()
+        : throw new SimulatorOnlyException("Lab.Principals", "your principals are your AWS profiles (`aws configure list-profiles`); a lab acts as myKeyUser through the profile KMSLAB_PROFILE_myKeyUser names (default: 'myKeyUser'). Use lab.PrincipalArn(\"myKeyUser\") for an ARN.");
 
-    internal KmsWorld World { get; }
+    internal KmsWorld World => _world ?? throw SimulatorInternals();
 
-    internal KmsEngine Engine { get; }
+    internal KmsEngine Engine => _engine ?? throw SimulatorInternals();
 
-    internal KmsProtocolAdapter Adapter { get; }
+    internal KmsProtocolAdapter Adapter => _adapter ?? throw SimulatorInternals();
 
-    internal LabPrincipal Admin { get; }
+    internal LabPrincipal Admin => _admin ?? throw SimulatorInternals();
 
     /// <summary>
-    /// An official AWS SDK KMS client that talks to this lab's simulator, acting as the account's
-    /// administrator. Clients created from one lab share its keys; a client for another Region
-    /// sees that Region's keys only, as in AWS.
+    /// An official AWS SDK KMS client acting as the account's administrator: on the simulator,
+    /// wired to it in process (clients from one lab share its keys; a client for another Region
+    /// sees that Region's keys only, as in AWS); on real AWS, through the standard credential
+    /// chain (or <c>KMSLAB_PROFILE</c>), tagging the keys it creates.
     /// </summary>
-    public IAmazonKeyManagementService CreateKmsClient(RegionEndpoint? region = null) => CreateSdkClient(_handler, Admin, region ?? DefaultRegion, _options.MaxErrorRetry);
+    public IAmazonKeyManagementService CreateKmsClient(RegionEndpoint? region = null) =>
+        _aws is { } aws ? aws.CreateClient(aws.Options.Profile, region) : CreateSdkClient(_handler!, Admin, region ?? DefaultRegion, _options.MaxErrorRetry);
 
     /// <summary>
     /// An SDK client acting as a lab principal: a user or role name in the learner's account
-    /// (<c>"myKeyUser"</c>), or any principal's IAM ARN (e.g. the partner account's).
+    /// (<c>"myKeyUser"</c>), or any principal's IAM ARN (e.g. the partner account's). On real AWS
+    /// the principal is a named profile: <c>KMSLAB_PROFILE_&lt;principal&gt;</c>, else the
+    /// principal's name with <c>KMSLAB_PROFILE_PREFIX</c>/<c>KMSLAB_PROFILE_SUFFIX</c>.
     /// </summary>
+    /// <exception cref="InvalidOperationException">On real AWS, the principal's profile does not exist (the message says how to add it).</exception>
     public IAmazonKeyManagementService CreateKmsClient(string principal, RegionEndpoint? region = null) =>
-        CreateSdkClient(_handler, Find(principal), region ?? DefaultRegion, _options.MaxErrorRetry);
+        _aws is { } aws ? aws.CreateClient(aws.ProfileFor(principal), region) : CreateSdkClient(_handler!, Find(principal), region ?? DefaultRegion, _options.MaxErrorRetry);
+
+    /// <summary>
+    /// The IAM ARN of a lab principal, for policies: on the simulator its ARN in the lab; on real
+    /// AWS the ARN STS reports for the principal's profile (e.g. <c>arn:aws:iam::123456789012:user/myKeyUser-07</c>).
+    /// </summary>
+    public string PrincipalArn(string principal)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(principal);
+        if (_aws is not { } aws) return Find(principal).Arn;
+        return aws.Identity(aws.ProfileFor(principal), principal).Arn;
+    }
+
+    /// <summary>
+    /// A name for an alias that other learners of the same AWS account cannot already hold:
+    /// <c>alias/&lt;name&gt;</c> on the simulator; on real AWS <c>alias/&lt;name&gt;-&lt;owner&gt;</c>,
+    /// with the owner's user or role name (e.g. <c>alias/payroll-labAdmin-07</c>).
+    /// </summary>
+    public string AliasName(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var bare = name.StartsWith("alias/", StringComparison.Ordinal) ? name["alias/".Length..] : name;
+        if (_aws is null) return "alias/" + bare;
+        var owner = _aws.Tags[LabTags.Owner];
+        var suffix = new string(owner[(owner.LastIndexOf('/') + 1)..].Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+        return $"alias/{bare}-{suffix}";
+    }
+
+    /// <summary>
+    /// Moves the simulator's clock forward and returns true; on real AWS, where time cannot be
+    /// fast-forwarded, writes what to do instead (<paramref name="onRealAws"/>, or general advice)
+    /// to the console and returns false. A lesson written with it runs on both targets:
+    /// <code>
+    /// if (lab.AdvanceClockOrExplain(TimeSpan.FromDays(366), "come back after NextRotationDate")) { /* show the rotation */ }
+    /// </code>
+    /// </summary>
+    public bool AdvanceClockOrExplain(TimeSpan by, string? onRealAws = null)
+    {
+        if (_aws is null)
+        {
+            Clock.Advance(by);
+            return true;
+        }
+        Console.Out.WriteLine($"⏩ On real AWS the clock cannot be moved {Describe(by)} ahead: {onRealAws ?? ClockAdvice}");
+        return false;
+    }
+
+    /// <summary>A one-line description of the target, e.g. for a lesson's first cell.</summary>
+    public override string ToString() => _aws is { } aws
+        ? $"KmsLab on {aws}{(Lesson is null ? "" : ", lesson " + Lesson)}; keys are tagged {string.Join(", ", aws.Tags.Select(t => t.Key + "=" + t.Value))}"
+        : $"KmsLab simulator: account {AccountId}, {DefaultRegion.SystemName}{(Lesson is null ? "" : ", lesson " + Lesson)}";
 
     /// <summary>The access key of a lab principal (by name in the learner's account, or by ARN).</summary>
-    public LabCredentials GetCredentials(string principal) => Credentials(Find(principal));
+    /// <exception cref="SimulatorOnlyException">On real AWS: use <see cref="PrincipalArn"/> for the ARN.</exception>
+    public LabCredentials GetCredentials(string principal) => _aws is null ? Credentials(Find(principal))
+        : throw new SimulatorOnlyException("Lab.GetCredentials", $"a real IAM user's access keys stay in your AWS profiles (~/.aws/credentials, SSO). For the principal's ARN use lab.PrincipalArn(\"{principal}\").");
 
     /// <summary>Adds an IAM user (in the learner's account unless another is given) and returns its ARN.</summary>
-    public string CreateUser(string userName, string? accountId = null) => World.Principals.AddUser(accountId ?? AccountId, userName).Arn;
+    /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
+    public string CreateUser(string userName, string? accountId = null) => SimulatedWorld(nameof(CreateUser)).Principals.AddUser(accountId ?? AccountId, userName).Arn;
 
     /// <summary>Adds an IAM role whose session clients act as (in the learner's account unless another is given) and returns its ARN.</summary>
-    public string CreateRole(string roleName, string? accountId = null) => World.Principals.AddRole(accountId ?? AccountId, roleName).Arn;
+    /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
+    public string CreateRole(string roleName, string? accountId = null) => SimulatedWorld(nameof(CreateRole)).Principals.AddRole(accountId ?? AccountId, roleName).Arn;
 
     /// <summary>Attaches (or replaces) an inline IAM identity policy on a lab principal.</summary>
     /// <exception cref="ArgumentException">The policy is not a valid IAM identity policy.</exception>
+    /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
     public void PutIdentityPolicy(string principal, string policyName, string policyJson)
     {
+        SimulatedWorld(nameof(PutIdentityPolicy));
         PolicyDocument policy;
         try
         {
@@ -154,7 +299,18 @@ public sealed class Lab
     }
 
     /// <summary>Removes an inline IAM identity policy from a lab principal; false if it had none of that name.</summary>
-    public bool DeleteIdentityPolicy(string principal, string policyName) => Find(principal).DeletePolicy(policyName);
+    /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
+    public bool DeleteIdentityPolicy(string principal, string policyName)
+    {
+        SimulatedWorld(nameof(DeleteIdentityPolicy));
+        return Find(principal).DeletePolicy(policyName);
+    }
+
+    private KmsWorld SimulatedWorld(string member) => _world ?? throw new SimulatorOnlyException("Lab." + member, IamAdvice);
+
+    private static InvalidOperationException SimulatorInternals() => new("This lab targets real AWS; it has no simulated world.");
+
+    private static string Describe(TimeSpan by) => by.TotalDays >= 1 ? $"{by.TotalDays:0.#} days" : by.TotalHours >= 1 ? $"{by.TotalHours:0.#} hours" : $"{by.TotalMinutes:0.#} minutes";
 
     private LabPrincipal Find(string principal) =>
         World.Principals.Find(principal, AccountId) ?? throw new ArgumentException($"No lab principal '{principal}'. Known: {string.Join(", ", World.Principals.All.Select(p => p.Arn))}", nameof(principal));

@@ -9,10 +9,23 @@ public sealed class SimulatedClock : TimeProvider
 {
     private readonly TimeProvider _source;
     private readonly Lock _sync = new();
+    private readonly string? _realAwsAdvice;
     private TimeSpan _offset;
 
     /// <summary>Creates a clock that follows <paramref name="source"/>, moved on by <see cref="Advance"/>.</summary>
     public SimulatedClock(TimeProvider source) => _source = source;
+
+    private SimulatedClock(TimeProvider source, string realAwsAdvice)
+    {
+        _source = source;
+        _realAwsAdvice = realAwsAdvice;
+    }
+
+    /// <summary>A clock that reads real time and refuses to move (a lab on real AWS), saying what to do instead.</summary>
+    internal static SimulatedClock RealTime(string realAwsAdvice) => new(System, realAwsAdvice);
+
+    /// <summary>False on real AWS, where time passes only in real time: <see cref="Advance"/> then throws <see cref="SimulatorOnlyException"/>.</summary>
+    public bool CanAdvance => _realAwsAdvice is null;
 
     /// <summary>How far this clock has been moved ahead of its source.</summary>
     public TimeSpan Offset
@@ -27,20 +40,29 @@ public sealed class SimulatedClock : TimeProvider
     }
 
     /// <summary>Moves the clock forward. Time never goes back: a negative span is refused.</summary>
+    /// <exception cref="SimulatorOnlyException">The lab targets real AWS (see <see cref="CanAdvance"/>).</exception>
     public void Advance(TimeSpan by)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        RefuseOnRealAws();
         lock (_sync) _offset += by;
     }
 
     /// <summary>Moves the clock forward to <paramref name="moment"/>; a moment in the past is refused.</summary>
+    /// <exception cref="SimulatorOnlyException">The lab targets real AWS (see <see cref="CanAdvance"/>).</exception>
     public void AdvanceTo(DateTimeOffset moment)
     {
+        RefuseOnRealAws();
         lock (_sync)
         {
             var now = _source.GetUtcNow() + _offset;
             if (moment < now) throw new ArgumentOutOfRangeException(nameof(moment), moment, $"The clock is already at {now:O}; time does not go back.");
             _offset += moment - now;
         }
+    }
+
+    private void RefuseOnRealAws()
+    {
+        if (_realAwsAdvice is not null) throw new SimulatorOnlyException("Lab.Clock.Advance", _realAwsAdvice);
     }
 }

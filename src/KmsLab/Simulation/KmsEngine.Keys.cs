@@ -51,7 +51,8 @@ internal sealed partial class KmsEngine
         {
             return Run(ctx, kms =>
             {
-                Authorize(ctx, "kms:CreateKey", null);
+                // The request's tags are condition keys (aws:RequestTag/<k>, aws:TagKeys): IAM can demand them.
+                Authorize(ctx, "kms:CreateKey", null, extra: TagRules.RequestConditions(request.Tags));
                 var key = new KmsKey(NewKeyId(), kms.AccountId, kms.Region, Now, spec, usage, origin,
                     request.Description ?? "", policy ?? PolicyDocument.ParseKeyPolicy(KeyPolicyDocument.Default(kms.AccountId)));
                 if (policy is not null) CheckLockout(ctx, key, policy, request.BypassPolicyLockoutSafetyCheck);

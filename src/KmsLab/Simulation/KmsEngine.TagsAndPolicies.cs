@@ -13,7 +13,8 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:TagResource", allowAlias: false);
+            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            Authorize(ctx, "kms:TagResource", key, extra: TagRules.RequestConditions(request.Tags));
             key.EnsureNotPendingDeletion();
             int added = request.Tags!.Select(t => t.TagKey!).Distinct(StringComparer.Ordinal).Count(k => !key.Tags.Exists(t => t.Key == k));
             if (key.Tags.Count + added > KmsLimits.MaxTagsPerKey)
@@ -32,7 +33,8 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:UntagResource", allowAlias: false);
+            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            Authorize(ctx, "kms:UntagResource", key, extra: new Dictionary<string, IReadOnlyList<string>> { ["aws:TagKeys"] = request.TagKeys!.Distinct(StringComparer.Ordinal).ToList() });
             key.EnsureNotPendingDeletion();
             key.Tags.RemoveAll(t => request.TagKeys!.Contains(t.Key, StringComparer.Ordinal));
             return EmptyResponse.Instance;

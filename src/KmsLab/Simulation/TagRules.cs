@@ -25,6 +25,19 @@ internal static class TagRules
         }
     }
 
+    /// <summary>
+    /// The request-tag condition keys of a request that sets <paramref name="tags"/> (CreateKey,
+    /// TagResource): <c>aws:RequestTag/&lt;key&gt;</c> per tag and the multi-valued <c>aws:TagKeys</c>.
+    /// </summary>
+    public static Dictionary<string, IReadOnlyList<string>>? RequestConditions(List<Tag>? tags)
+    {
+        if (tags is null || tags.Count == 0) return null;
+        var conditions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var tag in tags) conditions["aws:RequestTag/" + tag.TagKey] = [tag.TagValue ?? ""];
+        conditions["aws:TagKeys"] = tags.Select(t => t.TagKey!).Distinct(StringComparer.Ordinal).ToList();
+        return conditions;
+    }
+
     public static void Set(KmsKey key, string tagKey, string value)
     {
         int i = key.Tags.FindIndex(t => t.Key == tagKey);

@@ -1,0 +1,120 @@
+using Amazon;
+using Amazon.KeyManagementService;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+
+namespace KmsLab.RealAws;
+
+/// <summary>
+/// The real-AWS side of a <see cref="Lab"/>: SDK clients through the standard credential chain or
+/// a named profile, in one Region, each tagging the keys it creates; and the caller identities
+/// (account, ARNs) that lessons put into policies, from STS.
+/// </summary>
+internal sealed class AwsTarget
+{
+    private readonly ICallerIdentityResolver _identity;
+    private readonly Dictionary<string, CallerIdentity> _identities = new(StringComparer.Ordinal);
+    private readonly Lock _sync = new();
+
+    public AwsTarget(AwsLabOptions options, string lesson)
+    {
+        Options = options;
+        Region = ResolveRegion(options);
+        _identity = options.IdentityResolver ?? new StsCallerIdentityResolver(options.MaxErrorRetry);
+        if (options.Profile is { } profile) RequireProfile(profile, "the lab's administrator", "KMSLAB_PROFILE");
+        string owner = options.Owner ?? Identity(null, "the lab's administrator").Arn;
+        Tags = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [LabTags.Lesson] = lesson,
+            [LabTags.Owner] = owner,
+        };
+    }
+
+    public AwsLabOptions Options { get; }
+
+    public RegionEndpoint Region { get; }
+
+    /// <summary>The tags every key created through this target's clients carries.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; }
+
+    /// <summary>A KMS client acting through <paramref name="profile"/> (null: the standard credential chain).</summary>
+    public AmazonKeyManagementServiceClient CreateClient(string? profile, RegionEndpoint? region)
+    {
+        var r = region ?? Region;
+        var config = new AmazonKeyManagementServiceConfig
+        {
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = Options.MaxErrorRetry,
+        };
+        if (Options.EndpointUrl is { } url)
+        {
+            config.ServiceURL = url;
+            config.AuthenticationRegion = r.SystemName;
+        }
+        else
+        {
+            config.RegionEndpoint = r;
+        }
+        if (profile is not null) config.Profile = new Profile(profile);
+        if (Options.HttpClientFactory is { } factory) config.HttpClientFactory = factory;
+        return new TaggingKmsClient(config, Tags);
+    }
+
+    /// <summary>The profile that acts as a principal, checked to exist.</summary>
+    public string? ProfileFor(string principal)
+    {
+        var profile = Options.ProfileFor(principal);
+        if (profile is not null) RequireProfile(profile, principal, $"KMSLAB_PROFILE_{principal}");
+        return profile;
+    }
+
+    /// <summary>Who the profile's credentials belong to (STS GetCallerIdentity, cached per profile).</summary>
+    public CallerIdentity Identity(string? profile, string whom)
+    {
+        string cacheKey = profile ?? "";
+        lock (_sync)
+        {
+            if (_identities.TryGetValue(cacheKey, out var known)) return known;
+        }
+        CallerIdentity identity;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            identity = Task.Run(() => _identity.ResolveAsync(profile, Region, timeout.Token)).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is AmazonClientException or AmazonServiceException or InvalidOperationException or OperationCanceledException or HttpRequestException)
+        {
+            string source = profile is null ? "the standard credential chain (AWS_PROFILE, AWS_ACCESS_KEY_ID..., the default profile, SSO)" : $"the profile '{profile}'";
+            throw new InvalidOperationException(
+                $"KmsLab could not find out who {whom} is on AWS: STS GetCallerIdentity with {source} in {Region.SystemName} failed: {e.Message} " +
+                $"Check with `aws sts get-caller-identity{(profile is null ? "" : " --profile " + profile)}` (after `aws sso login` for SSO profiles). " +
+                "To tag keys without asking STS, set KMSLAB_OWNER.", e);
+        }
+        lock (_sync) _identities[cacheKey] = identity;
+        return identity;
+    }
+
+    public override string ToString() =>
+        $"real AWS KMS in {Region.SystemName}{(Options.EndpointUrl is { } url ? " via " + url : "")}, administrator {(Options.Profile is { } p ? "profile '" + p + "'" : "from the standard credential chain")}";
+
+    private static void RequireProfile(string profile, string whom, string variable)
+    {
+        if (new CredentialProfileStoreChain().TryGetProfile(profile, out _)) return;
+        throw new InvalidOperationException(
+            $"There is no AWS profile '{profile}' for {whom}. Create it (`aws configure --profile {profile}`, or `aws configure sso --profile {profile}`), " +
+            $"or name another profile with {variable}=<profile> (or KMSLAB_PROFILE_PREFIX / KMSLAB_PROFILE_SUFFIX).");
+    }
+
+    private static RegionEndpoint ResolveRegion(AwsLabOptions options)
+    {
+        if (options.Region is { } region) return region;
+        foreach (var variable in new[] { "AWS_REGION", "AWS_DEFAULT_REGION" })
+        {
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } name) return RegionEndpoint.GetBySystemName(name.Trim());
+        }
+        string profileName = options.Profile ?? Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default";
+        if (new CredentialProfileStoreChain().TryGetProfile(profileName, out var profile) && profile.Region is { } fromProfile) return fromProfile;
+        throw new InvalidOperationException(
+            $"KmsLab targets real AWS but knows no Region: set KMSLAB_REGION (e.g. KMSLAB_REGION=eu-west-1), AWS_REGION, or `region` in the profile '{profileName}'.");
+    }
+}
