@@ -16,6 +16,8 @@ internal static class Program
             EncryptCommand.Create(),
             DecryptCommand.Create(),
             EnvelopeBenchCommand.Create(),
+            CleanupCommand.Create(),
+            LabSetupCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

@@ -37,27 +37,30 @@ internal sealed class AwsTarget
     /// <summary>The tags every key created through this target's clients carries.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; }
 
-    /// <summary>A KMS client acting through <paramref name="profile"/> (null: the standard credential chain).</summary>
-    public AmazonKeyManagementServiceClient CreateClient(string? profile, RegionEndpoint? region)
+    /// <summary>A KMS client acting through <paramref name="profile"/> (null: the standard credential chain), tagging the keys it creates.</summary>
+    public AmazonKeyManagementServiceClient CreateClient(string? profile, RegionEndpoint? region) =>
+        new TaggingKmsClient(ClientConfig(region ?? Region, profile, Options.EndpointUrl, Options.MaxErrorRetry, Options.HttpClientFactory), Tags);
+
+    /// <summary>The configuration of a real-AWS KMS client: explicit Region (or endpoint), profile and retries.</summary>
+    internal static AmazonKeyManagementServiceConfig ClientConfig(RegionEndpoint region, string? profile, string? endpointUrl, int maxErrorRetry, HttpClientFactory? httpClientFactory)
     {
-        var r = region ?? Region;
         var config = new AmazonKeyManagementServiceConfig
         {
             RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = Options.MaxErrorRetry,
+            MaxErrorRetry = maxErrorRetry,
         };
-        if (Options.EndpointUrl is { } url)
+        if (endpointUrl is not null)
         {
-            config.ServiceURL = url;
-            config.AuthenticationRegion = r.SystemName;
+            config.ServiceURL = endpointUrl;
+            config.AuthenticationRegion = region.SystemName;
         }
         else
         {
-            config.RegionEndpoint = r;
+            config.RegionEndpoint = region;
         }
         if (profile is not null) config.Profile = new Profile(profile);
-        if (Options.HttpClientFactory is { } factory) config.HttpClientFactory = factory;
-        return new TaggingKmsClient(config, Tags);
+        if (httpClientFactory is not null) config.HttpClientFactory = httpClientFactory;
+        return config;
     }
 
     /// <summary>The profile that acts as a principal, checked to exist.</summary>
@@ -97,7 +100,7 @@ internal sealed class AwsTarget
     public override string ToString() =>
         $"real AWS KMS in {Region.SystemName}{(Options.EndpointUrl is { } url ? " via " + url : "")}, administrator {(Options.Profile is { } p ? "profile '" + p + "'" : "from the standard credential chain")}";
 
-    private static void RequireProfile(string profile, string whom, string variable)
+    internal static void RequireProfile(string profile, string whom, string variable)
     {
         if (new CredentialProfileStoreChain().TryGetProfile(profile, out _)) return;
         throw new InvalidOperationException(
@@ -105,7 +108,7 @@ internal sealed class AwsTarget
             $"or name another profile with {variable}=<profile> (or KMSLAB_PROFILE_PREFIX / KMSLAB_PROFILE_SUFFIX).");
     }
 
-    private static RegionEndpoint ResolveRegion(AwsLabOptions options)
+    internal static RegionEndpoint ResolveRegion(AwsLabOptions options)
     {
         if (options.Region is { } region) return region;
         foreach (var variable in new[] { "AWS_REGION", "AWS_DEFAULT_REGION" })
