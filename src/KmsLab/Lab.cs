@@ -198,6 +198,9 @@ public sealed class Lab
 
     internal LabPrincipal Admin => _admin ?? throw SimulatorInternals();
 
+    /// <summary>The simulator's in-process HTTP handler (tests point "real AWS" clients at it).</summary>
+    internal HttpMessageHandler Handler => _handler ?? throw SimulatorInternals();
+
     /// <summary>
     /// An official AWS SDK KMS client acting as the account's administrator: on the simulator,
     /// wired to it in process (clients from one lab share its keys; a client for another Region

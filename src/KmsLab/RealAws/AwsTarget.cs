@@ -22,7 +22,7 @@ internal sealed class AwsTarget
         Region = ResolveRegion(options);
         _identity = options.IdentityResolver ?? new StsCallerIdentityResolver(options.MaxErrorRetry);
         if (options.Profile is { } profile) RequireProfile(profile, "the lab's administrator", "KMSLAB_PROFILE");
-        string owner = options.Owner ?? Identity(null, "the lab's administrator").Arn;
+        string owner = options.Owner ?? Identity(options.Profile, "the lab's administrator").Arn;
         Tags = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [LabTags.Lesson] = lesson,
