@@ -59,7 +59,7 @@ internal static class CleanupCommand
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {
-                Console.Error.WriteLine($"kmslab cleanup: {e.Message}");
+                Console.Error.WriteLine($"kmslab cleanup: {e.Message}{(parse.GetValue(region) is null && e.Message.Contains("no Region", StringComparison.Ordinal) ? " Or pass --region." : "")}");
                 return CleanupExitCodes.Usage;
             }
             var settings = new Settings(parse.GetValue(apply), new LabCleanupFilter

@@ -17,16 +17,13 @@ internal static class LabSetupCommand
         var template = new Command("template", "Write the classroom CloudFormation template (JSON) for N students.") { students, output };
         template.SetAction(parse =>
         {
-            string json;
-            try
+            int n = parse.GetValue(students);
+            if (n is < 1 or > ClassTemplate.MaxStudents)
             {
-                json = ClassTemplate.Generate(parse.GetValue(students));
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                Console.Error.WriteLine($"kmslab lab-setup template: {e.Message.Split(Environment.NewLine)[0]}");
+                Console.Error.WriteLine($"kmslab lab-setup template: a stack holds 1 to {ClassTemplate.MaxStudents} students (CloudFormation allows 500 resources; each student takes 11). For more, deploy several stacks with different ClassName values.");
                 return 2;
             }
+            string json = ClassTemplate.Generate(n);
             if (parse.GetValue(output) is { } file)
             {
                 File.WriteAllText(file.FullName, json);
