@@ -15,6 +15,7 @@ internal static class Program
             EncryptCommand.Create(),
             DecryptCommand.Create(),
             EnvelopeBenchCommand.Create(),
+            RunCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }
