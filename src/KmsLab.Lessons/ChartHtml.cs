@@ -20,9 +20,11 @@ public static class ChartHtml
     private static int _counter;
 
     /// <summary>The chart as an HTML fragment (a div and a script).</summary>
-    public static string Render(GenericChart chart)
+    public static string Render(GenericChart chart) => RenderFigure(GenericChart.toFigureJson(chart));
+
+    /// <summary>A plotly.js figure (JSON with data and layout) as an HTML fragment.</summary>
+    public static string RenderFigure(string figure)
     {
-        var figure = GenericChart.toFigureJson(chart);
         var id = $"kmslab-chart-{Environment.ProcessId:x}-{Interlocked.Increment(ref _counter)}";
         return $$"""
             <div id="{{id}}" {{Marker}}="1" style="width:100%;max-width:820px;height:440px"></div>

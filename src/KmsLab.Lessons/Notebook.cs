@@ -24,12 +24,25 @@ public static class Notebook
             Formatter.Register(typeof(ILessonView), (value, writer) => writer.Write(((ILessonView)value).ToPlainText()), PlainTextFormatter.MimeType);
             Formatter.Register<KeyMetadata>((m, writer) => writer.Write(Show.Key(m).ToHtml()), HtmlFormatter.MimeType);
             Formatter.Register<KeyMetadata>((m, writer) => writer.Write(Show.Key(m).ToPlainText()), PlainTextFormatter.MimeType);
-            Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Render(chart)), HtmlFormatter.MimeType);
-            Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Describe(chart)), PlainTextFormatter.MimeType);
             Formatter.SetPreferredMimeTypesFor(typeof(ILessonView), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
             Formatter.SetPreferredMimeTypesFor(typeof(KeyMetadata), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
-            Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+            try
+            {
+                RegisterPlotlyCharts();
+            }
+            catch (Exception e) when (e is TypeInitializationException or MissingMethodException or TypeLoadException or FileLoadException or FileNotFoundException)
+            {
+                // Plotly.NET cannot load in this host (an older FSharp.Core); lesson charts still draw.
+            }
             _started = true;
         }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void RegisterPlotlyCharts()
+    {
+        Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Render(chart)), HtmlFormatter.MimeType);
+        Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Describe(chart)), PlainTextFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
     }
 }
