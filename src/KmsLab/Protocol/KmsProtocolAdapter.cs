@@ -96,9 +96,9 @@ internal sealed class KmsProtocolAdapter
             EventTime = _engine.World.Clock.GetUtcNow(),
             EventName = name,
             AwsRegion = context.Region,
-            UserIdentity = IdentityOf(context.Caller, context.ViaService),
-            SourceIpAddress = context.ViaService ?? sourceIp,
-            UserAgent = context.ViaService ?? userAgent,
+            UserIdentity = IdentityOf(context.Caller, InvokedBy(context.ViaService)),
+            SourceIpAddress = InvokedBy(context.ViaService) ?? sourceIp,
+            UserAgent = InvokedBy(context.ViaService) ?? userAgent,
             ErrorCode = errorCode,
             ErrorMessage = errorMessage,
             ResourceArns = context.Resources,
@@ -107,6 +107,32 @@ internal sealed class KmsProtocolAdapter
             RecipientAccountId = context.AccountId,
         });
         return response;
+    }
+
+    /// <summary>
+    /// Runs an operation that an AWS service (a simulated S3 bucket) calls on a principal's behalf:
+    /// no signature (the service is trusted), <c>kms:ViaService</c> set, and audited as CloudTrail
+    /// records such calls (<c>invokedBy</c>, the service as source).
+    /// </summary>
+    /// <param name="operation">The operation's wire name, e.g. <c>GenerateDataKey</c>.</param>
+    /// <param name="caller">The principal the service acts for.</param>
+    /// <param name="region">The Region of the call.</param>
+    /// <param name="viaService">The service endpoint, e.g. <c>s3.us-east-1.amazonaws.com</c>.</param>
+    /// <param name="body">The request as JSON 1.1.</param>
+    internal KmsWireResponse InvokeAsService(string operation, LabPrincipal caller, string region, string viaService, byte[] body)
+    {
+        var requestId = NewRequestId();
+        if (!Operations.TryGetValue(operation, out var op)) return Error(KmsErrorCodes.UnknownOperation, $"Unknown operation '{operation}'.", requestId);
+        var context = new CallContext(caller.AccountId, region, caller, requestId, viaService);
+        return Invoke(op, operation, context, body, viaService, viaService);
+    }
+
+    /// <summary>CloudTrail's <c>invokedBy</c> for a <c>kms:ViaService</c> value: <c>s3.us-east-1.amazonaws.com</c> → <c>s3.amazonaws.com</c>.</summary>
+    private static string? InvokedBy(string? viaService)
+    {
+        if (viaService is null) return null;
+        var parts = viaService.Split('.');
+        return parts.Length == 4 ? $"{parts[0]}.{parts[2]}.{parts[3]}" : viaService;
     }
 
     private static AuditIdentity IdentityOf(LabPrincipal caller, string? viaService) => caller.Kind == PrincipalKind.User

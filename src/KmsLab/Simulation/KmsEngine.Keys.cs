@@ -58,7 +58,12 @@ internal sealed partial class KmsEngine
         var v = RequestValidator.Start();
         ValidateGrantTokens(v, request.GrantTokens);
         v.ThrowIfInvalid();
-        return Run(ctx, kms => new KeyMetadataResponse { KeyMetadata = Metadata(AuthorizedKey(ctx, kms, request.KeyId!, "kms:DescribeKey")) });
+        return Run(ctx, kms =>
+        {
+            // DescribeKey on a predefined AWS alias (alias/aws/s3) creates its AWS managed key, as in KMS.
+            CreateAwsManagedKeyOnDescribe(kms, request.KeyId!);
+            return new KeyMetadataResponse { KeyMetadata = Metadata(AuthorizedKey(ctx, kms, request.KeyId!, "kms:DescribeKey")) };
+        });
     }
 
     public ListKeysResponse ListKeys(CallContext ctx, ListKeysRequest request)
