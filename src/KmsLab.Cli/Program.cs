@@ -16,6 +16,7 @@ internal static class Program
             DecryptCommand.Create(),
             EnvelopeBenchCommand.Create(),
             RunCommand.Create(),
+            LessonsCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

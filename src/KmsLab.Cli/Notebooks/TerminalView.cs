@@ -45,6 +45,11 @@ internal sealed partial class TerminalView(TextWriter output, bool color, bool q
     public void CodeStarted(int cellNumber, IpynbCell cell)
     {
         if (quiet) return;
+        if (cell.Source.StartsWith(LessonSync.SetupMarker, StringComparison.Ordinal))
+        {
+            output.WriteLine(Dim($"  [{cellNumber}] (the lessons' standard setup cell: usings, Notebook.Start())"));
+            return;
+        }
         output.WriteLine(Dim($"  ┌─ [{cellNumber}] C#"));
         foreach (var line in cell.Source.TrimEnd().Split('\n')) output.WriteLine(Dim($"  │ {line.TrimEnd('\r')}"));
         output.WriteLine(Dim("  └─"));
