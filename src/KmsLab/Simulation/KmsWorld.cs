@@ -16,9 +16,18 @@ internal sealed class KmsWorld
         Clock = clock;
         Random = new BufferedRandom(random);
         Principals = new PrincipalDirectory();
+        Secrets = new WorldSecrets(Random);
     }
 
+    /// <summary>The simulated service's own keys: they seal import tokens and derive imported KeyMaterialIds.</summary>
+    public WorldSecrets Secrets { get; set; }
+
+    /// <summary>Where new key pairs (asymmetric KMS keys, data key pairs, import wrapping keys) come from.</summary>
+    public KeyPairFactory KeyPairs { get; set; } = KeyPairFactory.Platform;
+
     public PrincipalDirectory Principals { get; }
+
+    public GrantRegistry Grants { get; } = new();
 
     public Lock Sync { get; } = new();
 
@@ -26,7 +35,7 @@ internal sealed class KmsWorld
 
     public RandomNumberGenerator Random { get; }
 
-    /// <summary>The earliest moment at which a scheduled event (rotation, deletion) may be due.</summary>
+    /// <summary>The earliest moment at which a scheduled event (rotation, deletion, expiry of imported key material) may be due.</summary>
     public DateTimeOffset NextEventAt { get; private set; } = DateTimeOffset.MaxValue;
 
     public IEnumerable<RegionalKms> AllRegions => _regions.Values;
@@ -39,6 +48,25 @@ internal sealed class KmsWorld
             _regions.Add((accountId, region), kms);
         }
         return kms;
+    }
+
+    /// <summary>
+    /// Finds a key by ID in a Region, in whichever account holds it: a symmetric ciphertext names
+    /// its key, so Decrypt finds it across accounts (permission permitting). The caller's own account is searched first.
+    /// </summary>
+    public (RegionalKms Kms, KmsKey? Key) FindKey(Guid id, string accountId, string region)
+    {
+        var own = Region(accountId, region);
+        if (own.Find(id) is { } key) return (own, key);
+        foreach (var other in _regions.Values)
+        {
+            if (other.Region == region && other.Find(id) is { } found) return (other, found);
+        }
+        foreach (var other in _regions.Values)
+        {
+            if (other.Region == region && other.WasDeleted(id)) return (other, null);
+        }
+        return (own, null);
     }
 
     public void Schedule(DateTimeOffset? at)
