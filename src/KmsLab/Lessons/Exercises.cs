@@ -356,4 +356,29 @@ public static class Exercises
             }
         }
     }
+    /// <summary>Lesson 09: the numbers that matter.</summary>
+    public static class ExamPrep
+    {
+        private const string Name = "Exercise 09 — the numbers that matter";
+
+        /// <summary>Passes when every number is KMS's; otherwise names the ones that are not (0 counts as not answered).</summary>
+        public static CheckResult CheckNumbers(int maxEncryptBytes, int minDeletionWindowDays, int maxDeletionWindowDays,
+            int minRotationPeriodDays, int maxRotationPeriodDays, int onDemandRotationsPerKey)
+        {
+            var answers = new (string What, int Given, int Right)[]
+            {
+                ("largest Encrypt plaintext (bytes)", maxEncryptBytes, 4096),
+                ("shortest deletion window (days)", minDeletionWindowDays, 7),
+                ("longest deletion window (days)", maxDeletionWindowDays, 30),
+                ("shortest rotation period (days)", minRotationPeriodDays, 90),
+                ("longest rotation period (days)", maxRotationPeriodDays, 2560),
+                ("on-demand rotations per key", onDemandRotationsPerKey, 25),
+            };
+            if (answers.All(a => a.Given == 0)) return CheckResult.NotYet(Name, "no numbers yet.", "Fill in each argument from memory, then check the sheet above.");
+            var wrong = answers.Where(a => a.Given != a.Right).ToList();
+            if (wrong.Count == 0) return CheckResult.Pass(Name, "all six right: 4096 bytes, 7–30 days, 90–2560 days, 25 rotations.");
+            return CheckResult.NotYet(Name, $"{answers.Length - wrong.Count} of {answers.Length} right; not yet: {string.Join(", ", wrong.Select(w => w.What))}.",
+                "Each of these is in a ValidationException or LimitExceededException message you met in lessons 03, 05 and 06 — or on the sheet above.");
+        }
+    }
 }
