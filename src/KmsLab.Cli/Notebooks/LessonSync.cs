@@ -107,11 +107,12 @@ internal static partial class LessonSync
         if (firstCode is not null && firstCode.Source.StartsWith(SetupMarker, StringComparison.Ordinal))
         {
             firstCode.Source = SetupCell;
+            firstCode.Json["id"] = "kmslab-setup";
             return;
         }
         var cells = nb.Cells.ToList();
         int index = firstCode is null ? cells.Count : cells.FindIndex(c => c.Json == firstCode.Json);
-        nb.InsertCell(index, "code", SetupCell);
+        nb.InsertCell(index, "code", SetupCell).Json["id"] = "kmslab-setup";
     }
 
     private static void EnsureNavigation(IpynbDocument nb, LessonEntry? previous, LessonEntry? next)
@@ -121,7 +122,8 @@ internal static partial class LessonSync
         if (previous is not null) parts.Add($"⬅ Previous: [{previous.Number} · {previous.Title}]({previous.FileName})");
         parts.Add("[All lessons](README.md)");
         if (next is not null) parts.Add($"Next: [{next.Number} · {next.Title}]({next.FileName}) ➡");
-        nb.AddCell("markdown", $"{NavigationMarker} (written by `kmslab lessons sync`) -->\n---\n{string.Join(" · ", parts)}");
+        var navigation = nb.AddCell("markdown", $"{NavigationMarker} (written by `kmslab lessons sync`) -->\n---\n{string.Join(" · ", parts)}");
+        navigation.Json["id"] = "kmslab-navigation";
     }
 
     internal static string Table(IReadOnlyList<LessonEntry> entries, string linkPrefix)
