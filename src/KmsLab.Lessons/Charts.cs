@@ -128,6 +128,9 @@ public sealed class LessonChart : LessonView
         }
     }
 
+    /// <summary>The figure written directly (the fallback where Plotly.NET cannot load).</summary>
+    public string FigureJsonByHand() => Spec.ToFigureJson();
+
     /// <inheritdoc />
     public override string ToHtml() => ChartHtml.RenderFigure(FigureJson());
 
