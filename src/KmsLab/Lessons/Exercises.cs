@@ -193,7 +193,8 @@ public static class Exercises
                 return CheckResult.NotYet(Name, $"your function threw {e.GetType().Name}: {e.Message}",
                     e is AuthenticationTagMismatchException ? "Use the plaintext data key from kms.DecryptAsync(...).Plaintext, and the record's own Nonce and Tag." : "Decrypt record.EncryptedDataKey with kms.DecryptAsync first; AES-GCM needs the 32-byte plaintext data key.");
             }
-            if (opened is null || !opened.AsSpan().SequenceEqual(secret)) return CheckResult.NotYet(Name, "it returned something other than the sealed secret.", "Return the plaintext AesGcm.Decrypt wrote, not the ciphertext or the data key.");
+            if (opened is null || opened.Length == 0) return CheckResult.NotYet(Name, "your function returned no bytes yet.", "Decrypt record.EncryptedDataKey with kms.DecryptAsync, then AesGcm.Decrypt(record.Nonce, record.Ciphertext, record.Tag, plaintext) and return plaintext.");
+            if (!opened.AsSpan().SequenceEqual(secret)) return CheckResult.NotYet(Name, "it returned something other than the sealed secret.", "Return the plaintext AesGcm.Decrypt wrote, not the ciphertext or the data key.");
             return CheckResult.Pass(Name, "one KMS call for the data key, then local AES-GCM: that is envelope encryption.");
         }
     }
