@@ -47,7 +47,8 @@ internal sealed class KmsProtocolAdapter
 
     public KmsWireResponse Handle(KmsWireRequest request)
     {
-        var requestId = NewRequestId();
+        var requestGuid = NewGuid();
+        var requestId = requestGuid.ToString("D");
         try
         {
             if (request.Method != "POST") throw new KmsException(KmsErrorCodes.UnknownOperation, $"KMS accepts only POST requests, not {request.Method}.");
@@ -64,7 +65,7 @@ internal sealed class KmsProtocolAdapter
             if (request.Body.Length > MaxBodyBytes) throw new KmsException(KmsErrorCodes.Serialization, $"The request body is larger than {MaxBodyBytes} bytes.");
             var (caller, region) = Authenticate(request);
             var context = new CallContext(caller.AccountId, region, caller, requestId);
-            return Invoke(operation, target[TargetPrefix.Length..], context, request.Body, request.SourceIp, request.Header("User-Agent"));
+            return Invoke(operation, target[TargetPrefix.Length..], context, requestGuid, request.Body, request.SourceIp, request.Header("User-Agent"));
         }
         catch (KmsException e)
         {
@@ -73,13 +74,14 @@ internal sealed class KmsProtocolAdapter
     }
 
     /// <summary>Runs one operation for an authenticated caller and records it in the audit trail, whatever the outcome.</summary>
-    private KmsWireResponse Invoke(Operation operation, string name, CallContext context, ReadOnlyMemory<byte> body, string sourceIp, string? userAgent)
+    private KmsWireResponse Invoke(Operation operation, string name, CallContext context, Guid requestGuid, ReadOnlyMemory<byte> body, string sourceIp, string? userAgent)
     {
         var audit = new AuditDraft();
         KmsWireResponse response;
         string? errorCode = null, errorMessage = null;
         try
         {
+            _engine.World.RateLimiter?.Acquire(context.AccountId, context.Region, name);
             response = new KmsWireResponse(200, operation(_engine, context, body, audit), context.RequestId);
             if (Cryptographic.Contains(name)) audit.Response = null;
         }
@@ -90,19 +92,25 @@ internal sealed class KmsProtocolAdapter
             response = Error(errorCode, errorMessage, context.RequestId);
             audit.Response = null;
         }
-        Audit.Record(new AuditEvent(audit.Request, audit.Response, NewGuid())
+        Span<byte> agent = stackalloc byte[512];
+        int agentLength = userAgent is null ? 0 : System.Text.Encoding.UTF8.GetBytes(userAgent.AsSpan(0, Math.Min(userAgent.Length, 170)), agent);
+        Audit.Record(new AuditRecord
         {
-            EventTime = _engine.World.Clock.GetUtcNow(),
+            Time = _engine.World.Clock.GetUtcNow(),
             EventName = name,
-            AwsRegion = context.Region,
-            UserIdentity = IdentityOf(context.Caller, InvokedBy(context.ViaService)),
-            SourceIpAddress = InvokedBy(context.ViaService) ?? sourceIp,
-            UserAgent = InvokedBy(context.ViaService) ?? userAgent,
+            Region = context.Region,
+            Identity = context.Caller.AuditIdentity,
+            ViaService = context.ViaService,
+            SourceIp = sourceIp,
             ErrorCode = errorCode,
             ErrorMessage = errorMessage,
-            ResourceArns = context.Resources.Count == 0 ? [] : [.. context.Resources],
-            RequestId = context.RequestId,
+            Resources = context.Resources,
+            RequestId = requestGuid,
+            EventId = NewGuid(),
             RecipientAccountId = context.AccountId,
+            Request = audit.Request,
+            Response = audit.Response,
+            UserAgent = agent[..agentLength],
         });
         return response;
     }
@@ -119,22 +127,12 @@ internal sealed class KmsProtocolAdapter
     /// <param name="body">The request as JSON 1.1.</param>
     internal KmsWireResponse InvokeAsService(string operation, LabPrincipal caller, string region, string viaService, byte[] body)
     {
-        var requestId = NewRequestId();
+        var requestGuid = NewGuid();
+        var requestId = requestGuid.ToString("D");
         if (!Operations.TryGetValue(operation, out var op)) return Error(KmsErrorCodes.UnknownOperation, $"Unknown operation '{operation}'.", requestId);
         var context = new CallContext(caller.AccountId, region, caller, requestId, viaService);
-        return Invoke(op, operation, context, body, viaService, viaService);
+        return Invoke(op, operation, context, requestGuid, body, viaService, viaService);
     }
-
-    /// <summary>CloudTrail's <c>invokedBy</c> for a <c>kms:ViaService</c> value: <c>s3.us-east-1.amazonaws.com</c> → <c>s3.amazonaws.com</c>.</summary>
-    private static string? InvokedBy(string? viaService)
-    {
-        if (viaService is null) return null;
-        var parts = viaService.Split('.');
-        return parts.Length == 4 ? $"{parts[0]}.{parts[2]}.{parts[3]}" : viaService;
-    }
-
-    private static AuditIdentity IdentityOf(LabPrincipal caller, string? viaService) =>
-        viaService is null ? caller.AuditIdentity : caller.AuditIdentity with { InvokedBy = viaService };
 
     private (LabPrincipal Caller, string Region) Authenticate(KmsWireRequest request)
     {
@@ -152,8 +150,6 @@ internal sealed class KmsProtocolAdapter
         }
         return (principal, credential.Region);
     }
-
-    private string NewRequestId() => NewGuid().ToString("D");
 
     private Guid NewGuid()
     {

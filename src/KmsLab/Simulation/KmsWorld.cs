@@ -29,6 +29,9 @@ internal sealed class KmsWorld
 
     public GrantRegistry Grants { get; } = new();
 
+    /// <summary>Enforces request-rate quotas when the lab asks for them; null means no throttling.</summary>
+    public RequestRateLimiter? RateLimiter { get; set; }
+
     public Lock Sync { get; } = new();
 
     public TimeProvider Clock { get; }
