@@ -20,6 +20,7 @@ internal static partial class HtmlExporter
     private const string Style = """
         body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; max-width: 960px; margin: 2em auto; padding: 0 1em; color: #1f2328; line-height: 1.5; }
         pre { overflow-x: auto; }
+        .cell-code code { white-space: pre-wrap; }
         .cell-code { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px; margin: 10px 0 4px; font-size: 13px; }
         .cell-code .n { color: #8c959f; user-select: none; float: right; font-size: 11px; }
         .output { margin: 2px 0 14px 1.5em; }

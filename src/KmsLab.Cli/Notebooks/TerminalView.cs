@@ -188,13 +188,7 @@ internal sealed partial class TerminalView(TextWriter output, bool color, bool q
                 sb.AppendLine(indent + Dim(new string('─', 40)));
                 break;
             case Table table:
-                foreach (var row in table.OfType<TableRow>())
-                {
-                    var cells = row.OfType<TableCell>().Select(c => string.Concat(c.OfType<ParagraphBlock>().Select(pb => Inline(pb.Inline))));
-                    var line = indent + "  " + string.Join("  │ ", cells);
-                    sb.AppendLine(row.IsHeader ? Bold(line) : line);
-                }
-                sb.AppendLine();
+                RenderTable(table, sb, indent);
                 break;
             case HtmlBlock html:
                 var text = HtmlToText(string.Join("\n", html.Lines.Lines.Take(html.Lines.Count).Select(l => l.ToString())));
@@ -204,6 +198,54 @@ internal sealed partial class TerminalView(TextWriter output, bool color, bool q
                 foreach (var child in container) RenderBlock(child, sb, indent);
                 break;
         }
+    }
+
+    private void RenderTable(Table table, StringBuilder sb, string indent)
+    {
+        var rows = table.OfType<TableRow>()
+            .Select(r => (r.IsHeader, Cells: r.OfType<TableCell>().Select(c => string.Concat(c.OfType<ParagraphBlock>().Select(pb => Inline(pb.Inline)))).ToList()))
+            .ToList();
+        int columns = rows.Count == 0 ? 0 : rows.Max(r => r.Cells.Count);
+        if (columns == 0) return;
+        int budget = Math.Max(20, width - indent.Length - 2 - 3 * (columns - 1));
+        var natural = Enumerable.Range(0, columns).Select(i => rows.Max(r => i < r.Cells.Count ? StripAnsi(r.Cells[i]).Length : 0)).ToArray();
+        var widths = natural.ToArray();
+        while (widths.Sum() > budget)
+        {
+            int widest = Array.IndexOf(widths, widths.Max());
+            if (widths[widest] <= 8) break;
+            widths[widest]--;
+        }
+        foreach (var (isHeader, cells) in rows)
+        {
+            var wrapped = Enumerable.Range(0, columns).Select(i => WrapCell(i < cells.Count ? StripAnsi(cells[i]) : "", widths[i])).ToList();
+            int height = wrapped.Max(w => w.Count);
+            for (int line = 0; line < height; line++)
+            {
+                var text = indent + "  " + string.Join(" │ ", Enumerable.Range(0, columns).Select(i => (line < wrapped[i].Count ? wrapped[i][line] : "").PadRight(widths[i])));
+                sb.AppendLine(isHeader ? Bold(text.TrimEnd()) : text.TrimEnd());
+            }
+            if (isHeader) sb.AppendLine(indent + "  " + string.Join("─┼─", widths.Select(w => new string('─', w))));
+        }
+        sb.AppendLine();
+    }
+
+    private static List<string> WrapCell(string text, int width)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0 || lines.Count == 0) lines.Add(line.ToString());
+        return lines;
     }
 
     private string Inline(ContainerInline? inline)
