@@ -16,6 +16,8 @@ internal static class Program
             EncryptCommand.Create(),
             DecryptCommand.Create(),
             EnvelopeBenchCommand.Create(),
+            RunCommand.Create(),
+            LessonsCommand.Create(),
             CleanupCommand.Create(),
             LabSetupCommand.Create(),
         };
