@@ -152,6 +152,7 @@ public sealed class TargetSwitchTests : IDisposable
         Assert.Throws<SimulatorOnlyException>(() => lab.DeleteIdentityPolicy("myKeyUser", "p"));
         Assert.Throws<SimulatorOnlyException>(() => lab.Principals);
         Assert.Throws<SimulatorOnlyException>(() => lab.PartnerAccountId);
+        Assert.Contains("put-bucket-encryption", Assert.Throws<SimulatorOnlyException>(() => lab.CreateS3Bucket("reports")).Message);
 
         var output = new StringWriter();
         var console = Console.Out;
