@@ -12,6 +12,7 @@ internal static class Program
         {
             DemoCommand.Create(),
             BenchCommand.Create(),
+            ServeCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

@@ -4,6 +4,7 @@ using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using KmsLab.Protocol;
 using KmsLab.Simulation;
+using KmsLab.Simulation.Persistence;
 
 namespace KmsLab;
 
@@ -39,6 +40,23 @@ public sealed class Lab
 
     /// <summary>Creates a new, empty simulated world.</summary>
     public static Lab Simulator(LabOptions? options = null) => new(options ?? new LabOptions());
+
+    /// <summary>
+    /// Builds a lab whose world is the one saved in <paramref name="snapshot"/>: keys with every
+    /// material version, aliases, deleted-key records, principals and the clock's offset.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The snapshot is incomplete or inconsistent.</exception>
+    internal static Lab Restore(WorldSnapshot snapshot, LabOptions? options = null)
+    {
+        options ??= new LabOptions();
+        if (snapshot.AccountId is { } account) options = options with { AccountId = account };
+        var lab = new Lab(options);
+        WorldSnapshots.Restore(snapshot, lab.World, lab.Clock);
+        return lab;
+    }
+
+    /// <summary>Everything the simulated world holds now, consistent (taken under the world lock).</summary>
+    internal WorldSnapshot Snapshot() => WorldSnapshots.Capture(World, Clock, AccountId);
 
     /// <summary>The simulated clock. Advance it to make rotations and scheduled deletions happen.</summary>
     public SimulatedClock Clock { get; }

@@ -33,6 +33,20 @@ public sealed class SimulatedClock : TimeProvider
         lock (_sync) _offset += by;
     }
 
+    /// <summary>
+    /// Restores a clock saved earlier: its offset, and never a time before <paramref name="notBefore"/>
+    /// (the moment it showed when saved), even if the source clock has gone back since.
+    /// </summary>
+    internal void Restore(TimeSpan offset, DateTimeOffset notBefore)
+    {
+        lock (_sync)
+        {
+            _offset = offset;
+            var now = _source.GetUtcNow() + _offset;
+            if (now < notBefore) _offset += notBefore - now;
+        }
+    }
+
     /// <summary>Moves the clock forward to <paramref name="moment"/>; a moment in the past is refused.</summary>
     public void AdvanceTo(DateTimeOffset moment)
     {

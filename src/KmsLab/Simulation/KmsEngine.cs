@@ -34,6 +34,7 @@ internal sealed partial class KmsEngine(KmsWorld world)
                 if (key.State == KeyState.PendingDeletion && key.DeletionDate <= now)
                 {
                     region.Remove(key);
+                    World.NoteSpontaneousChange();
                     continue;
                 }
                 if (key.RotationEnabled && key.State == KeyState.Enabled)
@@ -42,6 +43,7 @@ internal sealed partial class KmsEngine(KmsWorld world)
                     {
                         key.AddMaterial(KeyMaterial.Generate(World.Random, due, RotationTypes.Automatic));
                         key.RotationBase = due;
+                        World.NoteSpontaneousChange();
                     }
                 }
                 next = Min(next, key.State == KeyState.PendingDeletion ? key.DeletionDate : null);

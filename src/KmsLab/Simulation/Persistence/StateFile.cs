@@ -1,0 +1,86 @@
+using System.Text.Json;
+
+namespace KmsLab.Simulation.Persistence;
+
+/// <summary>
+/// Reads and writes a world snapshot on disk. Writes are atomic: the snapshot goes to a temporary
+/// file in the same folder (created readable and writable by its owner only), is flushed to the
+/// disk, and then renamed over the old file, so a crash or a kill at any moment leaves either the
+/// old state or the new one, whole.
+/// </summary>
+internal static class StateFile
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>The prefix of temporary files next to <paramref name="path"/> (hidden, so a folder listing stays tidy).</summary>
+    public static string TempPrefix(string path) => "." + Path.GetFileName(path) + ".tmp-";
+
+    public static byte[] Serialize(WorldSnapshot snapshot) => JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJsonContext.Default.WorldSnapshot);
+
+    /// <summary>Replaces the file at <paramref name="path"/> with <paramref name="contents"/>, atomically.</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> contents)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        var temp = Path.Combine(folder, TempPrefix(full) + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnly;
+            using (var stream = new FileStream(temp, options))
+            {
+                // FileMode.Create keeps the mode of a leftover file: make sure it is the owner's only.
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(stream.SafeFileHandle, OwnerOnly);
+                stream.Write(contents);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads a state file. Throws <see cref="InvalidDataException"/> with a message that names the
+    /// file and the problem if it is not a readable KmsLab state file.
+    /// </summary>
+    public static WorldSnapshot Read(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length == 0) throw new InvalidDataException($"The state file '{path}' is empty: it is not a KmsLab state file.");
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, SnapshotJsonContext.Default.WorldSnapshot)
+                ?? throw new InvalidDataException($"The state file '{path}' holds JSON null, not a KmsLab state.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The state file '{path}' is not valid KmsLab state JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Removes temporary files that a killed writer left next to <paramref name="path"/>.</summary>
+    public static void RemoveLeftovers(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        foreach (var leftover in Directory.EnumerateFiles(folder, TempPrefix(full) + "*")) TryDelete(leftover);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
