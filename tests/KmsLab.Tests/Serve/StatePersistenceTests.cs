@@ -1,0 +1,213 @@
+using System.Text;
+using System.Text.Json;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using KmsLab.Cli.Serve;
+using KmsLab.Simulation.Persistence;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KmsLab.Tests.Serve;
+
+/// <summary>
+/// <c>--state FILE</c>: keys, every material version, aliases, tags, policies, deletions and the
+/// clock survive a restart; writes are atomic and owner-only; a bad file is refused clearly.
+/// </summary>
+public sealed class StatePersistenceTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("kmslab-state-").FullName;
+
+    private string StatePath => Path.Combine(_folder, "state.json");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static MemoryStream Bytes(string s) => new(Encoding.UTF8.GetBytes(s));
+
+    [Fact]
+    public async Task A_snapshot_restores_every_key_material_alias_tag_policy_deletion_and_the_clock()
+    {
+        var before = new TestLab();
+        var kms = before.Kms;
+        var policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}""";
+        var rotated = (await kms.CreateKeyAsync(new CreateKeyRequest { Description = "rotated", Tags = [new Tag { TagKey = "team", TagValue = "blue" }, new Tag { TagKey = "env", TagValue = "" }] })).KeyMetadata;
+        await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/rotated", TargetKeyId = rotated.KeyId });
+        await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/second/name", TargetKeyId = rotated.KeyId });
+        await kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = rotated.KeyId, PolicyName = "default", Policy = policy });
+        var context = new Dictionary<string, string> { ["purpose"] = "restore" };
+        var blobs = new List<MemoryStream> { (await kms.EncryptAsync(new EncryptRequest { KeyId = "alias/rotated", Plaintext = Bytes("v1"), EncryptionContext = context })).CiphertextBlob };
+        await kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = rotated.KeyId });
+        blobs.Add((await kms.EncryptAsync(new EncryptRequest { KeyId = "alias/rotated", Plaintext = Bytes("v2"), EncryptionContext = context })).CiphertextBlob);
+        await kms.EnableKeyRotationAsync(new EnableKeyRotationRequest { KeyId = rotated.KeyId, RotationPeriodInDays = 90 });
+        before.Lab.Clock.Advance(TimeSpan.FromDays(91));
+        blobs.Add((await kms.EncryptAsync(new EncryptRequest { KeyId = "alias/rotated", Plaintext = Bytes("v3"), EncryptionContext = context })).CiphertextBlob);
+
+        var disabled = await before.CreateKeyAsync("disabled");
+        await kms.DisableKeyAsync(new DisableKeyRequest { KeyId = disabled.KeyId });
+        var pending = await before.CreateKeyAsync("pending deletion");
+        await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = pending.KeyId, PendingWindowInDays = 30 });
+        var deleted = await before.CreateKeyAsync("deleted");
+        var deletedBlob = (await kms.EncryptAsync(new EncryptRequest { KeyId = deleted.KeyId, Plaintext = Bytes("gone") })).CiphertextBlob;
+        await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = deleted.KeyId, PendingWindowInDays = 7 });
+        before.Lab.Clock.Advance(TimeSpan.FromDays(8));
+        var elsewhere = (await before.Lab.CreateKmsClient(Amazon.RegionEndpoint.EUWest1).CreateKeyAsync(new CreateKeyRequest { Description = "in Ireland" })).KeyMetadata;
+
+        // Save through the state file, as kmslab serve does, and build a new lab from it.
+        using (var store = StateStore.Open(StatePath)) store.Attach(before.Lab);
+        WorldSnapshot saved;
+        using (var store = StateStore.Open(StatePath)) saved = store.ReadExisting()!;
+        var after = Lab.Restore(saved, new LabOptions { TimeSource = new FakeTimeProvider(TestLab.Start) });
+        var restored = after.CreateKmsClient();
+
+        Assert.Equal(before.Lab.Clock.GetUtcNow(), after.Clock.GetUtcNow());
+        await AssertSameViewAsync(kms, restored);
+        await AssertSameViewAsync(before.Lab.CreateKmsClient(Amazon.RegionEndpoint.EUWest1), after.CreateKmsClient(Amazon.RegionEndpoint.EUWest1));
+        for (int i = 0; i < blobs.Count; i++)
+        {
+            var plain = await restored.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blobs[i].ToArray()), EncryptionContext = context });
+            Assert.Equal($"v{i + 1}", Encoding.UTF8.GetString(plain.Plaintext.ToArray()));
+        }
+        await Assert.ThrowsAsync<NotFoundException>(() => restored.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(deletedBlob.ToArray()) }));
+        Assert.Equal("in Ireland", (await after.CreateKmsClient(Amazon.RegionEndpoint.EUWest1).DescribeKeyAsync(new DescribeKeyRequest { KeyId = elsewhere.KeyId })).KeyMetadata.Description);
+
+        // The restored world goes on: the next automatic rotation and the pending deletion still happen.
+        after.Clock.Advance(TimeSpan.FromDays(90));
+        Assert.Equal(3, (await restored.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = rotated.KeyId })).Rotations.Count);
+        after.Clock.Advance(TimeSpan.FromDays(30));
+        await Assert.ThrowsAsync<NotFoundException>(() => restored.DescribeKeyAsync(new DescribeKeyRequest { KeyId = pending.KeyId }));
+    }
+
+    /// <summary>Everything a client can read about every key and alias is the same through both clients.</summary>
+    private static async Task AssertSameViewAsync(IAmazonKeyManagementService expected, IAmazonKeyManagementService actual)
+    {
+        static string Json(object o) => JsonSerializer.Serialize(o, new JsonSerializerOptions { WriteIndented = true });
+        var keys = (await expected.ListKeysAsync(new ListKeysRequest())).Keys;
+        Assert.Equal(Json(keys.Select(k => k.KeyArn)), Json((await actual.ListKeysAsync(new ListKeysRequest())).Keys.Select(k => k.KeyArn)));
+        Assert.Equal(Json(await Aliases(expected)), Json(await Aliases(actual)));
+        foreach (var key in keys)
+        {
+            Assert.Equal(Json(await Describe(expected, key.KeyId)), Json(await Describe(actual, key.KeyId)));
+        }
+    }
+
+    private static async Task<object> Aliases(IAmazonKeyManagementService kms) =>
+        (await kms.ListAliasesAsync(new ListAliasesRequest())).Aliases.Select(a => new { a.AliasName, a.AliasArn, a.TargetKeyId, a.CreationDate, a.LastUpdatedDate }).ToList();
+
+    private static async Task<object> Describe(IAmazonKeyManagementService kms, string keyId)
+    {
+        var m = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId })).KeyMetadata;
+        var tags = (await kms.ListResourceTagsAsync(new ListResourceTagsRequest { KeyId = keyId })).Tags.Select(t => $"{t.TagKey}={t.TagValue}").ToList();
+        var policy = (await kms.GetKeyPolicyAsync(new GetKeyPolicyRequest { KeyId = keyId, PolicyName = "default" })).Policy;
+        var rotation = await kms.GetKeyRotationStatusAsync(new GetKeyRotationStatusRequest { KeyId = keyId });
+        var rotations = (await kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = keyId })).Rotations.Select(r => new { r.KeyMaterialId, r.RotationDate, r.RotationType.Value }).ToList();
+        return new
+        {
+            m.Arn, m.CreationDate, m.Description, m.Enabled, KeyState = m.KeyState.Value, m.DeletionDate, m.PendingDeletionWindowInDays, KeySpec = m.KeySpec.Value,
+            KeyUsage = m.KeyUsage.Value, Origin = m.Origin.Value, m.CurrentKeyMaterialId, tags, policy,
+            rotation.KeyRotationEnabled, rotation.RotationPeriodInDays, rotation.NextRotationDate, rotations,
+        };
+    }
+
+    [Fact]
+    public async Task The_state_file_is_readable_by_its_owner_only_and_leaves_no_temporary_files()
+    {
+        await File.WriteAllTextAsync(StatePath, "");
+        File.SetUnixFileMode(StatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        File.Delete(StatePath);
+        await using (var served = await ServedLab.StartAsync(StatePath))
+        {
+            await served.CreateClient().CreateKeyAsync(new CreateKeyRequest());
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(StatePath));
+        }
+        // An existing file with a wider mode is replaced by an owner-only one.
+        File.SetUnixFileMode(StatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        await using (var served = await ServedLab.StartAsync(StatePath))
+        {
+            await served.CreateClient().CreateKeyAsync(new CreateKeyRequest());
+        }
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(StatePath));
+        Assert.Equal(["state.json"], Directory.GetFiles(_folder).Select(f => Path.GetFileName(f)).ToArray());
+    }
+
+    [Fact]
+    public async Task Keys_aliases_rotations_and_a_ciphertext_survive_a_restart_of_the_server()
+    {
+        string keyId;
+        byte[] blob;
+        await using (var served = await ServedLab.StartAsync(StatePath))
+        {
+            var kms = served.CreateClient();
+            keyId = (await kms.CreateKeyAsync(new CreateKeyRequest { Description = "survivor" })).KeyMetadata.KeyId;
+            await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/survivor", TargetKeyId = keyId });
+            blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = "alias/survivor", Plaintext = Bytes("before the restart") })).CiphertextBlob.ToArray();
+            await kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = keyId });
+            await kms.EnableKeyRotationAsync(new EnableKeyRotationRequest { KeyId = keyId });
+        }
+        await using (var served = await ServedLab.StartAsync(StatePath))
+        {
+            var kms = served.CreateClient();
+            var plain = await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) });
+            Assert.Equal("before the restart", Encoding.UTF8.GetString(plain.Plaintext.ToArray()));
+            Assert.EndsWith(keyId, plain.KeyId);
+            Assert.Equal("survivor", (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = "alias/survivor" })).KeyMetadata.Description);
+            Assert.True((await kms.GetKeyRotationStatusAsync(new GetKeyRotationStatusRequest { KeyId = keyId })).KeyRotationEnabled);
+            Assert.Single((await kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = keyId })).Rotations);
+        }
+    }
+
+    [Fact]
+    public async Task What_a_writer_killed_mid_write_leaves_behind_is_ignored_and_cleaned_up()
+    {
+        byte[] blob;
+        await using (var served = await ServedLab.StartAsync(StatePath))
+        {
+            var kms = served.CreateClient();
+            var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
+            blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Bytes("intact") })).CiphertextBlob.ToArray();
+        }
+        // A kill during a write leaves a half-written temporary file; the state file itself is the previous one.
+        var full = await File.ReadAllBytesAsync(StatePath);
+        var leftover = Path.Combine(_folder, StateFile.TempPrefix(StatePath) + "12345");
+        await File.WriteAllBytesAsync(leftover, full.AsSpan(0, full.Length / 2).ToArray());
+        await File.WriteAllTextAsync(StatePath + ".lock", "");
+
+        await using (var served = await ServedLab.StartAsync(StatePath))
+        {
+            var plain = await served.CreateClient().DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) });
+            Assert.Equal("intact", Encoding.UTF8.GetString(plain.Plaintext.ToArray()));
+            Assert.False(File.Exists(leftover));
+        }
+    }
+
+    [Fact]
+    public async Task A_second_server_on_the_same_state_file_is_refused()
+    {
+        await using var first = await ServedLab.StartAsync(StatePath);
+        var e = await Assert.ThrowsAsync<IOException>(() => ServedLab.StartAsync(StatePath));
+        Assert.Contains("in use by another kmslab process", e.Message);
+    }
+
+    public static TheoryData<string, string> BadFiles() => new()
+    {
+        { "", "is empty" },
+        { "{\"format\":", "is not valid KmsLab state JSON" },
+        { "null", "JSON null" },
+        { "{\"format\":\"something-else\",\"version\":1}", "not a KmsLab state file" },
+        { "{\"format\":\"kmslab-state\",\"version\":99,\"clock\":{}}", "format version 99" },
+        { "{\"format\":\"kmslab-state\",\"version\":1}", "has no clock" },
+        { "{\"format\":\"kmslab-state\",\"version\":1,\"clock\":{},\"regions\":[{\"accountId\":\"111122223333\",\"region\":\"us-east-1\",\"keys\":[{\"keyId\":\"0b0e4f5e-5a4c-4a7e-9e6e-1f2a3b4c5d6e\",\"keySpec\":\"SYMMETRIC_DEFAULT\",\"keyUsage\":\"ENCRYPT_DECRYPT\",\"origin\":\"AWS_KMS\",\"policy\":\"{}\",\"state\":\"Enabled\"}]}]}", "has no key material" },
+        { "{\"format\":\"kmslab-state\",\"version\":1,\"clock\":{},\"regions\":[{\"accountId\":\"111122223333\",\"region\":\"us-east-1\",\"aliases\":[{\"name\":\"alias/x\",\"targetKeyId\":\"0b0e4f5e-5a4c-4a7e-9e6e-1f2a3b4c5d6e\"}]}]}", "which is not in the file" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public async Task A_bad_state_file_is_refused_with_a_message_that_says_what_is_wrong(string contents, string expected)
+    {
+        await File.WriteAllTextAsync(StatePath, contents);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = await ServeRunner.RunAsync(new ServeOptions(System.Net.IPAddress.Loopback, 0, StatePath, "us-east-1"), output, error, CancellationToken.None);
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, error.ToString());
+        Assert.Contains(StatePath, error.ToString());
+        Assert.Equal(contents, await File.ReadAllTextAsync(StatePath)); // never overwritten
+    }
+}
