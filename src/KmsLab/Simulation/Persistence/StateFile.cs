@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace KmsLab.Simulation.Persistence;
 
@@ -15,7 +17,11 @@ internal static class StateFile
     /// <summary>The prefix of temporary files next to <paramref name="path"/> (hidden, so a folder listing stays tidy).</summary>
     public static string TempPrefix(string path) => "." + Path.GetFileName(path) + ".tmp-";
 
-    public static byte[] Serialize(WorldSnapshot snapshot) => JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJsonContext.Default.WorldSnapshot);
+    // Policies are JSON inside JSON: keep their quotes readable ("...") rather than \u0022. The file is never put in HTML.
+    private static readonly JsonSerializerOptions WriteOptions = new(SnapshotJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonTypeInfo<WorldSnapshot> WriteInfo = (JsonTypeInfo<WorldSnapshot>)WriteOptions.GetTypeInfo(typeof(WorldSnapshot));
+
+    public static byte[] Serialize(WorldSnapshot snapshot) => JsonSerializer.SerializeToUtf8Bytes(snapshot, WriteInfo);
 
     /// <summary>Replaces the file at <paramref name="path"/> with <paramref name="contents"/>, atomically.</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> contents)
