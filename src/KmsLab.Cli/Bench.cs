@@ -36,7 +36,7 @@ internal static class Bench
         public double Ratio => FloorPerSecond / SimulatorPerSecond;
     }
 
-    internal static async Task<IReadOnlyList<Result>> MeasureAsync(TimeSpan perOperation, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<Result>> MeasureAsync(TimeSpan perOperation, CancellationToken cancellationToken, TimeSpan? warmUp = null)
     {
         var lab = Lab.Simulator();
         var recorder = new RecordingHandler(new KmsHttpMessageHandler(lab.Adapter));
@@ -54,8 +54,8 @@ internal static class Bench
         // Tiered JIT needs thousands of calls before code reaches its final form: warm every path first.
         foreach (var name in OperationNames)
         {
-            await CallsPerSecondAsync(() => calls[name](simulator), TimeSpan.FromSeconds(1));
-            await CallsPerSecondAsync(() => calls[name](floor), TimeSpan.FromSeconds(1));
+            await CallsPerSecondAsync(() => calls[name](simulator), warmUp ?? TimeSpan.FromSeconds(1));
+            await CallsPerSecondAsync(() => calls[name](floor), warmUp ?? TimeSpan.FromSeconds(1));
         }
         var results = new List<Result>();
         foreach (var name in OperationNames)

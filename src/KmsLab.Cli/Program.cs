@@ -13,6 +13,9 @@ internal static class Program
             DemoCommand.Create(),
             BenchCommand.Create(),
             ServeCommand.Create(),
+            EncryptCommand.Create(),
+            DecryptCommand.Create(),
+            EnvelopeBenchCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

@@ -9,6 +9,12 @@ public sealed record LabOptions
     /// <summary>The learner's AWS account ID (12 digits). Default: the documentation account <c>111122223333</c>.</summary>
     public string AccountId { get; init; } = "111122223333";
 
+    /// <summary>A second account's ID, for cross-account lessons. Default: <c>444455556666</c>.</summary>
+    public string PartnerAccountId { get; init; } = "444455556666";
+
+    /// <summary>How many audit events the lab keeps (the oldest are dropped first). Default: 100,000.</summary>
+    public int AuditCapacity { get; init; } = 100_000;
+
     /// <summary>The Region clients use unless told otherwise. Default: us-east-1.</summary>
     public RegionEndpoint DefaultRegion { get; init; } = RegionEndpoint.USEast1;
 

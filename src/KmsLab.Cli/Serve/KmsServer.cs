@@ -140,7 +140,8 @@ internal sealed class KmsServer : IAsyncDisposable
 
         var headers = request.Headers;
         var wire = _adapter.Handle(new KmsWireRequest(request.Method, request.Path.HasValue ? request.Path.Value! : "/",
-            name => headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null, body));
+            name => headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null, body,
+            request.QueryString.Value, request.Host.Value, context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1"));
 
         if (_state is not null && (KmsProtocolAdapter.MayChangeState(headers["X-Amz-Target"].ToString()) || _state.HasUnsavedSpontaneousChanges))
         {

@@ -35,7 +35,8 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
             request.Headers.NonValidated.TryGetValues(name, out var values) ? values.ToString()
             : request.Content?.Headers.NonValidated.TryGetValues(name, out values) == true ? values.ToString()
             : null;
-        var wire = adapter.Handle(new KmsWireRequest(request.Method.Method, request.RequestUri?.AbsolutePath ?? "/", Header, body));
+        var uri = request.RequestUri;
+        var wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", Header, body, uri?.Query, uri is null ? null : uri.IsDefaultPort ? uri.Host : uri.Authority));
         var content = new ByteArrayContent(wire.Body);
         content.Headers.ContentType = JsonContentType;
         var response = new HttpResponseMessage((HttpStatusCode)wire.StatusCode) { Content = content, RequestMessage = request };

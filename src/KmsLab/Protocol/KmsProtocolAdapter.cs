@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text.Json.Nodes;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using KmsLab.Simulation;
@@ -15,13 +16,25 @@ namespace KmsLab.Protocol;
 internal sealed class KmsProtocolAdapter
 {
     private const string TargetPrefix = "TrentService.";
-    private delegate byte[] Operation(KmsEngine engine, CallContext context, ReadOnlySpan<byte> body);
+    private delegate byte[] Operation(KmsEngine engine, CallContext context, ReadOnlyMemory<byte> body, AuditDraft audit);
 
     private static readonly FrozenDictionary<string, Operation> Operations = BuildOperations();
 
-    private readonly KmsEngine _engine;
+    /// <summary>Operations whose results CloudTrail does not record (their responses carry keys and data).</summary>
+    private static readonly FrozenSet<string> Cryptographic = new[]
+    {
+        "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateRandom",
+        "Sign", "Verify", "GenerateMac", "VerifyMac", "GetPublicKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
+    }.ToFrozenSet(StringComparer.Ordinal);
 
-    public KmsProtocolAdapter(KmsEngine engine) => _engine = engine;
+    private readonly KmsEngine _engine;
+    private readonly SigV4Verifier _signatures = new();
+
+    public KmsProtocolAdapter(KmsEngine engine, AuditTrail audit)
+    {
+        _engine = engine;
+        Audit = audit;
+    }
 
     /// <summary>Maximum request body accepted; KMS's largest legal request is far below this.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
@@ -64,6 +77,10 @@ internal sealed class KmsProtocolAdapter
     /// <summary>An AWS-shaped 500: the operation ran, but what it did could not be made durable.</summary>
     public KmsWireResponse InternalError(string message) => Reject(500, KmsErrorCodes.Internal, message);
 
+    public AuditTrail Audit { get; }
+
+    public KmsEngine Engine => _engine;
+
     public KmsWireResponse Handle(KmsWireRequest request)
     {
         var requestId = NewRequestId();
@@ -81,33 +98,71 @@ internal sealed class KmsProtocolAdapter
                 throw new KmsException(KmsErrorCodes.UnknownOperation, $"The content type must be application/x-amz-json-1.1, not '{contentType}'.");
             }
             if (request.Body.Length > MaxBodyBytes) throw new KmsException(KmsErrorCodes.Serialization, $"The request body is larger than {MaxBodyBytes} bytes.");
-            var context = ResolveCaller(request, requestId);
-            return new KmsWireResponse(200, operation(_engine, context, request.Body.Span), requestId);
+            var (caller, region) = Authenticate(request);
+            var context = new CallContext(caller.AccountId, region, caller, requestId);
+            return Invoke(operation, target[TargetPrefix.Length..], context, request.Body, request.SourceIp, request.Header("User-Agent"));
         }
         catch (KmsException e)
         {
             return Error(e.ErrorCode, e.Message, requestId);
         }
-        catch (JsonException e)
-        {
-            return Error(KmsErrorCodes.Serialization, $"The request body is not valid JSON for this operation: {e.Message}", requestId);
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or NotSupportedException)
-        {
-            // System.Text.Json reports some malformed input (bad base64, wrong token types) this way.
-            return Error(KmsErrorCodes.Serialization, $"The request body could not be read: {e.Message}", requestId);
-        }
     }
 
-    private CallContext ResolveCaller(KmsWireRequest request, string requestId)
+    /// <summary>Runs one operation for an authenticated caller and records it in the audit trail, whatever the outcome.</summary>
+    private KmsWireResponse Invoke(Operation operation, string name, CallContext context, ReadOnlyMemory<byte> body, string sourceIp, string? userAgent)
+    {
+        var audit = new AuditDraft();
+        KmsWireResponse response;
+        string? errorCode = null, errorMessage = null;
+        try
+        {
+            response = new KmsWireResponse(200, operation(_engine, context, body, audit), context.RequestId);
+            if (Cryptographic.Contains(name)) audit.Response = null;
+        }
+        catch (Exception e) when (e is KmsException or JsonException or InvalidOperationException or FormatException or NotSupportedException)
+        {
+            (errorCode, errorMessage) = e is KmsException k ? (k.ErrorCode, k.Message)
+                : (KmsErrorCodes.Serialization, $"The request body is not valid JSON for this operation: {e.Message}");
+            response = Error(errorCode, errorMessage, context.RequestId);
+            audit.Response = null;
+        }
+        Audit.Record(new AuditEvent(audit.Request ?? (() => null), audit.Response ?? (() => null))
+        {
+            EventTime = _engine.World.Clock.GetUtcNow(),
+            EventName = name,
+            AwsRegion = context.Region,
+            UserIdentity = IdentityOf(context.Caller, context.ViaService),
+            SourceIpAddress = context.ViaService ?? sourceIp,
+            UserAgent = context.ViaService ?? userAgent,
+            ErrorCode = errorCode,
+            ErrorMessage = errorMessage,
+            ResourceArns = context.Resources,
+            RequestId = context.RequestId,
+            EventId = NewRequestId(),
+            RecipientAccountId = context.AccountId,
+        });
+        return response;
+    }
+
+    private static AuditIdentity IdentityOf(LabPrincipal caller, string? viaService) => caller.Kind == PrincipalKind.User
+        ? new AuditIdentity("IAMUser", "AIDA" + caller.AccessKeyId[4..], caller.CallerArn, caller.AccountId, caller.AccessKeyId, caller.Name, viaService)
+        : new AuditIdentity("AssumedRole", $"AROA{caller.AccessKeyId[4..]}:{LabPrincipal.RoleSessionName}", caller.CallerArn, caller.AccountId, caller.AccessKeyId, null, viaService);
+
+    private (LabPrincipal Caller, string Region) Authenticate(KmsWireRequest request)
     {
         var authorization = request.Header("Authorization");
         if (authorization is null) throw new KmsException(KmsErrorCodes.MissingAuthenticationToken, "Missing Authentication Token");
         var credential = SigV4Authorization.Parse(authorization)
             ?? throw new KmsException(KmsErrorCodes.InvalidSignature, "The Authorization header is not a valid AWS Signature Version 4 header.");
+        if (credential.Service != "kms") throw new KmsException(KmsErrorCodes.InvalidSignature, $"Credential should be scoped to correct service: 'kms'. ");
         var principal = _engine.World.Principals.FindByAccessKey(credential.AccessKeyId)
             ?? throw new KmsException(KmsErrorCodes.UnrecognizedClient, "The security token included in the request is invalid.");
-        return new CallContext(principal.AccountId, credential.Region, principal.Arn, requestId);
+        if (!_signatures.Verify(request, credential, principal.SecretAccessKey))
+        {
+            throw new KmsException(KmsErrorCodes.InvalidSignature,
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+        }
+        return (principal, credential.Region);
     }
 
     private string NewRequestId()
@@ -121,6 +176,13 @@ internal sealed class KmsProtocolAdapter
 
     private static KmsWireResponse Error(string code, string message, string requestId) =>
         new(400, JsonSerializer.SerializeToUtf8Bytes(new ErrorBody { Type = code, Message = message }, KmsJsonContext.Default.ErrorBody), requestId);
+
+    /// <summary>What an operation leaves for its audit event: how to render its request and response.</summary>
+    private sealed class AuditDraft
+    {
+        public Func<JsonObject?>? Request { get; set; }
+        public Func<JsonObject?>? Response { get; set; }
+    }
 
     private static FrozenDictionary<string, Operation> BuildOperations()
     {
@@ -162,11 +224,22 @@ internal sealed class KmsProtocolAdapter
 
     private static Operation Op<TRequest, TResponse>(JsonTypeInfo<TRequest> requestInfo, JsonTypeInfo<TResponse> responseInfo, Func<KmsEngine, CallContext, TRequest, TResponse> call)
         where TRequest : class, new()
-        => (engine, context, body) =>
+        => (engine, context, body, audit) =>
         {
             // Some clients send an empty body for operations without input; KMS treats it as {}.
-            var request = body.IsEmpty ? new TRequest() : JsonSerializer.Deserialize(body, requestInfo)
+            var request = body.IsEmpty ? new TRequest() : JsonSerializer.Deserialize(body.Span, requestInfo)
                 ?? throw new KmsException(KmsErrorCodes.Serialization, "The request body must be a JSON object, not null.");
-            return JsonSerializer.SerializeToUtf8Bytes(call(engine, context, request), responseInfo);
+            // Rendered only if someone reads the audit trail; by then secrets have been erased.
+            audit.Request = () => AuditJson.Render(request, requestInfo);
+            try
+            {
+                var response = call(engine, context, request);
+                audit.Response = () => AuditJson.Render(response, responseInfo);
+                return JsonSerializer.SerializeToUtf8Bytes(response, responseInfo);
+            }
+            finally
+            {
+                if (request is ISensitiveShape sensitive) sensitive.Erase();
+            }
         };
 }

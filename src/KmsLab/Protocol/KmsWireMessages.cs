@@ -2,11 +2,16 @@ namespace KmsLab.Protocol;
 
 /// <summary>An HTTP request as the protocol adapter sees it, whoever carried it (in-process handler or Kestrel).</summary>
 /// Headers are read through a lookup so that a carrier pays only for the few headers KMS reads.
+/// <see cref="Host"/> is the authority the request was sent to (used when no Host header is present,
+/// as with HttpClient in process); <see cref="SourceIp"/> is the caller's address for the audit trail.
 internal sealed record KmsWireRequest(
     string Method,
     string Path,
     Func<string, string?> Header,
-    ReadOnlyMemory<byte> Body);
+    ReadOnlyMemory<byte> Body,
+    string? Query = null,
+    string? Host = null,
+    string SourceIp = "127.0.0.1");
 
 /// <summary>An HTTP response from the protocol adapter.</summary>
 internal sealed record KmsWireResponse(int StatusCode, byte[] Body, string RequestId)

@@ -12,7 +12,7 @@ internal sealed partial class KmsEngine
         ValidateAliasRequest(request, requireTarget: true);
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.TargetKeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.TargetKeyId!, "kms:CreateAlias", allowAlias: false);
             if (request.AliasName!.StartsWith(ReservedAliasPrefix, StringComparison.Ordinal))
             {
                 throw new KmsException(KmsErrorCodes.NotAuthorized, $"Cannot create alias with prefix '{ReservedAliasPrefix}': it is reserved for AWS managed keys.");
@@ -35,7 +35,8 @@ internal sealed partial class KmsEngine
         return Run(ctx, kms =>
         {
             var alias = kms.FindAlias(request.AliasName!) ?? throw AliasNotFound(kms, request.AliasName!);
-            var key = ResolveKey(ctx, kms, request.TargetKeyId!, allowAlias: false);
+            Authorize(ctx, "kms:UpdateAlias", alias.Target);
+            var key = AuthorizedKey(ctx, kms, request.TargetKeyId!, "kms:UpdateAlias", allowAlias: false);
             key.EnsureNotPendingDeletion();
             if (key.Spec != alias.Target.Spec || key.KeyUsage != alias.Target.KeyUsage)
             {
@@ -60,7 +61,8 @@ internal sealed partial class KmsEngine
             {
                 throw new KmsException(KmsErrorCodes.NotAuthorized, $"Cannot delete alias with prefix '{ReservedAliasPrefix}': it is reserved for AWS managed keys.");
             }
-            _ = kms.FindAlias(request.AliasName) ?? throw AliasNotFound(kms, request.AliasName);
+            var alias = kms.FindAlias(request.AliasName) ?? throw AliasNotFound(kms, request.AliasName);
+            Authorize(ctx, "kms:DeleteAlias", alias.Target);
             kms.RemoveAlias(request.AliasName);
             return EmptyResponse.Instance;
         });
@@ -72,6 +74,7 @@ internal sealed partial class KmsEngine
         ValidatePaging(request.Limit, request.Marker, KmsLimits.MaxListLimit);
         return Run(ctx, kms =>
         {
+            Authorize(ctx, "kms:ListAliases", null);
             var key = request.KeyId is null ? null : ResolveKey(ctx, kms, request.KeyId, allowAlias: false);
             var aliases = kms.Aliases.Where(a => key is null || a.Target == key).ToList();
             var page = Paging.Page(aliases, a => a.Name, request.Limit ?? KmsLimits.DefaultListLimit, request.Marker);

@@ -18,7 +18,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
-            var key = UsableEncryptionKey(ctx, kms, request.KeyId!, request.EncryptionAlgorithm);
+            var key = UsableEncryptionKey(ctx, kms, request.KeyId!, request.EncryptionAlgorithm, "kms:Encrypt", request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
             var blob = CiphertextBlob.Encrypt(key.Id, key.CurrentMaterial, request.Plaintext, context, World.Random);
             return new EncryptResponse { CiphertextBlob = blob, KeyId = key.Arn, EncryptionAlgorithm = "SYMMETRIC_DEFAULT" };
@@ -37,7 +37,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
-            var (key, material, plaintext) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.KeyId, request.EncryptionAlgorithm, context);
+            var (key, material, plaintext) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.KeyId, request.EncryptionAlgorithm, context, "kms:Decrypt", request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
             return new DecryptResponse { KeyId = key.Arn, Plaintext = plaintext, EncryptionAlgorithm = "SYMMETRIC_DEFAULT", KeyMaterialId = material.Id };
         });
@@ -57,10 +57,10 @@ internal sealed partial class KmsEngine
         var destinationContext = EncryptionContext.Canonicalize(request.DestinationEncryptionContext);
         return Run(ctx, kms =>
         {
-            var (source, sourceMaterial, plaintext) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.SourceKeyId, request.SourceEncryptionAlgorithm, sourceContext);
+            var (source, sourceMaterial, plaintext) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.SourceKeyId, request.SourceEncryptionAlgorithm, sourceContext, "kms:ReEncryptFrom", request.SourceEncryptionContext);
             try
             {
-                var destination = UsableEncryptionKey(ctx, kms, request.DestinationKeyId!, request.DestinationEncryptionAlgorithm);
+                var destination = UsableEncryptionKey(ctx, kms, request.DestinationKeyId!, request.DestinationEncryptionAlgorithm, "kms:ReEncryptTo", request.DestinationEncryptionContext);
                 ThrowIfDryRun(request.DryRun);
                 var blob = CiphertextBlob.Encrypt(destination.Id, destination.CurrentMaterial, plaintext, destinationContext, World.Random);
                 return new ReEncryptResponse
@@ -99,7 +99,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
-            var key = UsableEncryptionKey(ctx, kms, request.KeyId!, algorithm: null);
+            var key = UsableEncryptionKey(ctx, kms, request.KeyId!, algorithm: null, withPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext", request.EncryptionContext);
             if (!key.Spec.IsSymmetric) throw InvalidKeyUsage(key, withPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext");
             ThrowIfDryRun(request.DryRun);
             var dataKey = new byte[length];
@@ -120,15 +120,16 @@ internal sealed partial class KmsEngine
         if (request.Recipient is not null) throw KmsException.Validation("KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
         return Run(ctx, _ =>
         {
+            Authorize(ctx, "kms:GenerateRandom", null);
             var bytes = new byte[request.NumberOfBytes!.Value];
             World.Random.GetBytes(bytes);
             return new GenerateRandomResponse { Plaintext = bytes };
         });
     }
 
-    private KmsKey UsableEncryptionKey(CallContext ctx, RegionalKms kms, string keyId, string? algorithm)
+    private KmsKey UsableEncryptionKey(CallContext ctx, RegionalKms kms, string keyId, string? algorithm, string action, IReadOnlyDictionary<string, string>? encryptionContext)
     {
-        var key = ResolveKey(ctx, kms, keyId);
+        var key = AuthorizedKey(ctx, kms, keyId, action, encryptionContext: encryptionContext);
         key.EnsureUsable();
         if (key.KeyUsage != "ENCRYPT_DECRYPT") throw InvalidKeyUsage(key, "Encrypt");
         if (algorithm is not null && !key.Spec.EncryptionAlgorithms(key.KeyUsage).Contains(algorithm))
@@ -138,7 +139,7 @@ internal sealed partial class KmsEngine
         return key;
     }
 
-    private (KmsKey Key, KeyMaterial Material, byte[] Plaintext) DecryptBlob(CallContext ctx, RegionalKms kms, byte[] blobBytes, string? keyId, string? algorithm, byte[] context)
+    private (KmsKey Key, KeyMaterial Material, byte[] Plaintext) DecryptBlob(CallContext ctx, RegionalKms kms, byte[] blobBytes, string? keyId, string? algorithm, byte[] context, string action, IReadOnlyDictionary<string, string>? encryptionContext)
     {
         var blob = CiphertextBlob.TryParse(blobBytes) ?? throw InvalidCiphertext();
         var key = kms.Find(blob.KeyId);
@@ -147,10 +148,12 @@ internal sealed partial class KmsEngine
             if (kms.WasDeleted(blob.KeyId)) throw KmsException.NotFound($"Key '{KmsArn.ForKey(kms.Region, kms.AccountId, blob.KeyId.ToString("D"))}' does not exist");
             throw InvalidCiphertext();
         }
+        ctx.Touch(key);
         if (keyId is not null && ResolveKey(ctx, kms, keyId) != key)
         {
             throw new KmsException(KmsErrorCodes.IncorrectKey, "The key ID in the request does not identify a CMK that can perform this operation.");
         }
+        Authorize(ctx, action, key, encryptionContext);
         key.EnsureUsable();
         if (algorithm is not null && algorithm != "SYMMETRIC_DEFAULT")
         {

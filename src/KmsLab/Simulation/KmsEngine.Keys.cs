@@ -37,12 +37,14 @@ internal sealed partial class KmsEngine
         if (request.MultiRegion == true) throw KmsException.Unsupported("KmsLab does not simulate multi-Region keys yet.");
         if (!spec.Simulated) throw KmsException.Unsupported($"KmsLab does not simulate {spec.Name} keys yet; create a SYMMETRIC_DEFAULT key.");
 
-        if (request.Policy is not null) KeyPolicyDocument.Validate(request.Policy);
+        var policy = request.Policy is null ? null : PolicyDocument.ParseKeyPolicy(request.Policy);
 
         return Run(ctx, kms =>
         {
+            Authorize(ctx, "kms:CreateKey", null);
             var key = new KmsKey(NewKeyId(), kms.AccountId, kms.Region, Now, spec, usage, origin,
-                request.Description ?? "", request.Policy ?? KeyPolicyDocument.Default(kms.AccountId));
+                request.Description ?? "", policy ?? PolicyDocument.ParseKeyPolicy(KeyPolicyDocument.Default(kms.AccountId)));
+            if (policy is not null) CheckLockout(ctx, key, policy, request.BypassPolicyLockoutSafetyCheck);
             key.AddMaterial(KeyMaterial.Generate(World.Random, Now, rotationType: null));
             foreach (var tag in request.Tags ?? []) TagRules.Set(key, tag.TagKey!, tag.TagValue!);
             kms.Add(key);
@@ -56,7 +58,7 @@ internal sealed partial class KmsEngine
         var v = RequestValidator.Start();
         ValidateGrantTokens(v, request.GrantTokens);
         v.ThrowIfInvalid();
-        return Run(ctx, kms => new KeyMetadataResponse { KeyMetadata = Metadata(ResolveKey(ctx, kms, request.KeyId!)) });
+        return Run(ctx, kms => new KeyMetadataResponse { KeyMetadata = Metadata(AuthorizedKey(ctx, kms, request.KeyId!, "kms:DescribeKey")) });
     }
 
     public ListKeysResponse ListKeys(CallContext ctx, ListKeysRequest request)
@@ -64,6 +66,7 @@ internal sealed partial class KmsEngine
         ValidatePaging(request.Limit, request.Marker, KmsLimits.MaxListLimit);
         return Run(ctx, kms =>
         {
+            Authorize(ctx, "kms:ListKeys", null);
             var page = Paging.Page(kms.Keys, k => k.KeyId, request.Limit ?? KmsLimits.DefaultListLimit, request.Marker);
             return new ListKeysResponse
             {
@@ -82,7 +85,7 @@ internal sealed partial class KmsEngine
             .ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:UpdateKeyDescription", allowAlias: false);
             key.EnsureNotPendingDeletion();
             key.Description = request.Description!;
             return EmptyResponse.Instance;
@@ -94,7 +97,7 @@ internal sealed partial class KmsEngine
         ValidateKeyId(request.KeyId);
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:EnableKey", allowAlias: false);
             if (key.State is not (KeyState.Enabled or KeyState.Disabled)) throw key.InvalidState();
             if (key.State == KeyState.Disabled)
             {
@@ -116,7 +119,7 @@ internal sealed partial class KmsEngine
         ValidateKeyId(request.KeyId);
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:DisableKey", allowAlias: false);
             if (key.State is not (KeyState.Enabled or KeyState.Disabled)) throw key.InvalidState();
             key.State = KeyState.Disabled;
             return EmptyResponse.Instance;
@@ -131,9 +134,10 @@ internal sealed partial class KmsEngine
             .ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
-            if (key.State == KeyState.PendingDeletion) throw key.InvalidState();
             int days = request.PendingWindowInDays ?? KmsLimits.DefaultPendingWindowInDays;
+            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            Authorize(ctx, "kms:ScheduleKeyDeletion", key, extra: new Dictionary<string, string> { ["kms:ScheduleKeyDeletionPendingWindowInDays"] = days.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            if (key.State == KeyState.PendingDeletion) throw key.InvalidState();
             key.State = KeyState.PendingDeletion;
             key.PendingWindowInDays = days;
             key.DeletionDate = Now.AddDays(days);
@@ -147,7 +151,7 @@ internal sealed partial class KmsEngine
         ValidateKeyId(request.KeyId);
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:CancelKeyDeletion", allowAlias: false);
             if (key.State != KeyState.PendingDeletion) throw KmsException.InvalidState($"{key.Arn} is not pending deletion.");
             // KMS leaves a key whose deletion is cancelled Disabled, whatever it was before.
             key.State = KeyState.Disabled;

@@ -13,7 +13,7 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:TagResource", allowAlias: false);
             key.EnsureNotPendingDeletion();
             int added = request.Tags!.Select(t => t.TagKey!).Distinct(StringComparer.Ordinal).Count(k => !key.Tags.Exists(t => t.Key == k));
             if (key.Tags.Count + added > KmsLimits.MaxTagsPerKey)
@@ -32,7 +32,7 @@ internal sealed partial class KmsEngine
         v.ThrowIfInvalid();
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:UntagResource", allowAlias: false);
             key.EnsureNotPendingDeletion();
             key.Tags.RemoveAll(t => request.TagKeys!.Contains(t.Key, StringComparer.Ordinal));
             return EmptyResponse.Instance;
@@ -45,7 +45,7 @@ internal sealed partial class KmsEngine
         ValidatePaging(request.Limit, request.Marker, KmsLimits.DefaultTagListLimit);
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:ListResourceTags", allowAlias: false);
             var page = Paging.Page(key.Tags, t => t.Key, request.Limit ?? KmsLimits.DefaultTagListLimit, request.Marker);
             return new ListResourceTagsResponse
             {
@@ -62,7 +62,7 @@ internal sealed partial class KmsEngine
         ValidatePolicyName(request.PolicyName);
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:GetKeyPolicy", allowAlias: false);
             return new GetKeyPolicyResponse { Policy = key.Policy, PolicyName = DefaultPolicyName };
         });
     }
@@ -74,11 +74,12 @@ internal sealed partial class KmsEngine
             .Required(request.Policy, "policy").Length(request.Policy, "policy", 1, KmsLimits.MaxPolicyLength)
             .ThrowIfInvalid();
         ValidatePolicyName(request.PolicyName);
-        KeyPolicyDocument.Validate(request.Policy!);
         return Run(ctx, kms =>
         {
-            var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
-            key.Policy = request.Policy!;
+            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:PutKeyPolicy", allowAlias: false);
+            var policy = PolicyDocument.ParseKeyPolicy(request.Policy!);
+            CheckLockout(ctx, key, policy, request.BypassPolicyLockoutSafetyCheck);
+            key.PolicyDocument = policy;
             return EmptyResponse.Instance;
         });
     }
@@ -89,7 +90,7 @@ internal sealed partial class KmsEngine
         ValidatePaging(request.Limit, request.Marker, KmsLimits.MaxListLimit);
         return Run(ctx, kms =>
         {
-            _ = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
+            _ = AuthorizedKey(ctx, kms, request.KeyId!, "kms:ListKeyPolicies", allowAlias: false);
             var page = Paging.Page([DefaultPolicyName], n => n, request.Limit ?? KmsLimits.DefaultListLimit, request.Marker);
             return new ListKeyPoliciesResponse { PolicyNames = [.. page.Items], NextMarker = page.NextMarker, Truncated = page.NextMarker is not null };
         });

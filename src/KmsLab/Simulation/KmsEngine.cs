@@ -61,6 +61,13 @@ internal sealed partial class KmsEngine(KmsWorld world)
     /// </summary>
     private KmsKey ResolveKey(CallContext ctx, RegionalKms kms, string keyId, bool allowAlias = true)
     {
+        var key = FindKeyFor(ctx, kms, keyId, allowAlias);
+        ctx.Touch(key);
+        return key;
+    }
+
+    private KmsKey FindKeyFor(CallContext ctx, RegionalKms kms, string keyId, bool allowAlias)
+    {
         if (keyId.StartsWith("arn:", StringComparison.Ordinal))
         {
             var arn = ParseKmsArn(keyId);

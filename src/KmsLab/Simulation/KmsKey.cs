@@ -8,7 +8,7 @@ internal sealed class KmsKey
 {
     private readonly List<KeyMaterial> _materials = [];
 
-    public KmsKey(Guid id, string accountId, string region, DateTimeOffset creationDate, KeySpecInfo spec, string keyUsage, string origin, string description, string policy)
+    public KmsKey(Guid id, string accountId, string region, DateTimeOffset creationDate, KeySpecInfo spec, string keyUsage, string origin, string description, PolicyDocument policy)
     {
         Id = id;
         KeyId = id.ToString("D");
@@ -20,7 +20,7 @@ internal sealed class KmsKey
         KeyUsage = keyUsage;
         Origin = origin;
         Description = description;
-        Policy = policy;
+        PolicyDocument = policy;
         State = KeyState.Enabled;
     }
 
@@ -35,7 +35,11 @@ internal sealed class KmsKey
     public string Origin { get; }
     public string KeyManager => "CUSTOMER";
     public string Description { get; set; }
-    public string Policy { get; set; }
+    public PolicyDocument PolicyDocument { get; set; }
+    public string Policy => PolicyDocument.Text;
+
+    /// <summary>The key's grants, in creation order.</summary>
+    public List<KmsGrant> Grants { get; } = [];
     public string State { get; set; }
 
     public DateTimeOffset? DeletionDate { get; set; }

@@ -184,4 +184,16 @@ public sealed class ServeRobustnessTests : IAsyncLifetime
         AssertAwsError(await _raw.PostAsync("TrentService.ListKeys", "{}"u8.ToArray(), authorization: authorization), 400, "UnrecognizedClientException");
         await AssertStillServesAsync();
     }
+
+    [Fact]
+    public async Task A_signature_made_with_the_wrong_secret_or_over_another_body_is_an_InvalidSignatureException()
+    {
+        var date = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var body = "{}"u8.ToArray();
+        var wrongSecret = RawRequests.Sign(_served.Lab.Admin.AccessKeyId, "not-the-secret", "us-east-1", _served.Endpoint.Authority, date, RawRequests.JsonContentType, "TrentService.ListKeys", body);
+        AssertAwsError(await _raw.PostAsync("TrentService.ListKeys", body, authorization: wrongSecret), 400, "InvalidSignatureException");
+        var otherBody = RawRequests.Sign(_served.Lab.Admin.AccessKeyId, _served.Lab.Admin.SecretAccessKey, "us-east-1", _served.Endpoint.Authority, date, RawRequests.JsonContentType, "TrentService.ListKeys", "{\"Limit\":1}"u8.ToArray());
+        AssertAwsError(await _raw.PostAsync("TrentService.ListKeys", body, authorization: otherBody), 400, "InvalidSignatureException");
+        await AssertStillServesAsync();
+    }
 }

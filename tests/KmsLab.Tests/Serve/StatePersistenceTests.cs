@@ -50,6 +50,29 @@ public sealed class StatePersistenceTests : IDisposable
         before.Lab.Clock.Advance(TimeSpan.FromDays(8));
         var elsewhere = (await before.Lab.CreateKmsClient(Amazon.RegionEndpoint.EUWest1).CreateKeyAsync(new CreateKeyRequest { Description = "in Ireland" })).KeyMetadata;
 
+        // IAM: a new user and role with identity policies, a default policy removed; a grant on a key.
+        before.Lab.CreateUser("alice");
+        before.Lab.CreateRole("auditor");
+        before.Lab.PutIdentityPolicy("alice", "UseKeys", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Encrypt","Resource":"*"}]}""");
+        before.Lab.PutIdentityPolicy("auditor", "Read", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Describe*","Resource":"*"}]}""");
+        Assert.True(before.Lab.DeleteIdentityPolicy(Lab.KeyUserName, "KmsLabListKeys"));
+        lock (before.Lab.World.Sync)
+        {
+            var key = before.Lab.World.Region(before.Lab.AccountId, "us-east-1").Find(Guid.Parse(rotated.KeyId))!;
+            key.Grants.Add(new Simulation.KmsGrant
+            {
+                GrantId = "0c237476b39f8bc44e45212e08498fbe3151305030726c0590dd8d3e9f3d6a60",
+                Key = key,
+                Name = "for-alice",
+                CreationDate = before.Lab.Clock.GetUtcNow(),
+                GranteePrincipal = "arn:aws:iam::111122223333:user/alice",
+                RetiringPrincipal = "arn:aws:iam::111122223333:role/auditor",
+                IssuingAccount = "arn:aws:iam::111122223333:root",
+                Operations = ["Encrypt", "Decrypt"],
+                EncryptionContextSubset = new Dictionary<string, string> { ["purpose"] = "restore" },
+            });
+        }
+
         // Save through the state file, as kmslab serve does, and build a new lab from it.
         using (var store = StateStore.Open(StatePath)) store.Attach(before.Lab);
         WorldSnapshot saved;
@@ -58,6 +81,15 @@ public sealed class StatePersistenceTests : IDisposable
         var restored = after.CreateKmsClient();
 
         Assert.Equal(before.Lab.Clock.GetUtcNow(), after.Clock.GetUtcNow());
+        static string Principals(Lab lab) => JsonSerializer.Serialize(lab.World.Principals.All.OrderBy(p => p.Arn, StringComparer.Ordinal)
+            .Select(p => new { p.Arn, p.Kind, p.AccessKeyId, p.SecretAccessKey, Policies = p.IdentityPolicyTexts.OrderBy(x => x.Key, StringComparer.Ordinal).ToList() }));
+        Assert.Equal(Principals(before.Lab), Principals(after));
+        Assert.Contains("auditor", Principals(after));
+        Assert.DoesNotContain("KmsLabListKeys", JsonSerializer.Serialize(after.World.Principals.Find(Lab.KeyUserName, after.AccountId)!.IdentityPolicyTexts));
+        static string Grants(Lab lab, string keyId) => JsonSerializer.Serialize(lab.World.Region(lab.AccountId, "us-east-1").Find(Guid.Parse(keyId))!.Grants
+            .Select(g => new { g.GrantId, g.Name, g.CreationDate, g.GranteePrincipal, g.RetiringPrincipal, g.IssuingAccount, g.Operations, g.EncryptionContextEquals, g.EncryptionContextSubset, Key = g.Key.KeyId }));
+        Assert.Equal(Grants(before.Lab, rotated.KeyId), Grants(after, rotated.KeyId));
+        Assert.Contains("for-alice", Grants(after, rotated.KeyId));
         await AssertSameViewAsync(kms, restored);
         await AssertSameViewAsync(before.Lab.CreateKmsClient(Amazon.RegionEndpoint.EUWest1), after.CreateKmsClient(Amazon.RegionEndpoint.EUWest1));
         for (int i = 0; i < blobs.Count; i++)
@@ -185,6 +217,8 @@ public sealed class StatePersistenceTests : IDisposable
         Assert.Contains("in use by another kmslab process", e.Message);
     }
 
+    private const string KeyPolicyJson = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}""";
+
     public static TheoryData<string, string> BadFiles() => new()
     {
         { "", "is empty" },
@@ -193,7 +227,9 @@ public sealed class StatePersistenceTests : IDisposable
         { "{\"format\":\"something-else\",\"version\":1}", "not a KmsLab state file" },
         { "{\"format\":\"kmslab-state\",\"version\":99,\"clock\":{}}", "format version 99" },
         { "{\"format\":\"kmslab-state\",\"version\":1}", "has no clock" },
-        { "{\"format\":\"kmslab-state\",\"version\":1,\"clock\":{},\"regions\":[{\"accountId\":\"111122223333\",\"region\":\"us-east-1\",\"keys\":[{\"keyId\":\"0b0e4f5e-5a4c-4a7e-9e6e-1f2a3b4c5d6e\",\"keySpec\":\"SYMMETRIC_DEFAULT\",\"keyUsage\":\"ENCRYPT_DECRYPT\",\"origin\":\"AWS_KMS\",\"policy\":\"{}\",\"state\":\"Enabled\"}]}]}", "has no key material" },
+        { "{\"format\":\"kmslab-state\",\"version\":1,\"clock\":{},\"regions\":[{\"accountId\":\"111122223333\",\"region\":\"us-east-1\",\"keys\":[{\"keyId\":\"0b0e4f5e-5a4c-4a7e-9e6e-1f2a3b4c5d6e\",\"keySpec\":\"SYMMETRIC_DEFAULT\",\"keyUsage\":\"ENCRYPT_DECRYPT\",\"origin\":\"AWS_KMS\",\"policy\":" + JsonSerializer.Serialize(KeyPolicyJson) + ",\"state\":\"Enabled\"}]}]}", "has no key material" },
+        { "{\"format\":\"kmslab-state\",\"version\":1,\"clock\":{},\"regions\":[{\"accountId\":\"111122223333\",\"region\":\"us-east-1\",\"keys\":[{\"keyId\":\"0b0e4f5e-5a4c-4a7e-9e6e-1f2a3b4c5d6e\",\"keySpec\":\"SYMMETRIC_DEFAULT\",\"keyUsage\":\"ENCRYPT_DECRYPT\",\"origin\":\"AWS_KMS\",\"policy\":\"{}\",\"state\":\"Enabled\"}]}]}", "is not a valid policy" },
+        { "{\"format\":\"kmslab-state\",\"version\":1,\"clock\":{},\"principals\":[{\"accountId\":\"111122223333\",\"name\":\"x\",\"kind\":\"Group\"}]}", "unknown kind 'Group'" },
         { "{\"format\":\"kmslab-state\",\"version\":1,\"clock\":{},\"regions\":[{\"accountId\":\"111122223333\",\"region\":\"us-east-1\",\"aliases\":[{\"name\":\"alias/x\",\"targetKeyId\":\"0b0e4f5e-5a4c-4a7e-9e6e-1f2a3b4c5d6e\"}]}]}", "which is not in the file" },
     };
 

@@ -1,4 +1,52 @@
 namespace KmsLab.Simulation;
 
-/// <summary>A simulated IAM identity with its access key: who a signed request comes from.</summary>
-internal sealed record LabPrincipal(string AccountId, string Arn, string Name, string AccessKeyId, string SecretAccessKey);
+/// <summary>
+/// A simulated IAM identity (a user, or a role whose session the lab acts as) with its access key
+/// and its identity policies: who a signed request comes from, and what IAM lets it do.
+/// </summary>
+internal sealed class LabPrincipal(string accountId, string name, PrincipalKind kind, string accessKeyId, string secretAccessKey)
+{
+    private readonly Dictionary<string, PolicyDocument> _policies = new(StringComparer.Ordinal);
+    private readonly Lock _sync = new();
+
+    public const string RoleSessionName = "kmslab";
+
+    public string AccountId { get; } = accountId;
+    public string Name { get; } = name;
+    public PrincipalKind Kind { get; } = kind;
+
+    /// <summary>The IAM ARN policies name: <c>arn:aws:iam::111122223333:user/myKeyUser</c> or <c>...:role/Name</c>.</summary>
+    public string Arn { get; } = $"arn:aws:iam::{accountId}:{(kind == PrincipalKind.User ? "user" : "role")}/{name}";
+
+    /// <summary>The ARN AWS reports for the caller: the user, or the role's assumed-role session.</summary>
+    public string CallerArn => Kind == PrincipalKind.User ? Arn : $"arn:aws:sts::{AccountId}:assumed-role/{Name}/{RoleSessionName}";
+
+    public string AccessKeyId { get; } = accessKeyId;
+    public string SecretAccessKey { get; } = secretAccessKey;
+
+    public IReadOnlyList<PolicyDocument> IdentityPolicies
+    {
+        get { lock (_sync) return [.. _policies.Values]; }
+    }
+
+    public IReadOnlyDictionary<string, string> IdentityPolicyTexts
+    {
+        get { lock (_sync) return _policies.ToDictionary(p => p.Key, p => p.Value.Text); }
+    }
+
+    public void PutPolicy(string name, PolicyDocument policy)
+    {
+        lock (_sync) _policies[name] = policy;
+    }
+
+    public bool DeletePolicy(string name)
+    {
+        lock (_sync) return _policies.Remove(name);
+    }
+}
+
+internal enum PrincipalKind
+{
+    User,
+    Role,
+}

@@ -1,7 +1,13 @@
 namespace KmsLab.Simulation.Model;
 
-internal sealed class EncryptRequest
+internal sealed class EncryptRequest : ISensitiveShape
 {
+    public void Erase()
+    {
+        if (Plaintext is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Plaintext);
+        Plaintext = null;
+    }
+
     public string? KeyId { get; set; }
     public byte[]? Plaintext { get; set; }
     public Dictionary<string, string>? EncryptionContext { get; set; }

@@ -19,6 +19,9 @@ internal sealed class WorldSnapshot
     /// <summary>The lab's own account (the one its principals live in).</summary>
     public string? AccountId { get; set; }
 
+    /// <summary>The lab's second account, for cross-account lessons.</summary>
+    public string? PartnerAccountId { get; set; }
+
     public SnapshotClock? Clock { get; set; }
     public List<SnapshotPrincipal>? Principals { get; set; }
     public List<SnapshotRegion>? Regions { get; set; }
@@ -37,10 +40,17 @@ internal sealed class SnapshotClock
     public DateTimeOffset Now { get; set; }
 }
 
+/// <summary>An IAM user or role. Its access key is not saved: it is derived from account, kind and name.</summary>
 internal sealed class SnapshotPrincipal
 {
     public string? AccountId { get; set; }
     public string? Name { get; set; }
+
+    /// <summary><c>User</c> (the default, for files written before roles existed) or <c>Role</c>.</summary>
+    public string? Kind { get; set; }
+
+    /// <summary>Inline identity policies by name (JSON text). Absent: keep the lab's defaults.</summary>
+    public Dictionary<string, string>? Policies { get; set; }
 }
 
 /// <summary>One account's KMS in one Region.</summary>
@@ -75,6 +85,9 @@ internal sealed class SnapshotKey
     public int OnDemandRotationCount { get; set; }
     public List<SnapshotTag>? Tags { get; set; }
 
+    /// <summary>The key's grants, in creation order.</summary>
+    public List<SnapshotGrant>? Grants { get; set; }
+
     /// <summary>Every material version, oldest first; the last is the current one.</summary>
     public List<SnapshotMaterial>? Materials { get; set; }
 }
@@ -95,6 +108,19 @@ internal sealed class SnapshotMaterial
 
     public DateTimeOffset CreatedAt { get; set; }
     public string? RotationType { get; set; }
+}
+
+internal sealed class SnapshotGrant
+{
+    public string? GrantId { get; set; }
+    public string? Name { get; set; }
+    public DateTimeOffset CreationDate { get; set; }
+    public string? GranteePrincipal { get; set; }
+    public string? RetiringPrincipal { get; set; }
+    public string? IssuingAccount { get; set; }
+    public List<string>? Operations { get; set; }
+    public Dictionary<string, string>? EncryptionContextEquals { get; set; }
+    public Dictionary<string, string>? EncryptionContextSubset { get; set; }
 }
 
 internal sealed class SnapshotAlias

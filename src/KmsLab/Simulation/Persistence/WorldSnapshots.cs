@@ -8,7 +8,7 @@ namespace KmsLab.Simulation.Persistence;
 /// </summary>
 internal static class WorldSnapshots
 {
-    public static WorldSnapshot Capture(KmsWorld world, SimulatedClock clock, string accountId)
+    public static WorldSnapshot Capture(KmsWorld world, SimulatedClock clock, string accountId, string partnerAccountId)
     {
         lock (world.Sync)
         {
@@ -17,8 +17,15 @@ internal static class WorldSnapshots
                 Format = WorldSnapshot.FormatName,
                 Version = WorldSnapshot.CurrentVersion,
                 AccountId = accountId,
+                PartnerAccountId = partnerAccountId,
                 Clock = new SnapshotClock { Offset = clock.Offset, Now = clock.GetUtcNow() },
-                Principals = world.Principals.All.Select(p => new SnapshotPrincipal { AccountId = p.AccountId, Name = p.Name }).ToList(),
+                Principals = world.Principals.All.Select(p => new SnapshotPrincipal
+                {
+                    AccountId = p.AccountId,
+                    Name = p.Name,
+                    Kind = p.Kind.ToString(),
+                    Policies = new Dictionary<string, string>(p.IdentityPolicyTexts, StringComparer.Ordinal),
+                }).ToList(),
                 Regions = world.AllRegions.Select(CaptureRegion).ToList(),
                 SpontaneousChanges = world.SpontaneousChanges,
             };
@@ -51,6 +58,18 @@ internal static class WorldSnapshots
         RotationBase = key.RotationBase,
         OnDemandRotationCount = key.OnDemandRotationCount,
         Tags = key.Tags.Select(t => new SnapshotTag { Key = t.Key, Value = t.Value }).ToList(),
+        Grants = key.Grants.Select(g => new SnapshotGrant
+        {
+            GrantId = g.GrantId,
+            Name = g.Name,
+            CreationDate = g.CreationDate,
+            GranteePrincipal = g.GranteePrincipal,
+            RetiringPrincipal = g.RetiringPrincipal,
+            IssuingAccount = g.IssuingAccount,
+            Operations = [.. g.Operations],
+            EncryptionContextEquals = g.EncryptionContextEquals?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            EncryptionContextSubset = g.EncryptionContextSubset?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+        }).ToList(),
         // Copied now, under the lock: a key deleted later zeroes its material in place.
         Materials = key.Materials.Select(m => new SnapshotMaterial { Id = m.Id, Secret = m.Secret.ToArray(), CreatedAt = m.CreatedAt, RotationType = m.RotationType }).ToList(),
     };
@@ -68,14 +87,19 @@ internal static class WorldSnapshots
         }
         var snapshotClock = snapshot.Clock ?? throw Invalid("it has no clock");
         var regions = (snapshot.Regions ?? []).Select(BuildRegion).ToList();
-        var principals = (snapshot.Principals ?? []).Select((p, i) =>
-            (Account: Require(p.AccountId, $"principal {i + 1} has no accountId"), Name: Require(p.Name, $"principal {i + 1} has no name"))).ToList();
+        var principals = (snapshot.Principals ?? []).Select(BuildPrincipal).ToList();
 
         lock (world.Sync)
         {
             if (world.AllRegions.Any(r => r.Keys.Count > 0 || r.Aliases.Any())) throw new InvalidOperationException("A snapshot can only be restored into an empty world.");
             clock.Restore(snapshotClock.Offset, snapshotClock.Now);
-            foreach (var (account, name) in principals) world.Principals.AddUser(account, name);
+            foreach (var p in principals)
+            {
+                var principal = p.Kind == PrincipalKind.Role ? world.Principals.AddRole(p.AccountId, p.Name) : world.Principals.AddUser(p.AccountId, p.Name);
+                if (p.Policies is null) continue;
+                foreach (var name in principal.IdentityPolicyTexts.Keys.Where(n => !p.Policies.ContainsKey(n))) principal.DeletePolicy(name);
+                foreach (var (name, policy) in p.Policies) principal.PutPolicy(name, policy);
+            }
             foreach (var built in regions)
             {
                 var kms = world.Region(built.AccountId, built.Region);
@@ -85,6 +109,35 @@ internal static class WorldSnapshots
             }
             // Let the first request catch up on whatever fell due while the server was down.
             world.RecomputeNextEvent(DateTimeOffset.MinValue);
+        }
+    }
+
+    private sealed record BuiltPrincipal(string AccountId, string Name, PrincipalKind Kind, Dictionary<string, PolicyDocument>? Policies);
+
+    private static BuiltPrincipal BuildPrincipal(SnapshotPrincipal p, int index)
+    {
+        var account = Require(p.AccountId, $"principal {index + 1} has no accountId");
+        var name = Require(p.Name, $"principal {index + 1} has no name");
+        var kind = p.Kind switch
+        {
+            null or "User" => PrincipalKind.User,
+            "Role" => PrincipalKind.Role,
+            _ => throw Invalid($"principal {name} has an unknown kind '{p.Kind}' (User or Role)"),
+        };
+        var policies = p.Policies?.ToDictionary(e => e.Key, e => Parse(e.Value, identity: true, $"identity policy '{e.Key}' of {name}"), StringComparer.Ordinal);
+        if (account.Length != 12 || !account.All(char.IsAsciiDigit)) throw Invalid($"principal {name} has account ID '{account}', which is not 12 digits");
+        return new BuiltPrincipal(account, name, kind, policies);
+    }
+
+    private static PolicyDocument Parse(string text, bool identity, string what)
+    {
+        try
+        {
+            return identity ? PolicyDocument.ParseIdentityPolicy(text) : PolicyDocument.ParseKeyPolicy(text);
+        }
+        catch (KmsException e)
+        {
+            throw Invalid($"{what} is not a valid policy: {e.Message}");
         }
     }
 
@@ -131,7 +184,7 @@ internal static class WorldSnapshots
         }
         var key = new KmsKey(k.KeyId, account, region, k.CreationDate, spec,
             Require(k.KeyUsage, $"{what} has no keyUsage"), Require(k.Origin, $"{what} has no origin"),
-            k.Description ?? "", Require(k.Policy, $"{what} has no policy"))
+            k.Description ?? "", Parse(Require(k.Policy, $"{what} has no policy"), identity: false, $"the key policy of {what}"))
         {
             State = Require(k.State, $"{what} has no state"),
             DeletionDate = k.DeletionDate,
@@ -145,6 +198,22 @@ internal static class WorldSnapshots
         if (key.State is not (KeyState.Enabled or KeyState.Disabled or KeyState.PendingDeletion or KeyState.PendingImport)) throw Invalid($"{what} has an unknown state '{key.State}'");
         if (key.State == KeyState.PendingDeletion && key.DeletionDate is null) throw Invalid($"{what} is pending deletion but has no deletionDate");
         foreach (var t in k.Tags ?? []) key.Tags.Add(new(Require(t.Key, $"{what} has a tag without a key"), t.Value ?? ""));
+        foreach (var (g, i) in (k.Grants ?? []).Select((g, i) => (g, i)))
+        {
+            key.Grants.Add(new KmsGrant
+            {
+                GrantId = Require(g.GrantId, $"grant {i + 1} of {what} has no grantId"),
+                Key = key,
+                Name = g.Name,
+                CreationDate = g.CreationDate,
+                GranteePrincipal = Require(g.GranteePrincipal, $"grant {i + 1} of {what} has no granteePrincipal"),
+                RetiringPrincipal = g.RetiringPrincipal,
+                IssuingAccount = Require(g.IssuingAccount, $"grant {i + 1} of {what} has no issuingAccount"),
+                Operations = g.Operations is { Count: > 0 } ops ? ops : throw Invalid($"grant {i + 1} of {what} has no operations"),
+                EncryptionContextEquals = g.EncryptionContextEquals,
+                EncryptionContextSubset = g.EncryptionContextSubset,
+            });
+        }
         var materials = k.Materials ?? [];
         if (materials.Count == 0) throw Invalid($"{what} has no key material");
         foreach (var (m, i) in materials.Select((m, i) => (m, i)))

@@ -33,7 +33,7 @@ internal static class KeyPolicyDocument
         }
         """;
 
-    public static void Validate(string policy)
+    public static void Validate(string policy, bool requirePrincipal = true)
     {
         JsonDocument document;
         try
@@ -64,11 +64,11 @@ internal static class KeyPolicyDocument
                 _ => throw Malformed("Statement must be an object or an array of objects."),
             };
             if (list.Count == 0) throw Malformed("The policy has no statements.");
-            foreach (var statement in list) ValidateStatement(statement);
+            foreach (var statement in list) ValidateStatement(statement, requirePrincipal);
         }
     }
 
-    private static void ValidateStatement(JsonElement statement)
+    private static void ValidateStatement(JsonElement statement, bool requirePrincipal)
     {
         if (statement.ValueKind != JsonValueKind.Object) throw Malformed("Each statement must be a JSON object.");
         foreach (var property in statement.EnumerateObject())
@@ -79,9 +79,14 @@ internal static class KeyPolicyDocument
         {
             throw Malformed("Each statement needs \"Effect\": \"Allow\" or \"Deny\".");
         }
-        if (!statement.TryGetProperty("Principal", out _) && !statement.TryGetProperty("NotPrincipal", out _))
+        bool namesPrincipal = statement.TryGetProperty("Principal", out _) || statement.TryGetProperty("NotPrincipal", out _);
+        if (requirePrincipal && !namesPrincipal)
         {
             throw Malformed("Policy contains a statement with no principal. A key policy names who it applies to in Principal.");
+        }
+        if (!requirePrincipal && namesPrincipal)
+        {
+            throw Malformed("An identity policy applies to the user or role it is attached to; its statements must not name a Principal.");
         }
         if (!statement.TryGetProperty("Action", out _) && !statement.TryGetProperty("NotAction", out _))
         {

@@ -1,0 +1,196 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Amazon;
+using Amazon.KeyManagementService;
+using Amazon.Runtime;
+using KmsLab.Envelope;
+
+namespace KmsLab.Cli.Commands;
+
+/// <summary>Exit codes of <c>kmslab encrypt</c> and <c>kmslab decrypt</c>.</summary>
+internal static class EnvelopeExitCodes
+{
+    /// <summary>The output file was written completely.</summary>
+    public const int Success = 0;
+
+    /// <summary>The message was refused (tampered, truncated, foreign) or KMS refused a call.</summary>
+    public const int Failed = 1;
+
+    /// <summary>The command line or the files were unusable (missing input, existing output, bad option).</summary>
+    public const int Usage = 2;
+}
+
+/// <summary>What encrypt and decrypt share: the KMS target, the options, and the write-then-rename rule.</summary>
+internal static class EncryptDecryptSupport
+{
+    public static Option<FileInfo> InOption(string description) => new("--in", "-i") { Description = description, Required = true };
+
+    public static Option<FileInfo> OutOption(string description) => new("--out", "-o") { Description = description, Required = true };
+
+    public static Option<string[]> KeyOption(string description) =>
+        new("--key", "-k") { Description = description, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+
+    public static Option<string[]> ContextOption(string description) =>
+        new("--context", "-c") { Description = description, Arity = ArgumentArity.ZeroOrMore, HelpName = "key=value" };
+
+    public static Option<string?> EndpointOption() => new("--endpoint-url")
+    {
+        Description = "Send KMS calls to this endpoint (e.g. a 'kmslab serve' URL, or https://kms.<region>.amazonaws.com) with the standard AWS credential chain. Default: a fresh in-process simulator.",
+    };
+
+    public static Option<string?> RegionOption() => new("--region") { Description = "AWS Region of the KMS client (default us-east-1)." };
+
+    public static Option<bool> ForceOption() => new("--force") { Description = "Replace the output file if it exists." };
+
+    public static Option<bool> QuietOption() => new("--quiet", "-q") { Description = "No progress bar." };
+
+    public static Option<int?> MaxEdksOption() => new("--max-encrypted-data-keys") { Description = "Refuse messages with more encrypted data keys than this." };
+
+    /// <summary>Where KMS calls go, and whether that is the throw-away in-process simulator.</summary>
+    internal sealed record KmsTarget(IAmazonKeyManagementService Client, bool EphemeralSimulator);
+
+    /// <summary>The lab entry point by default (simulator); a client with ServiceURL when an endpoint is given.</summary>
+    public static KmsTarget CreateKms(string? endpointUrl, string? region)
+    {
+        var regionEndpoint = RegionEndpoint.GetBySystemName(region ?? "us-east-1");
+        if (string.IsNullOrEmpty(endpointUrl))
+            return new KmsTarget(Lab.Simulator().CreateKmsClient(regionEndpoint), EphemeralSimulator: true);
+        var config = new AmazonKeyManagementServiceConfig
+        {
+            ServiceURL = endpointUrl,
+            AuthenticationRegion = regionEndpoint.SystemName,
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = 3,
+        };
+        return new KmsTarget(new AmazonKeyManagementServiceClient(config), EphemeralSimulator: false);
+    }
+
+    /// <summary>Parses repeated <c>key=value</c> options (split at the first '=').</summary>
+    public static Dictionary<string, string> ParseContext(IEnumerable<string>? pairs)
+    {
+        var context = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs ?? [])
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new ArgumentException($"--context '{pair}' is not of the form key=value.");
+            string key = pair[..eq];
+            if (!context.TryAdd(key, pair[(eq + 1)..])) throw new ArgumentException($"--context key '{key}' is given twice.");
+        }
+        return context;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> from the input file into a temporary file beside the output,
+    /// and renames it over the output only when the work completed: a failure leaves no partial
+    /// (or, for decryption, unverified) output behind. The temporary file is readable by the
+    /// owner only.
+    /// </summary>
+    public static async Task<int> RunFileToFileAsync(FileInfo input, FileInfo output, bool force, bool quiet, TextWriter stderr, string verb,
+        bool ephemeralSimulator, Func<Stream, Stream, IProgress<long>?, CancellationToken, Task> work, CancellationToken ct)
+    {
+        if (!input.Exists)
+        {
+            stderr.WriteLine($"kmslab {verb}: input file '{input.FullName}' does not exist.");
+            return EnvelopeExitCodes.Usage;
+        }
+        if (output.Exists && !force)
+        {
+            stderr.WriteLine($"kmslab {verb}: output file '{output.FullName}' exists (use --force to replace it).");
+            return EnvelopeExitCodes.Usage;
+        }
+        string directory = output.DirectoryName ?? ".";
+        if (!Directory.Exists(directory))
+        {
+            stderr.WriteLine($"kmslab {verb}: output directory '{directory}' does not exist.");
+            return EnvelopeExitCodes.Usage;
+        }
+        string temp = Path.Combine(directory, $".{output.Name}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.kmslab-partial");
+        ProgressBar? bar = null;
+        try
+        {
+            long length = input.Length;
+            bar = !quiet && length >= ProgressBar.MinimumBytes ? new ProgressBar(stderr, length, verb) : null;
+            await using (var source = new FileStream(input.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan))
+            {
+                var options = new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    Share = FileShare.None,
+                    BufferSize = 0,
+                };
+                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                await using var target = new FileStream(temp, options);
+                await work(source, target, bar, ct);
+                target.Flush(flushToDisk: true);
+            }
+            bar?.Finish();
+            File.Move(temp, output.FullName, overwrite: force);
+            return EnvelopeExitCodes.Success;
+        }
+        catch (Exception e) when (e is EnvelopeException or ArgumentException or IOException or UnauthorizedAccessException or AmazonClientException or OperationCanceledException)
+        {
+            bar?.Abort();
+            TryDelete(temp);
+            stderr.WriteLine($"kmslab {verb}: {Describe(e)}");
+            if (ephemeralSimulator && e is EnvelopeException { InnerException: AmazonServiceException })
+                stderr.WriteLine("  (KMS calls went to a fresh in-process simulator, which has no keys of its own: use --endpoint-url to reach 'kmslab serve' or AWS.)");
+            return e is EnvelopeException or AmazonClientException ? EnvelopeExitCodes.Failed : EnvelopeExitCodes.Usage;
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        EnvelopeAuthenticationException => "the message does not authenticate: " + e.Message,
+        EnvelopeFormatException => "not a valid message: " + e.Message,
+        OperationCanceledException => "cancelled.",
+        _ => e.Message,
+    };
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>A one-line progress bar on stderr, redrawn at most ten times a second.</summary>
+    internal sealed class ProgressBar(TextWriter writer, long total, string verb) : IProgress<long>
+    {
+        public const long MinimumBytes = 16L * 1024 * 1024;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _lastDraw = -1000;
+
+        public void Report(long value)
+        {
+            long now = _clock.ElapsedMilliseconds;
+            if (now - _lastDraw < 100) return;
+            _lastDraw = now;
+            Draw(Math.Min(value, total));
+        }
+
+        public void Finish()
+        {
+            Draw(total);
+            writer.WriteLine();
+        }
+
+        public void Abort() => writer.WriteLine();
+
+        private void Draw(long value)
+        {
+            const int width = 30;
+            double fraction = total == 0 ? 1 : (double)value / total;
+            int filled = (int)(fraction * width);
+            double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
+            writer.Write($"\r{verb,-8} [{new string('#', filled)}{new string('.', width - filled)}] {fraction * 100,5:F1}%  {value / 1048576.0,8:F1} MiB  {value / 1e6 / seconds,7:F0} MB/s");
+            writer.Flush();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace KmsLab;
+
+/// <summary>
+/// One KMS call as CloudTrail records it: who, what, when, where, on which key, and how it ended.
+/// Request parameters keep what CloudTrail keeps (key IDs, encryption context, key specs...) and
+/// never plaintext, ciphertext, data keys or key material.
+/// </summary>
+public sealed class AuditEvent
+{
+    private readonly Func<JsonObject?> _requestParameters;
+    private readonly Func<JsonObject?> _responseElements;
+
+    internal AuditEvent(Func<JsonObject?> requestParameters, Func<JsonObject?> responseElements)
+    {
+        _requestParameters = requestParameters;
+        _responseElements = responseElements;
+    }
+
+    /// <summary>When the call was made, on the simulated clock.</summary>
+    public required DateTimeOffset EventTime { get; init; }
+
+    /// <summary>The operation, e.g. <c>Encrypt</c>.</summary>
+    public required string EventName { get; init; }
+
+    /// <summary>The Region the call was made in.</summary>
+    public required string AwsRegion { get; init; }
+
+    /// <summary>The caller.</summary>
+    public required AuditIdentity UserIdentity { get; init; }
+
+    /// <summary>The caller's network address, or the service's name when a service called on its behalf.</summary>
+    public required string SourceIpAddress { get; init; }
+
+    /// <summary>The client's User-Agent header.</summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary>The AWS error code when the call failed, e.g. <c>AccessDenied</c>-style <c>AccessDeniedException</c>.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>The error message when the call failed.</summary>
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>The ARNs of the KMS keys the call touched.</summary>
+    public required IReadOnlyList<string> ResourceArns { get; init; }
+
+    /// <summary>The request ID returned to the caller (<c>x-amzn-RequestId</c>).</summary>
+    public required string RequestId { get; init; }
+
+    /// <summary>This event's unique ID.</summary>
+    public required string EventId { get; init; }
+
+    /// <summary>Whether the operation only reads (Describe*, List*, Get*).</summary>
+    public bool ReadOnly => EventName.StartsWith("Describe", StringComparison.Ordinal) || EventName.StartsWith("List", StringComparison.Ordinal) || EventName.StartsWith("Get", StringComparison.Ordinal);
+
+    /// <summary>The account whose KMS received the call.</summary>
+    public required string RecipientAccountId { get; init; }
+
+    /// <summary>True if the call succeeded.</summary>
+    public bool Succeeded => ErrorCode is null;
+
+    /// <summary>CloudTrail's <c>requestParameters</c>: the request without its sensitive members, names in camelCase.</summary>
+    public JsonObject? RequestParameters => _requestParameters();
+
+    /// <summary>CloudTrail's <c>responseElements</c>: null for cryptographic operations, as in CloudTrail.</summary>
+    public JsonObject? ResponseElements => _responseElements();
+
+    /// <summary>The event as a CloudTrail record (one JSON object).</summary>
+    public JsonObject ToJsonObject()
+    {
+        var identity = new JsonObject
+        {
+            ["type"] = UserIdentity.Type,
+            ["principalId"] = UserIdentity.PrincipalId,
+            ["arn"] = UserIdentity.Arn,
+            ["accountId"] = UserIdentity.AccountId,
+            ["accessKeyId"] = UserIdentity.AccessKeyId,
+        };
+        if (UserIdentity.UserName is not null) identity["userName"] = UserIdentity.UserName;
+        if (UserIdentity.InvokedBy is not null) identity["invokedBy"] = UserIdentity.InvokedBy;
+        var record = new JsonObject
+        {
+            ["eventVersion"] = "1.08",
+            ["userIdentity"] = identity,
+            ["eventTime"] = EventTime.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            ["eventSource"] = "kms.amazonaws.com",
+            ["eventName"] = EventName,
+            ["awsRegion"] = AwsRegion,
+            ["sourceIPAddress"] = SourceIpAddress,
+            ["userAgent"] = UserAgent,
+        };
+        if (ErrorCode is not null)
+        {
+            record["errorCode"] = ErrorCode;
+            record["errorMessage"] = ErrorMessage;
+        }
+        record["requestParameters"] = RequestParameters;
+        record["responseElements"] = ResponseElements;
+        record["requestID"] = RequestId;
+        record["eventID"] = EventId;
+        record["readOnly"] = ReadOnly;
+        var resources = new JsonArray();
+        foreach (var arn in ResourceArns)
+        {
+            resources.Add(new JsonObject { ["accountId"] = arn.Split(':')[4], ["type"] = "AWS::KMS::Key", ["ARN"] = arn });
+        }
+        record["resources"] = resources;
+        record["eventType"] = "AwsApiCall";
+        record["managementEvent"] = true;
+        record["recipientAccountId"] = RecipientAccountId;
+        record["eventCategory"] = "Management";
+        return record;
+    }
+
+    /// <summary>The event as one line of JSON.</summary>
+    public string ToJson() => ToJsonObject().ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    /// <inheritdoc />
+    public override string ToString() => $"{EventTime:u} {UserIdentity.Arn} {EventName} {(Succeeded ? "ok" : ErrorCode)} {string.Join(",", ResourceArns)}";
+}

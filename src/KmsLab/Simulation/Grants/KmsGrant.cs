@@ -1,0 +1,49 @@
+namespace KmsLab.Simulation;
+
+/// <summary>
+/// A grant: a delegation of chosen operations on one key to a grantee principal, optionally only
+/// for requests whose encryption context matches a constraint. Grants take effect at once here
+/// (real KMS is eventually consistent unless the grant token is passed).
+/// </summary>
+internal sealed class KmsGrant
+{
+    public required string GrantId { get; init; }
+    public required KmsKey Key { get; init; }
+    public string? Name { get; init; }
+    public required DateTimeOffset CreationDate { get; init; }
+    public required string GranteePrincipal { get; init; }
+    public string? RetiringPrincipal { get; init; }
+    public required string IssuingAccount { get; init; }
+    public required IReadOnlyList<string> Operations { get; init; }
+    public IReadOnlyDictionary<string, string>? EncryptionContextEquals { get; init; }
+    public IReadOnlyDictionary<string, string>? EncryptionContextSubset { get; init; }
+
+    /// <summary>The operations a grant may allow (CreateGrant's <c>Operations</c>).</summary>
+    public static readonly IReadOnlyList<string> AllOperations =
+    [
+        "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "Sign", "Verify",
+        "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
+        "GenerateMac", "VerifyMac", "DeriveSharedSecret",
+    ];
+
+    public bool IsFor(LabPrincipal caller) => GranteePrincipal == caller.Arn || GranteePrincipal == caller.CallerArn;
+
+    public bool CanBeRetiredBy(LabPrincipal caller) =>
+        RetiringPrincipal == caller.Arn || RetiringPrincipal == caller.CallerArn || (IsFor(caller) && Operations.Contains("RetireGrant"));
+
+    /// <summary>Whether this grant allows <paramref name="operation"/> for a request with this encryption context.</summary>
+    public bool Allows(string operation, IReadOnlyDictionary<string, string>? context)
+    {
+        if (!Operations.Contains(operation)) return false;
+        if (EncryptionContextEquals is { } equals)
+        {
+            var actual = context ?? new Dictionary<string, string>();
+            return actual.Count == equals.Count && equals.All(p => actual.TryGetValue(p.Key, out var v) && v == p.Value);
+        }
+        if (EncryptionContextSubset is { } subset)
+        {
+            return subset.All(p => context is not null && context.TryGetValue(p.Key, out var v) && v == p.Value);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,11 @@
+namespace KmsLab.Simulation;
+
+/// <summary>The outcome of authorizing a request, with the reason AWS gives when it refuses.</summary>
+internal enum AccessDecision
+{
+    Allowed,
+    NoResourceBasedPolicy,
+    NoIdentityBasedPolicy,
+    ExplicitDenyInResourceBasedPolicy,
+    ExplicitDenyInIdentityBasedPolicy,
+}

@@ -1,0 +1,75 @@
+namespace KmsLab.Simulation;
+
+/// <summary>
+/// Decides KMS requests as AWS does. An explicit Deny anywhere wins. Otherwise a request on a key
+/// is allowed by: the key policy naming the caller; the key policy trusting the caller's account
+/// (its root) together with the caller's IAM identity policies; or a grant. Across accounts, the
+/// key policy and the caller's identity policies must both allow. Requests on no key (CreateKey,
+/// ListKeys...) are decided by identity policies alone.
+/// </summary>
+internal static class KeyPolicyEvaluator
+{
+    public static AccessDecision Evaluate(AccessRequest request, IEnumerable<KmsGrant> grants, string? grantOperation)
+    {
+        var caller = request.Caller;
+        var identity = caller.IdentityPolicies.SelectMany(p => p.Statements).Where(s => Applies(s, request)).ToList();
+        if (identity.Any(s => !s.IsAllow)) return AccessDecision.ExplicitDenyInIdentityBasedPolicy;
+        bool identityAllows = identity.Count > 0;
+
+        if (request.Key is not { } key)
+        {
+            return identityAllows ? AccessDecision.Allowed : AccessDecision.NoIdentityBasedPolicy;
+        }
+
+        bool direct = false, viaRoot = false;
+        foreach (var s in key.PolicyDocument.Statements)
+        {
+            var match = PrincipalMatch(s, caller);
+            if (match == Match.None || !Applies(s, request)) continue;
+            if (!s.IsAllow) return AccessDecision.ExplicitDenyInResourceBasedPolicy;
+            if (match == Match.Direct) direct = true;
+            else viaRoot = true;
+        }
+
+        bool grantAllows = grantOperation is not null && grants.Any(g => g.IsFor(caller) && g.Allows(grantOperation, request.EncryptionContext));
+        if (grantAllows) return AccessDecision.Allowed;
+
+        bool sameAccount = caller.AccountId == key.AccountId;
+        if (sameAccount)
+        {
+            if (direct || (viaRoot && identityAllows)) return AccessDecision.Allowed;
+            return viaRoot ? AccessDecision.NoIdentityBasedPolicy : AccessDecision.NoResourceBasedPolicy;
+        }
+        if (!(direct || viaRoot)) return AccessDecision.NoResourceBasedPolicy;
+        return identityAllows ? AccessDecision.Allowed : AccessDecision.NoIdentityBasedPolicy;
+    }
+
+    /// <summary>Whether a statement's action, resource and conditions apply to the request (its principal aside).</summary>
+    private static bool Applies(PolicyStatement s, AccessRequest request) =>
+        s.MatchesAction(request.Action)
+        && (s.Resources is null && s.NotResources is null || s.MatchesResource(request.Resource))
+        && s.Conditions.All(c => c.IsSatisfied(request.Values(c.Key)));
+
+    private enum Match
+    {
+        None,
+        Direct,
+        AccountRoot,
+    }
+
+    private static Match PrincipalMatch(PolicyStatement s, LabPrincipal caller)
+    {
+        if (s.Principal is { } p)
+        {
+            if (p.Everyone || p.Aws.Contains(caller.Arn) || p.Aws.Contains(caller.CallerArn)) return Match.Direct;
+            if (p.NamesAccountRoot(caller.AccountId)) return s.IsAllow ? Match.AccountRoot : Match.Direct;
+            return Match.None;
+        }
+        if (s.NotPrincipal is { } np)
+        {
+            bool excluded = np.Everyone || np.Aws.Contains(caller.Arn) || np.Aws.Contains(caller.CallerArn) || np.NamesAccountRoot(caller.AccountId);
+            return excluded ? Match.None : Match.Direct;
+        }
+        return Match.None;
+    }
+}
