@@ -42,6 +42,9 @@ public static class ExternalClients
     /// <summary>The python3 that has boto3, or null.</summary>
     public static string? Boto3Python() => Boto3PythonPath.Value;
 
+    /// <summary>The python3 that has <paramref name="module"/>, or null.</summary>
+    public static string? Python(string module) => FindPython(module);
+
     /// <summary>node, if it is on PATH and tests/interop has its packages installed (npm ci).</summary>
     public static string? Node()
     {
