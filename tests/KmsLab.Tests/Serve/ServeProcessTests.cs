@@ -45,6 +45,23 @@ public sealed class ServeProcessTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task Listening_beyond_loopback_takes_an_explicit_host_and_warns()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var run = ServeRunner.RunAsync(new ServeOptions(System.Net.IPAddress.Any, 0, null, "eu-west-1"), output, error, stop.Token);
+        for (int i = 0; i < 600 && !output.ToString().Contains("Press Ctrl-C", StringComparison.Ordinal); i++) await Task.Delay(50);
+        await stop.CancelAsync();
+        Assert.Equal(0, await run);
+        Assert.Contains("WARNING: listening on 0.0.0.0", error.ToString());
+        Assert.Contains("Endpoint  http://127.0.0.1:", output.ToString());
+        Assert.Contains("aws configure set region eu-west-1 --profile myKeyUser", output.ToString());
+        Assert.Equal(System.Net.IPAddress.Loopback, KmsLab.Cli.Commands.ServeCommand.ParseHost("localhost"));
+        Assert.Null(KmsLab.Cli.Commands.ServeCommand.ParseHost("example.com"));
+    }
+
+    [Fact]
     public async Task A_port_in_use_is_reported_and_exits_1()
     {
         using var first = ServeProcess.Start();

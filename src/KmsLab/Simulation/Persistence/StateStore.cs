@@ -78,7 +78,8 @@ internal sealed class StateStore : IDisposable
             if (Volatile.Read(ref _saved) >= ticket) return;
             // Every ticket up to here was taken after its change: the snapshot below includes them all.
             long covers = Volatile.Read(ref _requested);
-            Write(lab.Snapshot());
+            // Snapshot and fsync on the thread pool: the caller may be a server's I/O thread.
+            await Task.Run(() => Write(lab.Snapshot()), CancellationToken.None).ConfigureAwait(false);
             Volatile.Write(ref _saved, covers);
         }
         finally
