@@ -12,8 +12,8 @@ public sealed record LabOptions
     /// <summary>A second account's ID, for cross-account lessons. Default: <c>444455556666</c>.</summary>
     public string PartnerAccountId { get; init; } = "444455556666";
 
-    /// <summary>How many audit events the lab keeps (the oldest are dropped first). Default: 100,000.</summary>
-    public int AuditCapacity { get; init; } = 100_000;
+    /// <summary>How many audit events the lab keeps (the oldest are dropped first). Default: 10,000 — far more than a lesson makes.</summary>
+    public int AuditCapacity { get; init; } = 10_000;
 
     /// <summary>The Region clients use unless told otherwise. Default: us-east-1.</summary>
     public RegionEndpoint DefaultRegion { get; init; } = RegionEndpoint.USEast1;

@@ -44,6 +44,13 @@ namespace KmsLab.Protocol;
 [JsonSerializable(typeof(GetKeyPolicyResponse))]
 [JsonSerializable(typeof(PutKeyPolicyRequest))]
 [JsonSerializable(typeof(ListKeyPoliciesResponse))]
+[JsonSerializable(typeof(CreateGrantRequest))]
+[JsonSerializable(typeof(CreateGrantResponse))]
+[JsonSerializable(typeof(ListGrantsRequest))]
+[JsonSerializable(typeof(ListRetirableGrantsRequest))]
+[JsonSerializable(typeof(ListGrantsResponse))]
+[JsonSerializable(typeof(RetireGrantRequest))]
+[JsonSerializable(typeof(RevokeGrantRequest))]
 [JsonSerializable(typeof(ErrorBody))]
 internal sealed partial class KmsJsonContext : JsonSerializerContext;
 

@@ -136,7 +136,7 @@ internal sealed class KmsProtocolAdapter
             UserAgent = context.ViaService ?? userAgent,
             ErrorCode = errorCode,
             ErrorMessage = errorMessage,
-            ResourceArns = context.Resources,
+            ResourceArns = [.. context.Resources],
             RequestId = context.RequestId,
             EventId = NewRequestId(),
             RecipientAccountId = context.AccountId,
@@ -144,9 +144,8 @@ internal sealed class KmsProtocolAdapter
         return response;
     }
 
-    private static AuditIdentity IdentityOf(LabPrincipal caller, string? viaService) => caller.Kind == PrincipalKind.User
-        ? new AuditIdentity("IAMUser", "AIDA" + caller.AccessKeyId[4..], caller.CallerArn, caller.AccountId, caller.AccessKeyId, caller.Name, viaService)
-        : new AuditIdentity("AssumedRole", $"AROA{caller.AccessKeyId[4..]}:{LabPrincipal.RoleSessionName}", caller.CallerArn, caller.AccountId, caller.AccessKeyId, null, viaService);
+    private static AuditIdentity IdentityOf(LabPrincipal caller, string? viaService) =>
+        viaService is null ? caller.AuditIdentity : caller.AuditIdentity with { InvokedBy = viaService };
 
     private (LabPrincipal Caller, string Region) Authenticate(KmsWireRequest request)
     {
@@ -218,6 +217,11 @@ internal sealed class KmsProtocolAdapter
             ["GetKeyPolicy"] = Op(j.GetKeyPolicyRequest, j.GetKeyPolicyResponse, (e, c, r) => e.GetKeyPolicy(c, r)),
             ["PutKeyPolicy"] = Op(j.PutKeyPolicyRequest, j.EmptyResponse, (e, c, r) => e.PutKeyPolicy(c, r)),
             ["ListKeyPolicies"] = Op(j.PagedKeyRequest, j.ListKeyPoliciesResponse, (e, c, r) => e.ListKeyPolicies(c, r)),
+            ["CreateGrant"] = Op(j.CreateGrantRequest, j.CreateGrantResponse, (e, c, r) => e.CreateGrant(c, r)),
+            ["ListGrants"] = Op(j.ListGrantsRequest, j.ListGrantsResponse, (e, c, r) => e.ListGrants(c, r)),
+            ["ListRetirableGrants"] = Op(j.ListRetirableGrantsRequest, j.ListGrantsResponse, (e, c, r) => e.ListRetirableGrants(c, r)),
+            ["RetireGrant"] = Op(j.RetireGrantRequest, j.EmptyResponse, (e, c, r) => e.RetireGrant(c, r)),
+            ["RevokeGrant"] = Op(j.RevokeGrantRequest, j.EmptyResponse, (e, c, r) => e.RevokeGrant(c, r)),
         };
         return ops.ToFrozenDictionary(StringComparer.Ordinal);
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -10,6 +11,10 @@ namespace KmsLab.Protocol;
 /// signed with a wrong secret, or altered after signing (its body, a signed header), fails.
 /// The request time is not compared with the simulated clock, which a lesson may have moved years ahead.
 /// </summary>
+/// <remarks>
+/// Every request pays for this check, so it works in pooled buffers: no strings are built for the
+/// canonical request or the string to sign.
+/// </remarks>
 internal sealed class SigV4Verifier
 {
     private readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> _signingKeys = new();
@@ -18,30 +23,79 @@ internal sealed class SigV4Verifier
     {
         var amzDate = request.Header("X-Amz-Date");
         if (amzDate is null || !amzDate.StartsWith(authorization.Date, StringComparison.Ordinal)) return false;
+        if (authorization.Signature.Length != 64) return false;
 
         Span<byte> bodyHash = stackalloc byte[32];
         SHA256.HashData(request.Body.Span, bodyHash);
-        var payloadHash = Convert.ToHexStringLower(bodyHash);
+        Span<char> payloadHash = stackalloc char[64];
+        Convert.TryToHexStringLower(bodyHash, payloadHash, out _);
         var declared = request.Header("X-Amz-Content-SHA256");
-        if (declared is not null && declared != payloadHash && declared != "UNSIGNED-PAYLOAD") return false;
+        if (declared is not null && !payloadHash.SequenceEqual(declared) && declared != "UNSIGNED-PAYLOAD") return false;
 
-        var canonical = new StringBuilder(512);
-        canonical.Append(request.Method).Append('\n');
-        canonical.Append(string.IsNullOrEmpty(request.Path) ? "/" : request.Path).Append('\n');
-        canonical.Append(CanonicalQuery(request.Query)).Append('\n');
-        foreach (var name in authorization.SignedHeaders.Split(';'))
+        var buffer = new CanonicalBuffer(ArrayPool<char>.Shared.Rent(1024));
+        try
         {
-            var value = name == "host" ? request.Header("Host") ?? request.Host : request.Header(name);
-            if (value is null) return false;
-            canonical.Append(name).Append(':').Append(CollapseSpaces(value.Trim())).Append('\n');
-        }
-        canonical.Append('\n').Append(authorization.SignedHeaders).Append('\n').Append(declared ?? payloadHash);
+            buffer.Append(request.Method).Append('\n');
+            buffer.Append(string.IsNullOrEmpty(request.Path) ? "/" : request.Path).Append('\n');
+            buffer.Append(CanonicalQuery(request.Query)).Append('\n');
+            var signed = authorization.SignedHeaders.AsSpan();
+            foreach (var range in signed.Split(';'))
+            {
+                var name = signed[range];
+                var value = name.SequenceEqual("host") ? request.Header("Host") ?? request.Host : request.Header(name.ToString());
+                if (value is null) return false;
+                buffer.Append(name).Append(':').AppendCollapsed(value.AsSpan().Trim()).Append('\n');
+            }
+            buffer.Append('\n').Append(signed).Append('\n');
+            if (declared is null) buffer.Append(payloadHash);
+            else buffer.Append(declared);
 
-        var scope = $"{authorization.Date}/{authorization.Region}/{authorization.Service}/aws4_request";
-        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
-        var key = _signingKeys.GetOrAdd((secretAccessKey, authorization.Date, authorization.Region, authorization.Service), DeriveSigningKey);
-        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(authorization.Signature));
+            Span<byte> canonicalHash = stackalloc byte[32];
+            HashUtf8(buffer.Written, canonicalHash);
+
+            // String to sign: algorithm, request time, credential scope, canonical request hash.
+            var toSign = new CanonicalBuffer(ArrayPool<char>.Shared.Rent(256));
+            try
+            {
+                toSign.Append("AWS4-HMAC-SHA256\n").Append(amzDate).Append('\n')
+                    .Append(authorization.Date).Append('/').Append(authorization.Region).Append('/').Append(authorization.Service).Append("/aws4_request\n");
+                Span<char> hex = stackalloc char[64];
+                Convert.TryToHexStringLower(canonicalHash, hex, out _);
+                toSign.Append(hex);
+
+                var key = _signingKeys.GetOrAdd((secretAccessKey, authorization.Date, authorization.Region, authorization.Service), DeriveSigningKey);
+                Span<byte> toSignBytes = stackalloc byte[Encoding.UTF8.GetMaxByteCount(toSign.Written.Length)];
+                int n = Encoding.UTF8.GetBytes(toSign.Written, toSignBytes);
+                Span<byte> expected = stackalloc byte[32];
+                HMACSHA256.HashData(key, toSignBytes[..n], expected);
+
+                Span<byte> provided = stackalloc byte[32];
+                if (Convert.FromHexString(authorization.Signature, provided, out _, out int written) != OperationStatus.Done || written != 32) return false;
+                return CryptographicOperations.FixedTimeEquals(expected, provided);
+            }
+            finally
+            {
+                toSign.Return();
+            }
+        }
+        finally
+        {
+            buffer.Return();
+        }
+    }
+
+    private static void HashUtf8(ReadOnlySpan<char> text, Span<byte> hash)
+    {
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            int n = Encoding.UTF8.GetBytes(text, bytes);
+            SHA256.HashData(bytes.AsSpan(0, n), hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     private static byte[] DeriveSigningKey((string Secret, string Date, string Region, string Service) scope)
@@ -54,31 +108,59 @@ internal sealed class SigV4Verifier
 
     private static string CanonicalQuery(string? query)
     {
-        if (string.IsNullOrEmpty(query)) return "";
+        if (string.IsNullOrEmpty(query) || query == "?") return "";
         var pairs = query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Contains('=') ? p : p + "=")
             .OrderBy(p => p, StringComparer.Ordinal);
         return string.Join('&', pairs);
     }
 
-    private static string CollapseSpaces(string value)
+    /// <summary>A growable char buffer on pooled arrays.</summary>
+    private sealed class CanonicalBuffer(char[] array)
     {
-        if (!value.Contains("  ", StringComparison.Ordinal)) return value;
-        var sb = new StringBuilder(value.Length);
-        bool space = false;
-        foreach (var c in value)
+        private char[] _array = array;
+        private int _length;
+
+        public ReadOnlySpan<char> Written => _array.AsSpan(0, _length);
+
+        public CanonicalBuffer Append(char c)
         {
-            if (c == ' ')
-            {
-                if (!space) sb.Append(c);
-                space = true;
-            }
-            else
-            {
-                sb.Append(c);
-                space = false;
-            }
+            Ensure(1);
+            _array[_length++] = c;
+            return this;
         }
-        return sb.ToString();
+
+        public CanonicalBuffer Append(ReadOnlySpan<char> text)
+        {
+            Ensure(text.Length);
+            text.CopyTo(_array.AsSpan(_length));
+            _length += text.Length;
+            return this;
+        }
+
+        /// <summary>Appends with runs of spaces collapsed to one, as SigV4's canonical header values require.</summary>
+        public CanonicalBuffer AppendCollapsed(ReadOnlySpan<char> text)
+        {
+            Ensure(text.Length);
+            bool space = false;
+            foreach (var c in text)
+            {
+                if (c == ' ' && space) continue;
+                space = c == ' ';
+                _array[_length++] = c;
+            }
+            return this;
+        }
+
+        public void Return() => ArrayPool<char>.Shared.Return(_array);
+
+        private void Ensure(int more)
+        {
+            if (_length + more <= _array.Length) return;
+            var bigger = ArrayPool<char>.Shared.Rent(Math.Max(_array.Length * 2, _length + more));
+            _array.AsSpan(0, _length).CopyTo(bigger);
+            ArrayPool<char>.Shared.Return(_array);
+            _array = bigger;
+        }
     }
 }

@@ -6,7 +6,7 @@ internal sealed partial class KmsEngine
     /// Refuses the request with AccessDeniedException, worded as AWS words it, unless the key
     /// policy, the caller's IAM policies or a grant allow it.
     /// </summary>
-    private static void Authorize(CallContext ctx, string action, KmsKey? key, IReadOnlyDictionary<string, string>? encryptionContext = null, IReadOnlyDictionary<string, string>? extra = null)
+    private static void Authorize(CallContext ctx, string action, KmsKey? key, IReadOnlyDictionary<string, string>? encryptionContext = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? extra = null)
     {
         var request = new AccessRequest(ctx, action, key) { EncryptionContext = encryptionContext, Extra = extra };
         var operation = action["kms:".Length..];

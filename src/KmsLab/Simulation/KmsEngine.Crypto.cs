@@ -18,6 +18,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var key = UsableEncryptionKey(ctx, kms, request.KeyId!, request.EncryptionAlgorithm, "kms:Encrypt", request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
             var blob = CiphertextBlob.Encrypt(key.Id, key.CurrentMaterial, request.Plaintext, context, World.Random);
@@ -37,6 +38,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var (key, material, plaintext) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.KeyId, request.EncryptionAlgorithm, context, "kms:Decrypt", request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
             return new DecryptResponse { KeyId = key.Arn, Plaintext = plaintext, EncryptionAlgorithm = "SYMMETRIC_DEFAULT", KeyMaterialId = material.Id };
@@ -57,6 +59,7 @@ internal sealed partial class KmsEngine
         var destinationContext = EncryptionContext.Canonicalize(request.DestinationEncryptionContext);
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var (source, sourceMaterial, plaintext) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.SourceKeyId, request.SourceEncryptionAlgorithm, sourceContext, "kms:ReEncryptFrom", request.SourceEncryptionContext);
             try
             {
@@ -99,6 +102,7 @@ internal sealed partial class KmsEngine
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return Run(ctx, kms =>
         {
+            CheckGrantTokens(request.GrantTokens);
             var key = UsableEncryptionKey(ctx, kms, request.KeyId!, algorithm: null, withPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext", request.EncryptionContext);
             if (!key.Spec.IsSymmetric) throw InvalidKeyUsage(key, withPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext");
             ThrowIfDryRun(request.DryRun);
@@ -142,10 +146,10 @@ internal sealed partial class KmsEngine
     private (KmsKey Key, KeyMaterial Material, byte[] Plaintext) DecryptBlob(CallContext ctx, RegionalKms kms, byte[] blobBytes, string? keyId, string? algorithm, byte[] context, string action, IReadOnlyDictionary<string, string>? encryptionContext)
     {
         var blob = CiphertextBlob.TryParse(blobBytes) ?? throw InvalidCiphertext();
-        var key = kms.Find(blob.KeyId);
+        var (home, key) = World.FindKey(blob.KeyId, kms.AccountId, kms.Region);
         if (key is null)
         {
-            if (kms.WasDeleted(blob.KeyId)) throw KmsException.NotFound($"Key '{KmsArn.ForKey(kms.Region, kms.AccountId, blob.KeyId.ToString("D"))}' does not exist");
+            if (home.WasDeleted(blob.KeyId)) throw KmsException.NotFound($"Key '{KmsArn.ForKey(home.Region, home.AccountId, blob.KeyId.ToString("D"))}' does not exist");
             throw InvalidCiphertext();
         }
         ctx.Touch(key);

@@ -48,6 +48,7 @@ internal sealed partial class KmsEngine
             key.AddMaterial(KeyMaterial.Generate(World.Random, Now, rotationType: null));
             foreach (var tag in request.Tags ?? []) TagRules.Set(key, tag.TagKey!, tag.TagValue!);
             kms.Add(key);
+            ctx.Touch(key);
             return new KeyMetadataResponse { KeyMetadata = Metadata(key) };
         });
     }
@@ -58,7 +59,11 @@ internal sealed partial class KmsEngine
         var v = RequestValidator.Start();
         ValidateGrantTokens(v, request.GrantTokens);
         v.ThrowIfInvalid();
-        return Run(ctx, kms => new KeyMetadataResponse { KeyMetadata = Metadata(AuthorizedKey(ctx, kms, request.KeyId!, "kms:DescribeKey")) });
+        return Run(ctx, kms =>
+        {
+            CheckGrantTokens(request.GrantTokens);
+            return new KeyMetadataResponse { KeyMetadata = Metadata(AuthorizedKey(ctx, kms, request.KeyId!, "kms:DescribeKey")) };
+        });
     }
 
     public ListKeysResponse ListKeys(CallContext ctx, ListKeysRequest request)
@@ -136,7 +141,7 @@ internal sealed partial class KmsEngine
         {
             int days = request.PendingWindowInDays ?? KmsLimits.DefaultPendingWindowInDays;
             var key = ResolveKey(ctx, kms, request.KeyId!, allowAlias: false);
-            Authorize(ctx, "kms:ScheduleKeyDeletion", key, extra: new Dictionary<string, string> { ["kms:ScheduleKeyDeletionPendingWindowInDays"] = days.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            Authorize(ctx, "kms:ScheduleKeyDeletion", key, extra: new Dictionary<string, IReadOnlyList<string>> { ["kms:ScheduleKeyDeletionPendingWindowInDays"] = [days.ToString(System.Globalization.CultureInfo.InvariantCulture)] });
             if (key.State == KeyState.PendingDeletion) throw key.InvalidState();
             key.State = KeyState.PendingDeletion;
             key.PendingWindowInDays = days;

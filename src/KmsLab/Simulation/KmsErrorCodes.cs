@@ -15,6 +15,7 @@ internal static class KmsErrorCodes
     public const string InvalidArn = "InvalidArnException";
     public const string InvalidCiphertext = "InvalidCiphertextException";
     public const string InvalidKeyUsage = "InvalidKeyUsageException";
+    public const string InvalidGrantToken = "InvalidGrantTokenException";
     public const string InvalidMarker = "InvalidMarkerException";
     public const string InvalidState = "KMSInvalidStateException";
     public const string Internal = "KMSInternalException";

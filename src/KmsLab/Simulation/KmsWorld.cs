@@ -20,6 +20,8 @@ internal sealed class KmsWorld
 
     public PrincipalDirectory Principals { get; }
 
+    public GrantRegistry Grants { get; } = new();
+
     public Lock Sync { get; } = new();
 
     public TimeProvider Clock { get; }
@@ -48,6 +50,25 @@ internal sealed class KmsWorld
             _regions.Add((accountId, region), kms);
         }
         return kms;
+    }
+
+    /// <summary>
+    /// Finds a key by ID in a Region, in whichever account holds it: a symmetric ciphertext names
+    /// its key, so Decrypt finds it across accounts (permission permitting). The caller's own account is searched first.
+    /// </summary>
+    public (RegionalKms Kms, KmsKey? Key) FindKey(Guid id, string accountId, string region)
+    {
+        var own = Region(accountId, region);
+        if (own.Find(id) is { } key) return (own, key);
+        foreach (var other in _regions.Values)
+        {
+            if (other.Region == region && other.Find(id) is { } found) return (other, found);
+        }
+        foreach (var other in _regions.Values)
+        {
+            if (other.Region == region && other.WasDeleted(id)) return (other, null);
+        }
+        return (own, null);
     }
 
     public void Schedule(DateTimeOffset? at)

@@ -8,6 +8,7 @@ internal sealed class LabPrincipal(string accountId, string name, PrincipalKind 
 {
     private readonly Dictionary<string, PolicyDocument> _policies = new(StringComparer.Ordinal);
     private readonly Lock _sync = new();
+    private PolicyStatement[] _statements = [];
 
     public const string RoleSessionName = "kmslab";
 
@@ -29,6 +30,16 @@ internal sealed class LabPrincipal(string accountId, string name, PrincipalKind 
         get { lock (_sync) return [.. _policies.Values]; }
     }
 
+    /// <summary>Every statement of every identity policy: a snapshot replaced (never mutated) when policies change.</summary>
+    public PolicyStatement[] IdentityStatements => Volatile.Read(ref _statements);
+
+    /// <summary>CloudTrail's identity of this principal calling directly (cached: every audited call needs it).</summary>
+    public AuditIdentity AuditIdentity => _auditIdentity ??= Kind == PrincipalKind.User
+        ? new AuditIdentity("IAMUser", "AIDA" + AccessKeyId[4..], CallerArn, AccountId, AccessKeyId, Name, null)
+        : new AuditIdentity("AssumedRole", $"AROA{AccessKeyId[4..]}:{RoleSessionName}", CallerArn, AccountId, AccessKeyId, null, null);
+
+    private AuditIdentity? _auditIdentity;
+
     public IReadOnlyDictionary<string, string> IdentityPolicyTexts
     {
         get { lock (_sync) return _policies.ToDictionary(p => p.Key, p => p.Value.Text); }
@@ -36,12 +47,21 @@ internal sealed class LabPrincipal(string accountId, string name, PrincipalKind 
 
     public void PutPolicy(string name, PolicyDocument policy)
     {
-        lock (_sync) _policies[name] = policy;
+        lock (_sync)
+        {
+            _policies[name] = policy;
+            Volatile.Write(ref _statements, [.. _policies.Values.SelectMany(p => p.Statements)]);
+        }
     }
 
     public bool DeletePolicy(string name)
     {
-        lock (_sync) return _policies.Remove(name);
+        lock (_sync)
+        {
+            bool removed = _policies.Remove(name);
+            Volatile.Write(ref _statements, [.. _policies.Values.SelectMany(p => p.Statements)]);
+            return removed;
+        }
     }
 }
 

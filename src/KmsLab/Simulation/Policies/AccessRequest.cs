@@ -17,7 +17,7 @@ internal sealed class AccessRequest(CallContext context, string action, KmsKey? 
     public IReadOnlyDictionary<string, string>? EncryptionContext { get; init; }
 
     /// <summary>Further request-specific condition keys (e.g. kms:ScheduleKeyDeletionPendingWindowInDays).</summary>
-    public IReadOnlyDictionary<string, string>? Extra { get; init; }
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Extra { get; init; }
 
     public IReadOnlyList<string>? Values(string conditionKey)
     {
@@ -40,7 +40,7 @@ internal sealed class AccessRequest(CallContext context, string action, KmsKey? 
         }
         if (Extra is not null && Extra.FirstOrDefault(p => string.Equals(p.Key, conditionKey, StringComparison.OrdinalIgnoreCase)) is { Key: not null } extra)
         {
-            return [extra.Value];
+            return extra.Value;
         }
         return conditionKey.ToLowerInvariant() switch
         {

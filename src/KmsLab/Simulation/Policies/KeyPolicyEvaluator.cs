@@ -12,9 +12,13 @@ internal static class KeyPolicyEvaluator
     public static AccessDecision Evaluate(AccessRequest request, IEnumerable<KmsGrant> grants, string? grantOperation)
     {
         var caller = request.Caller;
-        var identity = caller.IdentityPolicies.SelectMany(p => p.Statements).Where(s => Applies(s, request)).ToList();
-        if (identity.Any(s => !s.IsAllow)) return AccessDecision.ExplicitDenyInIdentityBasedPolicy;
-        bool identityAllows = identity.Count > 0;
+        bool identityAllows = false;
+        foreach (var s in caller.IdentityStatements)
+        {
+            if (!Applies(s, request)) continue;
+            if (!s.IsAllow) return AccessDecision.ExplicitDenyInIdentityBasedPolicy;
+            identityAllows = true;
+        }
 
         if (request.Key is not { } key)
         {
@@ -31,8 +35,13 @@ internal static class KeyPolicyEvaluator
             else viaRoot = true;
         }
 
-        bool grantAllows = grantOperation is not null && grants.Any(g => g.IsFor(caller) && g.Allows(grantOperation, request.EncryptionContext));
-        if (grantAllows) return AccessDecision.Allowed;
+        if (grantOperation is not null)
+        {
+            foreach (var g in grants)
+            {
+                if (g.IsFor(caller) && g.Allows(grantOperation, request.EncryptionContext)) return AccessDecision.Allowed;
+            }
+        }
 
         bool sameAccount = caller.AccountId == key.AccountId;
         if (sameAccount)
@@ -45,10 +54,16 @@ internal static class KeyPolicyEvaluator
     }
 
     /// <summary>Whether a statement's action, resource and conditions apply to the request (its principal aside).</summary>
-    private static bool Applies(PolicyStatement s, AccessRequest request) =>
-        s.MatchesAction(request.Action)
-        && (s.Resources is null && s.NotResources is null || s.MatchesResource(request.Resource))
-        && s.Conditions.All(c => c.IsSatisfied(request.Values(c.Key)));
+    private static bool Applies(PolicyStatement s, AccessRequest request)
+    {
+        if (!s.MatchesAction(request.Action)) return false;
+        if ((s.Resources is not null || s.NotResources is not null) && !s.MatchesResource(request.Resource)) return false;
+        foreach (var c in s.Conditions)
+        {
+            if (!c.IsSatisfied(request.Values(c.Key))) return false;
+        }
+        return true;
+    }
 
     private enum Match
     {

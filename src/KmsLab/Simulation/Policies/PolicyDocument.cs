@@ -62,13 +62,19 @@ internal sealed record PolicyStatement(
             e.TryGetProperty("Condition", out var c) ? PolicyCondition.ParseBlock(c) : []);
     }
 
-    public bool MatchesAction(string action) =>
-        Actions is not null ? Actions.Any(a => Wildcard.IsMatch(a, action, ignoreCase: true))
-        : !NotActions!.Any(a => Wildcard.IsMatch(a, action, ignoreCase: true));
+    public bool MatchesAction(string action) => Actions is not null ? AnyMatch(Actions, action, ignoreCase: true) : !AnyMatch(NotActions!, action, ignoreCase: true);
+
+    private static bool AnyMatch(IReadOnlyList<string> patterns, string value, bool ignoreCase)
+    {
+        for (int i = 0; i < patterns.Count; i++)
+        {
+            if (Wildcard.IsMatch(patterns[i], value, ignoreCase)) return true;
+        }
+        return false;
+    }
 
     public bool MatchesResource(string resource) =>
-        Resources is not null ? Resources.Any(r => Wildcard.IsMatch(r, resource, ignoreCase: false))
-        : NotResources is not null && !NotResources.Any(r => Wildcard.IsMatch(r, resource, ignoreCase: false));
+        Resources is not null ? AnyMatch(Resources, resource, ignoreCase: false) : NotResources is not null && !AnyMatch(NotResources, resource, ignoreCase: false);
 
     internal static IReadOnlyList<string> Strings(JsonElement e, string element) => e.ValueKind switch
     {

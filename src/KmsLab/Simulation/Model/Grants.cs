@@ -1,0 +1,76 @@
+namespace KmsLab.Simulation.Model;
+
+internal sealed class GrantConstraints
+{
+    public Dictionary<string, string>? EncryptionContextSubset { get; set; }
+    public Dictionary<string, string>? EncryptionContextEquals { get; set; }
+}
+
+internal sealed class CreateGrantRequest
+{
+    public string? KeyId { get; set; }
+    public string? GranteePrincipal { get; set; }
+    public string? RetiringPrincipal { get; set; }
+    public List<string>? Operations { get; set; }
+    public GrantConstraints? Constraints { get; set; }
+    public List<string>? GrantTokens { get; set; }
+    public string? Name { get; set; }
+    public bool? DryRun { get; set; }
+}
+
+internal sealed class CreateGrantResponse
+{
+    public string? GrantToken { get; set; }
+    public string? GrantId { get; set; }
+}
+
+internal sealed class ListGrantsRequest
+{
+    public int? Limit { get; set; }
+    public string? Marker { get; set; }
+    public string? KeyId { get; set; }
+    public string? GrantId { get; set; }
+    public string? GranteePrincipal { get; set; }
+}
+
+internal sealed class ListRetirableGrantsRequest
+{
+    public int? Limit { get; set; }
+    public string? Marker { get; set; }
+    public string? RetiringPrincipal { get; set; }
+}
+
+internal sealed class GrantListEntry
+{
+    public string? KeyId { get; set; }
+    public string? GrantId { get; set; }
+    public string? Name { get; set; }
+    public DateTimeOffset? CreationDate { get; set; }
+    public string? GranteePrincipal { get; set; }
+    public string? RetiringPrincipal { get; set; }
+    public string? IssuingAccount { get; set; }
+    public List<string>? Operations { get; set; }
+    public GrantConstraints? Constraints { get; set; }
+}
+
+internal sealed class ListGrantsResponse
+{
+    public List<GrantListEntry>? Grants { get; set; }
+    public string? NextMarker { get; set; }
+    public bool Truncated { get; set; }
+}
+
+internal sealed class RetireGrantRequest
+{
+    public string? GrantToken { get; set; }
+    public string? KeyId { get; set; }
+    public string? GrantId { get; set; }
+    public bool? DryRun { get; set; }
+}
+
+internal sealed class RevokeGrantRequest
+{
+    public string? KeyId { get; set; }
+    public string? GrantId { get; set; }
+    public bool? DryRun { get; set; }
+}

@@ -1,0 +1,113 @@
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+
+namespace KmsLab.Tests.Identity;
+
+public class GrantTests
+{
+    private readonly TestLab _lab = new();
+    private string UserArn(string name) => $"arn:aws:iam::{_lab.Lab.AccountId}:user/{name}";
+    private IAmazonKeyManagementService User => _lab.Lab.CreateKmsClient("myKeyUser");
+
+    private async Task<string> LockedKeyAsync() => (await _lab.Kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.KeyId;
+
+    [Fact]
+    public async Task A_grant_lets_its_grantee_use_the_key_for_the_granted_operations_only()
+    {
+        var key = await LockedKeyAsync();
+        await KmsAssert.Code("AccessDeniedException", () => User.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x") }));
+
+        var grant = await _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Encrypt", "Decrypt"] });
+        Assert.Matches("^[0-9a-f]{64}$", grant.GrantId);
+        Assert.False(string.IsNullOrEmpty(grant.GrantToken));
+
+        var blob = (await User.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("granted"), GrantTokens = [grant.GrantToken] })).CiphertextBlob;
+        Assert.Equal("granted", Bytes.Text((await User.DecryptAsync(new DecryptRequest { CiphertextBlob = blob })).Plaintext));
+        await KmsAssert.Code("AccessDeniedException", () => User.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key, KeySpec = DataKeySpec.AES_256 }));
+        await KmsAssert.Code("AccessDeniedException", () => _lab.Lab.CreateKmsClient("myKeyManager").EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x") }));
+    }
+
+    [Fact]
+    public async Task EncryptionContextEquals_and_Subset_constraints()
+    {
+        var key = await LockedKeyAsync();
+        await _lab.Kms.CreateGrantAsync(new CreateGrantRequest
+        {
+            KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Encrypt"],
+            Constraints = new GrantConstraints { EncryptionContextEquals = new() { ["app"] = "payroll" } },
+        });
+        await User.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x"), EncryptionContext = new() { ["app"] = "payroll" } });
+        await KmsAssert.Code("AccessDeniedException", () => User.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x"), EncryptionContext = new() { ["app"] = "payroll", ["extra"] = "1" } }));
+        await KmsAssert.Code("AccessDeniedException", () => User.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x") }));
+
+        await _lab.Kms.CreateGrantAsync(new CreateGrantRequest
+        {
+            KeyId = key, GranteePrincipal = UserArn("myKeyManager"), Operations = ["Encrypt"],
+            Constraints = new GrantConstraints { EncryptionContextSubset = new() { ["team"] = "red" } },
+        });
+        var manager = _lab.Lab.CreateKmsClient("myKeyManager");
+        await manager.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x"), EncryptionContext = new() { ["team"] = "red", ["extra"] = "1" } });
+        await KmsAssert.Code("AccessDeniedException", () => manager.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x"), EncryptionContext = new() { ["team"] = "blue" } }));
+    }
+
+    [Fact]
+    public async Task ListGrants_shows_grants_and_a_Name_makes_CreateGrant_idempotent()
+    {
+        var key = await LockedKeyAsync();
+        var first = await _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Decrypt"], Name = "batch-job", RetiringPrincipal = UserArn("myKeyManager") });
+        var again = await _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Decrypt"], Name = "batch-job", RetiringPrincipal = UserArn("myKeyManager") });
+        Assert.Equal(first.GrantId, again.GrantId);
+        Assert.NotEqual(first.GrantToken, again.GrantToken);
+        var different = await _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Encrypt"], Name = "batch-job" });
+        Assert.NotEqual(first.GrantId, different.GrantId);
+
+        var listed = (await _lab.Kms.ListGrantsAsync(new ListGrantsRequest { KeyId = key })).Grants;
+        Assert.Equal(2, listed.Count);
+        var entry = listed.Single(g => g.GrantId == first.GrantId);
+        Assert.Equal("batch-job", entry.Name);
+        Assert.Equal(UserArn("myKeyUser"), entry.GranteePrincipal);
+        Assert.Equal(UserArn("myKeyManager"), entry.RetiringPrincipal);
+        Assert.Equal($"arn:aws:iam::{_lab.Lab.AccountId}:root", entry.IssuingAccount);
+        Assert.Equal(["Decrypt"], entry.Operations);
+        Assert.EndsWith(key, entry.KeyId);
+        Assert.Single((await _lab.Kms.ListGrantsAsync(new ListGrantsRequest { KeyId = key, GrantId = first.GrantId })).Grants);
+
+        var retirable = (await _lab.Kms.ListRetirableGrantsAsync(new ListRetirableGrantsRequest { RetiringPrincipal = UserArn("myKeyManager") })).Grants;
+        Assert.Equal(first.GrantId, Assert.Single(retirable).GrantId);
+    }
+
+    [Fact]
+    public async Task The_retiring_principal_retires_by_token_and_the_key_owner_revokes_by_id()
+    {
+        var key = await LockedKeyAsync();
+        var grant = await _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Encrypt"], RetiringPrincipal = UserArn("myKeyManager") });
+        await KmsAssert.Code("AccessDeniedException", () => User.RetireGrantAsync(new RetireGrantRequest { GrantToken = grant.GrantToken }));
+        await _lab.Lab.CreateKmsClient("myKeyManager").RetireGrantAsync(new RetireGrantRequest { GrantToken = grant.GrantToken });
+        await KmsAssert.Code("AccessDeniedException", () => User.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x") }));
+        await KmsAssert.Throws<NotFoundException>(() => _lab.Lab.CreateKmsClient("myKeyManager").RetireGrantAsync(new RetireGrantRequest { GrantToken = grant.GrantToken }));
+
+        var second = await _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Encrypt", "RetireGrant"] });
+        await User.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x") });
+        await _lab.Kms.RevokeGrantAsync(new RevokeGrantRequest { KeyId = key, GrantId = second.GrantId });
+        await KmsAssert.Code("AccessDeniedException", () => User.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x") }));
+        await KmsAssert.Throws<NotFoundException>(() => _lab.Kms.RevokeGrantAsync(new RevokeGrantRequest { KeyId = key, GrantId = second.GrantId }));
+
+        var third = await _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Encrypt", "RetireGrant"] });
+        await User.RetireGrantAsync(new RetireGrantRequest { KeyId = (await _lab.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key })).KeyMetadata.Arn, GrantId = third.GrantId });
+        Assert.Empty((await _lab.Kms.ListGrantsAsync(new ListGrantsRequest { KeyId = key })).Grants);
+    }
+
+    [Fact]
+    public async Task CreateGrant_validates_its_input()
+    {
+        var key = await LockedKeyAsync();
+        await KmsAssert.Validation(() => _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Sign"] }), "Grant operation Sign is not valid");
+        await KmsAssert.Validation(() => _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Dance"] }), "Member must satisfy enum value set");
+        await KmsAssert.Validation(() => _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = "bob", Operations = ["Encrypt"] }), "not a valid principal");
+        await KmsAssert.Validation(() => _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, Operations = ["Encrypt"] }), "Value null at 'granteePrincipal'");
+        await KmsAssert.Throws<InvalidGrantTokenException>(() => _lab.Kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x"), GrantTokens = ["not-a-token"] }));
+        await _lab.Kms.DisableKeyAsync(new DisableKeyRequest { KeyId = key });
+        await KmsAssert.Throws<DisabledException>(() => _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Encrypt"] }));
+        await KmsAssert.Throws<InvalidGrantTokenException>(() => _lab.Kms.RetireGrantAsync(new RetireGrantRequest { GrantToken = "garbage" }));
+    }
+}

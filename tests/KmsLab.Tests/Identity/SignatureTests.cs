@@ -1,0 +1,41 @@
+using Amazon.KeyManagementService.Model;
+using KmsLab.Simulation;
+
+namespace KmsLab.Tests.Identity;
+
+public class SignatureTests
+{
+    [Fact]
+    public async Task The_real_SDK_client_with_a_wrong_secret_key_is_refused_with_InvalidSignatureException()
+    {
+        var lab = new TestLab();
+        var admin = lab.Lab.Admin;
+        var impostor = new LabPrincipal(admin.AccountId, admin.Name, PrincipalKind.User, admin.AccessKeyId, "wrongwrongwrongwrongwrongwrongwrongwrong");
+        var client = Lab.CreateSdkClient(new KmsLab.Protocol.KmsHttpMessageHandler(lab.Lab.Adapter), impostor, lab.Lab.DefaultRegion, 0);
+        var e = await KmsAssert.Code("InvalidSignatureException", () => client.ListKeysAsync(new ListKeysRequest()));
+        Assert.StartsWith("The request signature we calculated does not match the signature you provided.", e.Message);
+        Assert.Empty(lab.Lab.AuditTrail.Events);
+    }
+
+    [Fact]
+    public async Task The_real_SDK_client_with_an_unknown_access_key_is_refused_with_UnrecognizedClientException()
+    {
+        var lab = new TestLab();
+        var stranger = new LabPrincipal(lab.Lab.AccountId, "stranger", PrincipalKind.User, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        var client = Lab.CreateSdkClient(new KmsLab.Protocol.KmsHttpMessageHandler(lab.Lab.Adapter), stranger, lab.Lab.DefaultRegion, 0);
+        var e = await KmsAssert.Code("UnrecognizedClientException", () => client.ListKeysAsync(new ListKeysRequest()));
+        Assert.Equal("The security token included in the request is invalid.", e.Message);
+    }
+
+    [Fact]
+    public void Lab_principals_have_stable_access_keys()
+    {
+        var a = Lab.Simulator().GetCredentials("myKeyUser");
+        var b = Lab.Simulator().GetCredentials("myKeyUser");
+        Assert.Equal(a, b);
+        Assert.StartsWith("AKIA", a.AccessKeyId);
+        Assert.Equal(20, a.AccessKeyId.Length);
+        Assert.Equal(40, a.SecretAccessKey.Length);
+        Assert.Equal("arn:aws:iam::111122223333:user/myKeyUser", a.Arn);
+    }
+}
