@@ -56,22 +56,15 @@ public sealed class StatePersistenceTests : IDisposable
         before.Lab.PutIdentityPolicy("alice", "UseKeys", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Encrypt","Resource":"*"}]}""");
         before.Lab.PutIdentityPolicy("auditor", "Read", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Describe*","Resource":"*"}]}""");
         Assert.True(before.Lab.DeleteIdentityPolicy(Lab.KeyUserName, "KmsLabListKeys"));
-        lock (before.Lab.World.Sync)
+        var grant = await kms.CreateGrantAsync(new CreateGrantRequest
         {
-            var key = before.Lab.World.Region(before.Lab.AccountId, "us-east-1").Find(Guid.Parse(rotated.KeyId))!;
-            key.Grants.Add(new Simulation.KmsGrant
-            {
-                GrantId = "0c237476b39f8bc44e45212e08498fbe3151305030726c0590dd8d3e9f3d6a60",
-                Key = key,
-                Name = "for-alice",
-                CreationDate = before.Lab.Clock.GetUtcNow(),
-                GranteePrincipal = "arn:aws:iam::111122223333:user/alice",
-                RetiringPrincipal = "arn:aws:iam::111122223333:role/auditor",
-                IssuingAccount = "arn:aws:iam::111122223333:root",
-                Operations = ["Encrypt", "Decrypt"],
-                EncryptionContextSubset = new Dictionary<string, string> { ["purpose"] = "restore" },
-            });
-        }
+            KeyId = rotated.KeyId,
+            Name = "for-alice",
+            GranteePrincipal = "arn:aws:iam::111122223333:user/alice",
+            RetiringPrincipal = "arn:aws:iam::111122223333:role/auditor",
+            Operations = ["Encrypt", "Decrypt"],
+            Constraints = new GrantConstraints { EncryptionContextSubset = new Dictionary<string, string> { ["purpose"] = "restore" } },
+        });
 
         // Save through the state file, as kmslab serve does, and build a new lab from it.
         using (var store = StateStore.Open(StatePath)) store.Attach(before.Lab);
@@ -90,6 +83,10 @@ public sealed class StatePersistenceTests : IDisposable
             .Select(g => new { g.GrantId, g.Name, g.CreationDate, g.GranteePrincipal, g.RetiringPrincipal, g.IssuingAccount, g.Operations, g.EncryptionContextEquals, g.EncryptionContextSubset, Key = g.Key.KeyId }));
         Assert.Equal(Grants(before.Lab, rotated.KeyId), Grants(after, rotated.KeyId));
         Assert.Contains("for-alice", Grants(after, rotated.KeyId));
+        // A grant token issued before the restart still names its grant.
+        await restored.EncryptAsync(new EncryptRequest { KeyId = rotated.KeyId, Plaintext = Bytes("with token"), EncryptionContext = context, GrantTokens = [grant.GrantToken] });
+        await after.CreateKmsClient("auditor").RetireGrantAsync(new RetireGrantRequest { GrantToken = grant.GrantToken });
+        Assert.Empty((await restored.ListGrantsAsync(new ListGrantsRequest { KeyId = rotated.KeyId })).Grants);
         await AssertSameViewAsync(kms, restored);
         await AssertSameViewAsync(before.Lab.CreateKmsClient(Amazon.RegionEndpoint.EUWest1), after.CreateKmsClient(Amazon.RegionEndpoint.EUWest1));
         for (int i = 0; i < blobs.Count; i++)

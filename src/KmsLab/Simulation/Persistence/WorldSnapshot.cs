@@ -121,6 +121,9 @@ internal sealed class SnapshotGrant
     public List<string>? Operations { get; set; }
     public Dictionary<string, string>? EncryptionContextEquals { get; set; }
     public Dictionary<string, string>? EncryptionContextSubset { get; set; }
+
+    /// <summary>The grant tokens issued for this grant (each CreateGrant call issues one).</summary>
+    public List<string>? Tokens { get; set; }
 }
 
 internal sealed class SnapshotAlias

@@ -26,22 +26,22 @@ internal static class WorldSnapshots
                     Kind = p.Kind.ToString(),
                     Policies = new Dictionary<string, string>(p.IdentityPolicyTexts, StringComparer.Ordinal),
                 }).ToList(),
-                Regions = world.AllRegions.Select(CaptureRegion).ToList(),
+                Regions = world.AllRegions.Select(r => CaptureRegion(r, world.Grants)).ToList(),
                 SpontaneousChanges = world.SpontaneousChanges,
             };
         }
     }
 
-    private static SnapshotRegion CaptureRegion(RegionalKms kms) => new()
+    private static SnapshotRegion CaptureRegion(RegionalKms kms, GrantRegistry grants) => new()
     {
         AccountId = kms.AccountId,
         Region = kms.Region,
-        Keys = kms.Keys.Select(CaptureKey).ToList(),
+        Keys = kms.Keys.Select(k => CaptureKey(k, grants)).ToList(),
         Aliases = kms.Aliases.Select(a => new SnapshotAlias { Name = a.Name, TargetKeyId = a.Target.Id, CreationDate = a.CreationDate, LastUpdatedDate = a.LastUpdatedDate }).ToList(),
         DeletedKeyIds = [.. kms.DeletedKeyIds],
     };
 
-    private static SnapshotKey CaptureKey(KmsKey key) => new()
+    private static SnapshotKey CaptureKey(KmsKey key, GrantRegistry grants) => new()
     {
         KeyId = key.Id,
         CreationDate = key.CreationDate,
@@ -69,6 +69,7 @@ internal static class WorldSnapshots
             Operations = [.. g.Operations],
             EncryptionContextEquals = g.EncryptionContextEquals?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
             EncryptionContextSubset = g.EncryptionContextSubset?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            Tokens = [.. grants.TokensOf(g)],
         }).ToList(),
         // Copied now, under the lock: a key deleted later zeroes its material in place.
         Materials = key.Materials.Select(m => new SnapshotMaterial { Id = m.Id, Secret = m.Secret.ToArray(), CreatedAt = m.CreatedAt, RotationType = m.RotationType }).ToList(),
@@ -106,6 +107,7 @@ internal static class WorldSnapshots
                 foreach (var key in built.Keys) kms.Add(key);
                 foreach (var alias in built.Aliases) kms.AddAlias(alias);
                 foreach (var id in built.Deleted) kms.AddDeletedKeyId(id);
+                foreach (var (token, grant) in built.GrantTokens) world.Grants.RestoreToken(token, grant);
             }
             // Let the first request catch up on whatever fell due while the server was down.
             world.RecomputeNextEvent(DateTimeOffset.MinValue);
@@ -141,7 +143,7 @@ internal static class WorldSnapshots
         }
     }
 
-    private sealed record BuiltRegion(string AccountId, string Region, List<KmsKey> Keys, List<KmsAlias> Aliases, List<Guid> Deleted);
+    private sealed record BuiltRegion(string AccountId, string Region, List<KmsKey> Keys, List<KmsAlias> Aliases, List<Guid> Deleted, List<(string Token, KmsGrant Grant)> GrantTokens);
 
     private static BuiltRegion BuildRegion(SnapshotRegion r, int index)
     {
@@ -151,9 +153,10 @@ internal static class WorldSnapshots
         var where = $"{account}/{region}";
         var keys = new List<KmsKey>();
         var byId = new Dictionary<Guid, KmsKey>();
+        var tokens = new List<(string, KmsGrant)>();
         foreach (var (k, i) in (r.Keys ?? []).Select((k, i) => (k, i)))
         {
-            var key = BuildKey(k, account, region, $"key {i + 1} in {where}");
+            var key = BuildKey(k, account, region, $"key {i + 1} in {where}", tokens);
             if (!byId.TryAdd(key.Id, key)) throw Invalid($"key {key.KeyId} appears twice in {where}");
             keys.Add(key);
         }
@@ -167,10 +170,10 @@ internal static class WorldSnapshots
             if (!byId.TryGetValue(a.TargetKeyId, out var target)) throw Invalid($"alias '{name}' in {where} points at key {a.TargetKeyId:D}, which is not in the file");
             aliases.Add(new KmsAlias(name, KmsArn.ForAlias(region, account, name), target, a.CreationDate) { LastUpdatedDate = a.LastUpdatedDate });
         }
-        return new BuiltRegion(account, region, keys, aliases, r.DeletedKeyIds ?? []);
+        return new BuiltRegion(account, region, keys, aliases, r.DeletedKeyIds ?? [], tokens);
     }
 
-    private static KmsKey BuildKey(SnapshotKey k, string account, string region, string what)
+    private static KmsKey BuildKey(SnapshotKey k, string account, string region, string what, List<(string, KmsGrant)> tokens)
     {
         var specName = Require(k.KeySpec, $"{what} has no keySpec");
         KeySpecInfo spec;
@@ -200,7 +203,7 @@ internal static class WorldSnapshots
         foreach (var t in k.Tags ?? []) key.Tags.Add(new(Require(t.Key, $"{what} has a tag without a key"), t.Value ?? ""));
         foreach (var (g, i) in (k.Grants ?? []).Select((g, i) => (g, i)))
         {
-            key.Grants.Add(new KmsGrant
+            var grant = new KmsGrant
             {
                 GrantId = Require(g.GrantId, $"grant {i + 1} of {what} has no grantId"),
                 Key = key,
@@ -212,7 +215,9 @@ internal static class WorldSnapshots
                 Operations = g.Operations is { Count: > 0 } ops ? ops : throw Invalid($"grant {i + 1} of {what} has no operations"),
                 EncryptionContextEquals = g.EncryptionContextEquals,
                 EncryptionContextSubset = g.EncryptionContextSubset,
-            });
+            };
+            key.Grants.Add(grant);
+            foreach (var token in g.Tokens ?? []) tokens.Add((token, grant));
         }
         var materials = k.Materials ?? [];
         if (materials.Count == 0) throw Invalid($"{what} has no key material");
