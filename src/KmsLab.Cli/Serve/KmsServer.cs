@@ -73,9 +73,6 @@ internal sealed class KmsServer : IAsyncDisposable
     public static async Task<KmsServer> StartAsync(Lab lab, KmsServerOptions options, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        // Requests run on the socket's I/O thread: no hop to the thread pool per request (the handler never blocks
-        // but for the state file's fsync, which runs on the thread pool).
-        if (Environment.GetEnvironmentVariable("KMSLAB_NO_INLINE") is null) builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
