@@ -139,9 +139,19 @@ internal sealed class KmsServer : IAsyncDisposable
         }
 
         var headers = request.Headers;
-        var wire = _adapter.Handle(new KmsWireRequest(request.Method, request.Path.HasValue ? request.Path.Value! : "/",
-            name => headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null, body,
-            request.QueryString.Value, request.Host.Value, context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1"));
+        KmsWireResponse wire;
+        try
+        {
+            wire = _adapter.Handle(new KmsWireRequest(request.Method, request.Path.HasValue ? request.Path.Value! : "/",
+                name => headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null, body,
+                request.QueryString.Value, request.Host.Value, context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1"));
+        }
+        catch (Exception e)
+        {
+            // A simulator bug must cost one request, not the server: answer as KMS answers its own failures.
+            _log?.WriteLine($"kmslab serve: internal error: {e}");
+            wire = _adapter.InternalError($"The simulator failed: {e.GetType().Name}: {e.Message}");
+        }
 
         if (_state is not null && (KmsProtocolAdapter.MayChangeState(headers["X-Amz-Target"].ToString()) || _state.HasUnsavedSpontaneousChanges))
         {
@@ -149,13 +159,20 @@ internal sealed class KmsServer : IAsyncDisposable
             {
                 await _state.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
                 _log?.WriteLine($"kmslab serve: could not write the state file {_state.Path}: {e.Message}");
                 wire = _adapter.InternalError($"The simulator could not save its state to its state file ({e.Message}); the change may not survive a restart.");
             }
         }
-        await WriteAsync(context, wire, closeConnection: false).ConfigureAwait(false);
+        try
+        {
+            await WriteAsync(context, wire, closeConnection: false).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionAbortedException)
+        {
+            context.Abort(); // the client left before its answer
+        }
     }
 
     private static async Task<byte[]> ReadBodyAsync(PipeReader reader, CancellationToken cancellationToken)

@@ -207,6 +207,24 @@ public sealed class StatePersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_change_that_cannot_be_saved_is_a_500_not_a_success_and_the_server_recovers()
+    {
+        await using var served = await ServedLab.StartAsync(StatePath);
+        var kms = served.CreateClient();
+        await kms.CreateKeyAsync(new CreateKeyRequest());
+        // Something else takes the file's name (root ignores permissions, so a folder it is).
+        File.Delete(StatePath);
+        Directory.CreateDirectory(StatePath);
+        var e = await Assert.ThrowsAnyAsync<AmazonKeyManagementServiceException>(() => kms.CreateKeyAsync(new CreateKeyRequest()));
+        Assert.Equal("KMSInternalException", e.ErrorCode);
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, e.StatusCode);
+        Directory.Delete(StatePath);
+        await kms.CreateKeyAsync(new CreateKeyRequest { Description = "after" });
+        var saved = StateFile.Read(StatePath);
+        Assert.Equal(3, saved.Regions!.Single().Keys!.Count);
+    }
+
+    [Fact]
     public async Task A_second_server_on_the_same_state_file_is_refused()
     {
         await using var first = await ServedLab.StartAsync(StatePath);
