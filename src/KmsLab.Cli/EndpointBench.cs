@@ -97,19 +97,20 @@ internal static class EndpointBench
                 await CallsPerSecondAsync(kmslabCalls[name], options.Concurrency, options.WarmUp, cancellationToken);
                 if (motoCalls is not null) await CallsPerSecondAsync(motoCalls[name], options.Concurrency, options.WarmUp, cancellationToken);
             }
-            var results = new List<Result>();
-            foreach (var name in OperationNames)
+            // Rounds interleave every operation and both targets, so that drift in machine load (the
+            // machine may be shared) affects all figures alike.
+            const int rounds = 4;
+            var kmslab = OperationNames.ToDictionary(n => n, _ => 0.0);
+            var other = OperationNames.ToDictionary(n => n, _ => 0.0);
+            for (int round = 0; round < rounds; round++)
             {
-                // Alternate the targets so that drift in machine load affects both alike.
-                double kmslab = 0, other = 0;
-                const int rounds = 4;
-                for (int round = 0; round < rounds; round++)
+                foreach (var name in OperationNames)
                 {
-                    kmslab += await CallsPerSecondAsync(kmslabCalls[name], options.Concurrency, options.PerOperation / rounds, cancellationToken);
-                    if (motoCalls is not null) other += await CallsPerSecondAsync(motoCalls[name], options.Concurrency, options.PerOperation / rounds, cancellationToken);
+                    kmslab[name] += await CallsPerSecondAsync(kmslabCalls[name], options.Concurrency, options.PerOperation / rounds, cancellationToken);
+                    if (motoCalls is not null) other[name] += await CallsPerSecondAsync(motoCalls[name], options.Concurrency, options.PerOperation / rounds, cancellationToken);
                 }
-                results.Add(new Result(name, kmslab / rounds, motoCalls is null ? null : other / rounds));
             }
+            var results = OperationNames.Select(n => new Result(n, kmslab[n] / rounds, motoCalls is null ? null : other[n] / rounds)).ToList();
             return results;
         }
         finally

@@ -18,7 +18,7 @@ internal static class BenchCommand
         };
         var motoUrl = new Option<Uri?>("--moto-url") { Description = "With --endpoint: compare with this running moto server instead of starting python3 -m moto.server." };
         var noMoto = new Option<bool>("--no-moto") { Description = "With --endpoint: measure kmslab serve alone." };
-        var concurrency = new Option<int>("--concurrency") { Description = "With --endpoint: calls in flight at once, per target.", DefaultValueFactory = _ => 1 };
+        var concurrency = new Option<int>("--concurrency") { Description = "With --endpoint: calls in flight at once, per target (1 measures one client calling in sequence).", DefaultValueFactory = _ => 8 };
         concurrency.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 1 or > 256) r.AddError("--concurrency must be between 1 and 256.");
