@@ -20,21 +20,24 @@ internal static class Bench
     {
         var results = await MeasureAsync(perOperation, cancellationToken);
         output.WriteLine($"KmsLab bench — {Environment.ProcessorCount} cores, {perOperation.TotalSeconds:0.#} s per operation and target, one client, sequential calls");
-        output.WriteLine($"{"operation",-16} {"simulator",14} {"floor (no-op)",14} {"sim µs/call",12} {"floor µs/call",14} {"ratio",7}");
+        output.WriteLine($"{"operation",-16} {"simulator",12} {"floor",12} {"sim CPU µs",11} {"floor CPU µs",13} {"CPU ratio",10} {"wall ratio",11}");
         foreach (var r in results)
         {
-            output.WriteLine($"{r.Operation,-16} {r.SimulatorPerSecond,10:N0} c/s {r.FloorPerSecond,10:N0} c/s {r.SimulatorMicroseconds,12:F1} {r.FloorMicroseconds,14:F1} {r.Ratio,6:F2}x");
+            output.WriteLine($"{r.Operation,-16} {r.SimulatorPerSecond,8:N0} c/s {r.FloorPerSecond,8:N0} c/s {r.SimulatorCpuMicroseconds,11:F1} {r.FloorCpuMicroseconds,13:F1} {r.CpuRatio,9:F2}x {r.Ratio,10:F2}x");
         }
-        output.WriteLine("ratio = simulator time per call / floor time per call (1.00x would mean the simulator costs nothing).");
+        output.WriteLine("floor = the same SDK client against a handler that only replays a recorded response (the SDK's own cost).");
+        output.WriteLine("CPU ratio = process CPU time per call, simulator / floor: steady when other programs share the machine.");
+        output.WriteLine("wall ratio = elapsed time per call, simulator / floor.");
         return 0;
     }
 
-    internal sealed record Result(string Operation, double SimulatorPerSecond, double FloorPerSecond)
+    internal sealed record Result(string Operation, double SimulatorPerSecond, double FloorPerSecond, double SimulatorCpuMicroseconds, double FloorCpuMicroseconds)
     {
-        public double SimulatorMicroseconds => 1e6 / SimulatorPerSecond;
-        public double FloorMicroseconds => 1e6 / FloorPerSecond;
         public double Ratio => FloorPerSecond / SimulatorPerSecond;
+        public double CpuRatio => SimulatorCpuMicroseconds / FloorCpuMicroseconds;
     }
+
+    private readonly record struct Measurement(double CallsPerSecond, double CpuMicrosecondsPerCall);
 
     internal static async Task<IReadOnlyList<Result>> MeasureAsync(TimeSpan perOperation, CancellationToken cancellationToken, TimeSpan? warmUp = null)
     {
@@ -54,34 +57,41 @@ internal static class Bench
         // Tiered JIT needs thousands of calls before code reaches its final form: warm every path first.
         foreach (var name in OperationNames)
         {
-            await CallsPerSecondAsync(() => calls[name](simulator), warmUp ?? TimeSpan.FromSeconds(1));
-            await CallsPerSecondAsync(() => calls[name](floor), warmUp ?? TimeSpan.FromSeconds(1));
+            _ = await CallsPerSecondAsync(() => calls[name](simulator), warmUp ?? TimeSpan.FromSeconds(1));
+            _ = await CallsPerSecondAsync(() => calls[name](floor), warmUp ?? TimeSpan.FromSeconds(1));
         }
         var results = new List<Result>();
         foreach (var name in OperationNames)
         {
             // Alternate the two targets so that drift in machine load affects both alike.
-            double simTotal = 0, floorTotal = 0;
+            var sim = new List<Measurement>();
+            var flo = new List<Measurement>();
             for (int round = 0; round < 4; round++)
             {
-                simTotal += await CallsPerSecondAsync(() => calls[name](simulator), perOperation / 4);
-                floorTotal += await CallsPerSecondAsync(() => calls[name](floor), perOperation / 4);
+                sim.Add(await CallsPerSecondAsync(() => calls[name](simulator), perOperation / 4));
+                flo.Add(await CallsPerSecondAsync(() => calls[name](floor), perOperation / 4));
             }
-            results.Add(new Result(name, simTotal / 4, floorTotal / 4));
+            results.Add(new Result(name, sim.Average(m => m.CallsPerSecond), flo.Average(m => m.CallsPerSecond), sim.Min(m => m.CpuMicrosecondsPerCall), flo.Min(m => m.CpuMicrosecondsPerCall)));
         }
         return results;
     }
 
-    private static async Task<double> CallsPerSecondAsync(Func<Task> call, TimeSpan duration)
+    private static async Task<Measurement> CallsPerSecondAsync(Func<Task> call, TimeSpan duration)
     {
         long count = 0;
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < duration)
         {
             for (int i = 0; i < 50; i++) await call();
             count += 50;
         }
-        return count / watch.Elapsed.TotalSeconds;
+        var elapsed = watch.Elapsed;
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        return new Measurement(count / elapsed.TotalSeconds, cpu.TotalMicroseconds / count);
     }
 
     /// <summary>Passes requests to the simulator and keeps the last response body of each operation.</summary>

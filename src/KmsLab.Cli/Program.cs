@@ -11,6 +11,7 @@ internal static class Program
         var root = new RootCommand("KmsLab: learn AWS KMS by doing, on a faithful simulator or on real AWS.")
         {
             DemoCommand.Create(),
+            DemoAsymmetricCommand.Create(),
             BenchCommand.Create(),
             ServeCommand.Create(),
             EncryptCommand.Create(),

@@ -35,7 +35,9 @@ public static class KeyPolicies
     /// <param name="accountId">The key's account.</param>
     /// <param name="administrators">ARNs of the key administrators (e.g. <c>arn:aws:iam::111122223333:user/myKeyManager</c>).</param>
     /// <param name="users">ARNs of the key users (e.g. <c>arn:aws:iam::111122223333:user/myKeyUser</c>).</param>
-    public static string Console(string accountId, IEnumerable<string> administrators, IEnumerable<string> users)
+    /// <param name="keySpec">The key's spec: the console gives users of asymmetric and HMAC keys other actions.</param>
+    /// <param name="keyUsage">The key's usage (<c>ENCRYPT_DECRYPT</c>, <c>SIGN_VERIFY</c>, <c>GENERATE_VERIFY_MAC</c>).</param>
+    public static string Console(string accountId, IEnumerable<string> administrators, IEnumerable<string> users, string keySpec = "SYMMETRIC_DEFAULT", string keyUsage = "ENCRYPT_DECRYPT")
     {
         var admins = administrators.ToList();
         var keyUsers = users.ToList();
@@ -46,10 +48,14 @@ public static class KeyPolicies
         if (admins.Count > 0) statements.Add(Statement("Allow access for Key Administrators", admins, AdministratorActions));
         if (keyUsers.Count > 0)
         {
-            statements.Add(Statement("Allow use of the key", keyUsers, UserActions));
-            var grants = Statement("Allow attachment of persistent resources", keyUsers, UserGrantActions);
-            grants["Condition"] = new JsonObject { ["Bool"] = new JsonObject { ["kms:GrantIsForAWSResource"] = "true" } };
-            statements.Add(grants);
+            statements.Add(Statement("Allow use of the key", keyUsers, UserActionsFor(keySpec, keyUsage)));
+            // Only symmetric encryption keys get the grants statement: AWS services integrate with those.
+            if (keySpec == "SYMMETRIC_DEFAULT")
+            {
+                var grants = Statement("Allow attachment of persistent resources", keyUsers, UserGrantActions);
+                grants["Condition"] = new JsonObject { ["Bool"] = new JsonObject { ["kms:GrantIsForAWSResource"] = "true" } };
+                statements.Add(grants);
+            }
         }
         var policy = new JsonObject
         {
@@ -59,6 +65,16 @@ public static class KeyPolicies
         };
         return policy.ToJsonString(Indented);
     }
+
+    /// <summary>The key-user actions the console chooses for a key of this spec and usage.</summary>
+    public static IReadOnlyList<string> UserActionsFor(string keySpec, string keyUsage) => (keySpec, keyUsage) switch
+    {
+        ("SYMMETRIC_DEFAULT", _) => UserActions,
+        (_, "ENCRYPT_DECRYPT") => ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:DescribeKey", "kms:GetPublicKey"],
+        (_, "SIGN_VERIFY") => ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign", "kms:Verify"],
+        (_, "GENERATE_VERIFY_MAC") => ["kms:DescribeKey", "kms:GenerateMac", "kms:VerifyMac"],
+        _ => ["kms:DescribeKey", "kms:GetPublicKey", "kms:DeriveSharedSecret"],
+    };
 
     private static JsonObject Statement(string sid, IReadOnlyList<string> principals, IReadOnlyList<string> actions) => new()
     {

@@ -46,6 +46,7 @@ public sealed class Lab
         _options = options;
         Clock = new SimulatedClock(options.TimeSource ?? TimeProvider.System);
         World = new KmsWorld(Clock, options.Random ?? RandomNumberGenerator.Create());
+        if (options.RequestQuotas is { } quotas) World.RateLimiter = new RequestRateLimiter(quotas, Clock);
         Engine = new KmsEngine(World);
         AuditTrail = new AuditTrail(options.AuditCapacity);
         Adapter = new KmsProtocolAdapter(Engine, AuditTrail);

@@ -15,6 +15,12 @@ public sealed record LabOptions
     /// <summary>How many audit events the lab keeps (the oldest are dropped first). Default: 10,000 — far more than a lesson makes.</summary>
     public int AuditCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// KMS request-rate quotas to enforce (<c>ThrottlingException</c> beyond them), e.g.
+    /// <c>RequestQuotas.Standard</c> or <c>RequestQuotas.Standard.Scaled(0.01)</c>. Default: null, no throttling.
+    /// </summary>
+    public RequestQuotas? RequestQuotas { get; init; }
+
     /// <summary>The Region clients use unless told otherwise. Default: us-east-1.</summary>
     public RegionEndpoint DefaultRegion { get; init; } = RegionEndpoint.USEast1;
 

@@ -10,13 +10,17 @@ namespace KmsLab;
 /// </summary>
 public sealed class AuditEvent
 {
-    private readonly Func<JsonObject?> _requestParameters;
-    private readonly Func<JsonObject?> _responseElements;
+    // Kept as the operation's JSON (secrets already stripped) and rendered CloudTrail-style on
+    // demand: a lab records every call, and compact events keep that cheap.
+    private readonly byte[]? _request;
+    private readonly byte[]? _response;
+    private readonly Guid _eventId;
 
-    internal AuditEvent(Func<JsonObject?> requestParameters, Func<JsonObject?> responseElements)
+    internal AuditEvent(byte[]? request, byte[]? response, Guid eventId)
     {
-        _requestParameters = requestParameters;
-        _responseElements = responseElements;
+        _request = request;
+        _response = response;
+        _eventId = eventId;
     }
 
     /// <summary>When the call was made, on the simulated clock.</summary>
@@ -50,7 +54,7 @@ public sealed class AuditEvent
     public required string RequestId { get; init; }
 
     /// <summary>This event's unique ID.</summary>
-    public required string EventId { get; init; }
+    public string EventId => _eventId.ToString("D");
 
     /// <summary>Whether the operation only reads (Describe*, List*, Get*).</summary>
     public bool ReadOnly => EventName.StartsWith("Describe", StringComparison.Ordinal) || EventName.StartsWith("List", StringComparison.Ordinal) || EventName.StartsWith("Get", StringComparison.Ordinal);
@@ -62,10 +66,10 @@ public sealed class AuditEvent
     public bool Succeeded => ErrorCode is null;
 
     /// <summary>CloudTrail's <c>requestParameters</c>: the request without its sensitive members, names in camelCase.</summary>
-    public JsonObject? RequestParameters => _requestParameters();
+    public JsonObject? RequestParameters => AuditJson.Render(_request);
 
     /// <summary>CloudTrail's <c>responseElements</c>: null for cryptographic operations, as in CloudTrail.</summary>
-    public JsonObject? ResponseElements => _responseElements();
+    public JsonObject? ResponseElements => AuditJson.Render(_response);
 
     /// <summary>The event as a CloudTrail record (one JSON object).</summary>
     public JsonObject ToJsonObject()

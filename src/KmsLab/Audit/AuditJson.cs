@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization.Metadata;
 
 namespace KmsLab;
 
@@ -17,11 +15,7 @@ internal static class AuditJson
         "Message", "Signature", "Mac", "CiphertextForRecipient", "Recipient", "GrantToken", "GrantTokens", "PublicKey", "KeyMaterial",
     };
 
-    public static JsonObject? Render<T>(T value, JsonTypeInfo<T> info)
-    {
-        if (JsonSerializer.SerializeToNode(value, info) is not JsonObject node) return null;
-        return Clean(node);
-    }
+    public static JsonObject? Render(byte[]? json) => json is not null && JsonNode.Parse(json) is JsonObject node ? Clean(node) : null;
 
     private static JsonObject Clean(JsonObject node)
     {

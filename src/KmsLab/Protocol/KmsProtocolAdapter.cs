@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Text.Json.Nodes;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using KmsLab.Simulation;
@@ -116,6 +115,7 @@ internal sealed class KmsProtocolAdapter
         string? errorCode = null, errorMessage = null;
         try
         {
+            _engine.World.RateLimiter?.Acquire(context.AccountId, context.Region, name);
             response = new KmsWireResponse(200, operation(_engine, context, body, audit), context.RequestId);
             if (Cryptographic.Contains(name)) audit.Response = null;
         }
@@ -126,7 +126,7 @@ internal sealed class KmsProtocolAdapter
             response = Error(errorCode, errorMessage, context.RequestId);
             audit.Response = null;
         }
-        Audit.Record(new AuditEvent(audit.Request ?? (() => null), audit.Response ?? (() => null))
+        Audit.Record(new AuditEvent(audit.Request, audit.Response, NewGuid())
         {
             EventTime = _engine.World.Clock.GetUtcNow(),
             EventName = name,
@@ -136,9 +136,8 @@ internal sealed class KmsProtocolAdapter
             UserAgent = context.ViaService ?? userAgent,
             ErrorCode = errorCode,
             ErrorMessage = errorMessage,
-            ResourceArns = [.. context.Resources],
+            ResourceArns = context.Resources.Count == 0 ? [] : [.. context.Resources],
             RequestId = context.RequestId,
-            EventId = NewRequestId(),
             RecipientAccountId = context.AccountId,
         });
         return response;
@@ -164,23 +163,25 @@ internal sealed class KmsProtocolAdapter
         return (principal, credential.Region);
     }
 
-    private string NewRequestId()
+    private string NewRequestId() => NewGuid().ToString("D");
+
+    private Guid NewGuid()
     {
         Span<byte> bytes = stackalloc byte[16];
         _engine.World.Random.GetBytes(bytes);
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true).ToString("D");
+        return new Guid(bytes, bigEndian: true);
     }
 
     private static KmsWireResponse Error(string code, string message, string requestId) =>
         new(400, JsonSerializer.SerializeToUtf8Bytes(new ErrorBody { Type = code, Message = message }, KmsJsonContext.Default.ErrorBody), requestId);
 
-    /// <summary>What an operation leaves for its audit event: how to render its request and response.</summary>
+    /// <summary>What an operation leaves for its audit event: its request and response as JSON.</summary>
     private sealed class AuditDraft
     {
-        public Func<JsonObject?>? Request { get; set; }
-        public Func<JsonObject?>? Response { get; set; }
+        public byte[]? Request { get; set; }
+        public byte[]? Response { get; set; }
     }
 
     private static FrozenDictionary<string, Operation> BuildOperations()
@@ -222,6 +223,16 @@ internal sealed class KmsProtocolAdapter
             ["ListRetirableGrants"] = Op(j.ListRetirableGrantsRequest, j.ListGrantsResponse, (e, c, r) => e.ListRetirableGrants(c, r)),
             ["RetireGrant"] = Op(j.RetireGrantRequest, j.EmptyResponse, (e, c, r) => e.RetireGrant(c, r)),
             ["RevokeGrant"] = Op(j.RevokeGrantRequest, j.EmptyResponse, (e, c, r) => e.RevokeGrant(c, r)),
+            ["Sign"] = Op(j.SignRequest, j.SignResponse, (e, c, r) => e.Sign(c, r)),
+            ["Verify"] = Op(j.VerifyRequest, j.VerifyResponse, (e, c, r) => e.Verify(c, r)),
+            ["GetPublicKey"] = Op(j.GetPublicKeyRequest, j.GetPublicKeyResponse, (e, c, r) => e.GetPublicKey(c, r)),
+            ["GenerateMac"] = Op(j.GenerateMacRequest, j.GenerateMacResponse, (e, c, r) => e.GenerateMac(c, r)),
+            ["VerifyMac"] = Op(j.VerifyMacRequest, j.VerifyMacResponse, (e, c, r) => e.VerifyMac(c, r)),
+            ["GenerateDataKeyPair"] = Op(j.GenerateDataKeyPairRequest, j.GenerateDataKeyPairResponse, (e, c, r) => e.GenerateDataKeyPair(c, r)),
+            ["GenerateDataKeyPairWithoutPlaintext"] = Op(j.GenerateDataKeyPairRequest, j.GenerateDataKeyPairResponse, (e, c, r) => e.GenerateDataKeyPairWithoutPlaintext(c, r)),
+            ["GetParametersForImport"] = Op(j.GetParametersForImportRequest, j.GetParametersForImportResponse, (e, c, r) => e.GetParametersForImport(c, r)),
+            ["ImportKeyMaterial"] = Op(j.ImportKeyMaterialRequest, j.ImportKeyMaterialResponse, (e, c, r) => e.ImportKeyMaterial(c, r)),
+            ["DeleteImportedKeyMaterial"] = Op(j.DeleteImportedKeyMaterialRequest, j.DeleteImportedKeyMaterialResponse, (e, c, r) => e.DeleteImportedKeyMaterial(c, r)),
         };
         return ops.ToFrozenDictionary(StringComparer.Ordinal);
     }
@@ -233,17 +244,17 @@ internal sealed class KmsProtocolAdapter
             // Some clients send an empty body for operations without input; KMS treats it as {}.
             var request = body.IsEmpty ? new TRequest() : JsonSerializer.Deserialize(body.Span, requestInfo)
                 ?? throw new KmsException(KmsErrorCodes.Serialization, "The request body must be a JSON object, not null.");
-            // Rendered only if someone reads the audit trail; by then secrets have been erased.
-            audit.Request = () => AuditJson.Render(request, requestInfo);
             try
             {
-                var response = call(engine, context, request);
-                audit.Response = () => AuditJson.Render(response, responseInfo);
-                return JsonSerializer.SerializeToUtf8Bytes(response, responseInfo);
+                var response = JsonSerializer.SerializeToUtf8Bytes(call(engine, context, request), responseInfo);
+                audit.Response = response;
+                return response;
             }
             finally
             {
-                if (request is ISensitiveShape sensitive) sensitive.Erase();
+                // The audit trail keeps the request as compact JSON, secrets stripped first.
+                if (request is IAuditedShape audited) audited.StripForAudit();
+                audit.Request = JsonSerializer.SerializeToUtf8Bytes(request, requestInfo);
             }
         };
 }

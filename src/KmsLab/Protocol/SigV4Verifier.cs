@@ -17,7 +17,7 @@ namespace KmsLab.Protocol;
 /// </remarks>
 internal sealed class SigV4Verifier
 {
-    private readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> _signingKeys = new();
+    private readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), SigningKey> _signingKeys = new();
 
     public bool Verify(KmsWireRequest request, SigV4Authorization authorization, string secretAccessKey)
     {
@@ -67,7 +67,7 @@ internal sealed class SigV4Verifier
                 Span<byte> toSignBytes = stackalloc byte[Encoding.UTF8.GetMaxByteCount(toSign.Written.Length)];
                 int n = Encoding.UTF8.GetBytes(toSign.Written, toSignBytes);
                 Span<byte> expected = stackalloc byte[32];
-                HMACSHA256.HashData(key, toSignBytes[..n], expected);
+                key.Sign(toSignBytes[..n], expected);
 
                 Span<byte> provided = stackalloc byte[32];
                 if (Convert.FromHexString(authorization.Signature, provided, out _, out int written) != OperationStatus.Done || written != 32) return false;
@@ -98,12 +98,28 @@ internal sealed class SigV4Verifier
         }
     }
 
-    private static byte[] DeriveSigningKey((string Secret, string Date, string Region, string Service) scope)
+    private static SigningKey DeriveSigningKey((string Secret, string Date, string Region, string Service) scope)
     {
         var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + scope.Secret), Encoding.UTF8.GetBytes(scope.Date));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(scope.Region));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(scope.Service));
-        return HMACSHA256.HashData(key, "aws4_request"u8);
+        return new SigningKey(HMACSHA256.HashData(key, "aws4_request"u8));
+    }
+
+    /// <summary>A derived signing key with a reusable HMAC: setting up HMAC costs more than running it.</summary>
+    private sealed class SigningKey(byte[] key)
+    {
+        private readonly IncrementalHash _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        private readonly Lock _sync = new();
+
+        public void Sign(ReadOnlySpan<byte> data, Span<byte> signature)
+        {
+            lock (_sync)
+            {
+                _hmac.AppendData(data);
+                _hmac.GetHashAndReset(signature);
+            }
+        }
     }
 
     private static string CanonicalQuery(string? query)

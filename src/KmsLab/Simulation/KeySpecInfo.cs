@@ -1,10 +1,36 @@
+using System.Security.Cryptography;
+
 namespace KmsLab.Simulation;
+
+/// <summary>What kind of secret a key spec's material is, and so how the engine holds and uses it.</summary>
+internal enum KeyMaterialKind
+{
+    /// <summary>A 256-bit AES-GCM key (SYMMETRIC_DEFAULT).</summary>
+    Aes,
+
+    /// <summary>An HMAC secret (HMAC_224 ... HMAC_512).</summary>
+    Hmac,
+
+    /// <summary>An RSA key pair, held as a PKCS#8 private key.</summary>
+    Rsa,
+
+    /// <summary>An elliptic-curve key pair (ECDSA), held as a PKCS#8 private key.</summary>
+    Ecc,
+
+    /// <summary>A spec KMS knows but KmsLab does not simulate (SM2, ML-DSA, Ed25519).</summary>
+    NotSimulated,
+}
 
 /// <summary>
 /// What a key spec allows: its key usages and, per usage, the algorithms KeyMetadata lists.
 /// The catalogue is the table in the KMS developer guide ("Key spec reference").
 /// </summary>
-internal sealed record KeySpecInfo(string Name, IReadOnlyList<string> Usages, bool Simulated)
+/// <param name="Name">The spec as on the wire, e.g. <c>RSA_2048</c>.</param>
+/// <param name="Usages">The key usages CreateKey accepts with this spec.</param>
+/// <param name="Kind">The kind of material; <see cref="KeyMaterialKind.NotSimulated"/> for specs KmsLab refuses.</param>
+/// <param name="Size">RSA modulus bits; HMAC key bytes KMS generates; AES key bytes; ECC field bits.</param>
+/// <param name="CurveOid">The named curve of ECC specs.</param>
+internal sealed record KeySpecInfo(string Name, IReadOnlyList<string> Usages, KeyMaterialKind Kind, int Size = 0, string? CurveOid = null)
 {
     public const string SymmetricDefault = "SYMMETRIC_DEFAULT";
 
@@ -16,25 +42,30 @@ internal sealed record KeySpecInfo(string Name, IReadOnlyList<string> Usages, bo
 
     public static readonly IReadOnlyList<string> AllKeyUsages = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"];
 
+    public const string P256Oid = "1.2.840.10045.3.1.7";
+    public const string P384Oid = "1.3.132.0.34";
+    public const string P521Oid = "1.3.132.0.35";
+    public const string Secp256k1Oid = "1.3.132.0.10";
+
     private static readonly Dictionary<string, KeySpecInfo> Catalogue = new KeySpecInfo[]
     {
-        new(SymmetricDefault, ["ENCRYPT_DECRYPT"], Simulated: true),
-        new("RSA_2048", ["ENCRYPT_DECRYPT", "SIGN_VERIFY"], false),
-        new("RSA_3072", ["ENCRYPT_DECRYPT", "SIGN_VERIFY"], false),
-        new("RSA_4096", ["ENCRYPT_DECRYPT", "SIGN_VERIFY"], false),
-        new("ECC_NIST_P256", ["SIGN_VERIFY", "KEY_AGREEMENT"], false),
-        new("ECC_NIST_P384", ["SIGN_VERIFY", "KEY_AGREEMENT"], false),
-        new("ECC_NIST_P521", ["SIGN_VERIFY", "KEY_AGREEMENT"], false),
-        new("ECC_SECG_P256K1", ["SIGN_VERIFY"], false),
-        new("ECC_NIST_EDWARDS25519", ["SIGN_VERIFY"], false),
-        new("HMAC_224", ["GENERATE_VERIFY_MAC"], false),
-        new("HMAC_256", ["GENERATE_VERIFY_MAC"], false),
-        new("HMAC_384", ["GENERATE_VERIFY_MAC"], false),
-        new("HMAC_512", ["GENERATE_VERIFY_MAC"], false),
-        new("SM2", ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "KEY_AGREEMENT"], false),
-        new("ML_DSA_44", ["SIGN_VERIFY"], false),
-        new("ML_DSA_65", ["SIGN_VERIFY"], false),
-        new("ML_DSA_87", ["SIGN_VERIFY"], false),
+        new(SymmetricDefault, ["ENCRYPT_DECRYPT"], KeyMaterialKind.Aes, 32),
+        new("RSA_2048", ["ENCRYPT_DECRYPT", "SIGN_VERIFY"], KeyMaterialKind.Rsa, 2048),
+        new("RSA_3072", ["ENCRYPT_DECRYPT", "SIGN_VERIFY"], KeyMaterialKind.Rsa, 3072),
+        new("RSA_4096", ["ENCRYPT_DECRYPT", "SIGN_VERIFY"], KeyMaterialKind.Rsa, 4096),
+        new("ECC_NIST_P256", ["SIGN_VERIFY", "KEY_AGREEMENT"], KeyMaterialKind.Ecc, 256, P256Oid),
+        new("ECC_NIST_P384", ["SIGN_VERIFY", "KEY_AGREEMENT"], KeyMaterialKind.Ecc, 384, P384Oid),
+        new("ECC_NIST_P521", ["SIGN_VERIFY", "KEY_AGREEMENT"], KeyMaterialKind.Ecc, 521, P521Oid),
+        new("ECC_SECG_P256K1", ["SIGN_VERIFY"], KeyMaterialKind.Ecc, 256, Secp256k1Oid),
+        new("ECC_NIST_EDWARDS25519", ["SIGN_VERIFY"], KeyMaterialKind.NotSimulated),
+        new("HMAC_224", ["GENERATE_VERIFY_MAC"], KeyMaterialKind.Hmac, 28),
+        new("HMAC_256", ["GENERATE_VERIFY_MAC"], KeyMaterialKind.Hmac, 32),
+        new("HMAC_384", ["GENERATE_VERIFY_MAC"], KeyMaterialKind.Hmac, 48),
+        new("HMAC_512", ["GENERATE_VERIFY_MAC"], KeyMaterialKind.Hmac, 64),
+        new("SM2", ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "KEY_AGREEMENT"], KeyMaterialKind.NotSimulated),
+        new("ML_DSA_44", ["SIGN_VERIFY"], KeyMaterialKind.NotSimulated),
+        new("ML_DSA_65", ["SIGN_VERIFY"], KeyMaterialKind.NotSimulated),
+        new("ML_DSA_87", ["SIGN_VERIFY"], KeyMaterialKind.NotSimulated),
     }.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
     public static KeySpecInfo Symmetric => Catalogue[SymmetricDefault];
@@ -43,11 +74,37 @@ internal sealed record KeySpecInfo(string Name, IReadOnlyList<string> Usages, bo
 
     public bool IsSymmetric => Name == SymmetricDefault;
 
+    /// <summary>RSA and ECC specs: the key pairs whose public half GetPublicKey returns.</summary>
+    public bool IsAsymmetric => Kind is KeyMaterialKind.Rsa or KeyMaterialKind.Ecc;
+
+    /// <summary>Whether KmsLab simulates keys of this spec with this usage (ECDH key agreement it does not).</summary>
+    public bool IsSimulated(string usage) => Kind != KeyMaterialKind.NotSimulated && usage != "KEY_AGREEMENT";
+
+    /// <summary>The size of an RSA key's modulus (and of its ciphertexts and signatures), in bytes.</summary>
+    public int RsaModulusBytes => Kind == KeyMaterialKind.Rsa ? Size / 8 : throw new InvalidOperationException($"{Name} is not an RSA spec.");
+
+    public ECCurve Curve => Kind == KeyMaterialKind.Ecc ? ECCurve.CreateFromValue(CurveOid!) : throw new InvalidOperationException($"{Name} is not an ECC spec.");
+
     public IReadOnlyList<string> EncryptionAlgorithms(string usage) => usage != "ENCRYPT_DECRYPT" ? [] : Name switch
     {
         SymmetricDefault => ["SYMMETRIC_DEFAULT"],
-        _ when Name.StartsWith("RSA_", StringComparison.Ordinal) => ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"],
+        _ when Kind == KeyMaterialKind.Rsa => ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"],
         "SM2" => ["SM2PKE"],
         _ => [],
     };
+
+    /// <summary>KeyMetadata's SigningAlgorithms, in the order KMS lists them.</summary>
+    public IReadOnlyList<string> SigningAlgorithms(string usage) => usage != "SIGN_VERIFY" ? [] : Name switch
+    {
+        _ when Kind == KeyMaterialKind.Rsa => ["RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512"],
+        "ECC_NIST_P256" or "ECC_SECG_P256K1" => ["ECDSA_SHA_256"],
+        "ECC_NIST_P384" => ["ECDSA_SHA_384"],
+        "ECC_NIST_P521" => ["ECDSA_SHA_512"],
+        "SM2" => ["SM2DSA"],
+        "ML_DSA_44" or "ML_DSA_65" or "ML_DSA_87" => ["ML_DSA_SHAKE_256"],
+        "ECC_NIST_EDWARDS25519" => ["ED25519_SHA_512", "ED25519_PH_SHA_512"],
+        _ => [],
+    };
+
+    public IReadOnlyList<string> MacAlgorithms(string usage) => usage != "GENERATE_VERIFY_MAC" || Kind != KeyMaterialKind.Hmac ? [] : ["HMAC_SHA_" + Name[5..]];
 }

@@ -4,7 +4,7 @@ namespace KmsLab.Simulation;
 
 internal sealed partial class KmsEngine
 {
-    private static readonly IReadOnlyList<string> EncryptionAlgorithmSpecs = ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"];
+    private static readonly IReadOnlyList<string> EncryptionAlgorithmSpecs = EncryptionAlgorithms.AllNames;
     private static readonly IReadOnlyList<string> DataKeySpecs = ["AES_256", "AES_128"];
 
     public EncryptResponse Encrypt(CallContext ctx, EncryptRequest request)
@@ -20,9 +20,11 @@ internal sealed partial class KmsEngine
         {
             CheckGrantTokens(request.GrantTokens);
             var key = UsableEncryptionKey(ctx, kms, request.KeyId!, request.EncryptionAlgorithm, "kms:Encrypt", request.EncryptionContext);
+            var algorithm = request.EncryptionAlgorithm ?? EncryptionAlgorithms.SymmetricDefault;
+            CheckEncryptable(key, algorithm, request.Plaintext!, context, "plaintext");
             ThrowIfDryRun(request.DryRun);
-            var blob = CiphertextBlob.Encrypt(key.Id, key.CurrentMaterial, request.Plaintext, context, World.Random);
-            return new EncryptResponse { CiphertextBlob = blob, KeyId = key.Arn, EncryptionAlgorithm = "SYMMETRIC_DEFAULT" };
+            var blob = EncryptUnder(key, algorithm, request.Plaintext!, context);
+            return new EncryptResponse { CiphertextBlob = blob, KeyId = key.Arn, EncryptionAlgorithm = algorithm };
         });
     }
 
@@ -39,9 +41,10 @@ internal sealed partial class KmsEngine
         return Run(ctx, kms =>
         {
             CheckGrantTokens(request.GrantTokens);
-            var (key, material, plaintext) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.KeyId, request.EncryptionAlgorithm, context, "kms:Decrypt", request.EncryptionContext);
+            var (key, material, plaintext, algorithm) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.KeyId, request.EncryptionAlgorithm, context, "kms:Decrypt", request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
-            return new DecryptResponse { KeyId = key.Arn, Plaintext = plaintext, EncryptionAlgorithm = "SYMMETRIC_DEFAULT", KeyMaterialId = material.Id };
+            // KeyMaterialId is present only for symmetric encryption keys.
+            return new DecryptResponse { KeyId = key.Arn, Plaintext = plaintext, EncryptionAlgorithm = algorithm, KeyMaterialId = key.Spec.IsSymmetric ? material.Id : null };
         });
     }
 
@@ -60,21 +63,23 @@ internal sealed partial class KmsEngine
         return Run(ctx, kms =>
         {
             CheckGrantTokens(request.GrantTokens);
-            var (source, sourceMaterial, plaintext) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.SourceKeyId, request.SourceEncryptionAlgorithm, sourceContext, "kms:ReEncryptFrom", request.SourceEncryptionContext);
+            var (source, sourceMaterial, plaintext, sourceAlgorithm) = DecryptBlob(ctx, kms, request.CiphertextBlob!, request.SourceKeyId, request.SourceEncryptionAlgorithm, sourceContext, "kms:ReEncryptFrom", request.SourceEncryptionContext);
             try
             {
                 var destination = UsableEncryptionKey(ctx, kms, request.DestinationKeyId!, request.DestinationEncryptionAlgorithm, "kms:ReEncryptTo", request.DestinationEncryptionContext);
+                var destinationAlgorithm = request.DestinationEncryptionAlgorithm ?? EncryptionAlgorithms.SymmetricDefault;
+                CheckEncryptable(destination, destinationAlgorithm, plaintext, destinationContext, "plaintext");
                 ThrowIfDryRun(request.DryRun);
-                var blob = CiphertextBlob.Encrypt(destination.Id, destination.CurrentMaterial, plaintext, destinationContext, World.Random);
+                var blob = EncryptUnder(destination, destinationAlgorithm, plaintext, destinationContext);
                 return new ReEncryptResponse
                 {
                     CiphertextBlob = blob,
                     SourceKeyId = source.Arn,
                     KeyId = destination.Arn,
-                    SourceEncryptionAlgorithm = "SYMMETRIC_DEFAULT",
-                    DestinationEncryptionAlgorithm = "SYMMETRIC_DEFAULT",
-                    SourceKeyMaterialId = sourceMaterial.Id,
-                    DestinationKeyMaterialId = destination.CurrentMaterial.Id,
+                    SourceEncryptionAlgorithm = sourceAlgorithm,
+                    DestinationEncryptionAlgorithm = destinationAlgorithm,
+                    SourceKeyMaterialId = source.Spec.IsSymmetric ? sourceMaterial.Id : null,
+                    DestinationKeyMaterialId = destination.Spec.IsSymmetric ? destination.CurrentMaterial.Id : null,
                 };
             }
             finally
@@ -136,15 +141,30 @@ internal sealed partial class KmsEngine
         var key = AuthorizedKey(ctx, kms, keyId, action, encryptionContext: encryptionContext);
         key.EnsureUsable();
         if (key.KeyUsage != "ENCRYPT_DECRYPT") throw InvalidKeyUsage(key, "Encrypt");
-        if (algorithm is not null && !key.Spec.EncryptionAlgorithms(key.KeyUsage).Contains(algorithm))
-        {
-            throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"The encryption algorithm {algorithm} is not supported by {key.Arn}, whose KeySpec is {key.Spec.Name}.");
-        }
+        // Without EncryptionAlgorithm KMS assumes SYMMETRIC_DEFAULT, which an RSA key refuses.
+        var effective = algorithm ?? EncryptionAlgorithms.SymmetricDefault;
+        if (!key.Spec.EncryptionAlgorithms(key.KeyUsage).Contains(effective)) throw IncompatibleAlgorithm(effective, key);
         return key;
     }
 
-    private (KmsKey Key, KeyMaterial Material, byte[] Plaintext) DecryptBlob(CallContext ctx, RegionalKms kms, byte[] blobBytes, string? keyId, string? algorithm, byte[] context, string action, IReadOnlyDictionary<string, string>? encryptionContext)
+    /// <summary>Encrypts under the key's current material: a KmsLab ciphertext blob for symmetric keys, RSAES-OAEP for RSA keys.</summary>
+    private byte[] EncryptUnder(KmsKey key, string algorithm, byte[] plaintext, byte[] canonicalContext) =>
+        key.Spec.IsSymmetric
+            ? CiphertextBlob.Encrypt(key.Id, key.CurrentMaterial, plaintext, canonicalContext, World.Random)
+            : key.CurrentMaterial.Rsa.Encrypt(plaintext, EncryptionAlgorithms.RsaPadding(algorithm));
+
+    private (KmsKey Key, KeyMaterial Material, byte[] Plaintext, string Algorithm) DecryptBlob(CallContext ctx, RegionalKms kms, byte[] blobBytes, string? keyId, string? algorithm, byte[] context, string action, IReadOnlyDictionary<string, string>? encryptionContext)
     {
+        if (keyId is not null)
+        {
+            // Asymmetric ciphertext is raw RSA output that names no key: KeyId (and the algorithm) say how to decrypt it.
+            var named = ResolveKey(ctx, kms, keyId);
+            if (!named.Spec.IsSymmetric)
+            {
+                Authorize(ctx, action, named, encryptionContext);
+                return DecryptAsymmetric(named, blobBytes, algorithm, context);
+            }
+        }
         var blob = CiphertextBlob.TryParse(blobBytes) ?? throw InvalidCiphertext();
         var (home, key) = World.FindKey(blob.KeyId, kms.AccountId, kms.Region);
         if (key is null)
@@ -165,7 +185,7 @@ internal sealed partial class KmsEngine
         }
         var material = key.FindMaterial(blob.MaterialId) ?? throw InvalidCiphertext();
         var plaintext = blob.Decrypt(material, context) ?? throw InvalidCiphertext();
-        return (key, material, plaintext);
+        return (key, material, plaintext, EncryptionAlgorithms.SymmetricDefault);
     }
 
     private static KmsException InvalidCiphertext() => new(KmsErrorCodes.InvalidCiphertext,

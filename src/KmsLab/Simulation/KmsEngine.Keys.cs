@@ -33,24 +33,41 @@ internal sealed partial class KmsEngine
             throw new KmsException("CustomKeyStoreNotFoundException", $"Custom key store '{request.CustomKeyStoreId}' does not exist. KmsLab simulates no custom key stores.");
         }
         var origin = request.Origin ?? "AWS_KMS";
-        if (origin != "AWS_KMS") throw KmsException.Unsupported($"KmsLab does not simulate keys with Origin {origin} yet.");
+        if (origin is not ("AWS_KMS" or "EXTERNAL")) throw KmsException.Unsupported($"KmsLab does not simulate keys with Origin {origin} yet.");
         if (request.MultiRegion == true) throw KmsException.Unsupported("KmsLab does not simulate multi-Region keys yet.");
-        if (!spec.Simulated) throw KmsException.Unsupported($"KmsLab does not simulate {spec.Name} keys yet; create a SYMMETRIC_DEFAULT key.");
+        if (!spec.IsSimulated(usage))
+        {
+            throw KmsException.Unsupported(usage == "KEY_AGREEMENT"
+                ? $"KmsLab does not simulate KEY_AGREEMENT keys (DeriveSharedSecret) yet; {spec.Name} keys with KeyUsage SIGN_VERIFY are simulated."
+                : $"KmsLab does not simulate {spec.Name} keys yet. Simulated key specs: SYMMETRIC_DEFAULT, RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1, HMAC_224/256/384/512.");
+        }
 
         var policy = request.Policy is null ? null : PolicyDocument.ParseKeyPolicy(request.Policy);
 
-        return Run(ctx, kms =>
+        // A key with Origin EXTERNAL starts without material (PendingImport). Key pairs are generated
+        // outside the world lock: an RSA_4096 pair takes about a second.
+        var material = origin == "AWS_KMS" ? KeyMaterial.Generate(spec, World.KeyPairs, World.Random, Now) : null;
+        try
         {
-            Authorize(ctx, "kms:CreateKey", null);
-            var key = new KmsKey(NewKeyId(), kms.AccountId, kms.Region, Now, spec, usage, origin,
-                request.Description ?? "", policy ?? PolicyDocument.ParseKeyPolicy(KeyPolicyDocument.Default(kms.AccountId)));
-            if (policy is not null) CheckLockout(ctx, key, policy, request.BypassPolicyLockoutSafetyCheck);
-            key.AddMaterial(KeyMaterial.Generate(World.Random, Now, rotationType: null));
-            foreach (var tag in request.Tags ?? []) TagRules.Set(key, tag.TagKey!, tag.TagValue!);
-            kms.Add(key);
-            ctx.Touch(key);
-            return new KeyMetadataResponse { KeyMetadata = Metadata(key) };
-        });
+            return Run(ctx, kms =>
+            {
+                Authorize(ctx, "kms:CreateKey", null);
+                var key = new KmsKey(NewKeyId(), kms.AccountId, kms.Region, Now, spec, usage, origin,
+                    request.Description ?? "", policy ?? PolicyDocument.ParseKeyPolicy(KeyPolicyDocument.Default(kms.AccountId)));
+                if (policy is not null) CheckLockout(ctx, key, policy, request.BypassPolicyLockoutSafetyCheck);
+                if (material is not null) key.AddMaterial(material);
+                else key.State = KeyState.PendingImport;
+                foreach (var tag in request.Tags ?? []) TagRules.Set(key, tag.TagKey!, tag.TagValue!);
+                kms.Add(key);
+                ctx.Touch(key);
+                return new KeyMetadataResponse { KeyMetadata = Metadata(key) };
+            });
+        }
+        catch
+        {
+            material?.Dispose();
+            throw;
+        }
     }
 
     public KeyMetadataResponse DescribeKey(CallContext ctx, DescribeKeyRequest request)
@@ -158,8 +175,9 @@ internal sealed partial class KmsEngine
         {
             var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:CancelKeyDeletion", allowAlias: false);
             if (key.State != KeyState.PendingDeletion) throw KmsException.InvalidState($"{key.Arn} is not pending deletion.");
-            // KMS leaves a key whose deletion is cancelled Disabled, whatever it was before.
-            key.State = KeyState.Disabled;
+            // KMS leaves a key whose deletion is cancelled Disabled, whatever it was before — or
+            // PendingImport if it is an EXTERNAL key whose imported material expired or was deleted.
+            key.State = key.HasMaterial ? KeyState.Disabled : KeyState.PendingImport;
             key.DeletionDate = null;
             key.PendingWindowInDays = null;
             return new KeyIdResponse { KeyId = key.Arn };
@@ -178,6 +196,8 @@ internal sealed partial class KmsEngine
     private static KeyMetadata Metadata(KmsKey key)
     {
         var encryption = key.Spec.EncryptionAlgorithms(key.KeyUsage);
+        var signing = key.Spec.SigningAlgorithms(key.KeyUsage);
+        var mac = key.Spec.MacAlgorithms(key.KeyUsage);
         return new KeyMetadata
         {
             AWSAccountId = key.AccountId,
@@ -189,14 +209,18 @@ internal sealed partial class KmsEngine
             KeyUsage = key.KeyUsage,
             KeyState = key.State,
             DeletionDate = key.DeletionDate,
+            ValidTo = key.ValidTo,
+            ExpirationModel = key.ExpirationModel,
             PendingDeletionWindowInDays = key.PendingWindowInDays,
             Origin = key.Origin,
             KeyManager = key.KeyManager,
             CustomerMasterKeySpec = key.Spec.Name,
             KeySpec = key.Spec.Name,
             EncryptionAlgorithms = encryption.Count > 0 ? [.. encryption] : null,
+            SigningAlgorithms = signing.Count > 0 ? [.. signing] : null,
+            MacAlgorithms = mac.Count > 0 ? [.. mac] : null,
             MultiRegion = false,
-            CurrentKeyMaterialId = key.Spec.IsSymmetric ? key.CurrentMaterial.Id : null,
+            CurrentKeyMaterialId = key.Spec.IsSymmetric ? key.CurrentMaterialId : null,
         };
     }
 

@@ -21,7 +21,7 @@ internal sealed partial class KmsEngine(KmsWorld world)
         }
     }
 
-    /// <summary>Applies the events that the clock has passed: automatic rotations and scheduled deletions.</summary>
+    /// <summary>Applies the events that the clock has passed: automatic rotations, scheduled deletions and expiry of imported key material.</summary>
     internal void CatchUp()
     {
         var now = Now;
@@ -37,6 +37,10 @@ internal sealed partial class KmsEngine(KmsWorld world)
                     World.NoteSpontaneousChange();
                     continue;
                 }
+                if (key.ValidTo is { } validTo && validTo <= now && key.HasMaterial)
+                {
+                    ExpireImportedMaterial(key);
+                }
                 if (key.RotationEnabled && key.State == KeyState.Enabled)
                 {
                     while (key.NextRotationDate is { } due && due <= now)
@@ -48,6 +52,7 @@ internal sealed partial class KmsEngine(KmsWorld world)
                 }
                 next = Min(next, key.State == KeyState.PendingDeletion ? key.DeletionDate : null);
                 next = Min(next, key.State == KeyState.Enabled ? key.NextRotationDate : null);
+                next = Min(next, key.HasMaterial ? key.ValidTo : null);
             }
         }
         World.RecomputeNextEvent(next);

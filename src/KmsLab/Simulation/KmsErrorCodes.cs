@@ -9,16 +9,25 @@ internal static class KmsErrorCodes
     public const string AccessDenied = "AccessDeniedException";
     public const string AlreadyExists = "AlreadyExistsException";
     public const string Disabled = "DisabledException";
+    public const string ExpiredImportToken = "ExpiredImportTokenException";
     public const string DryRunOperation = "DryRunOperationException";
     public const string IncorrectKey = "IncorrectKeyException";
+    public const string IncorrectKeyMaterial = "IncorrectKeyMaterialException";
     public const string InvalidAliasName = "InvalidAliasNameException";
     public const string InvalidArn = "InvalidArnException";
     public const string InvalidCiphertext = "InvalidCiphertextException";
+    public const string InvalidImportToken = "InvalidImportTokenException";
     public const string InvalidKeyUsage = "InvalidKeyUsageException";
     public const string InvalidGrantToken = "InvalidGrantTokenException";
     public const string InvalidMarker = "InvalidMarkerException";
     public const string InvalidState = "KMSInvalidStateException";
     public const string Internal = "KMSInternalException";
+
+    /// <summary>Verify's answer to a signature that does not verify (not the front door's <see cref="InvalidSignature"/>).</summary>
+    public const string KmsInvalidSignature = "KMSInvalidSignatureException";
+
+    /// <summary>VerifyMac's answer to an HMAC that does not verify.</summary>
+    public const string KmsInvalidMac = "KMSInvalidMacException";
     public const string LimitExceeded = "LimitExceededException";
     public const string MalformedPolicyDocument = "MalformedPolicyDocumentException";
     public const string NotAuthorized = "NotAuthorizedException";

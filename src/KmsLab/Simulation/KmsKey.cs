@@ -53,12 +53,31 @@ internal sealed class KmsKey
 
     public int OnDemandRotationCount { get; set; }
 
+    /// <summary>
+    /// For keys with Origin EXTERNAL: the KeyMaterialId of the material imported first. The key is
+    /// bound to that material for ever; every later import must bring the same bytes.
+    /// </summary>
+    public byte[]? ImportedMaterialId { get; set; }
+
+    /// <summary>When imported key material expires (KEY_MATERIAL_EXPIRES); null otherwise.</summary>
+    public DateTimeOffset? ValidTo { get; set; }
+
+    /// <summary><c>KEY_MATERIAL_EXPIRES</c> or <c>KEY_MATERIAL_DOES_NOT_EXPIRE</c> while imported material is present; null otherwise.</summary>
+    public string? ExpirationModel { get; set; }
+
     /// <summary>Tags in insertion order, as ListResourceTags returns them.</summary>
     public List<KeyValuePair<string, string>> Tags { get; } = [];
 
     public IReadOnlyList<KeyMaterial> Materials => _materials;
 
-    public KeyMaterial CurrentMaterial => _materials[^1];
+    /// <summary>The material new encryptions and signatures use. Only for usable keys: EXTERNAL keys pending import have none.</summary>
+    public KeyMaterial CurrentMaterial => _materials.Count > 0 ? _materials[^1] : throw new InvalidOperationException($"{Arn} has no key material.");
+
+    /// <summary>False for an EXTERNAL key before its first import and after its material expired or was deleted.</summary>
+    public bool HasMaterial => _materials.Count > 0;
+
+    /// <summary>The ID of the current material; for an EXTERNAL key without material, of the material it awaits.</summary>
+    public string? CurrentMaterialId => HasMaterial ? CurrentMaterial.Id : ImportedMaterialId is { } id ? Convert.ToHexStringLower(id) : null;
 
     public DateTimeOffset? NextRotationDate => RotationEnabled ? RotationBase.AddDays(RotationPeriodInDays) : null;
 
@@ -103,5 +122,12 @@ internal sealed class KmsKey
     public void DisposeMaterials()
     {
         foreach (var m in _materials) m.Dispose();
+    }
+
+    /// <summary>Deletes imported material (DeleteImportedKeyMaterial, or its expiry): the key keeps its ID and metadata, not its secret.</summary>
+    public void RemoveMaterials()
+    {
+        DisposeMaterials();
+        _materials.Clear();
     }
 }

@@ -4,6 +4,13 @@ namespace KmsLab.Simulation;
 internal static class KmsLimits
 {
     public const int MaxSymmetricPlaintext = 4096;
+    public const int MaxMessage = 4096;
+    public const int MaxSignature = 6144;
+    public const int MaxImportToken = 6144;
+    public const int MaxEncryptedKeyMaterial = 6144;
+    public const int MaxKeyMaterialDescription = 256;
+    public static readonly TimeSpan ImportParametersLifetime = TimeSpan.FromHours(24);
+    public static readonly TimeSpan MaxImportedMaterialValidity = TimeSpan.FromDays(365);
     public const int MaxCiphertextBlob = 6144;
     public const int MaxDataKeyBytes = 1024;
     public const int MaxRandomBytes = 1024;

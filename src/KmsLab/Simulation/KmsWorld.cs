@@ -16,11 +16,21 @@ internal sealed class KmsWorld
         Clock = clock;
         Random = new BufferedRandom(random);
         Principals = new PrincipalDirectory();
+        Secrets = new WorldSecrets(Random);
     }
+
+    /// <summary>The simulated service's own keys: they seal import tokens and derive imported KeyMaterialIds.</summary>
+    public WorldSecrets Secrets { get; set; }
+
+    /// <summary>Where new key pairs (asymmetric KMS keys, data key pairs, import wrapping keys) come from.</summary>
+    public KeyPairFactory KeyPairs { get; set; } = KeyPairFactory.Platform;
 
     public PrincipalDirectory Principals { get; }
 
     public GrantRegistry Grants { get; } = new();
+
+    /// <summary>Enforces request-rate quotas when the lab asks for them; null means no throttling.</summary>
+    public RequestRateLimiter? RateLimiter { get; set; }
 
     public Lock Sync { get; } = new();
 
@@ -28,7 +38,7 @@ internal sealed class KmsWorld
 
     public RandomNumberGenerator Random { get; }
 
-    /// <summary>The earliest moment at which a scheduled event (rotation, deletion) may be due.</summary>
+    /// <summary>The earliest moment at which a scheduled event (rotation, deletion, expiry of imported key material) may be due.</summary>
     public DateTimeOffset NextEventAt { get; private set; } = DateTimeOffset.MaxValue;
 
     public IEnumerable<RegionalKms> AllRegions => _regions.Values;

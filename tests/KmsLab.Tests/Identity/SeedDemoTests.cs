@@ -62,3 +62,21 @@ public class SeedDemoTests
         await Task.CompletedTask;
     }
 }
+
+public class ConsolePolicyForOtherKeysTests
+{
+    [Fact]
+    public async Task Users_of_a_signing_key_may_sign_and_verify_but_not_encrypt()
+    {
+        var lab = new TestLab();
+        var user = $"arn:aws:iam::{lab.Lab.AccountId}:user/myKeyUser";
+        var policy = KeyPolicies.Console(lab.Lab.AccountId, [], [user], "ECC_NIST_P256", "SIGN_VERIFY");
+        Assert.DoesNotContain("persistent resources", policy);
+        var key = (await lab.Kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.ECC_NIST_P256, KeyUsage = KeyUsageType.SIGN_VERIFY, Policy = policy })).KeyMetadata.KeyId;
+        var kms = lab.Lab.CreateKmsClient("myKeyUser");
+        var signature = await kms.SignAsync(new SignRequest { KeyId = key, Message = Bytes.Stream("signed"), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256 });
+        Assert.True((await kms.VerifyAsync(new VerifyRequest { KeyId = key, Message = Bytes.Stream("signed"), Signature = signature.Signature, SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256 })).SignatureValid);
+        await kms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = key });
+        await KmsAssert.Code("AccessDeniedException", () => kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = key }));
+    }
+}

@@ -1,8 +1,8 @@
 namespace KmsLab.Simulation.Model;
 
-internal sealed class EncryptRequest : ISensitiveShape
+internal sealed class EncryptRequest : IAuditedShape
 {
-    public void Erase()
+    public void StripForAudit()
     {
         if (Plaintext is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Plaintext);
         Plaintext = null;
@@ -23,8 +23,10 @@ internal sealed class EncryptResponse
     public string? EncryptionAlgorithm { get; set; }
 }
 
-internal sealed class DecryptRequest
+internal sealed class DecryptRequest : IAuditedShape
 {
+    public void StripForAudit() => CiphertextBlob = null;
+
     public byte[]? CiphertextBlob { get; set; }
     public Dictionary<string, string>? EncryptionContext { get; set; }
     public List<string>? GrantTokens { get; set; }
@@ -48,8 +50,10 @@ internal sealed class DecryptResponse
     public string? KeyMaterialId { get; set; }
 }
 
-internal sealed class ReEncryptRequest
+internal sealed class ReEncryptRequest : IAuditedShape
 {
+    public void StripForAudit() => CiphertextBlob = null;
+
     public byte[]? CiphertextBlob { get; set; }
     public Dictionary<string, string>? SourceEncryptionContext { get; set; }
     public string? SourceKeyId { get; set; }

@@ -27,7 +27,11 @@ internal sealed class RotationsListEntry
 {
     public string? KeyId { get; set; }
     public string? KeyMaterialId { get; set; }
+    public string? KeyMaterialDescription { get; set; }
+    public string? ImportState { get; set; }
     public string? KeyMaterialState { get; set; }
+    public string? ExpirationModel { get; set; }
+    public DateTimeOffset? ValidTo { get; set; }
     public DateTimeOffset? RotationDate { get; set; }
     public string? RotationType { get; set; }
 }

@@ -1,0 +1,76 @@
+namespace KmsLab;
+
+/// <summary>
+/// KMS's request-rate quotas (per account and Region, per second), which the simulator can
+/// enforce so a lesson can hit the wall that many small direct Encrypt calls hit, and see how
+/// data keys and caching avoid it. Off unless <see cref="LabOptions.RequestQuotas"/> is set.
+/// Calls over a quota get <c>ThrottlingException</c>, as from AWS.
+/// </summary>
+/// <remarks>
+/// Operations share quotas as in AWS: every symmetric cryptographic operation counts against one
+/// shared quota; Sign, Verify and GetPublicKey against the asymmetric one. The simulator counts
+/// requests per second of the lab clock, so on a frozen test clock the count never resets until
+/// the test advances it.
+/// </remarks>
+public sealed record RequestQuotas
+{
+    /// <summary>Encrypt, Decrypt, ReEncrypt, GenerateDataKey*, GenerateRandom, GenerateMac, VerifyMac (shared). AWS: 5,500 to 50,000+ by Region.</summary>
+    public int SymmetricCryptographic { get; init; } = 5_500;
+
+    /// <summary>Sign, Verify, GetPublicKey and RSA/ECC operations (shared). AWS: 1,000 for RSA, 1,000 for ECC.</summary>
+    public int Asymmetric { get; init; } = 1_000;
+
+    /// <summary>CreateKey per second. AWS: 5.</summary>
+    public int CreateKey { get; init; } = 5;
+
+    /// <summary>CreateAlias per second. AWS: 5.</summary>
+    public int CreateAlias { get; init; } = 5;
+
+    /// <summary>EnableKey and DisableKey (shared). AWS: 5.</summary>
+    public int EnableDisableKey { get; init; } = 5;
+
+    /// <summary>EnableKeyRotation per second. AWS: 15.</summary>
+    public int EnableKeyRotation { get; init; } = 15;
+
+    /// <summary>PutKeyPolicy per second. AWS: 15.</summary>
+    public int PutKeyPolicy { get; init; } = 15;
+
+    /// <summary>DescribeKey per second. AWS: 2,000.</summary>
+    public int DescribeKey { get; init; } = 2_000;
+
+    /// <summary>ListKeys per second. AWS: 500.</summary>
+    public int ListKeys { get; init; } = 500;
+
+    /// <summary>The quotas of a standard AWS Region.</summary>
+    public static RequestQuotas Standard { get; } = new();
+
+    /// <summary>Every quota multiplied by <paramref name="factor"/> (at least 1), e.g. 0.01 to hit the wall after a few dozen calls in a lesson.</summary>
+    public RequestQuotas Scaled(double factor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(factor);
+        int S(int q) => Math.Max(1, (int)Math.Round(q * factor));
+        return new RequestQuotas
+        {
+            SymmetricCryptographic = S(SymmetricCryptographic), Asymmetric = S(Asymmetric), CreateKey = S(CreateKey), CreateAlias = S(CreateAlias),
+            EnableDisableKey = S(EnableDisableKey), EnableKeyRotation = S(EnableKeyRotation), PutKeyPolicy = S(PutKeyPolicy),
+            DescribeKey = S(DescribeKey), ListKeys = S(ListKeys),
+        };
+    }
+
+    /// <summary>The quota an operation counts against (its name and per-second limit), or null if none is simulated.</summary>
+    internal (string Name, int Limit)? QuotaFor(string operation) => operation switch
+    {
+        "Encrypt" or "Decrypt" or "ReEncrypt" or "GenerateDataKey" or "GenerateDataKeyWithoutPlaintext" or "GenerateRandom" or "GenerateMac" or "VerifyMac"
+            => ("Cryptographic operations (symmetric)", SymmetricCryptographic),
+        "Sign" or "Verify" or "GetPublicKey" or "GenerateDataKeyPair" or "GenerateDataKeyPairWithoutPlaintext"
+            => ("Cryptographic operations (asymmetric)", Asymmetric),
+        "CreateKey" => ("CreateKey", CreateKey),
+        "CreateAlias" => ("CreateAlias", CreateAlias),
+        "EnableKey" or "DisableKey" => ("EnableKey and DisableKey", EnableDisableKey),
+        "EnableKeyRotation" => ("EnableKeyRotation", EnableKeyRotation),
+        "PutKeyPolicy" => ("PutKeyPolicy", PutKeyPolicy),
+        "DescribeKey" => ("DescribeKey", DescribeKey),
+        "ListKeys" => ("ListKeys", ListKeys),
+        _ => null,
+    };
+}

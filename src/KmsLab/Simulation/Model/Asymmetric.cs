@@ -1,0 +1,134 @@
+namespace KmsLab.Simulation.Model;
+
+internal sealed class SignRequest : IAuditedShape
+{
+    public void StripForAudit()
+    {
+        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
+        Message = null;
+    }
+
+    public string? KeyId { get; set; }
+    public byte[]? Message { get; set; }
+    public string? MessageType { get; set; }
+    public List<string>? GrantTokens { get; set; }
+    public string? SigningAlgorithm { get; set; }
+    public bool? DryRun { get; set; }
+}
+
+internal sealed class SignResponse
+{
+    public string? KeyId { get; set; }
+    public byte[]? Signature { get; set; }
+    public string? SigningAlgorithm { get; set; }
+}
+
+internal sealed class VerifyRequest : IAuditedShape
+{
+    public void StripForAudit()
+    {
+        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
+        Message = null;
+        Signature = null;
+    }
+
+    public string? KeyId { get; set; }
+    public byte[]? Message { get; set; }
+    public string? MessageType { get; set; }
+    public byte[]? Signature { get; set; }
+    public string? SigningAlgorithm { get; set; }
+    public List<string>? GrantTokens { get; set; }
+    public bool? DryRun { get; set; }
+}
+
+internal sealed class VerifyResponse
+{
+    public string? KeyId { get; set; }
+    public bool SignatureValid { get; set; }
+    public string? SigningAlgorithm { get; set; }
+}
+
+internal sealed class GenerateMacRequest : IAuditedShape
+{
+    public void StripForAudit()
+    {
+        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
+        Message = null;
+    }
+
+    public byte[]? Message { get; set; }
+    public string? KeyId { get; set; }
+    public string? MacAlgorithm { get; set; }
+    public List<string>? GrantTokens { get; set; }
+    public bool? DryRun { get; set; }
+}
+
+internal sealed class GenerateMacResponse
+{
+    public byte[]? Mac { get; set; }
+    public string? MacAlgorithm { get; set; }
+    public string? KeyId { get; set; }
+}
+
+internal sealed class VerifyMacRequest : IAuditedShape
+{
+    public void StripForAudit()
+    {
+        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
+        Message = null;
+        Mac = null;
+    }
+
+    public byte[]? Message { get; set; }
+    public string? KeyId { get; set; }
+    public string? MacAlgorithm { get; set; }
+    public byte[]? Mac { get; set; }
+    public List<string>? GrantTokens { get; set; }
+    public bool? DryRun { get; set; }
+}
+
+internal sealed class VerifyMacResponse
+{
+    public string? KeyId { get; set; }
+    public bool MacValid { get; set; }
+    public string? MacAlgorithm { get; set; }
+}
+
+internal sealed class GetPublicKeyRequest
+{
+    public string? KeyId { get; set; }
+    public List<string>? GrantTokens { get; set; }
+}
+
+internal sealed class GetPublicKeyResponse
+{
+    public string? KeyId { get; set; }
+    public byte[]? PublicKey { get; set; }
+    public string? CustomerMasterKeySpec { get; set; }
+    public string? KeySpec { get; set; }
+    public string? KeyUsage { get; set; }
+    public List<string>? EncryptionAlgorithms { get; set; }
+    public List<string>? SigningAlgorithms { get; set; }
+}
+
+/// <summary>The input of GenerateDataKeyPair and of GenerateDataKeyPairWithoutPlaintext (which has no Recipient).</summary>
+internal sealed class GenerateDataKeyPairRequest
+{
+    public Dictionary<string, string>? EncryptionContext { get; set; }
+    public string? KeyId { get; set; }
+    public string? KeyPairSpec { get; set; }
+    public List<string>? GrantTokens { get; set; }
+    public RecipientInfo? Recipient { get; set; }
+    public bool? DryRun { get; set; }
+}
+
+/// <summary>The output of GenerateDataKeyPair and, without PrivateKeyPlaintext, of GenerateDataKeyPairWithoutPlaintext.</summary>
+internal sealed class GenerateDataKeyPairResponse
+{
+    public byte[]? PrivateKeyCiphertextBlob { get; set; }
+    public byte[]? PrivateKeyPlaintext { get; set; }
+    public byte[]? PublicKey { get; set; }
+    public string? KeyId { get; set; }
+    public string? KeyPairSpec { get; set; }
+    public string? KeyMaterialId { get; set; }
+}

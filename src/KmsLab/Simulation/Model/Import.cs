@@ -1,0 +1,52 @@
+namespace KmsLab.Simulation.Model;
+
+internal sealed class GetParametersForImportRequest
+{
+    public string? KeyId { get; set; }
+    public string? WrappingAlgorithm { get; set; }
+    public string? WrappingKeySpec { get; set; }
+}
+
+internal sealed class GetParametersForImportResponse
+{
+    public string? KeyId { get; set; }
+    public byte[]? ImportToken { get; set; }
+    public byte[]? PublicKey { get; set; }
+    public DateTimeOffset? ParametersValidTo { get; set; }
+}
+
+internal sealed class ImportKeyMaterialRequest : IAuditedShape
+{
+    public void StripForAudit()
+    {
+        ImportToken = null;
+        EncryptedKeyMaterial = null;
+    }
+
+    public string? KeyId { get; set; }
+    public byte[]? ImportToken { get; set; }
+    public byte[]? EncryptedKeyMaterial { get; set; }
+    public DateTimeOffset? ValidTo { get; set; }
+    public string? ExpirationModel { get; set; }
+    public string? ImportType { get; set; }
+    public string? KeyMaterialDescription { get; set; }
+    public string? KeyMaterialId { get; set; }
+}
+
+internal sealed class ImportKeyMaterialResponse
+{
+    public string? KeyId { get; set; }
+    public string? KeyMaterialId { get; set; }
+}
+
+internal sealed class DeleteImportedKeyMaterialRequest
+{
+    public string? KeyId { get; set; }
+    public string? KeyMaterialId { get; set; }
+}
+
+internal sealed class DeleteImportedKeyMaterialResponse
+{
+    public string? KeyId { get; set; }
+    public string? KeyMaterialId { get; set; }
+}
