@@ -40,6 +40,7 @@ internal sealed partial class KmsEngine(KmsWorld world)
                 if (key.ValidTo is { } validTo && validTo <= now && key.HasMaterial)
                 {
                     ExpireImportedMaterial(key);
+                    World.NoteSpontaneousChange();
                 }
                 if (key.RotationEnabled && key.State == KeyState.Enabled)
                 {

@@ -4,6 +4,7 @@ using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Cli.Serve;
 using KmsLab.Simulation.Persistence;
+using KmsLab.Tests.Asymmetric;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KmsLab.Tests.Serve;
@@ -104,6 +105,59 @@ public sealed class StatePersistenceTests : IDisposable
         await Assert.ThrowsAsync<NotFoundException>(() => restored.DescribeKeyAsync(new DescribeKeyRequest { KeyId = pending.KeyId }));
     }
 
+    [Fact]
+    public async Task A_snapshot_restores_key_pairs_hmac_keys_imported_material_and_open_import_tokens()
+    {
+        var before = new TestLab().Pooled();
+        var kms = before.Kms;
+        var rsa = await before.CreateKeyAsync("RSA_2048", "ENCRYPT_DECRYPT");
+        var ecc = await before.CreateKeyAsync("ECC_NIST_P256", "SIGN_VERIFY");
+        var hmac = await before.CreateKeyAsync("HMAC_256", "GENERATE_VERIFY_MAC");
+        var external = await before.CreateKeyAsync("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", origin: "EXTERNAL");
+        var material = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        await before.ImportAsync(external.KeyId, material, validTo: TestLab.Start.AddDays(30).UtcDateTime);
+        var awaiting = await before.CreateKeyAsync("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", origin: "EXTERNAL");
+        var parameters = await kms.GetParametersForImportAsync(new GetParametersForImportRequest { KeyId = awaiting.KeyId, WrappingAlgorithm = AlgorithmSpec.RSAES_OAEP_SHA_256, WrappingKeySpec = WrappingKeySpec.RSA_2048 });
+
+        var rsaBlob = (await kms.EncryptAsync(new EncryptRequest { KeyId = rsa.KeyId, Plaintext = Bytes("rsa"), EncryptionAlgorithm = EncryptionAlgorithmSpec.RSAES_OAEP_SHA_256 })).CiphertextBlob.ToArray();
+        var signature = (await kms.SignAsync(new SignRequest { KeyId = ecc.KeyId, Message = Bytes("signed"), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256 })).Signature.ToArray();
+        var mac = (await kms.GenerateMacAsync(new GenerateMacRequest { KeyId = hmac.KeyId, Message = Bytes("mac"), MacAlgorithm = MacAlgorithmSpec.HMAC_SHA_256 })).Mac.ToArray();
+        var externalBlob = (await kms.EncryptAsync(new EncryptRequest { KeyId = external.KeyId, Plaintext = Bytes("imported") })).CiphertextBlob.ToArray();
+
+        using (var store = StateStore.Open(StatePath)) store.Attach(before.Lab);
+        var after = Lab.Restore(StateFile.Read(StatePath), new LabOptions { TimeSource = new FakeTimeProvider(TestLab.Start) });
+        var restored = after.CreateKmsClient();
+
+        await AssertSameViewAsync(kms, restored);
+        foreach (var key in new[] { rsa, ecc })
+        {
+            Assert.Equal((await kms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = key.KeyId })).PublicKey.ToArray(), (await restored.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = key.KeyId })).PublicKey.ToArray());
+        }
+        var plain = await restored.DecryptAsync(new DecryptRequest { KeyId = rsa.KeyId, CiphertextBlob = new MemoryStream(rsaBlob), EncryptionAlgorithm = EncryptionAlgorithmSpec.RSAES_OAEP_SHA_256 });
+        Assert.Equal("rsa", Encoding.UTF8.GetString(plain.Plaintext.ToArray()));
+        Assert.True((await restored.VerifyAsync(new VerifyRequest { KeyId = ecc.KeyId, Message = Bytes("signed"), Signature = new MemoryStream(signature), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256 })).SignatureValid);
+        Assert.True((await restored.VerifyMacAsync(new VerifyMacRequest { KeyId = hmac.KeyId, Message = Bytes("mac"), Mac = new MemoryStream(mac), MacAlgorithm = MacAlgorithmSpec.HMAC_SHA_256 })).MacValid);
+        plain = await restored.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(externalBlob) });
+        Assert.Equal("imported", Encoding.UTF8.GetString(plain.Plaintext.ToArray()));
+        var metadata = (await restored.DescribeKeyAsync(new DescribeKeyRequest { KeyId = external.KeyId })).KeyMetadata;
+        Assert.Equal(ExpirationModelType.KEY_MATERIAL_EXPIRES, metadata.ExpirationModel);
+        Assert.Equal(TestLab.Start.AddDays(30).UtcDateTime, metadata.ValidTo);
+
+        // The import token from before the restart opens (the world's secrets were kept).
+        await restored.ImportKeyMaterialAsync(new ImportKeyMaterialRequest
+        {
+            KeyId = awaiting.KeyId,
+            ImportToken = parameters.ImportToken,
+            EncryptedKeyMaterial = new MemoryStream(AsymmetricTestSupport.Wrap(parameters.PublicKey.ToArray(), "RSAES_OAEP_SHA_256", material)),
+            ExpirationModel = ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE,
+        });
+        Assert.Equal(KeyState.Enabled, (await restored.DescribeKeyAsync(new DescribeKeyRequest { KeyId = awaiting.KeyId })).KeyMetadata.KeyState);
+
+        // Imported material still expires on time after the restore.
+        after.Clock.Advance(TimeSpan.FromDays(31));
+        Assert.Equal(KeyState.PendingImport, (await restored.DescribeKeyAsync(new DescribeKeyRequest { KeyId = external.KeyId })).KeyMetadata.KeyState);
+    }
+
     /// <summary>Everything a client can read about every key and alias is the same through both clients.</summary>
     private static async Task AssertSameViewAsync(IAmazonKeyManagementService expected, IAmazonKeyManagementService actual)
     {
@@ -125,13 +179,16 @@ public sealed class StatePersistenceTests : IDisposable
         var m = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId })).KeyMetadata;
         var tags = (await kms.ListResourceTagsAsync(new ListResourceTagsRequest { KeyId = keyId })).Tags.Select(t => $"{t.TagKey}={t.TagValue}").ToList();
         var policy = (await kms.GetKeyPolicyAsync(new GetKeyPolicyRequest { KeyId = keyId, PolicyName = "default" })).Policy;
-        var rotation = await kms.GetKeyRotationStatusAsync(new GetKeyRotationStatusRequest { KeyId = keyId });
-        var rotations = (await kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = keyId })).Rotations.Select(r => new { r.KeyMaterialId, r.RotationDate, r.RotationType.Value }).ToList();
+        bool rotates = m.KeySpec == KeySpec.SYMMETRIC_DEFAULT && m.Origin == OriginType.AWS_KMS;
+        var rotation = rotates ? await kms.GetKeyRotationStatusAsync(new GetKeyRotationStatusRequest { KeyId = keyId }) : null;
+        var rotations = rotates ? (await kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = keyId })).Rotations.Select(r => new { r.KeyMaterialId, r.RotationDate, RotationType = r.RotationType?.Value }).ToList() : null;
         return new
         {
             m.Arn, m.CreationDate, m.Description, m.Enabled, KeyState = m.KeyState.Value, m.DeletionDate, m.PendingDeletionWindowInDays, KeySpec = m.KeySpec.Value,
-            KeyUsage = m.KeyUsage.Value, Origin = m.Origin.Value, m.CurrentKeyMaterialId, tags, policy,
-            rotation.KeyRotationEnabled, rotation.RotationPeriodInDays, rotation.NextRotationDate, rotations,
+            KeyUsage = m.KeyUsage.Value, Origin = m.Origin.Value, m.CurrentKeyMaterialId, m.ValidTo, ExpirationModel = m.ExpirationModel?.Value,
+            m.EncryptionAlgorithms, m.SigningAlgorithms,
+            m.MacAlgorithms, tags, policy,
+            rotation?.KeyRotationEnabled, rotation?.RotationPeriodInDays, rotation?.NextRotationDate, rotations,
         };
     }
 

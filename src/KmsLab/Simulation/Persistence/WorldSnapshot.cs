@@ -23,6 +23,12 @@ internal sealed class WorldSnapshot
     public string? PartnerAccountId { get; set; }
 
     public SnapshotClock? Clock { get; set; }
+
+    /// <summary>
+    /// The simulated service's own secrets (see <see cref="WorldSecrets"/>): without them, import
+    /// tokens issued before a restart would not open and re-imported material would get another ID.
+    /// </summary>
+    public byte[]? WorldSecrets { get; set; }
     public List<SnapshotPrincipal>? Principals { get; set; }
     public List<SnapshotRegion>? Regions { get; set; }
 
@@ -83,12 +89,22 @@ internal sealed class SnapshotKey
     public int RotationPeriodInDays { get; set; }
     public DateTimeOffset RotationBase { get; set; }
     public int OnDemandRotationCount { get; set; }
+
+    /// <summary>EXTERNAL keys: the KeyMaterialId (hex) of the material first imported, which every later import must match.</summary>
+    public string? ImportedMaterialId { get; set; }
+
+    /// <summary>EXTERNAL keys: when the imported material expires.</summary>
+    public DateTimeOffset? ValidTo { get; set; }
+
+    /// <summary>EXTERNAL keys: KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE while material is imported.</summary>
+    public string? ExpirationModel { get; set; }
+
     public List<SnapshotTag>? Tags { get; set; }
 
     /// <summary>The key's grants, in creation order.</summary>
     public List<SnapshotGrant>? Grants { get; set; }
 
-    /// <summary>Every material version, oldest first; the last is the current one.</summary>
+    /// <summary>Every material version, oldest first; the last is the current one. EXTERNAL keys pending import have none.</summary>
     public List<SnapshotMaterial>? Materials { get; set; }
 }
 
@@ -103,7 +119,10 @@ internal sealed class SnapshotMaterial
     /// <summary>The material ID as KMS shows it: 64 lowercase hex digits.</summary>
     public string? Id { get; set; }
 
-    /// <summary>The secret key bytes (base64 in the file). This is why the file is readable by its owner only.</summary>
+    /// <summary>
+    /// The secret (base64 in the file): the AES or HMAC key, or the PKCS#8 private key of a key pair;
+    /// its kind follows from the key's spec. This is why the file is readable by its owner only.
+    /// </summary>
     public byte[]? Secret { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace KmsLab.Simulation.Persistence;
 
 /// <summary>
@@ -19,6 +17,7 @@ internal static class WorldSnapshots
                 AccountId = accountId,
                 PartnerAccountId = partnerAccountId,
                 Clock = new SnapshotClock { Offset = clock.Offset, Now = clock.GetUtcNow() },
+                WorldSecrets = world.Secrets.Export(),
                 Principals = world.Principals.All.Select(p => new SnapshotPrincipal
                 {
                     AccountId = p.AccountId,
@@ -57,6 +56,9 @@ internal static class WorldSnapshots
         RotationPeriodInDays = key.RotationPeriodInDays,
         RotationBase = key.RotationBase,
         OnDemandRotationCount = key.OnDemandRotationCount,
+        ImportedMaterialId = key.ImportedMaterialId is { } imported ? Convert.ToHexStringLower(imported) : null,
+        ValidTo = key.ValidTo,
+        ExpirationModel = key.ExpirationModel,
         Tags = key.Tags.Select(t => new SnapshotTag { Key = t.Key, Value = t.Value }).ToList(),
         Grants = key.Grants.Select(g => new SnapshotGrant
         {
@@ -87,6 +89,18 @@ internal static class WorldSnapshots
             throw Invalid($"it has format version {snapshot.Version}, and this KmsLab reads versions 1 to {WorldSnapshot.CurrentVersion} (was it written by a newer KmsLab?)");
         }
         var snapshotClock = snapshot.Clock ?? throw Invalid("it has no clock");
+        WorldSecrets? secrets = null;
+        if (snapshot.WorldSecrets is { } exported)
+        {
+            try
+            {
+                secrets = WorldSecrets.FromExported(exported);
+            }
+            catch (ArgumentException e)
+            {
+                throw Invalid($"its worldSecrets are not valid: {e.Message}");
+            }
+        }
         var regions = (snapshot.Regions ?? []).Select(BuildRegion).ToList();
         var principals = (snapshot.Principals ?? []).Select(BuildPrincipal).ToList();
 
@@ -94,6 +108,7 @@ internal static class WorldSnapshots
         {
             if (world.AllRegions.Any(r => r.Keys.Count > 0 || r.Aliases.Any())) throw new InvalidOperationException("A snapshot can only be restored into an empty world.");
             clock.Restore(snapshotClock.Offset, snapshotClock.Now);
+            if (secrets is not null) world.Secrets = secrets;
             foreach (var p in principals)
             {
                 var principal = p.Kind == PrincipalKind.Role ? world.Principals.AddRole(p.AccountId, p.Name) : world.Principals.AddUser(p.AccountId, p.Name);
@@ -196,6 +211,8 @@ internal static class WorldSnapshots
             RotationPeriodInDays = k.RotationPeriodInDays == 0 ? KmsLimits.DefaultRotationPeriodInDays : k.RotationPeriodInDays,
             RotationBase = k.RotationBase,
             OnDemandRotationCount = k.OnDemandRotationCount,
+            ValidTo = k.ValidTo,
+            ExpirationModel = k.ExpirationModel,
         };
         what = $"key {key.KeyId} in {account}/{region}";
         if (key.State is not (KeyState.Enabled or KeyState.Disabled or KeyState.PendingDeletion or KeyState.PendingImport)) throw Invalid($"{what} has an unknown state '{key.State}'");
@@ -219,26 +236,36 @@ internal static class WorldSnapshots
             key.Grants.Add(grant);
             foreach (var token in g.Tokens ?? []) tokens.Add((token, grant));
         }
+        if (k.ImportedMaterialId is { } importedId)
+        {
+            key.ImportedMaterialId = Hex(importedId, $"the importedMaterialId of {what}");
+        }
         var materials = k.Materials ?? [];
-        if (materials.Count == 0) throw Invalid($"{what} has no key material");
+        // Only an EXTERNAL key may be without material (before its first import, after expiry or deletion).
+        if (materials.Count == 0 && key.Origin != "EXTERNAL") throw Invalid($"{what} has no key material");
         foreach (var (m, i) in materials.Select((m, i) => (m, i)))
         {
-            var id = Require(m.Id, $"material {i + 1} of {what} has no id");
-            byte[] idBytes;
-            try
-            {
-                idBytes = Convert.FromHexString(id);
-            }
-            catch (FormatException)
-            {
-                throw Invalid($"material {i + 1} of {what} has an id that is not hexadecimal");
-            }
-            if (idBytes.Length != KeyMaterial.IdLength) throw Invalid($"material {i + 1} of {what} has an id of {idBytes.Length} bytes, not {KeyMaterial.IdLength}");
+            var idBytes = Hex(Require(m.Id, $"material {i + 1} of {what} has no id"), $"the id of material {i + 1} of {what}");
             var secret = m.Secret ?? throw Invalid($"material {i + 1} of {what} has no secret");
-            if (secret.Length != 32) throw Invalid($"material {i + 1} of {what} has a secret of {secret.Length.ToString(CultureInfo.InvariantCulture)} bytes, not 32");
-            key.AddMaterial(new KeyMaterial(idBytes, secret, m.CreatedAt, m.RotationType));
+            if (KeyMaterial.Canonicalize(spec, secret) is null) throw Invalid($"material {i + 1} of {what} is not {spec.Name} key material");
+            key.AddMaterial(KeyMaterial.Restore(spec, idBytes, secret, m.CreatedAt, m.RotationType));
         }
         return key;
+    }
+
+    private static byte[] Hex(string hex, string what)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromHexString(hex);
+        }
+        catch (FormatException)
+        {
+            throw Invalid($"{what} is not hexadecimal");
+        }
+        if (bytes.Length != KeyMaterial.IdLength) throw Invalid($"{what} is {bytes.Length} bytes, not {KeyMaterial.IdLength}");
+        return bytes;
     }
 
     private static string Require(string? value, string problem) => value ?? throw Invalid(problem);
