@@ -81,6 +81,16 @@ public sealed class RawRequests(ServedLab served) : IDisposable
         return Encoding.UTF8.GetString(received.ToArray());
     }
 
+    /// <summary>Writes raw bytes on a new TCP connection, then resets it (RST: linger 0) without reading.</summary>
+    public async Task SendAndResetAsync(byte[] bytes)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(served.Endpoint.Host, served.Endpoint.Port);
+        await tcp.GetStream().WriteAsync(bytes);
+        tcp.Client.LingerState = new LingerOption(true, 0);
+        tcp.Client.Close();
+    }
+
     private static string? ErrorType(string body)
     {
         try
