@@ -128,8 +128,8 @@ internal sealed class KmsServer : IAsyncDisposable
         }
         catch (BadHttpRequestException e)
         {
-            // A body that ended early or broke the framing: nothing more can be read on this connection.
-            await WriteAsync(context, _adapter.Reject(400, KmsErrorCodes.Serialization, $"The request could not be read: {e.Message}"), closeConnection: true).ConfigureAwait(false);
+            // A body that broke the framing or came too slowly (408): nothing more can be read on this connection.
+            await WriteAsync(context, _adapter.Reject(e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, KmsErrorCodes.Serialization, $"The request could not be read: {e.Message}"), closeConnection: true).ConfigureAwait(false);
             return;
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionAbortedException)
@@ -165,14 +165,7 @@ internal sealed class KmsServer : IAsyncDisposable
                 wire = _adapter.InternalError($"The simulator could not save its state to its state file ({e.Message}); the change may not survive a restart.");
             }
         }
-        try
-        {
-            await WriteAsync(context, wire, closeConnection: false).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionAbortedException)
-        {
-            context.Abort(); // the client left before its answer
-        }
+        await WriteAsync(context, wire, closeConnection: false).ConfigureAwait(false);
     }
 
     private static async Task<byte[]> ReadBodyAsync(PipeReader reader, CancellationToken cancellationToken)
@@ -200,7 +193,14 @@ internal sealed class KmsServer : IAsyncDisposable
         response.ContentLength = wire.Body.Length;
         response.Headers["x-amzn-RequestId"] = wire.RequestId;
         if (closeConnection) response.Headers.Connection = "close";
-        await response.Body.WriteAsync(wire.Body, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await response.Body.WriteAsync(wire.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionAbortedException)
+        {
+            context.Abort(); // the client left before its answer
+        }
     }
 
     private sealed class CallerControlledLifetime : IHostLifetime
