@@ -68,9 +68,14 @@ public sealed partial class ServeProcess : IDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Sends a POSIX signal by name (TERM, INT, KILL) with kill(1).</summary>
+    /// <summary>Sends a POSIX signal by name (TERM, INT, KILL); KILL goes at once, without starting kill(1).</summary>
     public void Signal(string name)
     {
+        if (name == "KILL")
+        {
+            _process.Kill();
+            return;
+        }
         using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }

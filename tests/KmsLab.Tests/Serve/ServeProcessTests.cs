@@ -114,8 +114,10 @@ public sealed class ServeProcessTests(ITestOutputHelper log) : IDisposable
                     }
                 }
             })).ToArray();
-            // Let state build up (bounded), then kill without warning.
+            // Let state build up (bounded), then kill without warning — as soon as a temporary state
+            // file shows that a write is under way, if one is seen within a bounded number of looks.
             for (int wait = 0; wait < 600 && Volatile.Read(ref done) < 60 * (round + 1); wait++) await Task.Delay(50);
+            for (int look = 0; look < 5000 && !Directory.EnumerateFiles(_folder, StateFile.TempPrefix(statePath) + "*").Any(); look++) await Task.Yield();
             serve.Signal("KILL");
             await stop.CancelAsync();
             await serve.WaitForExitAsync(TimeSpan.FromSeconds(30));
