@@ -7,34 +7,139 @@ namespace KmsLab;
 /// </summary>
 public sealed class AuditTrail
 {
-    private readonly Queue<AuditEvent> _events = new();
+    // Events are kept in a ring of structs whose request and response JSON live in one ring of
+    // bytes. Every call of every lab is recorded, and this layout keeps no object per event alive
+    // for the garbage collector to trace and promote; AuditEvent objects are made when read.
+    private readonly Entry[] _ring;
+    private readonly byte[] _arena;
     private readonly Lock _sync = new();
+    private long _recorded;
+    private long _arenaWritten;
 
-    internal AuditTrail(int capacity) => Capacity = capacity;
+    internal AuditTrail(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        Capacity = capacity;
+        _ring = new Entry[capacity];
+        _arena = new byte[Math.Clamp((long)capacity * 512, 64 * 1024, 64 * 1024 * 1024)];
+    }
 
     /// <summary>How many events are kept; older ones are dropped first.</summary>
     public int Capacity { get; }
 
     /// <summary>How many events were dropped because the trail was full.</summary>
-    public long Dropped { get; private set; }
+    public long Dropped
+    {
+        get { lock (_sync) return Math.Max(0, _recorded - Capacity); }
+    }
 
     /// <summary>A snapshot of the events, oldest first.</summary>
     public IReadOnlyList<AuditEvent> Events
     {
-        get { lock (_sync) return [.. _events]; }
+        get
+        {
+            lock (_sync)
+            {
+                long first = Math.Max(0, _recorded - Capacity);
+                var events = new List<AuditEvent>((int)(_recorded - first));
+                for (long i = first; i < _recorded; i++) events.Add(Materialize(in _ring[i % Capacity]));
+                return events;
+            }
+        }
     }
 
-    internal void Record(AuditEvent e)
+    /// <summary>One recorded call. Strings held here are shared (names, ARNs, the principal), not made per call.</summary>
+    private struct Entry
+    {
+        public DateTimeOffset Time;
+        public string EventName;
+        public string Region;
+        public AuditIdentity Identity;
+        public string? ViaService;
+        public string SourceIp;
+        public string? ErrorCode;
+        public string? ErrorMessage;
+        public string? Resource1;
+        public string? Resource2;
+        public string[]? MoreResources;
+        public Guid RequestId;
+        public Guid EventId;
+        public string RecipientAccountId;
+        public Blob Request;
+        public Blob Response;
+        public Blob UserAgent;
+    }
+
+    /// <summary>Where some bytes of an event live: in the arena at an absolute position, or (if large) in their own array.</summary>
+    private readonly record struct Blob(long Position, int Length, byte[]? Own);
+
+    internal void Record(in AuditRecord record)
     {
         lock (_sync)
         {
-            if (_events.Count >= Capacity)
-            {
-                _events.Dequeue();
-                Dropped++;
-            }
-            _events.Enqueue(e);
+            ref var e = ref _ring[_recorded % Capacity];
+            e.Time = record.Time;
+            e.EventName = record.EventName;
+            e.Region = record.Region;
+            e.Identity = record.Identity;
+            e.ViaService = record.ViaService;
+            e.SourceIp = record.SourceIp;
+            e.ErrorCode = record.ErrorCode;
+            e.ErrorMessage = record.ErrorMessage;
+            var resources = record.Resources;
+            e.Resource1 = resources.Count > 0 ? resources[0] : null;
+            e.Resource2 = resources.Count > 1 ? resources[1] : null;
+            e.MoreResources = resources.Count > 2 ? [.. resources.Skip(2)] : null;
+            e.RequestId = record.RequestId;
+            e.EventId = record.EventId;
+            e.RecipientAccountId = record.RecipientAccountId;
+            e.Request = Store(record.Request);
+            e.Response = Store(record.Response);
+            e.UserAgent = Store(record.UserAgent);
+            _recorded++;
         }
+    }
+
+    private Blob Store(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty) return default;
+        if (bytes.Length > _arena.Length / 8) return new Blob(0, bytes.Length, bytes.ToArray());
+        long offset = _arenaWritten % _arena.Length;
+        if (offset + bytes.Length > _arena.Length) _arenaWritten += _arena.Length - offset; // never split a blob across the end
+        offset = _arenaWritten % _arena.Length;
+        bytes.CopyTo(_arena.AsSpan((int)offset));
+        var blob = new Blob(_arenaWritten, bytes.Length, null);
+        _arenaWritten += bytes.Length;
+        return blob;
+    }
+
+    /// <summary>The bytes of a blob, or null if newer events have overwritten them (the arena is a ring too).</summary>
+    private byte[]? Load(Blob blob)
+    {
+        if (blob.Own is not null) return blob.Own.ToArray();
+        if (blob.Length == 0 || blob.Position < _arenaWritten - _arena.Length) return null;
+        return _arena.AsSpan((int)(blob.Position % _arena.Length), blob.Length).ToArray();
+    }
+
+    private AuditEvent Materialize(in Entry e)
+    {
+        var userAgent = Load(e.UserAgent);
+        var identity = e.ViaService is null ? e.Identity : e.Identity with { InvokedBy = e.ViaService };
+        string?[] resources = [e.Resource1, e.Resource2, .. e.MoreResources ?? []];
+        return new AuditEvent(Load(e.Request), Load(e.Response), e.EventId)
+        {
+            EventTime = e.Time,
+            EventName = e.EventName,
+            AwsRegion = e.Region,
+            UserIdentity = identity,
+            SourceIpAddress = e.ViaService ?? e.SourceIp,
+            UserAgent = e.ViaService ?? (userAgent is null ? null : System.Text.Encoding.UTF8.GetString(userAgent)),
+            ErrorCode = e.ErrorCode,
+            ErrorMessage = e.ErrorMessage,
+            ResourceArns = resources.OfType<string>().ToList(),
+            RequestId = e.RequestId.ToString("D"),
+            RecipientAccountId = e.RecipientAccountId,
+        };
     }
 
     /// <summary>

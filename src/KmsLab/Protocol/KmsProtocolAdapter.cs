@@ -82,7 +82,8 @@ internal sealed class KmsProtocolAdapter
 
     public KmsWireResponse Handle(KmsWireRequest request)
     {
-        var requestId = NewRequestId();
+        var requestGuid = NewGuid();
+        var requestId = requestGuid.ToString("D");
         try
         {
             if (request.Method != "POST") throw new KmsException(KmsErrorCodes.UnknownOperation, $"KMS accepts only POST requests, not {request.Method}.");
@@ -99,7 +100,7 @@ internal sealed class KmsProtocolAdapter
             if (request.Body.Length > MaxBodyBytes) throw new KmsException(KmsErrorCodes.Serialization, $"The request body is larger than {MaxBodyBytes} bytes.");
             var (caller, region) = Authenticate(request);
             var context = new CallContext(caller.AccountId, region, caller, requestId);
-            return Invoke(operation, target[TargetPrefix.Length..], context, request.Body, request.SourceIp, request.Header("User-Agent"));
+            return Invoke(operation, target[TargetPrefix.Length..], context, requestGuid, request.Body, request.SourceIp, request.Header("User-Agent"));
         }
         catch (KmsException e)
         {
@@ -108,7 +109,7 @@ internal sealed class KmsProtocolAdapter
     }
 
     /// <summary>Runs one operation for an authenticated caller and records it in the audit trail, whatever the outcome.</summary>
-    private KmsWireResponse Invoke(Operation operation, string name, CallContext context, ReadOnlyMemory<byte> body, string sourceIp, string? userAgent)
+    private KmsWireResponse Invoke(Operation operation, string name, CallContext context, Guid requestGuid, ReadOnlyMemory<byte> body, string sourceIp, string? userAgent)
     {
         var audit = new AuditDraft();
         KmsWireResponse response;
@@ -126,25 +127,28 @@ internal sealed class KmsProtocolAdapter
             response = Error(errorCode, errorMessage, context.RequestId);
             audit.Response = null;
         }
-        Audit.Record(new AuditEvent(audit.Request, audit.Response, NewGuid())
+        Span<byte> agent = stackalloc byte[512];
+        int agentLength = userAgent is null ? 0 : System.Text.Encoding.UTF8.GetBytes(userAgent.AsSpan(0, Math.Min(userAgent.Length, 170)), agent);
+        Audit.Record(new AuditRecord
         {
-            EventTime = _engine.World.Clock.GetUtcNow(),
+            Time = _engine.World.Clock.GetUtcNow(),
             EventName = name,
-            AwsRegion = context.Region,
-            UserIdentity = IdentityOf(context.Caller, context.ViaService),
-            SourceIpAddress = context.ViaService ?? sourceIp,
-            UserAgent = context.ViaService ?? userAgent,
+            Region = context.Region,
+            Identity = context.Caller.AuditIdentity,
+            ViaService = context.ViaService,
+            SourceIp = sourceIp,
             ErrorCode = errorCode,
             ErrorMessage = errorMessage,
-            ResourceArns = context.Resources.Count == 0 ? [] : [.. context.Resources],
-            RequestId = context.RequestId,
+            Resources = context.Resources,
+            RequestId = requestGuid,
+            EventId = NewGuid(),
             RecipientAccountId = context.AccountId,
+            Request = audit.Request,
+            Response = audit.Response,
+            UserAgent = agent[..agentLength],
         });
         return response;
     }
-
-    private static AuditIdentity IdentityOf(LabPrincipal caller, string? viaService) =>
-        viaService is null ? caller.AuditIdentity : caller.AuditIdentity with { InvokedBy = viaService };
 
     private (LabPrincipal Caller, string Region) Authenticate(KmsWireRequest request)
     {
@@ -162,8 +166,6 @@ internal sealed class KmsProtocolAdapter
         }
         return (principal, credential.Region);
     }
-
-    private string NewRequestId() => NewGuid().ToString("D");
 
     private Guid NewGuid()
     {

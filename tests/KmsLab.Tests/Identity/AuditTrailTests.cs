@@ -32,7 +32,7 @@ public class AuditTrailTests
         Assert.Equal("Decrypt", denied.EventName);
         Assert.Contains("myKeyUser", denied.ErrorMessage);
         Assert.Equal([key.Arn], denied.ResourceArns);
-        Assert.Same(denied, trail.Query(principal: "myKeyUser").Single());
+        Assert.Equal(denied.EventId, trail.Query(principal: "myKeyUser").Single().EventId);
         Assert.Equal(3, trail.Query(key: key.KeyId).Count);
 
         var created = trail.Query(operation: "CreateKey").Single();
@@ -94,5 +94,26 @@ public class AuditTrailTests
             }
         }
         Assert.DoesNotContain("TOP-SECRET", text, StringComparison.Ordinal);
+    }
+}
+
+public class AuditTrailCapacityTests
+{
+    [Fact]
+    public async Task The_trail_keeps_the_most_recent_events_and_counts_the_dropped()
+    {
+        var lab = Lab.Simulator(new LabOptions { AuditCapacity = 5 });
+        var kms = lab.CreateKmsClient();
+        var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.KeyId;
+        for (int i = 0; i < 9; i++) await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key });
+        await kms.ListKeysAsync(new ListKeysRequest { Limit = 7 });
+        var events = lab.AuditTrail.Events;
+        Assert.Equal(5, events.Count);
+        Assert.Equal(6, lab.AuditTrail.Dropped); // 11 calls, 5 kept
+        Assert.Equal("ListKeys", events[^1].EventName);
+        Assert.Equal(7, events[^1].RequestParameters!["limit"]!.GetValue<int>());
+        Assert.Equal(key, events[0].RequestParameters!["keyId"]!.GetValue<string>());
+        Assert.All(events, e => Assert.Matches("^[0-9a-f-]{36}$", e.EventId));
+        Assert.Equal(5, events.Select(e => e.EventId).Distinct().Count());
     }
 }
