@@ -35,9 +35,9 @@ public sealed class SimulatedClock : TimeProvider
     {
         lock (_sync)
         {
-            _offset = offset;
-            var now = _source.GetUtcNow() + _offset;
-            if (now < notBefore) _offset += notBefore - now;
+            var now = _source.GetUtcNow() + offset;
+            if (now < notBefore) offset += notBefore - now;
+            Volatile.Write(ref _offsetTicks, offset.Ticks);
         }
     }
 

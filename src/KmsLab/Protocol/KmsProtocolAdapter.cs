@@ -69,7 +69,7 @@ internal sealed class KmsProtocolAdapter
     /// </summary>
     public KmsWireResponse Reject(int statusCode, string errorCode, string message)
     {
-        var response = Error(errorCode, message, NewRequestId());
+        var response = Error(errorCode, message, NewGuid().ToString("D"));
         return response with { StatusCode = statusCode };
     }
 
