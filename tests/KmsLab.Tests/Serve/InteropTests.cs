@@ -26,13 +26,20 @@ public sealed class InteropTests : IAsyncLifetime
     [SkippableFact]
     public Task Seed_cli_sequence_works_with_aws_cli_v2() => RunSeedSequenceAsync(ExternalClients.AwsCliV2(), "AWS CLI v2 (/usr/bin/aws, Debian package awscli)", "aws-cli/2.");
 
-    private async Task RunSeedSequenceAsync(string? awsCommand, string client, string versionPrefix)
+    /// <summary>A folder holding an <c>aws</c> script that runs the chosen CLI: put it first on PATH.</summary>
+    private async Task<string> AwsOnPathAsync(string awsCommand)
     {
-        ExternalClients.Require(awsCommand is not null, $"{client} is not installed");
         var bin = Directory.CreateDirectory(Path.Combine(_scratch, "bin")).FullName;
         var shim = Path.Combine(bin, "aws");
         await File.WriteAllTextAsync(shim, "#!/bin/sh\n" + awsCommand + "\n");
         File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return bin;
+    }
+
+    private async Task RunSeedSequenceAsync(string? awsCommand, string client, string versionPrefix)
+    {
+        ExternalClients.Require(awsCommand is not null, $"{client} is not installed");
+        var bin = await AwsOnPathAsync(awsCommand!);
         // Text with a binary tail: every byte value must come back as it went in.
         var secret = "The launch code is 0000.\n"u8.ToArray().Concat(Enumerable.Range(0, 256).Select(i => (byte)i)).ToArray();
         await File.WriteAllBytesAsync(Path.Combine(_scratch, "secret.txt"), secret);
@@ -60,6 +67,35 @@ public sealed class InteropTests : IAsyncLifetime
         Assert.True(status.KeyRotationEnabled);
         var aliases = await kms.ListAliasesAsync(new Amazon.KeyManagementService.Model.ListAliasesRequest());
         Assert.Contains(aliases.Aliases, a => a.AliasName == "alias/myFirstKey" && a.TargetKeyId == values["KEY_ID"]);
+    }
+
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task The_aws_cli_reports_denials_and_missing_keys_as_it_does_for_AWS(int version)
+    {
+        var aws = version == 1 ? ExternalClients.AwsCliV1() : ExternalClients.AwsCliV2();
+        ExternalClients.Require(aws is not null, $"AWS CLI v{version} is not installed");
+        var user = _served.Lab.GetCredentials(Lab.KeyUserName);
+        var env = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = user.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = user.SecretAccessKey,
+            ["AWS_DEFAULT_REGION"] = "us-east-1",
+        };
+        var script = $"""
+            aws kms create-key --endpoint-url {_served.EndpointUrl} ; echo "EXIT=$?"
+            aws kms describe-key --key-id alias/nothing-here --endpoint-url {_served.EndpointUrl} ; echo "EXIT=$?"
+            aws kms list-keys --endpoint-url {_served.EndpointUrl} --output text ; echo "EXIT=$?"
+            """;
+        var result = await ExternalClients.RunAsync("bash", ["-c", script], _scratch, env, ClientTimeout, extraPath: await AwsOnPathAsync(aws!));
+
+        // myKeyUser may list keys but not create them; the CLI prints KMS's own words.
+        Assert.Contains($"An error occurred (AccessDeniedException) when calling the CreateKey operation: User: {user.Arn} is not authorized to perform: kms:CreateKey", result.Stderr);
+        Assert.Contains("An error occurred (NotFoundException) when calling the DescribeKey operation: Alias 'arn:aws:kms:us-east-1:111122223333:alias/nothing-here' is not found.", result.Stderr);
+        // A service error ends CLI v1 with 255, v2 with 254.
+        var failed = version == 1 ? "EXIT=255" : "EXIT=254";
+        Assert.Equal([failed, failed, "EXIT=0"], result.Stdout.Split('\n').Where(l => l.StartsWith("EXIT=", StringComparison.Ordinal)).ToArray());
     }
 
     [SkippableFact]
