@@ -11,7 +11,7 @@ internal static class ServeCommand
     {
         var port = new Option<int>("--port", "-p")
         {
-            Description = $"TCP port to listen on (0 picks a free one). Default: {KmsServerOptions.DefaultPort}.",
+            Description = "TCP port to listen on (0 picks a free one).",
             DefaultValueFactory = _ => KmsServerOptions.DefaultPort,
         };
         port.Validators.Add(result =>
@@ -20,7 +20,7 @@ internal static class ServeCommand
         });
         var host = new Option<string>("--host")
         {
-            Description = "Interface to listen on. Default: 127.0.0.1 (this machine only). Any other address lets other machines use the lab keys, so you get a warning.",
+            Description = "Interface to listen on; 127.0.0.1 is this machine only. Any other address lets other machines use the lab keys, so you get a warning.",
             DefaultValueFactory = _ => "127.0.0.1",
         };
         host.Validators.Add(result =>
@@ -29,7 +29,7 @@ internal static class ServeCommand
         });
         var state = new Option<FileInfo?>("--state")
         {
-            Description = "Keep keys, key material, aliases, policies and the clock in this file across restarts (created readable by you only). Default: memory only.",
+            Description = "Keep keys with all their key material, aliases, tags, policies, grants, lab users and the clock in this file across restarts (created readable by you only). Without it, state lives in memory only.",
         };
         var region = new Option<string>("--region")
         {
