@@ -17,6 +17,8 @@ internal static class Program
             EncryptCommand.Create(),
             DecryptCommand.Create(),
             EnvelopeBenchCommand.Create(),
+            RunCommand.Create(),
+            LessonsCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

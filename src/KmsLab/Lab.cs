@@ -78,10 +78,21 @@ public sealed class Lab
     public static Lab ForLesson(string lesson, LabOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(lesson);
+        var target = Environment.GetEnvironmentVariable(TargetVariable);
+        if (string.Equals(target, "aws", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new NotSupportedException($"{TargetVariable}=aws asks for real AWS KMS, but this KmsLab build has only the simulator target. Unset {TargetVariable} (or run with --target simulator).");
+        }
         var lab = Simulator(options);
         lab.Lesson = lesson;
         return lab;
     }
+
+    /// <summary>
+    /// The environment variable that chooses a lesson's target: <c>simulator</c> (or unset) or
+    /// <c>aws</c>. <c>kmslab run --target</c> sets it; <see cref="ForLesson"/> reads it.
+    /// </summary>
+    public const string TargetVariable = "KMSLAB_TARGET";
 
     /// <summary>The lesson this lab was created for, if any.</summary>
     public string? Lesson { get; private set; }

@@ -124,7 +124,7 @@ public sealed class AuditTrail
     private AuditEvent Materialize(in Entry e)
     {
         var userAgent = Load(e.UserAgent);
-        var identity = e.ViaService is null ? e.Identity : e.Identity with { InvokedBy = e.ViaService };
+        var identity = e.ViaService is null ? e.Identity : e.Identity with { InvokedBy = ServicePrincipal(e.ViaService) };
         string?[] resources = [e.Resource1, e.Resource2, .. e.MoreResources ?? []];
         return new AuditEvent(Load(e.Request), Load(e.Response), e.EventId)
         {
@@ -132,8 +132,8 @@ public sealed class AuditTrail
             EventName = e.EventName,
             AwsRegion = e.Region,
             UserIdentity = identity,
-            SourceIpAddress = e.ViaService ?? e.SourceIp,
-            UserAgent = e.ViaService ?? (userAgent is null ? null : System.Text.Encoding.UTF8.GetString(userAgent)),
+            SourceIpAddress = ServicePrincipal(e.ViaService) ?? e.SourceIp,
+            UserAgent = ServicePrincipal(e.ViaService) ?? (userAgent is null ? null : System.Text.Encoding.UTF8.GetString(userAgent)),
             ErrorCode = e.ErrorCode,
             ErrorMessage = e.ErrorMessage,
             ResourceArns = resources.OfType<string>().ToList(),
@@ -158,5 +158,16 @@ public sealed class AuditTrail
     public void ExportJsonLines(TextWriter writer)
     {
         foreach (var e in Events) writer.WriteLine(e.ToJson());
+    }
+
+    /// <summary>
+    /// CloudTrail names a service that called for a principal by its service principal
+    /// (<c>invokedBy</c>, source, user agent): <c>kms:ViaService</c> <c>s3.us-east-1.amazonaws.com</c> → <c>s3.amazonaws.com</c>.
+    /// </summary>
+    private static string? ServicePrincipal(string? viaService)
+    {
+        if (viaService is null) return null;
+        var parts = viaService.Split('.');
+        return parts.Length == 4 && parts[2] == "amazonaws" ? $"{parts[0]}.{parts[2]}.{parts[3]}" : viaService;
     }
 }

@@ -150,6 +150,25 @@ internal sealed class KmsProtocolAdapter
         return response;
     }
 
+    /// <summary>
+    /// Runs an operation that an AWS service (a simulated S3 bucket) calls on a principal's behalf:
+    /// no signature (the service is trusted), <c>kms:ViaService</c> set, and audited as CloudTrail
+    /// records such calls (<c>invokedBy</c>, the service as source).
+    /// </summary>
+    /// <param name="operation">The operation's wire name, e.g. <c>GenerateDataKey</c>.</param>
+    /// <param name="caller">The principal the service acts for.</param>
+    /// <param name="region">The Region of the call.</param>
+    /// <param name="viaService">The service endpoint, e.g. <c>s3.us-east-1.amazonaws.com</c>.</param>
+    /// <param name="body">The request as JSON 1.1.</param>
+    internal KmsWireResponse InvokeAsService(string operation, LabPrincipal caller, string region, string viaService, byte[] body)
+    {
+        var requestGuid = NewGuid();
+        var requestId = requestGuid.ToString("D");
+        if (!Operations.TryGetValue(operation, out var op)) return Error(KmsErrorCodes.UnknownOperation, $"Unknown operation '{operation}'.", requestId);
+        var context = new CallContext(caller.AccountId, region, caller, requestId, viaService);
+        return Invoke(op, operation, context, requestGuid, body, viaService, viaService);
+    }
+
     private (LabPrincipal Caller, string Region) Authenticate(KmsWireRequest request)
     {
         var authorization = request.Header("Authorization");

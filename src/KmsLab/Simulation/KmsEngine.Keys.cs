@@ -79,6 +79,8 @@ internal sealed partial class KmsEngine
         return Run(ctx, kms =>
         {
             CheckGrantTokens(request.GrantTokens);
+            // DescribeKey on a predefined AWS alias (alias/aws/s3) creates its AWS managed key, as in KMS.
+            CreateAwsManagedKeyOnDescribe(kms, request.KeyId!);
             return new KeyMetadataResponse { KeyMetadata = Metadata(AuthorizedKey(ctx, kms, request.KeyId!, "kms:DescribeKey")) };
         });
     }

@@ -33,7 +33,8 @@ internal sealed class KmsKey
     public KeySpecInfo Spec { get; }
     public string KeyUsage { get; }
     public string Origin { get; }
-    public string KeyManager => "CUSTOMER";
+    /// <summary><c>CUSTOMER</c>, or <c>AWS</c> for the AWS managed keys services create (<c>alias/aws/s3</c>...).</summary>
+    public string KeyManager { get; init; } = "CUSTOMER";
     public string Description { get; set; }
     public PolicyDocument PolicyDocument { get; set; }
     public string Policy => PolicyDocument.Text;

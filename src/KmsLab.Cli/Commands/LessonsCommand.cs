@@ -1,0 +1,36 @@
+using System.CommandLine;
+using KmsLab.Cli.Notebooks;
+
+namespace KmsLab.Cli.Commands;
+
+/// <summary>
+/// <c>kmslab lessons sync [--check]</c>: writes the course's generated parts (setup cells,
+/// navigation, lesson tables, clean notebooks); with <c>--check</c>, only reports stale files
+/// (exit code 1), as CI does.
+/// </summary>
+internal static class LessonsCommand
+{
+    public static Command Create()
+    {
+        var folder = new Option<string>("--notebooks") { Description = "The lessons' folder.", DefaultValueFactory = _ => "notebooks" };
+        var readmes = new Option<string[]>("--readme") { Description = "README files with a lesson table (between the kmslab:lessons markers).", DefaultValueFactory = _ => ["README.md", Path.Combine("notebooks", "README.md")] };
+        var check = new Option<bool>("--check") { Description = "Change nothing; exit 1 if a generated part is stale." };
+        var sync = new Command("sync", "Regenerate each lesson's setup cell and navigation, the lesson tables, and strip outputs.") { folder, readmes, check };
+        sync.SetAction(parse =>
+        {
+            var dir = parse.GetValue(folder)!;
+            if (!Directory.Exists(dir))
+            {
+                Console.Error.WriteLine($"kmslab lessons sync: {dir} does not exist.");
+                return 2;
+            }
+            bool checkOnly = parse.GetValue(check);
+            var changed = LessonSync.Run(dir, parse.GetValue(readmes) ?? [], checkOnly);
+            foreach (var file in changed) Console.WriteLine((checkOnly ? "stale: " : "updated: ") + file);
+            if (changed.Count == 0) Console.WriteLine("The lessons' generated parts are up to date.");
+            else if (checkOnly) Console.Error.WriteLine("Run `kmslab lessons sync` and commit the result.");
+            return checkOnly && changed.Count > 0 ? 1 : 0;
+        });
+        return new Command("lessons", "Maintain the lesson notebooks.") { sync };
+    }
+}

@@ -1,0 +1,48 @@
+using Amazon.KeyManagementService.Model;
+using Microsoft.DotNet.Interactive.Formatting;
+using Plotly.NET;
+
+namespace KmsLab.Lessons;
+
+/// <summary>
+/// The notebook side of KmsLab: call <see cref="Start"/> once (the lessons' setup cell does) and
+/// lesson views, key metadata and Plotly.NET charts display richly in VS Code, Jupyter and
+/// <c>kmslab run</c>, each also as plain text for terminals.
+/// </summary>
+public static class Notebook
+{
+    private static readonly Lock Sync = new();
+    private static bool _started;
+
+    /// <summary>Registers KmsLab's displays with the notebook's formatter. Safe to call more than once.</summary>
+    public static void Start()
+    {
+        lock (Sync)
+        {
+            if (_started && Formatter.GetPreferredFormatterFor(typeof(CheckResult), HtmlFormatter.MimeType) is { } f && f.Type == typeof(ILessonView)) return;
+            Formatter.Register(typeof(ILessonView), (value, writer) => writer.Write(((ILessonView)value).ToHtml()), HtmlFormatter.MimeType);
+            Formatter.Register(typeof(ILessonView), (value, writer) => writer.Write(((ILessonView)value).ToPlainText()), PlainTextFormatter.MimeType);
+            Formatter.Register<KeyMetadata>((m, writer) => writer.Write(Show.Key(m).ToHtml()), HtmlFormatter.MimeType);
+            Formatter.Register<KeyMetadata>((m, writer) => writer.Write(Show.Key(m).ToPlainText()), PlainTextFormatter.MimeType);
+            Formatter.SetPreferredMimeTypesFor(typeof(ILessonView), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+            Formatter.SetPreferredMimeTypesFor(typeof(KeyMetadata), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+            try
+            {
+                RegisterPlotlyCharts();
+            }
+            catch (Exception e) when (e is TypeInitializationException or MissingMethodException or TypeLoadException or FileLoadException or FileNotFoundException)
+            {
+                // Plotly.NET cannot load in this host (an older FSharp.Core); lesson charts still draw.
+            }
+            _started = true;
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void RegisterPlotlyCharts()
+    {
+        Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Render(chart)), HtmlFormatter.MimeType);
+        Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Describe(chart)), PlainTextFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+    }
+}

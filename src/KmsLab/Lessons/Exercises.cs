@@ -1,0 +1,385 @@
+using System.Security.Cryptography;
+using System.Text;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using KmsLab.Services;
+
+namespace KmsLab.Lessons;
+
+/// <summary>A record sealed by hand with envelope encryption: the encrypted data key and the AES-GCM parts.</summary>
+/// <param name="EncryptedDataKey">The data key as KMS encrypted it (GenerateDataKey's CiphertextBlob).</param>
+/// <param name="Nonce">The 12-byte AES-GCM nonce.</param>
+/// <param name="Ciphertext">The encrypted data.</param>
+/// <param name="Tag">The 16-byte AES-GCM tag.</param>
+public sealed record SealedRecord(byte[] EncryptedDataKey, byte[] Nonce, byte[] Ciphertext, byte[] Tag);
+
+/// <summary>
+/// The checks of the lessons' exercises. Each looks at what your code did — through KMS, a scratch
+/// lab or the audit trail — and tells a right answer from a wrong one, with a hint.
+/// </summary>
+public static class Exercises
+{
+    /// <summary>Lesson 00: your first KMS call.</summary>
+    public static class StartHere
+    {
+        private const string Name = "Exercise 00 — 32 random bytes from KMS";
+
+        /// <summary>Passes for 32 bytes that KMS's GenerateRandom returned.</summary>
+        public static CheckResult CheckRandomBytes(byte[]? bytes)
+        {
+            if (bytes is null) return CheckResult.NotYet(Name, "no bytes yet.", "Call kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = 32 }) and read .Plaintext.ToArray().");
+            if (bytes.Length != 32) return CheckResult.NotYet(Name, $"you have {bytes.Length} bytes.", "Ask for exactly 32: NumberOfBytes = 32.");
+            if (bytes.All(b => b == 0)) return CheckResult.NotYet(Name, "all 32 bytes are zero: that is not random.", "Use the Plaintext that GenerateRandomAsync returns, not a new byte[32].");
+            return CheckResult.Pass(Name, "32 random bytes, straight from KMS (GenerateRandom needs no key).");
+        }
+    }
+
+    /// <summary>Lesson 01: create and name a key.</summary>
+    public static class FirstCmk
+    {
+        private const string Name = "Exercise 01 — a payroll key with an alias";
+
+        /// <summary>Passes when <c>alias/payroll</c> names an enabled key whose description mentions payroll.</summary>
+        public static async Task<CheckResult> CheckPayrollKeyAsync(IAmazonKeyManagementService kms)
+        {
+            ArgumentNullException.ThrowIfNull(kms);
+            KeyMetadata key;
+            try
+            {
+                key = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = "alias/payroll" }).ConfigureAwait(false)).KeyMetadata;
+            }
+            catch (NotFoundException)
+            {
+                return CheckResult.NotYet(Name, "there is no alias/payroll in this Region yet.",
+                    "Create a key, then kms.CreateAliasAsync(new CreateAliasRequest { AliasName = \"alias/payroll\", TargetKeyId = key.KeyId }).");
+            }
+            if (key.KeyState != KeyState.Enabled) return CheckResult.NotYet(Name, $"alias/payroll points at a key in state {key.KeyState}.", "Point it at a new, enabled key.");
+            if (key.Description?.Contains("payroll", StringComparison.OrdinalIgnoreCase) != true)
+            {
+                return CheckResult.NotYet(Name, $"the key's description is \"{key.Description}\".",
+                    "Describe what the key is for: Description = \"payroll records\" in CreateKeyRequest (or UpdateKeyDescriptionAsync).");
+            }
+            return CheckResult.Pass(Name, $"alias/payroll → {key.KeyId} (\"{key.Description}\").");
+        }
+    }
+
+    /// <summary>Lesson 02: a key policy with separate administrators and users.</summary>
+    public static class AdminsAndUsers
+    {
+        private const string Name = "Exercise 02 — myKeyManager manages, myKeyUser uses";
+
+        /// <summary>
+        /// Tries <paramref name="policyJson"/> on a key in a scratch lab (your own lab is not touched):
+        /// myKeyManager must be able to describe, disable and enable the key but not encrypt;
+        /// myKeyUser must be able to encrypt and decrypt but not schedule the key's deletion.
+        /// </summary>
+        public static async Task<CheckResult> CheckPolicyAsync(string? policyJson)
+        {
+            if (string.IsNullOrWhiteSpace(policyJson)) return CheckResult.NotYet(Name, "no policy yet.", "Build it with KeyPolicies.Console(accountId, administrators: [...], users: [...]) or write the JSON yourself.");
+            var scratch = Lab.Simulator();
+            var admin = scratch.CreateKmsClient();
+            string keyId;
+            try
+            {
+                keyId = (await admin.CreateKeyAsync(new CreateKeyRequest { Policy = policyJson, Description = "exercise 02" }).ConfigureAwait(false)).KeyMetadata.KeyId;
+            }
+            catch (AmazonKeyManagementServiceException e)
+            {
+                return CheckResult.NotYet(Name, $"KMS refused the policy: {e.ErrorCode}: {e.Message}", "Keep the \"Enable IAM User Permissions\" statement for the account root, so the administrator can still manage the key.");
+            }
+            var manager = scratch.CreateKmsClient(Lab.KeyManagerName);
+            var user = scratch.CreateKmsClient(Lab.KeyUserName);
+            var plaintext = new MemoryStream("exercise"u8.ToArray());
+            var failures = new List<string>();
+            await Expect(failures, true, "myKeyManager DescribeKey", () => manager.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId })).ConfigureAwait(false);
+            await Expect(failures, true, "myKeyManager DisableKey", () => manager.DisableKeyAsync(new DisableKeyRequest { KeyId = keyId })).ConfigureAwait(false);
+            await Expect(failures, true, "myKeyManager EnableKey", () => manager.EnableKeyAsync(new EnableKeyRequest { KeyId = keyId })).ConfigureAwait(false);
+            await admin.EnableKeyAsync(new EnableKeyRequest { KeyId = keyId }).ConfigureAwait(false);
+            await Expect(failures, false, "myKeyManager Encrypt", () => manager.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream("x"u8.ToArray()) })).ConfigureAwait(false);
+            EncryptResponse? encrypted = null;
+            await Expect(failures, true, "myKeyUser Encrypt", async () => encrypted = await user.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = plaintext }).ConfigureAwait(false)).ConfigureAwait(false);
+            if (encrypted is not null)
+            {
+                await Expect(failures, true, "myKeyUser Decrypt", () => user.DecryptAsync(new DecryptRequest { CiphertextBlob = encrypted.CiphertextBlob })).ConfigureAwait(false);
+            }
+            await Expect(failures, false, "myKeyUser ScheduleKeyDeletion", () => user.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = keyId, PendingWindowInDays = 7 })).ConfigureAwait(false);
+            if (failures.Count == 0) return CheckResult.Pass(Name, "administrators manage, users use, and neither can do the other's job: least privilege.");
+            return CheckResult.NotYet(Name, string.Join("; ", failures) + ".",
+                "Administrators go in the administrators statement (management actions only), users in the users statement (Encrypt, Decrypt, ReEncrypt*, GenerateDataKey*, DescribeKey). Check which ARN is in which list.");
+        }
+
+        private static async Task Expect(List<string> failures, bool allowed, string what, Func<Task> call)
+        {
+            try
+            {
+                await call().ConfigureAwait(false);
+                if (!allowed) failures.Add($"{what} was allowed but should be denied");
+            }
+            catch (AmazonKeyManagementServiceException e) when (e.ErrorCode == "AccessDeniedException")
+            {
+                if (allowed) failures.Add($"{what} was denied but should be allowed");
+            }
+        }
+    }
+
+    /// <summary>Lesson 03: encryption context.</summary>
+    public static class EncryptDecrypt
+    {
+        private const string Name = "Exercise 03 — bind \"invoice 42\" to tenant acme";
+
+        /// <summary>The plaintext the exercise asks for.</summary>
+        public const string Plaintext = "invoice 42";
+
+        /// <summary>Passes when the ciphertext decrypts to "invoice 42" with context tenant=acme, and not without it.</summary>
+        public static Task<CheckResult> CheckContextAsync(IAmazonKeyManagementService kms, MemoryStream? ciphertext) =>
+            CheckContextAsync(kms, ciphertext?.ToArray());
+
+        /// <summary>Passes when the ciphertext decrypts to "invoice 42" with context tenant=acme, and not without it.</summary>
+        public static async Task<CheckResult> CheckContextAsync(IAmazonKeyManagementService kms, byte[]? ciphertext)
+        {
+            ArgumentNullException.ThrowIfNull(kms);
+            if (ciphertext is null || ciphertext.Length == 0) return CheckResult.NotYet(Name, "no ciphertext yet.", "Call kms.EncryptAsync with Plaintext, KeyId and EncryptionContext = new() { [\"tenant\"] = \"acme\" }, and pass its CiphertextBlob.");
+            byte[]? withContext = await TryDecrypt(kms, ciphertext, new() { ["tenant"] = "acme" }).ConfigureAwait(false);
+            byte[]? without = await TryDecrypt(kms, ciphertext, null).ConfigureAwait(false);
+            if (withContext is null && without is not null) return CheckResult.NotYet(Name, "it decrypts without any encryption context.", "Add EncryptionContext = new() { [\"tenant\"] = \"acme\" } to the EncryptRequest.");
+            if (withContext is null) return CheckResult.NotYet(Name, "it does not decrypt with {\"tenant\":\"acme\"}.", "Keys and values are case-sensitive: exactly \"tenant\" → \"acme\", no other pairs.");
+            var text = Encoding.UTF8.GetString(withContext);
+            if (text != Plaintext) return CheckResult.NotYet(Name, $"it decrypts to \"{text}\".", $"Encrypt the UTF-8 bytes of \"{Plaintext}\".");
+            return CheckResult.Pass(Name, "it decrypts only with {\"tenant\":\"acme\"}: the context is bound to the ciphertext without being stored in it.");
+        }
+
+        private static async Task<byte[]?> TryDecrypt(IAmazonKeyManagementService kms, byte[] blob, Dictionary<string, string>? context)
+        {
+            try
+            {
+                var response = await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob), EncryptionContext = context }).ConfigureAwait(false);
+                return response.Plaintext.ToArray();
+            }
+            catch (AmazonKeyManagementServiceException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Lesson 04: open an envelope by hand.</summary>
+    public static class Envelope
+    {
+        private const string Name = "Exercise 04 — open a sealed record";
+
+        /// <summary>
+        /// Seals a fresh secret under <paramref name="keyId"/> (GenerateDataKey + AES-256-GCM), hands the
+        /// <see cref="SealedRecord"/> to your <paramref name="open"/> function and passes if it returns the secret.
+        /// </summary>
+        public static async Task<CheckResult> CheckOpenAsync(IAmazonKeyManagementService kms, string keyId, Func<SealedRecord, Task<byte[]>>? open)
+        {
+            ArgumentNullException.ThrowIfNull(kms);
+            if (open is null) return CheckResult.NotYet(Name, "no function yet.", "Write an async function: Decrypt the EncryptedDataKey with KMS, then AesGcm.Decrypt(Nonce, Ciphertext, Tag, plaintext).");
+            var secret = RandomNumberGenerator.GetBytes(48);
+            var dataKey = await kms.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = keyId, KeySpec = DataKeySpec.AES_256 }).ConfigureAwait(false);
+            var key = dataKey.Plaintext.ToArray();
+            var nonce = RandomNumberGenerator.GetBytes(12);
+            var ciphertext = new byte[secret.Length];
+            var tag = new byte[16];
+            using (var aes = new AesGcm(key, 16)) aes.Encrypt(nonce, secret, ciphertext, tag);
+            CryptographicOperations.ZeroMemory(key);
+            byte[] opened;
+            try
+            {
+                opened = await open(new SealedRecord(dataKey.CiphertextBlob.ToArray(), nonce, ciphertext, tag)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return CheckResult.NotYet(Name, $"your function threw {e.GetType().Name}: {e.Message}",
+                    e is AuthenticationTagMismatchException ? "Use the plaintext data key from kms.DecryptAsync(...).Plaintext, and the record's own Nonce and Tag." : "Decrypt record.EncryptedDataKey with kms.DecryptAsync first; AES-GCM needs the 32-byte plaintext data key.");
+            }
+            if (opened is null || opened.Length == 0) return CheckResult.NotYet(Name, "your function returned no bytes yet.", "Decrypt record.EncryptedDataKey with kms.DecryptAsync, then AesGcm.Decrypt(record.Nonce, record.Ciphertext, record.Tag, plaintext) and return plaintext.");
+            if (!opened.AsSpan().SequenceEqual(secret)) return CheckResult.NotYet(Name, "it returned something other than the sealed secret.", "Return the plaintext AesGcm.Decrypt wrote, not the ciphertext or the data key.");
+            return CheckResult.Pass(Name, "one KMS call for the data key, then local AES-GCM: that is envelope encryption.");
+        }
+    }
+
+    /// <summary>Lesson 05: move ciphertext to another key without seeing the plaintext.</summary>
+    public static class Rotation
+    {
+        private const string Name = "Exercise 05 — re-encrypt to the new key";
+
+        /// <summary>Passes when <paramref name="ciphertext"/> decrypts to <paramref name="expectedPlaintext"/> under <paramref name="newKeyId"/>.</summary>
+        public static async Task<CheckResult> CheckMigratedAsync(IAmazonKeyManagementService kms, MemoryStream? ciphertext, string newKeyId, string expectedPlaintext)
+        {
+            ArgumentNullException.ThrowIfNull(kms);
+            if (ciphertext is null || ciphertext.Length == 0) return CheckResult.NotYet(Name, "no ciphertext yet.", "Call kms.ReEncryptAsync with CiphertextBlob and DestinationKeyId, and pass the response's CiphertextBlob.");
+            var newArn = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = newKeyId }).ConfigureAwait(false)).KeyMetadata.Arn;
+            DecryptResponse decrypted;
+            try
+            {
+                decrypted = await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(ciphertext.ToArray()) }).ConfigureAwait(false);
+            }
+            catch (AmazonKeyManagementServiceException e)
+            {
+                return CheckResult.NotYet(Name, $"it does not decrypt: {e.ErrorCode}.", "Pass the CiphertextBlob that ReEncryptAsync returned.");
+            }
+            if (decrypted.KeyId != newArn) return CheckResult.NotYet(Name, $"it is still under {Show.ShortKey(decrypted.KeyId)}.", "ReEncryptAsync's DestinationKeyId chooses the new key.");
+            if (Encoding.UTF8.GetString(decrypted.Plaintext.ToArray()) != expectedPlaintext) return CheckResult.NotYet(Name, "it decrypts to something else.", "Re-encrypt the original ciphertext, not a new one.");
+            return CheckResult.Pass(Name, "the ciphertext moved to the new key, and the plaintext never left KMS.");
+        }
+    }
+
+    /// <summary>Lesson 06: schedule a deletion with the shortest window.</summary>
+    public static class Lifecycle
+    {
+        private const string Name = "Exercise 06 — the shortest deletion window";
+
+        /// <summary>Passes when the key is pending deletion with a 7-day window.</summary>
+        public static async Task<CheckResult> CheckShortestDeletionAsync(IAmazonKeyManagementService kms, string keyId)
+        {
+            ArgumentNullException.ThrowIfNull(kms);
+            var key = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }).ConfigureAwait(false)).KeyMetadata;
+            if (key.KeyState != KeyState.PendingDeletion) return CheckResult.NotYet(Name, $"the key is {key.KeyState}.", "Call kms.ScheduleKeyDeletionAsync with PendingWindowInDays.");
+            if (key.PendingDeletionWindowInDays != 7) return CheckResult.NotYet(Name, $"the window is {key.PendingDeletionWindowInDays} days.", "Cancel, enable, and schedule again with the smallest window KMS allows (try 1 and read the error).");
+            return CheckResult.Pass(Name, $"deletion in 7 days, on {key.DeletionDate:yyyy-MM-dd}. Still time to cancel.");
+        }
+    }
+
+    /// <summary>Lesson 07: verify a KMS signature offline.</summary>
+    public static class Asymmetric
+    {
+        private const string Name = "Exercise 07 — a signature anyone can verify";
+
+        /// <summary>
+        /// Verifies <paramref name="signature"/> over the UTF-8 <paramref name="message"/> with the DER
+        /// public key (SubjectPublicKeyInfo) locally — ECDSA (DER signature, SHA-256/384/512 by curve) or
+        /// RSA PKCS#1 v1.5 / PSS with SHA-256 — as anyone without AWS credentials could.
+        /// </summary>
+        public static CheckResult CheckSignature(byte[]? publicKeyDer, string message, byte[]? signature)
+        {
+            if (publicKeyDer is null || publicKeyDer.Length == 0) return CheckResult.NotYet(Name, "no public key yet.", "kms.GetPublicKeyAsync(...).PublicKey.ToArray()");
+            if (signature is null || signature.Length == 0) return CheckResult.NotYet(Name, "no signature yet.", "kms.SignAsync with Message, MessageType RAW and SigningAlgorithm; then .Signature.ToArray().");
+            var data = Encoding.UTF8.GetBytes(message);
+            if (Verify(publicKeyDer, data, signature)) return CheckResult.Pass(Name, "the signature verifies offline with only the public key: no AWS call, no credentials.");
+            return CheckResult.NotYet(Name, "the signature does not verify for this message and public key.", "Sign exactly the same message bytes (UTF-8), with MessageType RAW, using the key whose public key you exported.");
+        }
+
+        private static bool Verify(byte[] spki, byte[] data, byte[] signature)
+        {
+            try
+            {
+                using var ecdsa = ECDsa.Create();
+                ecdsa.ImportSubjectPublicKeyInfo(spki, out _);
+                var hash = ecdsa.KeySize switch { 384 => HashAlgorithmName.SHA384, 521 => HashAlgorithmName.SHA512, _ => HashAlgorithmName.SHA256 };
+                return ecdsa.VerifyData(data, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
+            }
+            catch (CryptographicException)
+            {
+            }
+            try
+            {
+                using var rsa = RSA.Create();
+                rsa.ImportSubjectPublicKeyInfo(spki, out _);
+                return rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+                    || rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+            }
+            catch (CryptographicException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Lesson 08: find who used a key from the audit trail.</summary>
+    public static class Auditing
+    {
+        private const string Name = "Exercise 08 — who decrypted the payroll file?";
+
+        /// <summary>Passes when <paramref name="answer"/> names (user name or ARN) the only non-administrator who decrypted successfully with the key.</summary>
+        public static CheckResult CheckCulprit(Lab lab, string keyId, string? answer)
+        {
+            ArgumentNullException.ThrowIfNull(lab);
+            if (string.IsNullOrWhiteSpace(answer) || answer == "?") return CheckResult.NotYet(Name, "no answer yet.", "lab.AuditTrail.Query(key: keyId, operation: \"Decrypt\"), keep the events that succeeded, and look at UserIdentity.");
+            var culprits = lab.AuditTrail.Query(key: keyId, operation: "Decrypt")
+                .Where(e => e.Succeeded && e.UserIdentity.Arn != lab.AdminArn)
+                .Select(e => e.UserIdentity)
+                .DistinctBy(u => u.Arn)
+                .ToList();
+            if (culprits.Count == 0) return CheckResult.NotYet(Name, "nobody but the administrator decrypted with that key.", "Pass the key the lesson's story is about.");
+            var match = culprits.FirstOrDefault(u => string.Equals(u.UserName, answer.Trim(), StringComparison.OrdinalIgnoreCase) || u.Arn == answer.Trim());
+            if (match is null)
+            {
+                var denied = lab.AuditTrail.Query(key: keyId, operation: "Decrypt", errorCode: "*").Any(e => string.Equals(e.UserIdentity.UserName, answer.Trim(), StringComparison.OrdinalIgnoreCase));
+                return CheckResult.NotYet(Name, $"{answer} is not the one.", denied ? $"{answer} tried, but the call was denied: look only at events that succeeded (ErrorCode is null)." : "Filter the trail by key and by operation Decrypt, and keep the successful events.");
+            }
+            return CheckResult.Pass(Name, $"{match.UserName ?? match.Arn} decrypted with the key — the trail says who, when, and with which encryption context.");
+        }
+    }
+
+    /// <summary>Lesson 10: a key that can be used only through S3.</summary>
+    public static class Services
+    {
+        private const string Name = "Exercise 10 — myKeyUser may use the key only through S3";
+
+        /// <summary>
+        /// Tries <paramref name="policyJson"/> on a key in a scratch lab: myKeyUser must be able to
+        /// put and get an object in a bucket encrypted with the key, and must be denied Encrypt when
+        /// calling KMS directly.
+        /// </summary>
+        public static async Task<CheckResult> CheckViaServicePolicyAsync(string? policyJson)
+        {
+            if (string.IsNullOrWhiteSpace(policyJson)) return CheckResult.NotYet(Name, "no policy yet.", "Start from KeyPolicies.Console(...) and add a Condition to the users statement.");
+            var scratch = Lab.Simulator();
+            var admin = scratch.CreateKmsClient();
+            string keyArn;
+            try
+            {
+                keyArn = (await admin.CreateKeyAsync(new CreateKeyRequest { Policy = policyJson, Description = "exercise 10" }).ConfigureAwait(false)).KeyMetadata.Arn;
+            }
+            catch (AmazonKeyManagementServiceException e)
+            {
+                return CheckResult.NotYet(Name, $"KMS refused the policy: {e.ErrorCode}: {e.Message}", "Keep the account root statement; put the condition in a statement for myKeyUser.");
+            }
+            var bucket = scratch.CreateS3Bucket("exercise-10", new S3BucketEncryption(keyArn));
+            try
+            {
+                await bucket.PutObjectAsync("report.txt", "quarterly numbers"u8.ToArray(), Lab.KeyUserName).ConfigureAwait(false);
+                await bucket.GetObjectAsync("report.txt", Lab.KeyUserName).ConfigureAwait(false);
+            }
+            catch (S3Exception e)
+            {
+                return CheckResult.NotYet(Name, $"through S3, myKeyUser was refused: {e.ErrorCode}.", $"myKeyUser needs kms:GenerateDataKey and kms:Decrypt when kms:ViaService is \"{bucket.ViaService}\".");
+            }
+            try
+            {
+                await scratch.CreateKmsClient(Lab.KeyUserName).EncryptAsync(new EncryptRequest { KeyId = keyArn, Plaintext = new MemoryStream("direct"u8.ToArray()) }).ConfigureAwait(false);
+                return CheckResult.NotYet(Name, "myKeyUser can also call Encrypt directly.", "Add \"Condition\": { \"StringEquals\": { \"kms:ViaService\": \"s3.us-east-1.amazonaws.com\" } } to the statement that lets myKeyUser use the key.");
+            }
+            catch (AmazonKeyManagementServiceException e) when (e.ErrorCode == "AccessDeniedException")
+            {
+                return CheckResult.Pass(Name, "S3 can use the key for myKeyUser; myKeyUser alone cannot. That is kms:ViaService.");
+            }
+        }
+    }
+    /// <summary>Lesson 09: the numbers that matter.</summary>
+    public static class ExamPrep
+    {
+        private const string Name = "Exercise 09 — the numbers that matter";
+
+        /// <summary>Passes when every number is KMS's; otherwise names the ones that are not (0 counts as not answered).</summary>
+        public static CheckResult CheckNumbers(int maxEncryptBytes, int minDeletionWindowDays, int maxDeletionWindowDays,
+            int minRotationPeriodDays, int maxRotationPeriodDays, int onDemandRotationsPerKey)
+        {
+            var answers = new (string What, int Given, int Right)[]
+            {
+                ("largest Encrypt plaintext (bytes)", maxEncryptBytes, 4096),
+                ("shortest deletion window (days)", minDeletionWindowDays, 7),
+                ("longest deletion window (days)", maxDeletionWindowDays, 30),
+                ("shortest rotation period (days)", minRotationPeriodDays, 90),
+                ("longest rotation period (days)", maxRotationPeriodDays, 2560),
+                ("on-demand rotations per key", onDemandRotationsPerKey, 25),
+            };
+            if (answers.All(a => a.Given == 0)) return CheckResult.NotYet(Name, "no numbers yet.", "Fill in each argument from memory, then check the sheet above.");
+            var wrong = answers.Where(a => a.Given != a.Right).ToList();
+            if (wrong.Count == 0) return CheckResult.Pass(Name, "all six right: 4096 bytes, 7–30 days, 90–2560 days, 25 rotations.");
+            return CheckResult.NotYet(Name, $"{answers.Length - wrong.Count} of {answers.Length} right; not yet: {string.Join(", ", wrong.Select(w => w.What))}.",
+                "Each of these is in a ValidationException or LimitExceededException message you met in lessons 03, 05 and 06 — or on the sheet above.");
+        }
+    }
+}

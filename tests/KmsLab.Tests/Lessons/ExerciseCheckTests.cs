@@ -1,0 +1,192 @@
+using System.Security.Cryptography;
+using System.Text;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using KmsLab.Lessons;
+
+namespace KmsLab.Tests.Lessons;
+
+/// <summary>Each exercise's check, with a right answer and wrong ones: the verdict and the hint must tell them apart.</summary>
+public sealed class ExerciseCheckTests
+{
+    private readonly TestLab _t = new();
+
+    private static void NotYet(CheckResult result, string hintContains)
+    {
+        Assert.False(result.Passed, result.ToPlainText());
+        Assert.NotNull(result.Hint);
+        Assert.Contains(hintContains, result.Hint, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("not yet", result.ToPlainText(), StringComparison.Ordinal);
+        Assert.Contains("Hint", result.ToHtml(), StringComparison.Ordinal);
+    }
+
+    private static void Passes(CheckResult result)
+    {
+        Assert.True(result.Passed, result.ToPlainText());
+        Assert.Null(result.Hint);
+        Assert.Contains("Well done", result.ToHtml(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lesson00RandomBytes()
+    {
+        Passes(Exercises.StartHere.CheckRandomBytes((await _t.Kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = 32 })).Plaintext.ToArray()));
+        NotYet(Exercises.StartHere.CheckRandomBytes(null), "GenerateRandomAsync");
+        NotYet(Exercises.StartHere.CheckRandomBytes(new byte[16]), "32");
+        NotYet(Exercises.StartHere.CheckRandomBytes(new byte[32]), "Plaintext");
+    }
+
+    [Fact]
+    public async Task Lesson01PayrollKey()
+    {
+        NotYet(await Exercises.FirstCmk.CheckPayrollKeyAsync(_t.Kms), "CreateAliasAsync");
+        var unnamed = await _t.CreateKeyAsync("my key");
+        await _t.Kms.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/payroll", TargetKeyId = unnamed.KeyId });
+        NotYet(await Exercises.FirstCmk.CheckPayrollKeyAsync(_t.Kms), "Description");
+        await _t.Kms.UpdateKeyDescriptionAsync(new UpdateKeyDescriptionRequest { KeyId = unnamed.KeyId, Description = "Payroll records" });
+        Passes(await Exercises.FirstCmk.CheckPayrollKeyAsync(_t.Kms));
+    }
+
+    [Fact]
+    public async Task Lesson02AdministratorsAndUsers()
+    {
+        var manager = _t.Lab.GetCredentials(Lab.KeyManagerName).Arn;
+        var user = _t.Lab.GetCredentials(Lab.KeyUserName).Arn;
+        Passes(await Exercises.AdminsAndUsers.CheckPolicyAsync(KeyPolicies.Console(_t.Lab.AccountId, [manager], [user])));
+        var swapped = await Exercises.AdminsAndUsers.CheckPolicyAsync(KeyPolicies.Console(_t.Lab.AccountId, [user], [manager]));
+        NotYet(swapped, "administrators statement");
+        Assert.Contains("myKeyManager Encrypt was allowed", swapped.Message, StringComparison.Ordinal);
+        NotYet(await Exercises.AdminsAndUsers.CheckPolicyAsync(KeyPolicies.Default(_t.Lab.AccountId)), "users statement");
+        NotYet(await Exercises.AdminsAndUsers.CheckPolicyAsync(null), "KeyPolicies.Console");
+        NotYet(await Exercises.AdminsAndUsers.CheckPolicyAsync("{ not json"), "root");
+    }
+
+    [Fact]
+    public async Task Lesson03EncryptionContext()
+    {
+        var key = await _t.CreateKeyAsync();
+        async Task<MemoryStream> Encrypt(string text, Dictionary<string, string>? context) =>
+            (await _t.Kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream(Encoding.UTF8.GetBytes(text)), EncryptionContext = context })).CiphertextBlob;
+        Passes(await Exercises.EncryptDecrypt.CheckContextAsync(_t.Kms, await Encrypt("invoice 42", new() { ["tenant"] = "acme" })));
+        NotYet(await Exercises.EncryptDecrypt.CheckContextAsync(_t.Kms, await Encrypt("invoice 42", null)), "EncryptionContext");
+        NotYet(await Exercises.EncryptDecrypt.CheckContextAsync(_t.Kms, await Encrypt("invoice 42", new() { ["Tenant"] = "acme" })), "case-sensitive");
+        NotYet(await Exercises.EncryptDecrypt.CheckContextAsync(_t.Kms, await Encrypt("invoice 43", new() { ["tenant"] = "acme" })), "invoice 42");
+        NotYet(await Exercises.EncryptDecrypt.CheckContextAsync(_t.Kms, (MemoryStream?)null), "EncryptAsync");
+    }
+
+    [Fact]
+    public async Task Lesson04OpenAnEnvelope()
+    {
+        var key = await _t.CreateKeyAsync();
+        async Task<byte[]> Open(SealedRecord r)
+        {
+            var dataKey = await _t.Kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(r.EncryptedDataKey) });
+            var plaintext = new byte[r.Ciphertext.Length];
+            using var aes = new AesGcm(dataKey.Plaintext.ToArray(), 16);
+            aes.Decrypt(r.Nonce, r.Ciphertext, r.Tag, plaintext);
+            return plaintext;
+        }
+        Passes(await Exercises.Envelope.CheckOpenAsync(_t.Kms, key.KeyId, Open));
+        NotYet(await Exercises.Envelope.CheckOpenAsync(_t.Kms, key.KeyId, r => Task.FromResult(r.Ciphertext)), "AesGcm.Decrypt");
+        NotYet(await Exercises.Envelope.CheckOpenAsync(_t.Kms, key.KeyId, r =>
+        {
+            var plaintext = new byte[r.Ciphertext.Length];
+            using var aes = new AesGcm(new byte[32], 16);   // the wrong key: a tag mismatch
+            aes.Decrypt(r.Nonce, r.Ciphertext, r.Tag, plaintext);
+            return Task.FromResult(plaintext);
+        }), "plaintext data key");
+        NotYet(await Exercises.Envelope.CheckOpenAsync(_t.Kms, key.KeyId, null), "AesGcm");
+        NotYet(await Exercises.Envelope.CheckOpenAsync(_t.Kms, key.KeyId, _ => Task.FromResult(Array.Empty<byte>())), "return plaintext");
+    }
+
+    [Fact]
+    public async Task Lesson05ReEncryptToTheNewKey()
+    {
+        var old = await _t.CreateKeyAsync();
+        var archive = await _t.CreateKeyAsync();
+        var blob = (await _t.Kms.EncryptAsync(new EncryptRequest { KeyId = old.KeyId, Plaintext = new MemoryStream("order 2002"u8.ToArray()) })).CiphertextBlob.ToArray();
+        var moved = (await _t.Kms.ReEncryptAsync(new ReEncryptRequest { CiphertextBlob = new MemoryStream(blob), DestinationKeyId = archive.KeyId })).CiphertextBlob;
+        Passes(await Exercises.Rotation.CheckMigratedAsync(_t.Kms, moved, archive.KeyId, "order 2002"));
+        NotYet(await Exercises.Rotation.CheckMigratedAsync(_t.Kms, new MemoryStream(blob), archive.KeyId, "order 2002"), "DestinationKeyId");
+        var other = (await _t.Kms.EncryptAsync(new EncryptRequest { KeyId = archive.KeyId, Plaintext = new MemoryStream("order 9"u8.ToArray()) })).CiphertextBlob;
+        NotYet(await Exercises.Rotation.CheckMigratedAsync(_t.Kms, other, archive.KeyId, "order 2002"), "original ciphertext");
+        NotYet(await Exercises.Rotation.CheckMigratedAsync(_t.Kms, null, archive.KeyId, "order 2002"), "ReEncryptAsync");
+    }
+
+    [Fact]
+    public async Task Lesson06ShortestDeletionWindow()
+    {
+        var right = await _t.CreateKeyAsync();
+        var wrong = await _t.CreateKeyAsync();
+        NotYet(await Exercises.Lifecycle.CheckShortestDeletionAsync(_t.Kms, right.KeyId), "ScheduleKeyDeletionAsync");
+        await _t.Kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = right.KeyId, PendingWindowInDays = 7 });
+        await _t.Kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = wrong.KeyId });
+        Passes(await Exercises.Lifecycle.CheckShortestDeletionAsync(_t.Kms, right.KeyId));
+        NotYet(await Exercises.Lifecycle.CheckShortestDeletionAsync(_t.Kms, wrong.KeyId), "smallest window");
+    }
+
+    [Fact]
+    public async Task Lesson07SignatureVerifiesOffline()
+    {
+        var key = (await _t.Kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.ECC_NIST_P256, KeyUsage = KeyUsageType.SIGN_VERIFY })).KeyMetadata;
+        async Task<byte[]> Sign(string message) => (await _t.Kms.SignAsync(new SignRequest { KeyId = key.KeyId, Message = new MemoryStream(Encoding.UTF8.GetBytes(message)), MessageType = MessageType.RAW, SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256 })).Signature.ToArray();
+        var publicKey = (await _t.Kms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = key.KeyId })).PublicKey.ToArray();
+        Passes(Exercises.Asymmetric.CheckSignature(publicKey, "build 77 approved", await Sign("build 77 approved")));
+        NotYet(Exercises.Asymmetric.CheckSignature(publicKey, "build 77 approved", await Sign("build 78 approved")), "same message");
+        using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        NotYet(Exercises.Asymmetric.CheckSignature(stranger.ExportSubjectPublicKeyInfo(), "build 77 approved", await Sign("build 77 approved")), "public key you exported");
+        NotYet(Exercises.Asymmetric.CheckSignature(publicKey, "build 77 approved", null), "SignAsync");
+        NotYet(Exercises.Asymmetric.CheckSignature(null, "build 77 approved", null), "GetPublicKeyAsync");
+
+        var rsaKey = (await _t.Kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.RSA_2048, KeyUsage = KeyUsageType.SIGN_VERIFY })).KeyMetadata;
+        var rsaSignature = (await _t.Kms.SignAsync(new SignRequest { KeyId = rsaKey.KeyId, Message = new MemoryStream("build 77 approved"u8.ToArray()), MessageType = MessageType.RAW, SigningAlgorithm = SigningAlgorithmSpec.RSASSA_PSS_SHA_256 })).Signature.ToArray();
+        Passes(Exercises.Asymmetric.CheckSignature((await _t.Kms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = rsaKey.KeyId })).PublicKey.ToArray(), "build 77 approved", rsaSignature));
+    }
+
+    [Fact]
+    public async Task Lesson08WhoDecrypted()
+    {
+        var lab = _t.Lab;
+        lab.CreateUser("bob");
+        lab.CreateUser("mallory");
+        var key = (await _t.Kms.CreateKeyAsync(new CreateKeyRequest { Policy = KeyPolicies.Console(lab.AccountId, [], [lab.GetCredentials("bob").Arn]) })).KeyMetadata;
+        var blob = (await _t.Kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream("x"u8.ToArray()) })).CiphertextBlob.ToArray();
+        NotYet(Exercises.Auditing.CheckCulprit(lab, key.KeyId, "bob"), "story");
+        await Assert.ThrowsAnyAsync<AmazonKeyManagementServiceException>(() => lab.CreateKmsClient("mallory").DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) }));
+        await lab.CreateKmsClient("bob").DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) });
+        Passes(Exercises.Auditing.CheckCulprit(lab, key.KeyId, "bob"));
+        Passes(Exercises.Auditing.CheckCulprit(lab, key.KeyId, lab.GetCredentials("bob").Arn));
+        NotYet(Exercises.Auditing.CheckCulprit(lab, key.KeyId, "mallory"), "denied");
+        NotYet(Exercises.Auditing.CheckCulprit(lab, key.KeyId, "labAdmin"), "Filter");
+        NotYet(Exercises.Auditing.CheckCulprit(lab, key.KeyId, "?"), "Query");
+    }
+
+    [Fact]
+    public async Task Lesson09Numbers()
+    {
+        Passes(Exercises.ExamPrep.CheckNumbers(4096, 7, 30, 90, 2560, 25));
+        var wrong = Exercises.ExamPrep.CheckNumbers(4096, 1, 30, 90, 2560, 10);
+        NotYet(wrong, "ValidationException");
+        Assert.Contains("4 of 6 right", wrong.Message, StringComparison.Ordinal);
+        Assert.Contains("shortest deletion window", wrong.Message, StringComparison.Ordinal);
+        NotYet(Exercises.ExamPrep.CheckNumbers(0, 0, 0, 0, 0, 0), "from memory");
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Lesson10OnlyThroughS3()
+    {
+        var user = _t.Lab.GetCredentials(Lab.KeyUserName).Arn;
+        var root = $"arn:aws:iam::{_t.Lab.AccountId}:root";
+        string Policy(string condition) => $$"""
+            { "Version": "2012-10-17", "Statement": [
+              { "Sid": "Root", "Effect": "Allow", "Principal": { "AWS": "{{root}}" }, "Action": "kms:*", "Resource": "*" },
+              { "Sid": "User", "Effect": "Allow", "Principal": { "AWS": "{{user}}" }, "Action": ["kms:GenerateDataKey*", "kms:Decrypt", "kms:Encrypt"], "Resource": "*"{{condition}} } ] }
+            """;
+        Passes(await Exercises.Services.CheckViaServicePolicyAsync(Policy(""", "Condition": { "StringEquals": { "kms:ViaService": "s3.us-east-1.amazonaws.com" } }""")));
+        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(Policy("")), "kms:ViaService");
+        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(Policy(""", "Condition": { "StringEquals": { "kms:ViaService": "ec2.us-east-1.amazonaws.com" } }""")), "s3.us-east-1.amazonaws.com");
+        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(KeyPolicies.Default(_t.Lab.AccountId)), "kms:ViaService");
+        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(null), "Condition");
+    }
+}

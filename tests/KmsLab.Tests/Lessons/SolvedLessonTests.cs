@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using KmsLab.Cli.Notebooks;
+using KmsLab.Lessons;
+
+namespace KmsLab.Tests.Lessons;
+
+/// <summary>
+/// Each lesson as a learner who has done everything right would run it: the exercise cell replaced
+/// by the lesson's own solution, every question answered correctly. The check must say "well done"
+/// and the score must be full — so the published solutions and answer keys are right.
+/// </summary>
+[Collection(NotebookCollection.Name)]
+public sealed partial class SolvedLessonTests
+{
+    public static TheoryData<string> Lessons() => NotebookRunTests.Lessons();
+
+    [Theory]
+    [MemberData(nameof(Lessons))]
+    public async Task TheSolutionPassesTheCheckAndTheRightAnswersScoreFully(string lesson)
+    {
+        using var dir = new TempDir();
+        var nb = IpynbDocument.Load(Path.Combine(Repository.Notebooks, lesson));
+        var cells = nb.Cells.ToList();
+        int solution = cells.FindIndex(c => c.IsMarkdown && c.Source.Contains("<details><summary>Solution", StringComparison.Ordinal));
+        Assert.True(solution > 0, "no solution");
+        int check = cells.FindLastIndex(solution, c => c.IsCode);
+        int exercise = cells.FindLastIndex(check - 1, c => c.IsCode);
+        Assert.Contains("Exercises.", cells[check].Source, StringComparison.Ordinal);
+        cells[exercise].Source = CodeBlock().Match(cells[solution].Source).Groups["code"].Value;
+
+        var lessonNumber = lesson[..2];
+        int expectedScore = 0;
+        foreach (var cell in cells.Where(c => c.IsCode))
+        {
+            var match = QuestionCell().Match(cell.Source);
+            if (!match.Success) continue;
+            var number = int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var question = match.Groups["quiz"].Value == "exam" ? QuestionBank.All[number - 1] : QuestionBank.ForLesson(lessonNumber)[number - 1];
+            cell.Source = cell.Source.Replace(".Answer(\"?\")", $".Answer(\"{question.Answer}\")", StringComparison.Ordinal);
+            expectedScore++;
+        }
+        var path = Path.Combine(dir.Path, lesson);
+        nb.Save(path);
+
+        NotebookHost.Configure();
+        var observer = new Capture();
+        var result = await new NotebookRunner(new NotebookRunOptions(null, TimeSpan.FromMinutes(2)), observer).RunAsync(path);
+        Assert.True(result.Passed, result.Failure is { } f ? $"cell {f.CellNumber}:\n{f.Code}\n---\n{f.Error}" : "");
+
+        var checkOutput = observer.Outputs[check + 1];
+        Assert.Contains("well done", checkOutput, StringComparison.Ordinal);
+        var score = observer.Outputs.Values.Last(o => o.Contains(" right (", StringComparison.Ordinal));
+        Assert.Contains($"{expectedScore}/{expectedScore} right", score, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("```csharp\\n(?<code>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CodeBlock();
+
+    [GeneratedRegex("""(?<quiz>quiz|exam)\.Question\((?<n>\d+)\)\.Answer\("\?"\)""")]
+    private static partial Regex QuestionCell();
+
+    private sealed class Capture : INotebookObserver
+    {
+        public Dictionary<int, string> Outputs { get; } = [];
+
+        public void NotebookStarted(string path, IpynbDocument notebook) { }
+        public void Markdown(IpynbCell cell) { }
+        public void CodeStarted(int cellNumber, IpynbCell cell) { }
+        public void NotebookFinished(NotebookResult result) { }
+
+        public void CodeFinished(int cellNumber, IpynbCell cell, JsonArray outputs, CellFailure? failure, TimeSpan elapsed) =>
+            Outputs[cellNumber] = string.Join("\n", outputs.OfType<JsonObject>().Select(o => TerminalView.PlainText(o["data"] as JsonObject)));
+    }
+}

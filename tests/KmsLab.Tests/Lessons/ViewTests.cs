@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using Amazon.KeyManagementService.Model;
+using KmsLab.Lessons;
+
+namespace KmsLab.Tests.Lessons;
+
+public sealed class ViewTests
+{
+    private readonly TestLab _t = new();
+
+    [Fact]
+    public async Task ACiphertextBlobIsShownFieldByField()
+    {
+        var key = await _t.CreateKeyAsync();
+        var blob = (await _t.Kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream(new byte[10]) })).CiphertextBlob;
+        var view = Show.Ciphertext(blob);
+        Assert.Equal(blob.Length, view.Regions.Sum(r => r.Length));
+        Assert.Equal(key.KeyId, view.Regions[1].Note);
+        Assert.Equal(10, view.Regions[^1].Length);
+        Assert.Contains("AES-GCM IV", view.ToPlainText(), StringComparison.Ordinal);
+        Assert.Contains("<table", view.ToHtml(), StringComparison.Ordinal);
+        Assert.Single(Show.Ciphertext(new byte[5]).Regions);
+    }
+
+    [Fact]
+    public async Task AnEnvelopeMessageIsShownFieldByField()
+    {
+        var key = await _t.CreateKeyAsync();
+        var message = await new KmsLab.Envelope.EnvelopeClient(_t.Kms).EncryptAsync(new byte[100], new KmsLab.Envelope.EnvelopeEncryptOptions { KeyIds = [key.Arn] });
+        var view = Show.EnvelopeMessage(message);
+        Assert.Equal(message.Length, view.Regions.Sum(r => r.Length));
+        Assert.Contains(view.Regions, r => r.Note == key.Arn);
+        Assert.Single(Show.EnvelopeMessage([1, 2, 3]).Regions);
+    }
+
+    [Fact]
+    public async Task AKeyCardNamesEveryFieldAndNoMaterial()
+    {
+        var key = await _t.CreateKeyAsync("card");
+        var text = Show.Key(key).ToPlainText();
+        foreach (var field in new[] { "KeyId", "Arn", "CreationDate", "KeyState", "Origin", "Description" }) Assert.Contains(field, text, StringComparison.Ordinal);
+        Assert.Contains("never leaves KMS", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ChartsAreDrawnWithPlotlyNetAndByHandAlike()
+    {
+        var chart = Charts.Lines("Sizes", "plaintext", "bytes", new Series("blob", [1, 2], [78, 79]));
+        var plotly = JsonNode.Parse(chart.FigureJson())!;
+        Assert.Equal("Sizes", plotly["layout"]!["title"]!["text"]!.GetValue<string>());
+        Assert.IsAssignableFrom<Plotly.NET.GenericChart>(chart.ToPlotly());
+        var byHand = JsonNode.Parse(chart.FigureJsonByHand())!;
+        Assert.Equal("Sizes", byHand["layout"]!["title"]!["text"]!.GetValue<string>());
+        Assert.Equal(78, byHand["data"]![0]!["y"]![0]!.GetValue<double>());
+        Assert.Contains("data-kmslab-chart", chart.ToHtml(), StringComparison.Ordinal);
+        Assert.Contains("[chart] Sizes — blob", chart.ToPlainText(), StringComparison.Ordinal);
+        Assert.NotNull(JsonNode.Parse(Charts.Timeline("T", [new TimelineEvent(new DateTime(2026, 1, 1), "created", "x")]).FigureJson()));
+        Assert.NotNull(JsonNode.Parse(Charts.Columns("C", "x", "y", ["a", "b"], ("s", [1, 2])).FigureJson()));
+        Assert.NotNull(JsonNode.Parse(Charts.Bars("B", "calls", ["a"], [3]).FigureJson()));
+    }
+
+    [Fact]
+    public async Task OutcomeShowsTheAwsErrorWithoutThrowing()
+    {
+        var outcome = await Outcome.Of(() => _t.Kms.EncryptAsync(new EncryptRequest { KeyId = "alias/none", Plaintext = new MemoryStream([1]) }));
+        Assert.False(outcome.Succeeded);
+        Assert.Equal("NotFoundException", outcome.ErrorCode);
+        Assert.True((await Outcome.Of(() => _t.Kms.ListKeysAsync(new ListKeysRequest()))).Succeeded);
+    }
+}
