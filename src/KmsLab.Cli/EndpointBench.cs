@@ -178,7 +178,9 @@ internal static class EndpointBench
         public static async Task<MotoServer> StartAsync(CancellationToken cancellationToken)
         {
             int port = FreePort();
-            var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+            var python = PythonLocator.WithModule("moto")
+                ?? throw new BenchSetupException("no python3 with the moto package was found (on PATH or in pyenv); install it, or pass --moto-url, or --no-moto.");
+            var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
             foreach (var a in new[] { "-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
             Process process;
             try
@@ -204,7 +206,7 @@ internal static class EndpointBench
                 {
                     using var tcp = new TcpClient();
                     await tcp.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                    moto.Version = await VersionAsync(cancellationToken);
+                    moto.Version = await VersionAsync(python, cancellationToken);
                     return moto;
                 }
                 catch (SocketException)
@@ -231,11 +233,11 @@ internal static class EndpointBench
             lock (_lastLines) return [.. _lastLines];
         }
 
-        private static async Task<string> VersionAsync(CancellationToken cancellationToken)
+        private static async Task<string> VersionAsync(string python, CancellationToken cancellationToken)
         {
             try
             {
-                var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
                 foreach (var a in new[] { "-c", "import moto; print(moto.__version__)" }) start.ArgumentList.Add(a);
                 using var p = Process.Start(start)!;
                 var text = await p.StandardOutput.ReadToEndAsync(cancellationToken);

@@ -10,7 +10,7 @@ public sealed class EndpointBenchTests
     [SkippableFact]
     public async Task It_measures_kmslab_serve_and_a_moto_server_it_starts_in_one_run_and_prints_the_ratio()
     {
-        ExternalClients.Require(ExternalClients.Python("moto") is not null, "python3 with moto (for python3 -m moto.server) is not installed");
+        ExternalClients.Require(KmsLab.Cli.PythonLocator.WithModule("moto") is not null, "python3 with moto (for python3 -m moto.server) is not installed");
         var output = new StringWriter();
         var error = new StringWriter();
         int exit = await EndpointBench.RunAsync(output, error, new EndpointBenchOptions(null, null, WithMoto: true, Concurrency: 2, Short, Short / 4));

@@ -11,7 +11,8 @@ namespace KmsLab.Tests.Serve;
 /// </summary>
 public static class ExternalClients
 {
-    private static readonly Lazy<string?> PythonPath = new(() => FindPython("awscli"));
+    // Debian's awscli package (CLI v2) also has a python module named awscli: ask for version 1.
+    private static readonly Lazy<string?> PythonPath = new(() => FindPython("awscli", "assert awscli.__version__.startswith('1.')"));
     private static readonly Lazy<string?> Boto3PythonPath = new(() => FindPython("boto3"));
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
@@ -100,12 +101,16 @@ public static class ExternalClients
         ["AWS_DEFAULT_REGION"] = region,
     };
 
-    private static string? FindPython(string module)
+    private static string? FindPython(string module, string check = "pass")
     {
         // The machine's python3 may be a pyenv shim that needs the real HOME: ask it for the interpreter's path.
-        var (code, output) = RunQuiet("python3", ["-c", $"import sys, {module}; print(sys.executable)"]);
-        var path = output.Trim();
-        return code == 0 && File.Exists(path) ? path : null;
+        foreach (var python in global::KmsLab.Cli.PythonLocator.Candidates)
+        {
+            var (code, output) = RunQuiet(python, ["-c", $"import sys, {module}; {check}; print(sys.executable)"]);
+            var path = output.Trim();
+            if (code == 0 && File.Exists(path)) return path;
+        }
+        return null;
     }
 
     private static (int Code, string Output) RunQuiet(string fileName, string[] arguments)
