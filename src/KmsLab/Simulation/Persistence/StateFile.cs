@@ -7,7 +7,7 @@ namespace KmsLab.Simulation.Persistence;
 /// <summary>
 /// Reads and writes a world snapshot on disk. Writes are atomic: the snapshot goes to a temporary
 /// file in the same folder (created readable and writable by its owner only), is flushed to the
-/// disk, and then renamed over the old file, so a crash or a kill at any moment leaves either the
+/// disk, renamed over the old file, and the folder is flushed too; a crash or a kill at any moment leaves either the
 /// old state or the new one, whole.
 /// </summary>
 internal static class StateFile
@@ -41,12 +41,43 @@ internal static class StateFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
+            // The rename itself must reach the disk too, or a power cut could bring back the old file.
+            FlushFolder(folder);
         }
         catch
         {
             TryDelete(temp);
             throw;
         }
+    }
+
+    private static void FlushFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows()) return; // NTFS journals the rename; there is no folder handle to flush
+        int fd = Native.open(folder, Native.O_RDONLY);
+        if (fd < 0) return; // best effort: the file itself is already on disk
+        try
+        {
+            Native.fsync(fd);
+        }
+        finally
+        {
+            Native.close(fd);
+        }
+    }
+
+    private static class Native
+    {
+        public const int O_RDONLY = 0;
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        public static extern int open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags);
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        public static extern int fsync(int fd);
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        public static extern int close(int fd);
     }
 
     /// <summary>
