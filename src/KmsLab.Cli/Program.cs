@@ -13,6 +13,7 @@ internal static class Program
             DemoCommand.Create(),
             DemoAsymmetricCommand.Create(),
             BenchCommand.Create(),
+            ServeCommand.Create(),
             EncryptCommand.Create(),
             DecryptCommand.Create(),
             EnvelopeBenchCommand.Create(),

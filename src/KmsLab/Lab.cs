@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using KmsLab.Protocol;
 using KmsLab.RealAws;
 using KmsLab.Simulation;
+using KmsLab.Simulation.Persistence;
 
 namespace KmsLab;
 
@@ -147,6 +148,24 @@ public sealed class Lab
 
     /// <summary>The lesson this lab was created for, if any.</summary>
     public string? Lesson { get; private set; }
+
+    /// <summary>
+    /// Builds a lab whose world is the one saved in <paramref name="snapshot"/>: keys with every
+    /// material version, aliases, deleted-key records, principals and the clock's offset.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The snapshot is incomplete or inconsistent.</exception>
+    internal static Lab Restore(WorldSnapshot snapshot, LabOptions? options = null)
+    {
+        options ??= new LabOptions();
+        if (snapshot.AccountId is { } account) options = options with { AccountId = account };
+        if (snapshot.PartnerAccountId is { } partner) options = options with { PartnerAccountId = partner };
+        var lab = Simulator(options);
+        WorldSnapshots.Restore(snapshot, lab.World, lab.Clock);
+        return lab;
+    }
+
+    /// <summary>Everything the simulated world holds now, consistent (taken under the world lock).</summary>
+    internal WorldSnapshot Snapshot() => WorldSnapshots.Capture(World, Clock, AccountId, PartnerAccountId);
 
     /// <summary>Where this lab's clients send their calls: the simulator or real AWS.</summary>
     public LabTarget Target => _aws is null ? LabTarget.Simulator : LabTarget.Aws;

@@ -42,6 +42,20 @@ public sealed class SimulatedClock : TimeProvider
         lock (_sync) Volatile.Write(ref _offsetTicks, _offsetTicks + by.Ticks);
     }
 
+    /// <summary>
+    /// Restores a clock saved earlier: its offset, and never a time before <paramref name="notBefore"/>
+    /// (the moment it showed when saved), even if the source clock has gone back since.
+    /// </summary>
+    internal void Restore(TimeSpan offset, DateTimeOffset notBefore)
+    {
+        lock (_sync)
+        {
+            var now = _source.GetUtcNow() + offset;
+            if (now < notBefore) offset += notBefore - now;
+            Volatile.Write(ref _offsetTicks, offset.Ticks);
+        }
+    }
+
     /// <summary>Moves the clock forward to <paramref name="moment"/>; a moment in the past is refused.</summary>
     /// <exception cref="SimulatorOnlyException">The lab targets real AWS (see <see cref="CanAdvance"/>).</exception>
     public void AdvanceTo(DateTimeOffset moment)

@@ -41,6 +41,41 @@ internal sealed class KmsProtocolAdapter
     /// <summary>The operations this adapter understands, by their wire names.</summary>
     public static IReadOnlyCollection<string> OperationNames => Operations.Keys;
 
+    /// <summary>
+    /// Operations that never change what KMS keeps (they may still let the clock's due events
+    /// happen: see <see cref="KmsWorld.SpontaneousChanges"/>). Every other operation is treated as
+    /// changing state, so an operation added later is kept durable until it is listed here.
+    /// </summary>
+    private static readonly FrozenSet<string> ReadOnlyOperations = new[]
+    {
+        "DescribeKey", "ListKeys", "ListAliases", "ListResourceTags", "GetKeyPolicy", "ListKeyPolicies",
+        "GetKeyRotationStatus", "ListKeyRotations", "GetPublicKey", "ListGrants", "ListRetirableGrants",
+        "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
+        "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateRandom",
+        "Sign", "Verify", "GenerateMac", "VerifyMac", "DeriveSharedSecret",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// True if a request with this <c>X-Amz-Target</c> may change the simulator's state: a known
+    /// operation that is not read-only. A carrier that keeps state durable saves after these.
+    /// </summary>
+    public static bool MayChangeState(string? target) =>
+        target is not null && target.StartsWith(TargetPrefix, StringComparison.Ordinal)
+        && Operations.ContainsKey(target[TargetPrefix.Length..]) && !ReadOnlyOperations.Contains(target[TargetPrefix.Length..]);
+
+    /// <summary>
+    /// An error response for a request that a carrier refused before it reached the adapter (a body
+    /// over the size limit, a request it could not read), shaped as every other KMS error.
+    /// </summary>
+    public KmsWireResponse Reject(int statusCode, string errorCode, string message)
+    {
+        var response = Error(errorCode, message, NewGuid().ToString("D"));
+        return response with { StatusCode = statusCode };
+    }
+
+    /// <summary>An AWS-shaped 500: the operation ran, but what it did could not be made durable.</summary>
+    public KmsWireResponse InternalError(string message) => Reject(500, KmsErrorCodes.Internal, message);
+
     public AuditTrail Audit { get; }
 
     public KmsEngine Engine => _engine;

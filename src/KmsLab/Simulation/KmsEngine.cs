@@ -34,11 +34,13 @@ internal sealed partial class KmsEngine(KmsWorld world)
                 if (key.State == KeyState.PendingDeletion && key.DeletionDate <= now)
                 {
                     region.Remove(key);
+                    World.NoteSpontaneousChange();
                     continue;
                 }
                 if (key.ValidTo is { } validTo && validTo <= now && key.HasMaterial)
                 {
                     ExpireImportedMaterial(key);
+                    World.NoteSpontaneousChange();
                 }
                 if (key.RotationEnabled && key.State == KeyState.Enabled)
                 {
@@ -46,6 +48,7 @@ internal sealed partial class KmsEngine(KmsWorld world)
                     {
                         key.AddMaterial(KeyMaterial.Generate(World.Random, due, RotationTypes.Automatic));
                         key.RotationBase = due;
+                        World.NoteSpontaneousChange();
                     }
                 }
                 next = Min(next, key.State == KeyState.PendingDeletion ? key.DeletionDate : null);

@@ -43,6 +43,15 @@ internal sealed class KmsWorld
 
     public IEnumerable<RegionalKms> AllRegions => _regions.Values;
 
+    /// <summary>
+    /// Counts the changes the world makes by itself as the clock passes their dates (automatic
+    /// rotations, scheduled deletions): state that changed although no request asked for it.
+    /// Whoever keeps the world durable compares it to know that a read-only request changed state.
+    /// </summary>
+    public long SpontaneousChanges { get; private set; }
+
+    public void NoteSpontaneousChange() => SpontaneousChanges++;
+
     public RegionalKms Region(string accountId, string region)
     {
         if (!_regions.TryGetValue((accountId, region), out var kms))

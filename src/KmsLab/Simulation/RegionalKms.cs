@@ -29,6 +29,12 @@ internal sealed class RegionalKms(string accountId, string region)
     /// <summary>True if a key with this ID existed here and was deleted (its ciphertexts can never decrypt again).</summary>
     public bool WasDeleted(Guid id) => _deleted.Contains(id);
 
+    /// <summary>The IDs of keys deleted here, in no particular order.</summary>
+    public IReadOnlyCollection<Guid> DeletedKeyIds => _deleted;
+
+    /// <summary>Records a key deleted before this world was restored from a snapshot.</summary>
+    public void AddDeletedKeyId(Guid id) => _deleted.Add(id);
+
     public void Remove(KmsKey key)
     {
         _keys.Remove(key.Id);

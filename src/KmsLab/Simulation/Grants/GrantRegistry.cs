@@ -27,4 +27,10 @@ internal sealed class GrantRegistry
     }
 
     public KmsGrant? FindByToken(string token) => _byToken.GetValueOrDefault(token);
+
+    /// <summary>The tokens issued for <paramref name="grant"/> (for saving the world's state).</summary>
+    public IEnumerable<string> TokensOf(KmsGrant grant) => _byToken.Where(t => t.Value == grant).Select(t => t.Key);
+
+    /// <summary>Makes a token issued before a restart name its grant again.</summary>
+    public void RestoreToken(string token, KmsGrant grant) => _byToken[token] = grant;
 }

@@ -1,0 +1,158 @@
+using System.Text.Json.Serialization;
+
+namespace KmsLab.Simulation.Persistence;
+
+// The state file's shapes: everything KMS keeps, as plain data. One class per kind of thing, each
+// member named as the engine names it. To persist a new field: add a member here, fill it in
+// WorldSnapshots.Capture and read it in WorldSnapshots.Restore (old files lack it: treat null as
+// the engine's default). Bump CurrentVersion only for changes an older KmsLab must not misread.
+
+/// <summary>The whole simulated world at one moment: what <c>kmslab serve --state FILE</c> keeps.</summary>
+internal sealed class WorldSnapshot
+{
+    public const string FormatName = "kmslab-state";
+    public const int CurrentVersion = 1;
+
+    public string? Format { get; set; }
+    public int Version { get; set; }
+
+    /// <summary>The lab's own account (the one its principals live in).</summary>
+    public string? AccountId { get; set; }
+
+    /// <summary>The lab's second account, for cross-account lessons.</summary>
+    public string? PartnerAccountId { get; set; }
+
+    public SnapshotClock? Clock { get; set; }
+
+    /// <summary>
+    /// The simulated service's own secrets (see <see cref="WorldSecrets"/>): without them, import
+    /// tokens issued before a restart would not open and re-imported material would get another ID.
+    /// </summary>
+    public byte[]? WorldSecrets { get; set; }
+    public List<SnapshotPrincipal>? Principals { get; set; }
+    public List<SnapshotRegion>? Regions { get; set; }
+
+    /// <summary>Not saved: how many spontaneous changes (see <see cref="KmsWorld.SpontaneousChanges"/>) this snapshot includes.</summary>
+    [JsonIgnore]
+    public long SpontaneousChanges { get; set; }
+}
+
+internal sealed class SnapshotClock
+{
+    /// <summary>How far the simulated clock had been advanced past its source.</summary>
+    public TimeSpan Offset { get; set; }
+
+    /// <summary>The simulated time when the snapshot was taken; a restored clock never shows an earlier time.</summary>
+    public DateTimeOffset Now { get; set; }
+}
+
+/// <summary>An IAM user or role. Its access key is not saved: it is derived from account, kind and name.</summary>
+internal sealed class SnapshotPrincipal
+{
+    public string? AccountId { get; set; }
+    public string? Name { get; set; }
+
+    /// <summary><c>User</c> (the default, for files written before roles existed) or <c>Role</c>.</summary>
+    public string? Kind { get; set; }
+
+    /// <summary>Inline identity policies by name (JSON text). Absent: keep the lab's defaults.</summary>
+    public Dictionary<string, string>? Policies { get; set; }
+}
+
+/// <summary>One account's KMS in one Region.</summary>
+internal sealed class SnapshotRegion
+{
+    public string? AccountId { get; set; }
+    public string? Region { get; set; }
+
+    /// <summary>Keys in creation order (the order ListKeys returns).</summary>
+    public List<SnapshotKey>? Keys { get; set; }
+    public List<SnapshotAlias>? Aliases { get; set; }
+
+    /// <summary>Keys deleted here: their ciphertexts say NotFoundException, not InvalidCiphertextException.</summary>
+    public List<Guid>? DeletedKeyIds { get; set; }
+}
+
+internal sealed class SnapshotKey
+{
+    public Guid KeyId { get; set; }
+    public DateTimeOffset CreationDate { get; set; }
+    public string? KeySpec { get; set; }
+    public string? KeyUsage { get; set; }
+    public string? Origin { get; set; }
+    public string? Description { get; set; }
+    public string? Policy { get; set; }
+    public string? State { get; set; }
+    public DateTimeOffset? DeletionDate { get; set; }
+    public int? PendingWindowInDays { get; set; }
+    public bool RotationEnabled { get; set; }
+    public int RotationPeriodInDays { get; set; }
+    public DateTimeOffset RotationBase { get; set; }
+    public int OnDemandRotationCount { get; set; }
+
+    /// <summary>EXTERNAL keys: the KeyMaterialId (hex) of the material first imported, which every later import must match.</summary>
+    public string? ImportedMaterialId { get; set; }
+
+    /// <summary>EXTERNAL keys: when the imported material expires.</summary>
+    public DateTimeOffset? ValidTo { get; set; }
+
+    /// <summary>EXTERNAL keys: KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE while material is imported.</summary>
+    public string? ExpirationModel { get; set; }
+
+    public List<SnapshotTag>? Tags { get; set; }
+
+    /// <summary>The key's grants, in creation order.</summary>
+    public List<SnapshotGrant>? Grants { get; set; }
+
+    /// <summary>Every material version, oldest first; the last is the current one. EXTERNAL keys pending import have none.</summary>
+    public List<SnapshotMaterial>? Materials { get; set; }
+}
+
+internal sealed class SnapshotTag
+{
+    public string? Key { get; set; }
+    public string? Value { get; set; }
+}
+
+internal sealed class SnapshotMaterial
+{
+    /// <summary>The material ID as KMS shows it: 64 lowercase hex digits.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>
+    /// The secret (base64 in the file): the AES or HMAC key, or the PKCS#8 private key of a key pair;
+    /// its kind follows from the key's spec. This is why the file is readable by its owner only.
+    /// </summary>
+    public byte[]? Secret { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public string? RotationType { get; set; }
+}
+
+internal sealed class SnapshotGrant
+{
+    public string? GrantId { get; set; }
+    public string? Name { get; set; }
+    public DateTimeOffset CreationDate { get; set; }
+    public string? GranteePrincipal { get; set; }
+    public string? RetiringPrincipal { get; set; }
+    public string? IssuingAccount { get; set; }
+    public List<string>? Operations { get; set; }
+    public Dictionary<string, string>? EncryptionContextEquals { get; set; }
+    public Dictionary<string, string>? EncryptionContextSubset { get; set; }
+
+    /// <summary>The grant tokens issued for this grant (each CreateGrant call issues one).</summary>
+    public List<string>? Tokens { get; set; }
+}
+
+internal sealed class SnapshotAlias
+{
+    public string? Name { get; set; }
+    public Guid TargetKeyId { get; set; }
+    public DateTimeOffset CreationDate { get; set; }
+    public DateTimeOffset LastUpdatedDate { get; set; }
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(WorldSnapshot))]
+internal sealed partial class SnapshotJsonContext : JsonSerializerContext;

@@ -1,0 +1,274 @@
+namespace KmsLab.Simulation.Persistence;
+
+/// <summary>
+/// Takes a <see cref="WorldSnapshot"/> of a world, and builds a world's state back from one.
+/// Capture runs under the world lock, so a snapshot never shows half of an operation.
+/// </summary>
+internal static class WorldSnapshots
+{
+    public static WorldSnapshot Capture(KmsWorld world, SimulatedClock clock, string accountId, string partnerAccountId)
+    {
+        lock (world.Sync)
+        {
+            return new WorldSnapshot
+            {
+                Format = WorldSnapshot.FormatName,
+                Version = WorldSnapshot.CurrentVersion,
+                AccountId = accountId,
+                PartnerAccountId = partnerAccountId,
+                Clock = new SnapshotClock { Offset = clock.Offset, Now = clock.GetUtcNow() },
+                WorldSecrets = world.Secrets.Export(),
+                Principals = world.Principals.All.Select(p => new SnapshotPrincipal
+                {
+                    AccountId = p.AccountId,
+                    Name = p.Name,
+                    Kind = p.Kind.ToString(),
+                    Policies = new Dictionary<string, string>(p.IdentityPolicyTexts, StringComparer.Ordinal),
+                }).ToList(),
+                Regions = world.AllRegions.Select(r => CaptureRegion(r, world.Grants)).ToList(),
+                SpontaneousChanges = world.SpontaneousChanges,
+            };
+        }
+    }
+
+    private static SnapshotRegion CaptureRegion(RegionalKms kms, GrantRegistry grants) => new()
+    {
+        AccountId = kms.AccountId,
+        Region = kms.Region,
+        Keys = kms.Keys.Select(k => CaptureKey(k, grants)).ToList(),
+        Aliases = kms.Aliases.Select(a => new SnapshotAlias { Name = a.Name, TargetKeyId = a.Target.Id, CreationDate = a.CreationDate, LastUpdatedDate = a.LastUpdatedDate }).ToList(),
+        DeletedKeyIds = [.. kms.DeletedKeyIds],
+    };
+
+    private static SnapshotKey CaptureKey(KmsKey key, GrantRegistry grants) => new()
+    {
+        KeyId = key.Id,
+        CreationDate = key.CreationDate,
+        KeySpec = key.Spec.Name,
+        KeyUsage = key.KeyUsage,
+        Origin = key.Origin,
+        Description = key.Description,
+        Policy = key.Policy,
+        State = key.State,
+        DeletionDate = key.DeletionDate,
+        PendingWindowInDays = key.PendingWindowInDays,
+        RotationEnabled = key.RotationEnabled,
+        RotationPeriodInDays = key.RotationPeriodInDays,
+        RotationBase = key.RotationBase,
+        OnDemandRotationCount = key.OnDemandRotationCount,
+        ImportedMaterialId = key.ImportedMaterialId is { } imported ? Convert.ToHexStringLower(imported) : null,
+        ValidTo = key.ValidTo,
+        ExpirationModel = key.ExpirationModel,
+        Tags = key.Tags.Select(t => new SnapshotTag { Key = t.Key, Value = t.Value }).ToList(),
+        Grants = key.Grants.Select(g => new SnapshotGrant
+        {
+            GrantId = g.GrantId,
+            Name = g.Name,
+            CreationDate = g.CreationDate,
+            GranteePrincipal = g.GranteePrincipal,
+            RetiringPrincipal = g.RetiringPrincipal,
+            IssuingAccount = g.IssuingAccount,
+            Operations = [.. g.Operations],
+            EncryptionContextEquals = g.EncryptionContextEquals?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            EncryptionContextSubset = g.EncryptionContextSubset?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            Tokens = [.. grants.TokensOf(g)],
+        }).ToList(),
+        // Copied now, under the lock: a key deleted later zeroes its material in place.
+        Materials = key.Materials.Select(m => new SnapshotMaterial { Id = m.Id, Secret = m.Secret.ToArray(), CreatedAt = m.CreatedAt, RotationType = m.RotationType }).ToList(),
+    };
+
+    /// <summary>
+    /// Fills an empty world with a snapshot's state. Checks everything it reads and throws
+    /// <see cref="InvalidDataException"/> naming what is wrong, before changing anything.
+    /// </summary>
+    public static void Restore(WorldSnapshot snapshot, KmsWorld world, SimulatedClock clock)
+    {
+        if (snapshot.Format != WorldSnapshot.FormatName) throw Invalid($"it is not a KmsLab state file (format is '{snapshot.Format}', expected '{WorldSnapshot.FormatName}')");
+        if (snapshot.Version is < 1 or > WorldSnapshot.CurrentVersion)
+        {
+            throw Invalid($"it has format version {snapshot.Version}, and this KmsLab reads versions 1 to {WorldSnapshot.CurrentVersion} (was it written by a newer KmsLab?)");
+        }
+        var snapshotClock = snapshot.Clock ?? throw Invalid("it has no clock");
+        WorldSecrets? secrets = null;
+        if (snapshot.WorldSecrets is { } exported)
+        {
+            try
+            {
+                secrets = WorldSecrets.FromExported(exported);
+            }
+            catch (ArgumentException e)
+            {
+                throw Invalid($"its worldSecrets are not valid: {e.Message}");
+            }
+        }
+        var regions = (snapshot.Regions ?? []).Select(BuildRegion).ToList();
+        var principals = (snapshot.Principals ?? []).Select(BuildPrincipal).ToList();
+
+        lock (world.Sync)
+        {
+            if (world.AllRegions.Any(r => r.Keys.Count > 0 || r.Aliases.Any())) throw new InvalidOperationException("A snapshot can only be restored into an empty world.");
+            clock.Restore(snapshotClock.Offset, snapshotClock.Now);
+            if (secrets is not null) world.Secrets = secrets;
+            foreach (var p in principals)
+            {
+                var principal = p.Kind == PrincipalKind.Role ? world.Principals.AddRole(p.AccountId, p.Name) : world.Principals.AddUser(p.AccountId, p.Name);
+                if (p.Policies is null) continue;
+                foreach (var name in principal.IdentityPolicyTexts.Keys.Where(n => !p.Policies.ContainsKey(n))) principal.DeletePolicy(name);
+                foreach (var (name, policy) in p.Policies) principal.PutPolicy(name, policy);
+            }
+            foreach (var built in regions)
+            {
+                var kms = world.Region(built.AccountId, built.Region);
+                foreach (var key in built.Keys) kms.Add(key);
+                foreach (var alias in built.Aliases) kms.AddAlias(alias);
+                foreach (var id in built.Deleted) kms.AddDeletedKeyId(id);
+                foreach (var (token, grant) in built.GrantTokens) world.Grants.RestoreToken(token, grant);
+            }
+            // Let the first request catch up on whatever fell due while the server was down.
+            world.RecomputeNextEvent(DateTimeOffset.MinValue);
+        }
+    }
+
+    private sealed record BuiltPrincipal(string AccountId, string Name, PrincipalKind Kind, Dictionary<string, PolicyDocument>? Policies);
+
+    private static BuiltPrincipal BuildPrincipal(SnapshotPrincipal p, int index)
+    {
+        var account = Require(p.AccountId, $"principal {index + 1} has no accountId");
+        var name = Require(p.Name, $"principal {index + 1} has no name");
+        var kind = p.Kind switch
+        {
+            null or "User" => PrincipalKind.User,
+            "Role" => PrincipalKind.Role,
+            _ => throw Invalid($"principal {name} has an unknown kind '{p.Kind}' (User or Role)"),
+        };
+        var policies = p.Policies?.ToDictionary(e => e.Key, e => Parse(e.Value, identity: true, $"identity policy '{e.Key}' of {name}"), StringComparer.Ordinal);
+        if (account.Length != 12 || !account.All(char.IsAsciiDigit)) throw Invalid($"principal {name} has account ID '{account}', which is not 12 digits");
+        return new BuiltPrincipal(account, name, kind, policies);
+    }
+
+    private static PolicyDocument Parse(string text, bool identity, string what)
+    {
+        try
+        {
+            return identity ? PolicyDocument.ParseIdentityPolicy(text) : PolicyDocument.ParseKeyPolicy(text);
+        }
+        catch (KmsException e)
+        {
+            throw Invalid($"{what} is not a valid policy: {e.Message}");
+        }
+    }
+
+    private sealed record BuiltRegion(string AccountId, string Region, List<KmsKey> Keys, List<KmsAlias> Aliases, List<Guid> Deleted, List<(string Token, KmsGrant Grant)> GrantTokens);
+
+    private static BuiltRegion BuildRegion(SnapshotRegion r, int index)
+    {
+        var account = Require(r.AccountId, $"region entry {index + 1} has no accountId");
+        if (account.Length != 12 || !account.All(char.IsAsciiDigit)) throw Invalid($"region entry {index + 1} has account ID '{account}', which is not 12 digits");
+        var region = Require(r.Region, $"region entry {index + 1} has no region");
+        var where = $"{account}/{region}";
+        var keys = new List<KmsKey>();
+        var byId = new Dictionary<Guid, KmsKey>();
+        var tokens = new List<(string, KmsGrant)>();
+        foreach (var (k, i) in (r.Keys ?? []).Select((k, i) => (k, i)))
+        {
+            var key = BuildKey(k, account, region, $"key {i + 1} in {where}", tokens);
+            if (!byId.TryAdd(key.Id, key)) throw Invalid($"key {key.KeyId} appears twice in {where}");
+            keys.Add(key);
+        }
+        var aliases = new List<KmsAlias>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (a, i) in (r.Aliases ?? []).Select((a, i) => (a, i)))
+        {
+            var name = Require(a.Name, $"alias {i + 1} in {where} has no name");
+            if (!name.StartsWith("alias/", StringComparison.Ordinal)) throw Invalid($"alias '{name}' in {where} does not start with alias/");
+            if (!names.Add(name)) throw Invalid($"alias '{name}' appears twice in {where}");
+            if (!byId.TryGetValue(a.TargetKeyId, out var target)) throw Invalid($"alias '{name}' in {where} points at key {a.TargetKeyId:D}, which is not in the file");
+            aliases.Add(new KmsAlias(name, KmsArn.ForAlias(region, account, name), target, a.CreationDate) { LastUpdatedDate = a.LastUpdatedDate });
+        }
+        return new BuiltRegion(account, region, keys, aliases, r.DeletedKeyIds ?? [], tokens);
+    }
+
+    private static KmsKey BuildKey(SnapshotKey k, string account, string region, string what, List<(string, KmsGrant)> tokens)
+    {
+        var specName = Require(k.KeySpec, $"{what} has no keySpec");
+        KeySpecInfo spec;
+        try
+        {
+            spec = KeySpecInfo.Get(specName);
+        }
+        catch (KeyNotFoundException)
+        {
+            throw Invalid($"{what} has an unknown keySpec '{specName}'");
+        }
+        var key = new KmsKey(k.KeyId, account, region, k.CreationDate, spec,
+            Require(k.KeyUsage, $"{what} has no keyUsage"), Require(k.Origin, $"{what} has no origin"),
+            k.Description ?? "", Parse(Require(k.Policy, $"{what} has no policy"), identity: false, $"the key policy of {what}"))
+        {
+            State = Require(k.State, $"{what} has no state"),
+            DeletionDate = k.DeletionDate,
+            PendingWindowInDays = k.PendingWindowInDays,
+            RotationEnabled = k.RotationEnabled,
+            RotationPeriodInDays = k.RotationPeriodInDays == 0 ? KmsLimits.DefaultRotationPeriodInDays : k.RotationPeriodInDays,
+            RotationBase = k.RotationBase,
+            OnDemandRotationCount = k.OnDemandRotationCount,
+            ValidTo = k.ValidTo,
+            ExpirationModel = k.ExpirationModel,
+        };
+        what = $"key {key.KeyId} in {account}/{region}";
+        if (key.State is not (KeyState.Enabled or KeyState.Disabled or KeyState.PendingDeletion or KeyState.PendingImport)) throw Invalid($"{what} has an unknown state '{key.State}'");
+        if (key.State == KeyState.PendingDeletion && key.DeletionDate is null) throw Invalid($"{what} is pending deletion but has no deletionDate");
+        foreach (var t in k.Tags ?? []) key.Tags.Add(new(Require(t.Key, $"{what} has a tag without a key"), t.Value ?? ""));
+        foreach (var (g, i) in (k.Grants ?? []).Select((g, i) => (g, i)))
+        {
+            var grant = new KmsGrant
+            {
+                GrantId = Require(g.GrantId, $"grant {i + 1} of {what} has no grantId"),
+                Key = key,
+                Name = g.Name,
+                CreationDate = g.CreationDate,
+                GranteePrincipal = Require(g.GranteePrincipal, $"grant {i + 1} of {what} has no granteePrincipal"),
+                RetiringPrincipal = g.RetiringPrincipal,
+                IssuingAccount = Require(g.IssuingAccount, $"grant {i + 1} of {what} has no issuingAccount"),
+                Operations = g.Operations is { Count: > 0 } ops ? ops : throw Invalid($"grant {i + 1} of {what} has no operations"),
+                EncryptionContextEquals = g.EncryptionContextEquals,
+                EncryptionContextSubset = g.EncryptionContextSubset,
+            };
+            key.Grants.Add(grant);
+            foreach (var token in g.Tokens ?? []) tokens.Add((token, grant));
+        }
+        if (k.ImportedMaterialId is { } importedId)
+        {
+            key.ImportedMaterialId = Hex(importedId, $"the importedMaterialId of {what}");
+        }
+        var materials = k.Materials ?? [];
+        // Only an EXTERNAL key may be without material (before its first import, after expiry or deletion).
+        if (materials.Count == 0 && key.Origin != "EXTERNAL") throw Invalid($"{what} has no key material");
+        foreach (var (m, i) in materials.Select((m, i) => (m, i)))
+        {
+            var idBytes = Hex(Require(m.Id, $"material {i + 1} of {what} has no id"), $"the id of material {i + 1} of {what}");
+            var secret = m.Secret ?? throw Invalid($"material {i + 1} of {what} has no secret");
+            if (KeyMaterial.Canonicalize(spec, secret) is null) throw Invalid($"material {i + 1} of {what} is not {spec.Name} key material");
+            key.AddMaterial(KeyMaterial.Restore(spec, idBytes, secret, m.CreatedAt, m.RotationType));
+        }
+        return key;
+    }
+
+    private static byte[] Hex(string hex, string what)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromHexString(hex);
+        }
+        catch (FormatException)
+        {
+            throw Invalid($"{what} is not hexadecimal");
+        }
+        if (bytes.Length != KeyMaterial.IdLength) throw Invalid($"{what} is {bytes.Length} bytes, not {KeyMaterial.IdLength}");
+        return bytes;
+    }
+
+    private static string Require(string? value, string problem) => value ?? throw Invalid(problem);
+
+    private static InvalidDataException Invalid(string problem) => new(problem);
+}
