@@ -80,6 +80,7 @@ internal sealed class SnapshotKey
     public string? KeySpec { get; set; }
     public string? KeyUsage { get; set; }
     public string? Origin { get; set; }
+    public string? KeyManager { get; set; }
     public string? Description { get; set; }
     public string? Policy { get; set; }
     public string? State { get; set; }

@@ -47,6 +47,7 @@ internal static class WorldSnapshots
         KeySpec = key.Spec.Name,
         KeyUsage = key.KeyUsage,
         Origin = key.Origin,
+        KeyManager = key.KeyManager,
         Description = key.Description,
         Policy = key.Policy,
         State = key.State,
@@ -204,6 +205,7 @@ internal static class WorldSnapshots
             Require(k.KeyUsage, $"{what} has no keyUsage"), Require(k.Origin, $"{what} has no origin"),
             k.Description ?? "", Parse(Require(k.Policy, $"{what} has no policy"), identity: false, $"the key policy of {what}"))
         {
+            KeyManager = k.KeyManager ?? "CUSTOMER",
             State = Require(k.State, $"{what} has no state"),
             DeletionDate = k.DeletionDate,
             PendingWindowInDays = k.PendingWindowInDays,
