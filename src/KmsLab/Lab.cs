@@ -190,6 +190,13 @@ public sealed class Lab
     /// <exception cref="SimulatorOnlyException">On real AWS: read CloudTrail instead (the message says how).</exception>
     public AuditTrail AuditTrail => _auditTrail ?? throw new SimulatorOnlyException("Lab.AuditTrail", AuditAdvice);
 
+    /// <summary>
+    /// How many KMS calls have been made so far, on both targets: on the simulator, every call it
+    /// received (its audit trail's length); on real AWS, every call this lab's clients made. Lessons
+    /// use it to count what an approach costs in KMS requests.
+    /// </summary>
+    public int KmsCallCount => _aws is { } aws ? aws.RequestsSent : AuditTrail.Events.Count;
+
     /// <summary>The learner's account ID (on real AWS: the administrator's account, from STS).</summary>
     public string AccountId => _aws is { } aws ? aws.Identity(aws.Options.Profile, "the lab's administrator").AccountId : _options.AccountId;
 

@@ -48,7 +48,6 @@ internal sealed class KmsServer : IAsyncDisposable
     /// <summary>The largest request body accepted; larger ones get a 413 in KMS's error shape.</summary>
     public const int MaxRequestBodyBytes = KmsProtocolAdapter.MaxBodyBytes;
 
-    private const string JsonContentType = KmsWireResponse.ContentType;
     private readonly WebApplication _app;
     private readonly KmsProtocolAdapter _adapter;
     private readonly StateStore? _state;
@@ -189,7 +188,7 @@ internal sealed class KmsServer : IAsyncDisposable
     {
         var response = context.Response;
         response.StatusCode = wire.StatusCode;
-        response.ContentType = JsonContentType;
+        response.ContentType = wire.MediaType;
         response.ContentLength = wire.Body.Length;
         response.Headers["x-amzn-RequestId"] = wire.RequestId;
         if (closeConnection) response.Headers.Connection = "close";

@@ -295,6 +295,7 @@ public static class Exercises
         public static CheckResult CheckCulprit(Lab lab, string keyId, string? answer)
         {
             ArgumentNullException.ThrowIfNull(lab);
+            if (!lab.IsSimulator) return SimulatorOnly.Skipped(Name, "find the Decrypt events on the key in CloudTrail's Event history (Resource name = the key's ARN) and read their userIdentity. " + SimulatorOnly.CloudTrail);
             if (string.IsNullOrWhiteSpace(answer) || answer == "?") return CheckResult.NotYet(Name, "no answer yet.", "lab.AuditTrail.Query(key: keyId, operation: \"Decrypt\"), keep the events that succeeded, and look at UserIdentity.");
             var culprits = lab.AuditTrail.Query(key: keyId, operation: "Decrypt")
                 .Where(e => e.Succeeded && e.UserIdentity.Arn != lab.AdminArn)

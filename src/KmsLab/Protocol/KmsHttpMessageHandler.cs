@@ -38,7 +38,7 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
         var uri = request.RequestUri;
         var wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", Header, body, uri?.Query, uri is null ? null : uri.IsDefaultPort ? uri.Host : uri.Authority));
         var content = new ByteArrayContent(wire.Body);
-        content.Headers.ContentType = JsonContentType;
+        content.Headers.ContentType = wire.MediaType == KmsWireResponse.ContentType ? JsonContentType : new MediaTypeHeaderValue(wire.MediaType);
         var response = new HttpResponseMessage((HttpStatusCode)wire.StatusCode) { Content = content, RequestMessage = request };
         response.Headers.TryAddWithoutValidation("x-amzn-RequestId", wire.RequestId);
         return response;

@@ -88,6 +88,7 @@ internal sealed class KmsProtocolAdapter
         {
             if (request.Method != "POST") throw new KmsException(KmsErrorCodes.UnknownOperation, $"KMS accepts only POST requests, not {request.Method}.");
             var target = request.Header("X-Amz-Target");
+            if (target is null && IsGetCallerIdentity(request)) return GetCallerIdentity(request, requestId);
             if (target is null || !target.StartsWith(TargetPrefix, StringComparison.Ordinal) || !Operations.TryGetValue(target[TargetPrefix.Length..], out var operation))
             {
                 throw new KmsException(KmsErrorCodes.UnknownOperation, target is null ? "The request has no X-Amz-Target header naming the operation." : $"Unknown operation '{target}'.");
@@ -169,13 +170,37 @@ internal sealed class KmsProtocolAdapter
         return Invoke(op, operation, context, requestGuid, body, viaService, viaService);
     }
 
-    private (LabPrincipal Caller, string Region) Authenticate(KmsWireRequest request)
+    /// <summary>
+    /// STS GetCallerIdentity (AWS Query protocol), so that a lab pointed at <c>kmslab serve</c> with
+    /// <c>KMSLAB_ENDPOINT_URL</c> learns who its profiles are from the same place as its keys.
+    /// </summary>
+    private static bool IsGetCallerIdentity(KmsWireRequest request) =>
+        request.Header("Content-Type") is { } type && type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+        && System.Text.Encoding.UTF8.GetString(request.Body.Span).Split('&').Contains("Action=GetCallerIdentity", StringComparer.Ordinal);
+
+    private KmsWireResponse GetCallerIdentity(KmsWireRequest request, string requestId)
+    {
+        static string X(string s) => System.Security.SecurityElement.Escape(s);
+        try
+        {
+            var (caller, _) = Authenticate(request, "sts");
+            var xml = $"""<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>{X(caller.CallerArn)}</Arn><UserId>{X(caller.AccessKeyId)}</UserId><Account>{X(caller.AccountId)}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>{requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>""";
+            return new KmsWireResponse(200, System.Text.Encoding.UTF8.GetBytes(xml), requestId, KmsWireResponse.XmlContentType);
+        }
+        catch (KmsException e)
+        {
+            var xml = $"""<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>{X(e.ErrorCode)}</Code><Message>{X(e.Message)}</Message></Error><RequestId>{requestId}</RequestId></ErrorResponse>""";
+            return new KmsWireResponse(403, System.Text.Encoding.UTF8.GetBytes(xml), requestId, KmsWireResponse.XmlContentType);
+        }
+    }
+
+    private (LabPrincipal Caller, string Region) Authenticate(KmsWireRequest request, string service = "kms")
     {
         var authorization = request.Header("Authorization");
         if (authorization is null) throw new KmsException(KmsErrorCodes.MissingAuthenticationToken, "Missing Authentication Token");
         var credential = SigV4Authorization.Parse(authorization)
             ?? throw new KmsException(KmsErrorCodes.InvalidSignature, "The Authorization header is not a valid AWS Signature Version 4 header.");
-        if (credential.Service != "kms") throw new KmsException(KmsErrorCodes.InvalidSignature, $"Credential should be scoped to correct service: 'kms'. ");
+        if (credential.Service != service) throw new KmsException(KmsErrorCodes.InvalidSignature, $"Credential should be scoped to correct service: '{service}'. ");
         var principal = _engine.World.Principals.FindByAccessKey(credential.AccessKeyId)
             ?? throw new KmsException(KmsErrorCodes.UnrecognizedClient, "The security token included in the request is invalid.");
         if (!_signatures.Verify(request, credential, principal.SecretAccessKey))

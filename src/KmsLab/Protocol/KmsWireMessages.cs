@@ -14,7 +14,10 @@ internal sealed record KmsWireRequest(
     string SourceIp = "127.0.0.1");
 
 /// <summary>An HTTP response from the protocol adapter.</summary>
-internal sealed record KmsWireResponse(int StatusCode, byte[] Body, string RequestId)
+internal sealed record KmsWireResponse(int StatusCode, byte[] Body, string RequestId, string MediaType = KmsWireResponse.ContentType)
 {
     public const string ContentType = "application/x-amz-json-1.1";
+
+    /// <summary>The media type of STS (AWS Query protocol) responses.</summary>
+    public const string XmlContentType = "text/xml";
 }

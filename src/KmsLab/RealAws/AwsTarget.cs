@@ -20,7 +20,7 @@ internal sealed class AwsTarget
     {
         Options = options;
         Region = ResolveRegion(options);
-        _identity = options.IdentityResolver ?? new StsCallerIdentityResolver(options.MaxErrorRetry);
+        _identity = options.IdentityResolver ?? new StsCallerIdentityResolver(options.MaxErrorRetry, options.EndpointUrl);
         if (options.Profile is { } profile) RequireProfile(profile, "the lab's administrator", "KMSLAB_PROFILE");
         string owner = options.Owner ?? Identity(options.Profile, "the lab's administrator").Arn;
         Tags = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -39,7 +39,12 @@ internal sealed class AwsTarget
 
     /// <summary>A KMS client acting through <paramref name="profile"/> (null: the standard credential chain), tagging the keys it creates.</summary>
     public AmazonKeyManagementServiceClient CreateClient(string? profile, RegionEndpoint? region) =>
-        new TaggingKmsClient(ClientConfig(region ?? Region, profile, Options.EndpointUrl, Options.MaxErrorRetry, Options.HttpClientFactory), Tags);
+        new TaggingKmsClient(ClientConfig(region ?? Region, profile, Options.EndpointUrl, Options.MaxErrorRetry, Options.HttpClientFactory), Tags, () => Interlocked.Increment(ref _requests));
+
+    private int _requests;
+
+    /// <summary>How many KMS calls this target's clients have made (one per call, whatever its retries).</summary>
+    public int RequestsSent => Volatile.Read(ref _requests);
 
     /// <summary>The configuration of a real-AWS KMS client: explicit Region (or endpoint), profile and retries.</summary>
     internal static AmazonKeyManagementServiceConfig ClientConfig(RegionEndpoint region, string? profile, string? endpointUrl, int maxErrorRetry, HttpClientFactory? httpClientFactory)

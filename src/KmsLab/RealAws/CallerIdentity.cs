@@ -14,17 +14,29 @@ internal interface ICallerIdentityResolver
     Task<CallerIdentity> ResolveAsync(string? profile, RegionEndpoint region, CancellationToken cancellationToken);
 }
 
-/// <summary>STS GetCallerIdentity with the profile's credentials, in the lab's Region (it needs no permission).</summary>
-internal sealed class StsCallerIdentityResolver(int maxErrorRetry) : ICallerIdentityResolver
+/// <summary>
+/// STS GetCallerIdentity with the profile's credentials, in the lab's Region (it needs no
+/// permission). With an endpoint URL (<c>KMSLAB_ENDPOINT_URL</c>, e.g. <c>kmslab serve</c>), STS is
+/// asked there too: the lab's identities then come from the same place as its keys.
+/// </summary>
+internal sealed class StsCallerIdentityResolver(int maxErrorRetry, string? endpointUrl = null) : ICallerIdentityResolver
 {
     public async Task<CallerIdentity> ResolveAsync(string? profile, RegionEndpoint region, CancellationToken cancellationToken)
     {
         var config = new AmazonSecurityTokenServiceConfig
         {
-            RegionEndpoint = region,
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = maxErrorRetry,
         };
+        if (endpointUrl is not null)
+        {
+            config.ServiceURL = endpointUrl;
+            config.AuthenticationRegion = region.SystemName;
+        }
+        else
+        {
+            config.RegionEndpoint = region;
+        }
         if (profile is not null) config.Profile = new Profile(profile);
         using var sts = new AmazonSecurityTokenServiceClient(config);
         var response = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);

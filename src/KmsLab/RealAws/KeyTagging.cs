@@ -12,11 +12,11 @@ namespace KmsLab.RealAws;
 /// the caller set themselves are kept. (AWSSDK.Core 4 keeps BeforeMarshallingEvent internal; a
 /// pipeline handler is its public equivalent.)
 /// </summary>
-internal sealed class TaggingKmsClient(AmazonKeyManagementServiceConfig config, IReadOnlyDictionary<string, string> tags)
+internal sealed class TaggingKmsClient(AmazonKeyManagementServiceConfig config, IReadOnlyDictionary<string, string> tags, Action? onRequest = null)
     : AmazonKeyManagementServiceClient(config)
 {
     // Initialised before the base constructor runs, which may already build the pipeline.
-    private readonly KeyTaggingHandler _handler = new(tags);
+    private readonly KeyTaggingHandler _handler = new(tags, onRequest);
 
     protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
     {
@@ -26,7 +26,7 @@ internal sealed class TaggingKmsClient(AmazonKeyManagementServiceConfig config, 
 }
 
 /// <summary>Adds the lab's tags to key-creating requests; passes everything else through.</summary>
-internal sealed class KeyTaggingHandler(IReadOnlyDictionary<string, string> tags) : PipelineHandler
+internal sealed class KeyTaggingHandler(IReadOnlyDictionary<string, string> tags, Action? onRequest = null) : PipelineHandler
 {
     public override void InvokeSync(IExecutionContext executionContext)
     {
@@ -42,6 +42,7 @@ internal sealed class KeyTaggingHandler(IReadOnlyDictionary<string, string> tags
 
     private void Tag(AmazonWebServiceRequest request)
     {
+        onRequest?.Invoke();
         switch (request)
         {
             case CreateKeyRequest create:

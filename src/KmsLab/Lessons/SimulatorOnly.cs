@@ -1,0 +1,85 @@
+namespace KmsLab.Lessons;
+
+/// <summary>
+/// Runs the part of a lesson cell that only the simulator can do (read its audit trail, move its
+/// clock, create IAM users, simulate S3) and, on real AWS, says instead what to do there. A lesson
+/// written with it runs top to bottom on both targets:
+/// <code>
+/// SimulatorOnly.Run(lab, () => Show.Audit(lab.AuditTrail.Events), SimulatorOnly.CloudTrail)
+/// </code>
+/// </summary>
+public static class SimulatorOnly
+{
+    /// <summary>Advice for the audit trail: CloudTrail's Event history or <c>aws cloudtrail lookup-events</c>.</summary>
+    public const string CloudTrail =
+        "every KMS call is recorded by AWS CloudTrail. Open the CloudTrail console's Event history and filter on Event source = kms.amazonaws.com " +
+        "(events appear within about 5 minutes), or run `aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=kms.amazonaws.com --max-results 20`.";
+
+    /// <summary>Advice for IAM: lab-setup's users, or IAM itself.</summary>
+    public const string Iam =
+        "a lesson does not create IAM users or policies on AWS. Your instructor's lab-setup created labAdmin-NN, myKeyManager-NN and myKeyUser-NN " +
+        "(lab.PrincipalArn(\"myKeyUser\") is the ARN); anything more is done in IAM itself (the IAM console, `aws iam put-user-policy`) by someone allowed to.";
+
+    /// <summary>
+    /// On the simulator, returns what <paramref name="onSimulator"/> returns; on real AWS, returns
+    /// (and so displays) a note that starts with "On real AWS:" and says <paramref name="onRealAws"/>.
+    /// </summary>
+    public static object? Run<T>(Lab lab, Func<T> onSimulator, string onRealAws)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        ArgumentNullException.ThrowIfNull(onSimulator);
+        return lab.IsSimulator ? onSimulator() : Note(onRealAws);
+    }
+
+    /// <summary>The asynchronous form of <see cref="Run{T}(Lab, Func{T}, string)"/>.</summary>
+    public static async Task<object?> RunAsync<T>(Lab lab, Func<Task<T>> onSimulator, string onRealAws)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        ArgumentNullException.ThrowIfNull(onSimulator);
+        return lab.IsSimulator ? await onSimulator().ConfigureAwait(false) : Note(onRealAws);
+    }
+
+    /// <summary>Runs <paramref name="onSimulator"/> on the simulator; on real AWS writes what to do instead to the console. True if it ran.</summary>
+    public static bool Do(Lab lab, Action onSimulator, string onRealAws)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        ArgumentNullException.ThrowIfNull(onSimulator);
+        if (!lab.IsSimulator)
+        {
+            Console.Out.WriteLine(Note(onRealAws));
+            return false;
+        }
+        onSimulator();
+        return true;
+    }
+
+    /// <summary>The asynchronous form of <see cref="Do"/>.</summary>
+    public static async Task<bool> DoAsync(Lab lab, Func<Task> onSimulator, string onRealAws)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        ArgumentNullException.ThrowIfNull(onSimulator);
+        if (!lab.IsSimulator)
+        {
+            Console.Out.WriteLine(Note(onRealAws));
+            return false;
+        }
+        await onSimulator().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Moves the simulator's clock without a word; on real AWS does nothing (real time passes).
+    /// For stories that space calls out in time, where the timing is colour, not the point.
+    /// </summary>
+    public static void Wait(Lab lab, TimeSpan by)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        if (lab.IsSimulator) lab.Clock.Advance(by);
+    }
+
+    /// <summary>An exercise check that cannot run on real AWS: passes, and says why and what to do there.</summary>
+    public static CheckResult Skipped(string exercise, string onRealAws) =>
+        CheckResult.Pass(exercise, "skipped on real AWS (it needs the simulator). On real AWS: " + onRealAws);
+
+    private static string Note(string onRealAws) => "☁️ On real AWS: " + onRealAws;
+}
