@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using KmsLab.Cli.Notebooks;
+using KmsLab.Tests.Lessons;
+using KmsLab.Tests.Serve;
+using Xunit.Abstractions;
+
+namespace KmsLab.Tests.RealAws;
+
+/// <summary>
+/// "A lesson never fails just because it runs on real AWS": every notebook, top to bottom, with
+/// KMSLAB_TARGET=aws against <c>kmslab serve</c> standing in for AWS. The lessons see only what a
+/// learner's machine gives them: environment variables and AWS profiles (the Region, the endpoint,
+/// labAdmin, myKeyManager and myKeyUser); who they are comes from STS GetCallerIdentity, answered by
+/// the served endpoint. All lessons share one account, as a class shares one on AWS. The simulator's
+/// extras (audit trail, clock, IAM, S3) are out of reach, exactly as on AWS.
+/// </summary>
+[Collection(AwsEnvironmentCollection.Name)]
+public sealed class NotebooksOnAwsTargetTests(ITestOutputHelper log)
+{
+    [Fact]
+    public async Task EveryLessonRunsTopToBottomOnTheAwsTargetAgainstKmslabServe()
+    {
+        await using var served = await ServedLab.StartAsync();
+        using var env = new EnvironmentScope();
+        var profiles = new AwsProfiles(served.Lab);
+        env.Set(Lab.TargetVariable, "aws")
+            .Set("KMSLAB_REGION", "us-east-1")
+            .Set("KMSLAB_ENDPOINT_URL", served.EndpointUrl)
+            .Set("KMSLAB_PROFILE", profiles.Prefix + Lab.AdministratorName)
+            .Set("KMSLAB_PROFILE_PREFIX", profiles.Prefix);
+
+        NotebookHost.Configure();
+        var failures = new StringBuilder();
+        var total = Stopwatch.StartNew();
+        foreach (var lesson in Repository.LessonFiles)
+        {
+            var runner = new NotebookRunner(new NotebookRunOptions(null, TimeSpan.FromMinutes(2)), new Silent());
+            var result = await runner.RunAsync(lesson);
+            log.WriteLine($"{Path.GetFileName(lesson)}: {(result.Passed ? "passed" : "FAILED")} in {result.Elapsed.TotalSeconds:0.0} s ({result.CodeCellsRun}/{result.CodeCells} code cells)");
+            if (result.Failure is { } f) failures.AppendLine($"{Path.GetFileName(lesson)}, cell {f.CellNumber}:\n{f.Code}\n---\n{f.Error}\n");
+            else if (result.CodeCellsRun != result.CodeCells) failures.AppendLine($"{Path.GetFileName(lesson)}: ran {result.CodeCellsRun} of {result.CodeCells} code cells");
+        }
+        log.WriteLine($"all lessons on the aws target: {total.Elapsed.TotalSeconds:0.0} s");
+
+        Assert.True(failures.Length == 0, failures.ToString());
+        // Everything the lessons created on "AWS" carries the lab's tags, for kmslab cleanup.
+        var admin = served.CreateClient();
+        var customerKeys = 0;
+        foreach (var entry in (await admin.ListKeysAsync(new ListKeysRequest { Limit = 1000 })).Keys)
+        {
+            if ((await admin.DescribeKeyAsync(new DescribeKeyRequest { KeyId = entry.KeyId })).KeyMetadata.KeyManager != KeyManagerType.CUSTOMER) continue;
+            customerKeys++;
+            var tags = (await admin.ListResourceTagsAsync(new ListResourceTagsRequest { KeyId = entry.KeyId })).Tags;
+            Assert.Contains(tags, t => t.TagKey == LabTags.Lesson);
+            Assert.Contains(tags, t => t.TagKey == LabTags.Owner && t.TagValue.EndsWith(":user/labAdmin", StringComparison.Ordinal));
+        }
+        Assert.True(customerKeys > 10, $"only {customerKeys} lab keys");
+    }
+
+    private sealed class Silent : INotebookObserver
+    {
+        public void NotebookStarted(string path, IpynbDocument notebook) { }
+        public void Markdown(IpynbCell cell) { }
+        public void CodeStarted(int cellNumber, IpynbCell cell) { }
+        public void CodeFinished(int cellNumber, IpynbCell cell, JsonArray outputs, CellFailure? failure, TimeSpan elapsed) { }
+        public void NotebookFinished(NotebookResult result) { }
+    }
+}
