@@ -15,6 +15,12 @@ public static class SimulatorOnly
         "every KMS call is recorded by AWS CloudTrail. Open the CloudTrail console's Event history and filter on Event source = kms.amazonaws.com " +
         "(events appear within about 5 minutes), or run `aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=kms.amazonaws.com --max-results 20`.";
 
+    /// <summary>Advice for the simulated S3 bucket: a real bucket with SSE-KMS.</summary>
+    public const string S3 =
+        "this part uses the simulator's S3 bucket, so it is skipped. To see it for real, create a bucket with SSE-KMS (`aws s3api create-bucket`, then " +
+        "`aws s3api put-bucket-encryption` with SSEAlgorithm aws:kms), put and get an object, and find S3's GenerateDataKey and Decrypt calls " +
+        "(invokedBy s3.amazonaws.com) in CloudTrail's Event history. Delete the bucket afterwards (`aws s3 rb s3://<name> --force`).";
+
     /// <summary>Advice for IAM: lab-setup's users, or IAM itself.</summary>
     public const string Iam =
         "a lesson does not create IAM users or policies on AWS. Your instructor's lab-setup created labAdmin-NN, myKeyManager-NN and myKeyUser-NN " +
