@@ -39,27 +39,30 @@ public static class Exercises
     {
         private const string Name = "Exercise 01 — a payroll key with an alias";
 
-        /// <summary>Passes when <c>alias/payroll</c> names an enabled key whose description mentions payroll.</summary>
-        public static async Task<CheckResult> CheckPayrollKeyAsync(IAmazonKeyManagementService kms)
+        /// <summary>Passes when <paramref name="aliasName"/> (<c>alias/payroll</c> on the simulator) names an enabled key whose description mentions payroll.</summary>
+        /// <param name="kms">The learner's client.</param>
+        /// <param name="aliasName">The alias to check: <c>lab.AliasName("payroll")</c>, which adds the student's suffix on a shared AWS account.</param>
+        public static async Task<CheckResult> CheckPayrollKeyAsync(IAmazonKeyManagementService kms, string aliasName = "alias/payroll")
         {
             ArgumentNullException.ThrowIfNull(kms);
+            ArgumentException.ThrowIfNullOrWhiteSpace(aliasName);
             KeyMetadata key;
             try
             {
-                key = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = "alias/payroll" }).ConfigureAwait(false)).KeyMetadata;
+                key = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = aliasName }).ConfigureAwait(false)).KeyMetadata;
             }
             catch (NotFoundException)
             {
-                return CheckResult.NotYet(Name, "there is no alias/payroll in this Region yet.",
-                    "Create a key, then kms.CreateAliasAsync(new CreateAliasRequest { AliasName = \"alias/payroll\", TargetKeyId = key.KeyId }).");
+                return CheckResult.NotYet(Name, $"there is no {aliasName} in this Region yet.",
+                    $"Create a key, then kms.CreateAliasAsync(new CreateAliasRequest {{ AliasName = \"{aliasName}\", TargetKeyId = key.KeyId }}).");
             }
-            if (key.KeyState != KeyState.Enabled) return CheckResult.NotYet(Name, $"alias/payroll points at a key in state {key.KeyState}.", "Point it at a new, enabled key.");
+            if (key.KeyState != KeyState.Enabled) return CheckResult.NotYet(Name, $"{aliasName} points at a key in state {key.KeyState}.", "Point it at a new, enabled key.");
             if (key.Description?.Contains("payroll", StringComparison.OrdinalIgnoreCase) != true)
             {
                 return CheckResult.NotYet(Name, $"the key's description is \"{key.Description}\".",
                     "Describe what the key is for: Description = \"payroll records\" in CreateKeyRequest (or UpdateKeyDescriptionAsync).");
             }
-            return CheckResult.Pass(Name, $"alias/payroll → {key.KeyId} (\"{key.Description}\").");
+            return CheckResult.Pass(Name, $"{aliasName} → {key.KeyId} (\"{key.Description}\").");
         }
     }
 
