@@ -49,11 +49,16 @@ internal sealed class AwsTarget
     /// <summary>The configuration of a real-AWS KMS client: explicit Region (or endpoint), profile and retries.</summary>
     internal static AmazonKeyManagementServiceConfig ClientConfig(RegionEndpoint region, string? profile, string? endpointUrl, int maxErrorRetry, HttpClientFactory? httpClientFactory)
     {
-        var config = new AmazonKeyManagementServiceConfig
-        {
-            RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = maxErrorRetry,
-        };
+        var config = Configure(new AmazonKeyManagementServiceConfig(), region, profile, endpointUrl, maxErrorRetry);
+        if (httpClientFactory is not null) config.HttpClientFactory = httpClientFactory;
+        return config;
+    }
+
+    /// <summary>What every real-AWS client of a lab shares (KMS, STS): Region or endpoint, profile, explicit retries.</summary>
+    internal static T Configure<T>(T config, RegionEndpoint region, string? profile, string? endpointUrl, int maxErrorRetry) where T : ClientConfig
+    {
+        config.RetryMode = RequestRetryMode.Standard;
+        config.MaxErrorRetry = maxErrorRetry;
         if (endpointUrl is not null)
         {
             config.ServiceURL = endpointUrl;
@@ -64,7 +69,6 @@ internal sealed class AwsTarget
             config.RegionEndpoint = region;
         }
         if (profile is not null) config.Profile = new Profile(profile);
-        if (httpClientFactory is not null) config.HttpClientFactory = httpClientFactory;
         return config;
     }
 

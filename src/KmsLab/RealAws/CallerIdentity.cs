@@ -23,21 +23,7 @@ internal sealed class StsCallerIdentityResolver(int maxErrorRetry, string? endpo
 {
     public async Task<CallerIdentity> ResolveAsync(string? profile, RegionEndpoint region, CancellationToken cancellationToken)
     {
-        var config = new AmazonSecurityTokenServiceConfig
-        {
-            RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = maxErrorRetry,
-        };
-        if (endpointUrl is not null)
-        {
-            config.ServiceURL = endpointUrl;
-            config.AuthenticationRegion = region.SystemName;
-        }
-        else
-        {
-            config.RegionEndpoint = region;
-        }
-        if (profile is not null) config.Profile = new Profile(profile);
+        var config = AwsTarget.Configure(new AmazonSecurityTokenServiceConfig(), region, profile, endpointUrl, maxErrorRetry);
         using var sts = new AmazonSecurityTokenServiceClient(config);
         var response = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
         return new CallerIdentity(response.Account, response.Arn);
