@@ -56,13 +56,8 @@ internal static class EncryptDecryptSupport
         var regionEndpoint = RegionEndpoint.GetBySystemName(region ?? "us-east-1");
         if (string.IsNullOrEmpty(endpointUrl))
             return new KmsTarget(Lab.Simulator().CreateKmsClient(regionEndpoint), EphemeralSimulator: true);
-        var config = new AmazonKeyManagementServiceConfig
-        {
-            ServiceURL = endpointUrl,
-            AuthenticationRegion = regionEndpoint.SystemName,
-            RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = 3,
-        };
+        // The same client configuration as the lab's real-AWS target: standard credential chain, explicit retries.
+        var config = KmsLab.RealAws.AwsTarget.ClientConfig(regionEndpoint, profile: null, endpointUrl, maxErrorRetry: 3, httpClientFactory: null);
         return new KmsTarget(new AmazonKeyManagementServiceClient(config), EphemeralSimulator: false);
     }
 
