@@ -33,7 +33,8 @@ internal static class KeyPolicyDocument
         }
         """;
 
-    public static void Validate(string policy, bool requirePrincipal = true)
+    /// <summary>Checks a policy document as AWS does and returns its statements, parsing the JSON once.</summary>
+    public static List<PolicyStatement> ParseStatements(string policy, bool requirePrincipal)
     {
         JsonDocument document;
         try
@@ -65,6 +66,7 @@ internal static class KeyPolicyDocument
             };
             if (list.Count == 0) throw Malformed("The policy has no statements.");
             foreach (var statement in list) ValidateStatement(statement, requirePrincipal);
+            return list.Select(PolicyStatement.Parse).ToList();
         }
     }
 

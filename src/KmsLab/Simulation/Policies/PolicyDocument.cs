@@ -25,14 +25,8 @@ internal sealed class PolicyDocument
     /// <summary>Parses an identity policy (attached to a user or role): statements name no principal.</summary>
     public static PolicyDocument ParseIdentityPolicy(string text) => Parse(text, requirePrincipal: false);
 
-    private static PolicyDocument Parse(string text, bool requirePrincipal)
-    {
-        KeyPolicyDocument.Validate(text, requirePrincipal);
-        using var document = JsonDocument.Parse(text);
-        var statements = document.RootElement.GetProperty("Statement");
-        var list = statements.ValueKind == JsonValueKind.Array ? statements.EnumerateArray().ToList() : [statements];
-        return new PolicyDocument(text, list.Select(PolicyStatement.Parse).ToList());
-    }
+    private static PolicyDocument Parse(string text, bool requirePrincipal) =>
+        new(text, KeyPolicyDocument.ParseStatements(text, requirePrincipal));
 }
 
 /// <summary>One statement of a policy.</summary>
