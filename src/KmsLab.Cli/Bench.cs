@@ -20,24 +20,26 @@ internal static class Bench
     {
         var results = await MeasureAsync(perOperation, cancellationToken);
         output.WriteLine($"KmsLab bench — {Environment.ProcessorCount} cores, {perOperation.TotalSeconds:0.#} s per operation and target, one client, sequential calls");
-        output.WriteLine($"{"operation",-16} {"simulator",12} {"floor",12} {"sim CPU µs",11} {"floor CPU µs",13} {"CPU ratio",10} {"wall ratio",11}");
+        output.WriteLine($"{"operation",-16} {"simulator",12} {"floor",12} {"sim CPU µs",11} {"floor CPU µs",13} {"CPU ratio",10} {"wall ratio",11} {"sim B/call",11} {"floor B/call",13}");
         foreach (var r in results)
         {
-            output.WriteLine($"{r.Operation,-16} {r.SimulatorPerSecond,8:N0} c/s {r.FloorPerSecond,8:N0} c/s {r.SimulatorCpuMicroseconds,11:F1} {r.FloorCpuMicroseconds,13:F1} {r.CpuRatio,9:F2}x {r.Ratio,10:F2}x");
+            output.WriteLine($"{r.Operation,-16} {r.SimulatorPerSecond,8:N0} c/s {r.FloorPerSecond,8:N0} c/s {r.SimulatorCpuMicroseconds,11:F1} {r.FloorCpuMicroseconds,13:F1} {r.CpuRatio,9:F2}x {r.Ratio,10:F2}x {r.SimulatorBytesPerCall,11:N0} {r.FloorBytesPerCall,13:N0}");
         }
         output.WriteLine("floor = the same SDK client against a handler that only replays a recorded response (the SDK's own cost).");
         output.WriteLine("CPU ratio = process CPU time per call, simulator / floor: steady when other programs share the machine.");
         output.WriteLine("wall ratio = elapsed time per call, simulator / floor.");
+        output.WriteLine("B/call = bytes allocated on the managed heap per call (all threads): the garbage collector's work.");
         return 0;
     }
 
-    internal sealed record Result(string Operation, double SimulatorPerSecond, double FloorPerSecond, double SimulatorCpuMicroseconds, double FloorCpuMicroseconds)
+    internal sealed record Result(string Operation, double SimulatorPerSecond, double FloorPerSecond, double SimulatorCpuMicroseconds, double FloorCpuMicroseconds,
+        double SimulatorBytesPerCall, double FloorBytesPerCall)
     {
         public double Ratio => FloorPerSecond / SimulatorPerSecond;
         public double CpuRatio => SimulatorCpuMicroseconds / FloorCpuMicroseconds;
     }
 
-    private readonly record struct Measurement(double CallsPerSecond, double CpuMicrosecondsPerCall);
+    private readonly record struct Measurement(double CallsPerSecond, double CpuMicrosecondsPerCall, double BytesAllocatedPerCall);
 
     internal static async Task<IReadOnlyList<Result>> MeasureAsync(TimeSpan perOperation, CancellationToken cancellationToken, TimeSpan? warmUp = null)
     {
@@ -52,6 +54,7 @@ internal static class Bench
         calls["Decrypt"] = kms => kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) }, cancellationToken);
         calls["GenerateDataKey"] = kms => kms.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = keyId, KeySpec = DataKeySpec.AES_256 }, cancellationToken);
         foreach (var name in OperationNames) await calls[name](simulator);
+        recorder.Recording = false;
 
         var floor = Lab.CreateSdkClient(new ReplayHandler(recorder.Recorded), lab.Admin, lab.DefaultRegion, maxErrorRetry: 0);
         // Tiered JIT needs thousands of calls before code reaches its final form: warm every path first.
@@ -71,7 +74,8 @@ internal static class Bench
                 sim.Add(await CallsPerSecondAsync(() => calls[name](simulator), perOperation / 4));
                 flo.Add(await CallsPerSecondAsync(() => calls[name](floor), perOperation / 4));
             }
-            results.Add(new Result(name, sim.Average(m => m.CallsPerSecond), flo.Average(m => m.CallsPerSecond), sim.Min(m => m.CpuMicrosecondsPerCall), flo.Min(m => m.CpuMicrosecondsPerCall)));
+            results.Add(new Result(name, sim.Average(m => m.CallsPerSecond), flo.Average(m => m.CallsPerSecond), sim.Min(m => m.CpuMicrosecondsPerCall), flo.Min(m => m.CpuMicrosecondsPerCall),
+                sim.Average(m => m.BytesAllocatedPerCall), flo.Average(m => m.BytesAllocatedPerCall)));
         }
         return results;
     }
@@ -82,6 +86,7 @@ internal static class Bench
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < duration)
         {
@@ -91,15 +96,25 @@ internal static class Bench
         var elapsed = watch.Elapsed;
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
-        return new Measurement(count / elapsed.TotalSeconds, cpu.TotalMicroseconds / count);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        return new Measurement(count / elapsed.TotalSeconds, cpu.TotalMicroseconds / count, (double)allocated / count);
     }
 
-    /// <summary>Passes requests to the simulator and keeps the last response body of each operation.</summary>
+    /// <summary>
+    /// Passes requests to the simulator; while <see cref="Recording"/>, keeps the response body of
+    /// each operation for the floor to replay. Once the floor has its responses recording stops,
+    /// so that the measured simulator calls carry no work of the bench's own.
+    /// </summary>
     private sealed class RecordingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
         public Dictionary<string, byte[]> Recorded { get; } = [];
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        public bool Recording { get; set; } = true;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Recording ? RecordAsync(request, cancellationToken) : base.SendAsync(request, cancellationToken);
+
+        private async Task<HttpResponseMessage> RecordAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var response = await base.SendAsync(request, cancellationToken);
             var target = request.Headers.GetValues("X-Amz-Target").First();

@@ -11,19 +11,43 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new(KmsWireResponse.ContentType);
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        // The SDK's content is already in memory: read it synchronously, without HttpContent's
+        // buffering machinery. Any other content is read the general way.
+        if (request.Content is null or ReadOnlyMemoryContent or ByteArrayContent)
+            return Task.FromResult(Send(request, cancellationToken));
+        return SendBufferedAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendBufferedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = await request.Content!.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         return Handle(request, body);
     }
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         byte[] body = [];
-        if (request.Content is not null)
+        if (request.Content is { } content)
         {
+            // Straight into an array of the declared length; content of another length is read the general way.
+            if (content.Headers.ContentLength is long length && length <= KmsProtocolAdapter.MaxBodyBytes)
+            {
+                var exact = new byte[length];
+                using var target = new MemoryStream(exact, writable: true);
+                try
+                {
+                    content.CopyTo(target, null, cancellationToken);
+                    if (target.Position == length) return Handle(request, exact);
+                }
+                catch (NotSupportedException)
+                {
+                    // Longer than declared: the fixed-size stream cannot grow.
+                }
+            }
             using var stream = new MemoryStream();
-            request.Content.CopyTo(stream, null, cancellationToken);
+            content.CopyTo(stream, null, cancellationToken);
             body = stream.ToArray();
         }
         return Handle(request, body);
@@ -31,12 +55,9 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
 
     private HttpResponseMessage Handle(HttpRequestMessage request, byte[] body)
     {
-        string? Header(string name) =>
-            request.Headers.NonValidated.TryGetValues(name, out var values) ? values.ToString()
-            : request.Content?.Headers.NonValidated.TryGetValues(name, out values) == true ? values.ToString()
-            : null;
+        var headers = HeaderSnapshot.Of(request);
         var uri = request.RequestUri;
-        var wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", Header, body, uri?.Query, uri is null ? null : uri.IsDefaultPort ? uri.Host : uri.Authority));
+        var wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", headers.Get, body, uri?.Query, uri is null ? null : uri.IsDefaultPort ? uri.Host : uri.Authority));
         var content = new ByteArrayContent(wire.Body);
         content.Headers.ContentType = wire.MediaType == KmsWireResponse.ContentType ? JsonContentType : new MediaTypeHeaderValue(wire.MediaType);
         var response = new HttpResponseMessage((HttpStatusCode)wire.StatusCode) { Content = content, RequestMessage = request };

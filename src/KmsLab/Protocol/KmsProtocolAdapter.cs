@@ -17,14 +17,20 @@ internal sealed class KmsProtocolAdapter
     private const string TargetPrefix = "TrentService.";
     private delegate byte[] Operation(KmsEngine engine, CallContext context, ReadOnlyMemory<byte> body, AuditDraft audit);
 
-    private static readonly FrozenDictionary<string, Operation> Operations = BuildOperations();
-
     /// <summary>Operations whose results CloudTrail does not record (their responses carry keys and data).</summary>
     private static readonly FrozenSet<string> Cryptographic = new[]
     {
         "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateRandom",
         "Sign", "Verify", "GenerateMac", "VerifyMac", "GetPublicKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
     }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>An operation with its wire name (one shared string, also the audit event's name).</summary>
+    private sealed record OperationEntry(string Name, Operation Run, bool Cryptographic);
+
+    private static readonly FrozenDictionary<string, OperationEntry> Operations = BuildOperations();
+
+    private static readonly FrozenDictionary<string, OperationEntry>.AlternateLookup<ReadOnlySpan<char>> OperationsBySpan =
+        Operations.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private readonly KmsEngine _engine;
     private readonly SigV4Verifier _signatures = new();
@@ -89,7 +95,7 @@ internal sealed class KmsProtocolAdapter
             if (request.Method != "POST") throw new KmsException(KmsErrorCodes.UnknownOperation, $"KMS accepts only POST requests, not {request.Method}.");
             var target = request.Header("X-Amz-Target");
             if (target is null && IsGetCallerIdentity(request)) return GetCallerIdentity(request, requestId);
-            if (target is null || !target.StartsWith(TargetPrefix, StringComparison.Ordinal) || !Operations.TryGetValue(target[TargetPrefix.Length..], out var operation))
+            if (target is null || !target.StartsWith(TargetPrefix, StringComparison.Ordinal) || !OperationsBySpan.TryGetValue(target.AsSpan(TargetPrefix.Length), out var operation))
             {
                 throw new KmsException(KmsErrorCodes.UnknownOperation, target is null ? "The request has no X-Amz-Target header naming the operation." : $"Unknown operation '{target}'.");
             }
@@ -101,7 +107,7 @@ internal sealed class KmsProtocolAdapter
             if (request.Body.Length > MaxBodyBytes) throw new KmsException(KmsErrorCodes.Serialization, $"The request body is larger than {MaxBodyBytes} bytes.");
             var (caller, region) = Authenticate(request);
             var context = new CallContext(caller.AccountId, region, caller, requestId);
-            return Invoke(operation, target[TargetPrefix.Length..], context, requestGuid, request.Body, request.SourceIp, request.Header("User-Agent"));
+            return Invoke(operation, context, requestGuid, request.Body, request.SourceIp, request.Header("User-Agent"));
         }
         catch (KmsException e)
         {
@@ -110,16 +116,16 @@ internal sealed class KmsProtocolAdapter
     }
 
     /// <summary>Runs one operation for an authenticated caller and records it in the audit trail, whatever the outcome.</summary>
-    private KmsWireResponse Invoke(Operation operation, string name, CallContext context, Guid requestGuid, ReadOnlyMemory<byte> body, string sourceIp, string? userAgent)
+    private KmsWireResponse Invoke(OperationEntry operation, CallContext context, Guid requestGuid, ReadOnlyMemory<byte> body, string sourceIp, string? userAgent)
     {
         var audit = new AuditDraft();
         KmsWireResponse response;
         string? errorCode = null, errorMessage = null;
         try
         {
-            _engine.World.RateLimiter?.Acquire(context.AccountId, context.Region, name);
-            response = new KmsWireResponse(200, operation(_engine, context, body, audit), context.RequestId);
-            if (Cryptographic.Contains(name)) audit.Response = null;
+            _engine.World.RateLimiter?.Acquire(context.AccountId, context.Region, operation.Name);
+            response = new KmsWireResponse(200, operation.Run(_engine, context, body, audit), context.RequestId);
+            if (operation.Cryptographic) audit.Response = null;
         }
         catch (Exception e) when (e is KmsException or JsonException or InvalidOperationException or FormatException or NotSupportedException)
         {
@@ -133,7 +139,7 @@ internal sealed class KmsProtocolAdapter
         Audit.Record(new AuditRecord
         {
             Time = _engine.World.Clock.GetUtcNow(),
-            EventName = name,
+            EventName = operation.Name,
             Region = context.Region,
             Identity = context.Caller.AuditIdentity,
             ViaService = context.ViaService,
@@ -144,7 +150,7 @@ internal sealed class KmsProtocolAdapter
             RequestId = requestGuid,
             EventId = NewGuid(),
             RecipientAccountId = context.AccountId,
-            Request = audit.Request,
+            Request = audit.Request.Span,
             Response = audit.Response,
             UserAgent = agent[..agentLength],
         });
@@ -167,7 +173,7 @@ internal sealed class KmsProtocolAdapter
         var requestId = requestGuid.ToString("D");
         if (!Operations.TryGetValue(operation, out var op)) return Error(KmsErrorCodes.UnknownOperation, $"Unknown operation '{operation}'.", requestId);
         var context = new CallContext(caller.AccountId, region, caller, requestId, viaService);
-        return Invoke(op, operation, context, requestGuid, body, viaService, viaService);
+        return Invoke(op, context, requestGuid, body, viaService, viaService);
     }
 
     /// <summary>
@@ -226,11 +232,12 @@ internal sealed class KmsProtocolAdapter
     /// <summary>What an operation leaves for its audit event: its request and response as JSON.</summary>
     private sealed class AuditDraft
     {
-        public byte[]? Request { get; set; }
+        /// <summary>Valid until the next call on this thread (see <see cref="ThreadJsonBuffer.Audit"/>).</summary>
+        public ReadOnlyMemory<byte> Request { get; set; }
         public byte[]? Response { get; set; }
     }
 
-    private static FrozenDictionary<string, Operation> BuildOperations()
+    private static FrozenDictionary<string, OperationEntry> BuildOperations()
     {
         var j = KmsJsonContext.Default;
         var ops = new Dictionary<string, Operation>(StringComparer.Ordinal)
@@ -280,7 +287,7 @@ internal sealed class KmsProtocolAdapter
             ["ImportKeyMaterial"] = Op(j.ImportKeyMaterialRequest, j.ImportKeyMaterialResponse, (e, c, r) => e.ImportKeyMaterial(c, r)),
             ["DeleteImportedKeyMaterial"] = Op(j.DeleteImportedKeyMaterialRequest, j.DeleteImportedKeyMaterialResponse, (e, c, r) => e.DeleteImportedKeyMaterial(c, r)),
         };
-        return ops.ToFrozenDictionary(StringComparer.Ordinal);
+        return ops.ToFrozenDictionary(p => p.Key, p => new OperationEntry(p.Key, p.Value, Cryptographic.Contains(p.Key)), StringComparer.Ordinal);
     }
 
     private static Operation Op<TRequest, TResponse>(JsonTypeInfo<TRequest> requestInfo, JsonTypeInfo<TResponse> responseInfo, Func<KmsEngine, CallContext, TRequest, TResponse> call)
@@ -292,7 +299,7 @@ internal sealed class KmsProtocolAdapter
                 ?? throw new KmsException(KmsErrorCodes.Serialization, "The request body must be a JSON object, not null.");
             try
             {
-                var response = JsonSerializer.SerializeToUtf8Bytes(call(engine, context, request), responseInfo);
+                var response = ThreadJsonBuffer.Responses.Serialize(call(engine, context, request), responseInfo).ToArray();
                 audit.Response = response;
                 return response;
             }
@@ -300,7 +307,7 @@ internal sealed class KmsProtocolAdapter
             {
                 // The audit trail keeps the request as compact JSON, secrets stripped first.
                 if (request is IAuditedShape audited) audited.StripForAudit();
-                audit.Request = JsonSerializer.SerializeToUtf8Bytes(request, requestInfo);
+                audit.Request = ThreadJsonBuffer.Audit.Serialize(request, requestInfo);
             }
         };
 }

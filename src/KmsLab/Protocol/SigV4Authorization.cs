@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace KmsLab.Protocol;
 
 /// <summary>
@@ -5,29 +7,78 @@ namespace KmsLab.Protocol;
 /// <c>AWS4-HMAC-SHA256 Credential=AKID/20261128/us-east-1/kms/aws4_request, SignedHeaders=..., Signature=...</c>.
 /// The Region comes from the credential scope, which is how one loopback endpoint serves every Region.
 /// </summary>
-internal sealed record SigV4Authorization(string AccessKeyId, string Date, string Region, string Service, string SignedHeaders, string Signature)
+internal sealed record SigV4Authorization(SigV4Scope Scope, string Signature)
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
+    private const string SignatureField = "Signature=";
+    private const int MaxRemembered = 1024;
 
+    // A client sends the same credential scope and signed-header list request after request; only
+    // the signature changes. Scopes already parsed are remembered by the text before the signature.
+    private static readonly ConcurrentDictionary<string, SigV4Scope> Remembered = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, SigV4Scope>.AlternateLookup<ReadOnlySpan<char>> RememberedBySpan =
+        Remembered.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public string AccessKeyId => Scope.AccessKeyId;
+    public string Date => Scope.Date;
+    public string Region => Scope.Region;
+    public string Service => Scope.Service;
+    public string SignedHeaders => Scope.SignedHeaders;
+
+    /// <summary>Parses the header, or returns null if it is not a well-formed SigV4 header.</summary>
     public static SigV4Authorization? Parse(string header)
     {
-        if (!header.StartsWith(Algorithm + " ", StringComparison.Ordinal)) return null;
-        string? credential = null, signedHeaders = null, signature = null;
-        foreach (var part in header[(Algorithm.Length + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        // Fast path: "<scope and signed headers>Signature=<hex>" with a scope seen before.
+        int at = header.LastIndexOf(SignatureField, StringComparison.Ordinal);
+        bool signatureLast = at > 0 && header.AsSpan(at).IndexOf(',') < 0;
+        if (signatureLast && RememberedBySpan.TryGetValue(header.AsSpan(0, at), out var known))
+            return new SigV4Authorization(known, header[(at + SignatureField.Length)..].Trim());
+
+        var parsed = ParseFully(header);
+        if (parsed is not null && signatureLast && Remembered.Count < MaxRemembered) Remembered.TryAdd(header[..at], parsed.Scope);
+        return parsed;
+    }
+
+    private static SigV4Authorization? ParseFully(string header)
+    {
+        var text = header.AsSpan();
+        if (!text.StartsWith(Algorithm + " ", StringComparison.Ordinal)) return null;
+        text = text[(Algorithm.Length + 1)..];
+        ReadOnlySpan<char> credential = default, signedHeaders = default, signature = default;
+        bool haveCredential = false, haveSignedHeaders = false, haveSignature = false;
+        foreach (var range in text.Split(','))
         {
+            var part = text[range].Trim();
+            if (part.IsEmpty) continue;
             int eq = part.IndexOf('=');
             if (eq <= 0) return null;
             var value = part[(eq + 1)..];
             switch (part[..eq])
             {
-                case "Credential": credential = value; break;
-                case "SignedHeaders": signedHeaders = value; break;
-                case "Signature": signature = value; break;
+                case "Credential": credential = value; haveCredential = true; break;
+                case "SignedHeaders": signedHeaders = value; haveSignedHeaders = true; break;
+                case "Signature": signature = value; haveSignature = true; break;
             }
         }
-        if (credential is null || signedHeaders is null || signature is null) return null;
-        var scope = credential.Split('/');
-        if (scope.Length != 5 || scope[4] != "aws4_request" || scope.Any(string.IsNullOrEmpty)) return null;
-        return new SigV4Authorization(scope[0], scope[1], scope[2], scope[3], signedHeaders, signature);
+        if (!haveCredential || !haveSignedHeaders || !haveSignature) return null;
+
+        Span<Range> scope = stackalloc Range[6];
+        if (credential.Split(scope, '/') != 5) return null;
+        foreach (var r in scope[..5])
+        {
+            if (credential[r].IsEmpty) return null;
+        }
+        if (!credential[scope[4]].SequenceEqual("aws4_request")) return null;
+        var names = signedHeaders.ToString();
+        return new SigV4Authorization(
+            new SigV4Scope(credential[scope[0]].ToString(), credential[scope[1]].ToString(), credential[scope[2]].ToString(),
+                credential[scope[3]].ToString(), names, names.Split(';')),
+            signature.ToString());
     }
 }
+
+/// <summary>
+/// The credential scope and signed headers of a SigV4 header: everything but the signature.
+/// <see cref="SignedHeaderNames"/> are the names of <see cref="SignedHeaders"/>, in the order given.
+/// </summary>
+internal sealed record SigV4Scope(string AccessKeyId, string Date, string Region, string Service, string SignedHeaders, string[] SignedHeaderNames);

@@ -26,7 +26,7 @@ internal sealed class SigV4Verifier
         if (authorization.Signature.Length != 64) return false;
 
         Span<byte> bodyHash = stackalloc byte[32];
-        SHA256.HashData(request.Body.Span, bodyHash);
+        Sha256(request.Body.Span, bodyHash);
         Span<char> payloadHash = stackalloc char[64];
         Convert.TryToHexStringLower(bodyHash, payloadHash, out _);
         var declared = request.Header("X-Amz-Content-SHA256");
@@ -38,15 +38,13 @@ internal sealed class SigV4Verifier
             buffer.Append(request.Method).Append('\n');
             buffer.Append(string.IsNullOrEmpty(request.Path) ? "/" : request.Path).Append('\n');
             buffer.Append(CanonicalQuery(request.Query)).Append('\n');
-            var signed = authorization.SignedHeaders.AsSpan();
-            foreach (var range in signed.Split(';'))
+            foreach (var name in authorization.Scope.SignedHeaderNames)
             {
-                var name = signed[range];
-                var value = name.SequenceEqual("host") ? request.Header("Host") ?? request.Host : request.Header(name.ToString());
+                var value = name == "host" ? request.Header("Host") ?? request.Host : request.Header(name);
                 if (value is null) return false;
                 buffer.Append(name).Append(':').AppendCollapsed(value.AsSpan().Trim()).Append('\n');
             }
-            buffer.Append('\n').Append(signed).Append('\n');
+            buffer.Append('\n').Append(authorization.SignedHeaders).Append('\n');
             if (declared is null) buffer.Append(payloadHash);
             else buffer.Append(declared);
 
@@ -90,12 +88,22 @@ internal sealed class SigV4Verifier
         try
         {
             int n = Encoding.UTF8.GetBytes(text, bytes);
-            SHA256.HashData(bytes.AsSpan(0, n), hash);
+            Sha256(bytes.AsSpan(0, n), hash);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(bytes);
         }
+    }
+
+    // A hash object per thread, reused: the one-shot API sets up and frees a native context per call.
+    [ThreadStatic] private static IncrementalHash? t_sha256;
+
+    private static void Sha256(ReadOnlySpan<byte> data, Span<byte> hash)
+    {
+        var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(data);
+        sha.GetHashAndReset(hash);
     }
 
     private static SigningKey DeriveSigningKey((string Secret, string Date, string Region, string Service) scope)
@@ -157,6 +165,7 @@ internal sealed class SigV4Verifier
         /// <summary>Appends with runs of spaces collapsed to one, as SigV4's canonical header values require.</summary>
         public CanonicalBuffer AppendCollapsed(ReadOnlySpan<char> text)
         {
+            if (!text.Contains("  ", StringComparison.Ordinal)) return Append(text);
             Ensure(text.Length);
             bool space = false;
             foreach (var c in text)

@@ -9,11 +9,14 @@ internal sealed partial class KmsEngine
     private static void Authorize(CallContext ctx, string action, KmsKey? key, IReadOnlyDictionary<string, string>? encryptionContext = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? extra = null)
     {
         var request = new AccessRequest(ctx, action, key) { EncryptionContext = encryptionContext, Extra = extra };
-        var operation = action["kms:".Length..];
-        var decision = KeyPolicyEvaluator.Evaluate(request, key?.Grants ?? [], KmsGrant.AllOperations.Contains(operation) ? operation : null);
+        var decision = KeyPolicyEvaluator.Evaluate(request, key?.Grants ?? [], GrantOperations.GetValueOrDefault(action));
         if (decision == AccessDecision.Allowed) return;
         throw AccessDenied(ctx.Caller, action, request.Resource, decision);
     }
+
+    /// <summary>The grant operation each kms: action is, for the actions a grant can allow.</summary>
+    private static readonly System.Collections.Frozen.FrozenDictionary<string, string> GrantOperations =
+        System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(KmsGrant.AllOperations, op => "kms:" + op, op => op, StringComparer.Ordinal);
 
     private static KmsException AccessDenied(LabPrincipal caller, string action, string resource, AccessDecision decision)
     {

@@ -76,11 +76,13 @@ internal sealed partial class KmsEngine(KmsWorld world)
     {
         if (keyId.StartsWith("arn:", StringComparison.Ordinal))
         {
-            var arn = ParseKmsArn(keyId);
-            if (arn.Region != ctx.Region) throw KmsException.NotFound($"Invalid arn {arn.Region}");
-            var target = arn.Account == kms.AccountId ? kms : World.Region(arn.Account, arn.Region);
-            if (arn.Resource.StartsWith("key/", StringComparison.Ordinal)) return FindKey(target, arn.Resource[4..], keyId);
-            if (allowAlias && arn.Resource.StartsWith("alias/", StringComparison.Ordinal)) return FindAliasTarget(target, arn.Resource);
+            // Every data-plane call names its key, often by ARN: read it in place, without splitting.
+            var (region, account, resource) = ParseKmsArn(keyId);
+            var arn = keyId.AsSpan();
+            if (!arn[region].SequenceEqual(ctx.Region)) throw KmsException.NotFound($"Invalid arn {arn[region]}");
+            var target = arn[account].SequenceEqual(kms.AccountId) ? kms : World.Region(arn[account].ToString(), ctx.Region);
+            if (arn[resource].StartsWith("key/", StringComparison.Ordinal)) return FindKey(target, arn[resource][4..], keyId);
+            if (allowAlias && arn[resource].StartsWith("alias/", StringComparison.Ordinal)) return FindAliasTarget(target, keyId[resource]);
             throw KmsException.NotFound($"Invalid keyId {keyId}");
         }
         if (keyId.StartsWith("alias/", StringComparison.Ordinal))
@@ -91,21 +93,24 @@ internal sealed partial class KmsEngine(KmsWorld world)
         return FindKey(kms, keyId, keyId);
     }
 
-    private static KmsKey FindKey(RegionalKms kms, string id, string asGiven)
+    private static KmsKey FindKey(RegionalKms kms, ReadOnlySpan<char> id, string asGiven)
     {
         if (!Guid.TryParseExact(id, "D", out var guid)) throw KmsException.NotFound($"Invalid keyId {asGiven}");
-        return kms.Find(guid) ?? throw KmsException.NotFound($"Key '{KmsArn.ForKey(kms.Region, kms.AccountId, id)}' does not exist");
+        return kms.Find(guid) ?? throw KmsException.NotFound($"Key '{KmsArn.ForKey(kms.Region, kms.AccountId, id.ToString())}' does not exist");
     }
 
     private static KmsKey FindAliasTarget(RegionalKms kms, string aliasName) =>
         kms.FindAlias(aliasName)?.Target
         ?? throw KmsException.NotFound($"Alias '{KmsArn.ForAlias(kms.Region, kms.AccountId, aliasName)}' is not found.");
 
-    private static (string Region, string Account, string Resource) ParseKmsArn(string arn)
+    /// <summary>The Region, account and resource of <c>arn:aws:kms:&lt;region&gt;:&lt;account&gt;:&lt;resource&gt;</c>, as ranges of the ARN.</summary>
+    private static (Range Region, Range Account, Range Resource) ParseKmsArn(string arn)
     {
-        // arn:aws:kms:<region>:<account>:<resource>
-        var parts = arn.Split(':', 6);
-        if (parts.Length != 6 || parts[1] is not ("aws" or "aws-cn" or "aws-us-gov") || parts[2] != "kms" || parts[3].Length == 0 || parts[4].Length != 12 || !parts[4].All(char.IsAsciiDigit))
+        var text = arn.AsSpan();
+        Span<Range> parts = stackalloc Range[6];
+        if (text.Split(parts, ':') != 6
+            || text[parts[1]] is not ("aws" or "aws-cn" or "aws-us-gov") || !text[parts[2]].SequenceEqual("kms")
+            || text[parts[3]].IsEmpty || text[parts[4]].Length != 12 || text[parts[4]].ContainsAnyExceptInRange('0', '9'))
         {
             throw new KmsException(KmsErrorCodes.NotFound, $"Invalid arn {arn}");
         }

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text;
+using KmsLab.Protocol;
+
+namespace KmsLab.Tests.Protocol;
+
+/// <summary>The allocation-light readers of every request: the SigV4 header, the header snapshot, the body.</summary>
+public class RequestParsingTests
+{
+    private const string Valid =
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261128/eu-west-1/kms/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=00ff";
+
+    [Fact]
+    public void A_SigV4_header_is_split_into_its_parts()
+    {
+        var a = SigV4Authorization.Parse(Valid)!;
+        Assert.Equal(("AKIDEXAMPLE", "20261128", "eu-west-1", "kms", "content-type;host;x-amz-date", "00ff"),
+            (a.AccessKeyId, a.Date, a.Region, a.Service, a.SignedHeaders, a.Signature));
+    }
+
+    [Fact]
+    public void Parts_may_come_in_any_order_with_extra_spaces()
+    {
+        var a = SigV4Authorization.Parse("AWS4-HMAC-SHA256 Signature=ab ,  SignedHeaders=host,Credential=AK/20261128/us-east-1/kms/aws4_request")!;
+        Assert.Equal(("AK", "host", "ab"), (a.AccessKeyId, a.SignedHeaders, a.Signature));
+    }
+
+    [Fact]
+    public void Recurring_parts_are_shared_strings_and_the_signature_is_not_confused_between_requests()
+    {
+        var first = SigV4Authorization.Parse(Valid)!;
+        var second = SigV4Authorization.Parse(Valid.Replace("Signature=00ff", "Signature=11ee"))!;
+        Assert.Same(first.Scope, second.Scope);
+        Assert.Equal("11ee", second.Signature);
+        Assert.Equal(["content-type", "host", "x-amz-date"], second.Scope.SignedHeaderNames);
+    }
+
+    [Fact]
+    public void A_known_scope_followed_by_more_fields_after_the_signature_is_parsed_in_full()
+    {
+        _ = SigV4Authorization.Parse(Valid);
+        var a = SigV4Authorization.Parse(Valid.Replace("Signature=00ff", "Signature=00ff, SignedHeaders=host"))!;
+        Assert.Equal(("host", "00ff"), (a.SignedHeaders, a.Signature));
+        Assert.Null(SigV4Authorization.Parse(Valid.Replace("Signature=00ff", "Signature=00ff, Credential")));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("AWS4-HMAC-SHA1 Credential=AK/20261128/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=00")]
+    [InlineData("AWS4-HMAC-SHA256 SignedHeaders=host, Signature=00")]
+    [InlineData("AWS4-HMAC-SHA256 Credential=AK/20261128/us-east-1/kms/aws4_request, Signature=00")]
+    [InlineData("AWS4-HMAC-SHA256 Credential=AK/20261128/us-east-1/kms/aws4_request, SignedHeaders=host")]
+    [InlineData("AWS4-HMAC-SHA256 Credential=AK/20261128/us-east-1/kms, SignedHeaders=host, Signature=00")]
+    [InlineData("AWS4-HMAC-SHA256 Credential=AK/20261128/us-east-1/kms/aws4_request/extra, SignedHeaders=host, Signature=00")]
+    [InlineData("AWS4-HMAC-SHA256 Credential=AK//us-east-1/kms/aws4_request, SignedHeaders=host, Signature=00")]
+    [InlineData("AWS4-HMAC-SHA256 Credential=AK/20261128/us-east-1/kms/aws4_other, SignedHeaders=host, Signature=00")]
+    [InlineData("AWS4-HMAC-SHA256 Credential, SignedHeaders=host, Signature=00")]
+    [InlineData("AWS4-HMAC-SHA256 =AK, SignedHeaders=host, Signature=00")]
+    public void Malformed_SigV4_headers_are_refused(string header) => Assert.Null(SigV4Authorization.Parse(header));
+
+    [Fact]
+    public void The_header_snapshot_finds_request_and_content_headers_case_insensitively()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://kms.us-east-1.amazonaws.com/");
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", "TrentService.ListKeys");
+        request.Headers.TryAddWithoutValidation("X-Multi", ["a", "b"]);
+        request.Content = new ByteArrayContent([1, 2, 3]);
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-amz-json-1.1");
+        var headers = HeaderSnapshot.Of(request);
+        Assert.Equal("TrentService.ListKeys", headers.Get("x-amz-target"));
+        Assert.Equal("application/x-amz-json-1.1", headers.Get("CONTENT-TYPE"));
+        Assert.Equal("a, b", headers.Get("X-Multi"));
+        Assert.Null(headers.Get("Authorization"));
+    }
+
+    public static TheoryData<string> ContentKinds => ["bytes", "memory", "stream", "unknown-length"];
+
+    [Theory]
+    [MemberData(nameof(ContentKinds))]
+    public async Task Every_kind_of_request_content_reaches_the_adapter_whole(string kind)
+    {
+        var lab = new TestLab();
+        var body = Encoding.UTF8.GetBytes("{\"Limit\":7}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://kms.us-east-1.amazonaws.com/");
+        request.Content = kind switch
+        {
+            "bytes" => new ByteArrayContent(body),
+            "memory" => new ReadOnlyMemoryContent(body),
+            "stream" => new StreamContent(new MemoryStream(body)),
+            _ => new StreamContent(new NonSeekableStream(body)),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-amz-json-1.1");
+        request.Headers.Add("X-Amz-Target", "TrentService.ListKeys");
+        TestSigner.Sign(request, body, lab.Lab.Admin.AccessKeyId, lab.Lab.Admin.SecretAccessKey);
+        using var client = new HttpClient(new KmsHttpMessageHandler(lab.Lab.Adapter));
+        var response = await client.SendAsync(request);
+        // A signature over the whole body verifies only if the whole body arrived.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => base.Position; set => throw new NotSupportedException(); }
+    }
+}
