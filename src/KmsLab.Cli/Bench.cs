@@ -25,7 +25,7 @@ internal static class Bench
         {
             output.WriteLine($"{r.Operation,-16} {r.SimulatorPerSecond,8:N0} c/s {r.FloorPerSecond,8:N0} c/s {r.SimulatorCpuMicroseconds,11:F1} {r.FloorCpuMicroseconds,13:F1} {r.CpuRatio,9:F2}x {r.Ratio,10:F2}x {r.SimulatorBytesPerCall,11:N0} {r.FloorBytesPerCall,13:N0}");
         }
-        output.WriteLine("floor = the same SDK client against a handler that only replays a recorded response (the SDK's own cost).");
+        output.WriteLine("floor = the same SDK client against a handler that only replays a recorded response, body and request ID (the SDK's own cost).");
         output.WriteLine("CPU ratio = process CPU time per call, simulator / floor: steady when other programs share the machine.");
         output.WriteLine("wall ratio = elapsed time per call, simulator / floor.");
         output.WriteLine("B/call = bytes allocated on the managed heap per call (all threads): the garbage collector's work.");
@@ -100,14 +100,17 @@ internal static class Bench
         return new Measurement(count / elapsed.TotalSeconds, cpu.TotalMicroseconds / count, (double)allocated / count);
     }
 
+    /// <summary>A response as the simulator sent it: its body and the request ID header every KMS response carries.</summary>
+    private sealed record RecordedResponse(byte[] Body, string RequestId);
+
     /// <summary>
-    /// Passes requests to the simulator; while <see cref="Recording"/>, keeps the response body of
-    /// each operation for the floor to replay. Once the floor has its responses recording stops,
-    /// so that the measured simulator calls carry no work of the bench's own.
+    /// Passes requests to the simulator; while <see cref="Recording"/>, keeps the response of each
+    /// operation for the floor to replay. Once the floor has its responses recording stops, so
+    /// that the measured simulator calls carry no work of the bench's own.
     /// </summary>
     private sealed class RecordingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
-        public Dictionary<string, byte[]> Recorded { get; } = [];
+        public Dictionary<string, RecordedResponse> Recorded { get; } = [];
 
         public bool Recording { get; set; } = true;
 
@@ -118,22 +121,31 @@ internal static class Bench
         {
             var response = await base.SendAsync(request, cancellationToken);
             var target = request.Headers.GetValues("X-Amz-Target").First();
-            Recorded[target] = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            Recorded[target] = new RecordedResponse(
+                await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Headers.GetValues(RequestIdHeader).Single());
             return response;
         }
     }
 
-    /// <summary>The floor: answers every request with a recorded response and does no other work.</summary>
-    private sealed class ReplayHandler(Dictionary<string, byte[]> recorded) : HttpMessageHandler
+    private const string RequestIdHeader = "x-amzn-RequestId";
+
+    /// <summary>
+    /// The floor: answers every request with the response recorded for its operation — body and
+    /// request ID, as KMS would send them, so the SDK parses the same response — and does no other work.
+    /// </summary>
+    private sealed class ReplayHandler(Dictionary<string, RecordedResponse> recorded) : HttpMessageHandler
     {
         private static readonly MediaTypeHeaderValue Json = new(KmsWireResponse.ContentType);
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var target = request.Headers.GetValues("X-Amz-Target").First();
-            var content = new ByteArrayContent(recorded[target]);
+            var (body, requestId) = recorded[target];
+            var content = new ByteArrayContent(body);
             content.Headers.ContentType = Json;
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request });
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request };
+            response.Headers.TryAddWithoutValidation(RequestIdHeader, requestId);
+            return Task.FromResult(response);
         }
     }
 }

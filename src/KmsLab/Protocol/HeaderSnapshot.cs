@@ -9,7 +9,7 @@ namespace KmsLab.Protocol;
 /// </summary>
 internal sealed class HeaderSnapshot
 {
-    private (string Name, HeaderStringValues Values)[] _headers = new (string, HeaderStringValues)[16];
+    private (string Name, HeaderStringValues Values)[] _headers = new (string, HeaderStringValues)[12];
     private int _count;
 
     public static HeaderSnapshot Of(HttpRequestMessage request)

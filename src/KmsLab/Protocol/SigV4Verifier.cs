@@ -96,15 +96,9 @@ internal sealed class SigV4Verifier
         }
     }
 
-    // A hash object per thread, reused: the one-shot API sets up and frees a native context per call.
-    [ThreadStatic] private static IncrementalHash? t_sha256;
-
-    private static void Sha256(ReadOnlySpan<byte> data, Span<byte> hash)
-    {
-        var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(data);
-        sha.GetHashAndReset(hash);
-    }
+    // One native call: OpenSSL 3 clears its error queue on every call from .NET, which costs more
+    // than the context a one-shot hash sets up and frees.
+    private static void Sha256(ReadOnlySpan<byte> data, Span<byte> hash) => SHA256.HashData(data, hash);
 
     private static SigningKey DeriveSigningKey((string Secret, string Date, string Region, string Service) scope)
     {
