@@ -19,8 +19,11 @@ internal static partial class EnvelopeBenchCeilings
     /// Times <paramref name="action"/> over <paramref name="bytes"/> bytes. Cores is the process's
     /// CPU time (user and kernel, every thread) divided by the wall-clock time.
     /// </summary>
+    /// <remarks>Each timing starts from a collected heap, as benchmark harnesses do, so that it does not pay for the previous one's garbage.</remarks>
     public static async Task<Measured> TimeAsync(long bytes, Func<Task> action)
     {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -106,6 +109,37 @@ internal static partial class EnvelopeBenchCeilings
 
     [GeneratedRegex(@"^([A-Za-z0-9-]+)\s+([0-9.]+)k$")]
     private static partial Regex OpensslRow();
+
+    /// <summary>
+    /// Peak resident memory of the whole run and of sections of it: Linux resets VmHWM when
+    /// "5" is written to /proc/self/clear_refs, so each section's peak is read after a reset and
+    /// the overall peak is the largest seen.
+    /// </summary>
+    internal sealed class PeakRss
+    {
+        private long _overall = PeakRssBytes();
+
+        /// <summary>False where VmHWM cannot be reset (not Linux): then only the overall peak is known.</summary>
+        public bool Sections { get; private set; } = true;
+
+        public long Overall => Math.Max(_overall, PeakRssBytes());
+
+        /// <summary>The peak since the last <see cref="StartSection"/>, or 0 without sections.</summary>
+        public long Section => Sections ? PeakRssBytes() : 0;
+
+        public void StartSection()
+        {
+            _overall = Overall;
+            try
+            {
+                File.WriteAllText("/proc/self/clear_refs", "5");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Sections = false;
+            }
+        }
+    }
 
     /// <summary>The process's peak resident set size (VmHWM) so far.</summary>
     public static long PeakRssBytes()

@@ -22,7 +22,7 @@ internal static partial class EnvelopeBenchCommand
 
     /// <summary>One line of the table: one operation of one suite, frame length and parallelism.</summary>
     internal sealed record Row(AlgorithmSuite Suite, int FrameLength, int Parallelism, string Operation,
-        Measured FileToFile, Measured Copy, Measured ToNull);
+        Measured FileToFile, Measured Copy, Measured ToNull, long PeakRss);
 
     public static Command Create()
     {
@@ -112,6 +112,7 @@ internal static partial class EnvelopeBenchCommand
             var kms = lab.CreateKmsClient();
             var key = (await kms.CreateKeyAsync(new CreateKeyRequest { Description = "envelope-bench" }, ct)).KeyMetadata.Arn;
             long rssBefore = PeakRssBytes();
+            var peak = new PeakRss();
 
             var rows = new List<Row>();
             foreach (var suite in s.Suites)
@@ -126,13 +127,16 @@ internal static partial class EnvelopeBenchCommand
 
                 // The copy is timed just before and just after the operation, and averaged: the
                 // disk and page cache drift (writeback, other tenants) more than the crypto does.
+                peak.StartSection();
                 var before = await CopyAsync(plain, scratch, io, ct);
                 File.Delete(scratch);
                 var toFile = await TimeAsync(s.Size, () => Run(plain, cipher, enc));
                 var after = await CopyAsync(plain, scratch, io, ct);
                 File.Delete(scratch);
                 var toNull = await TimeAsync(s.Size, () => Run(plain, null, enc));
-                rows.Add(new Row(suite, frameLength, parallelism, "encrypt", toFile, Mean(before, after), toNull));
+                rows.Add(new Row(suite, frameLength, parallelism, "encrypt", toFile, Mean(before, after), toNull, peak.Section));
+
+                peak.StartSection();
 
                 before = await CopyAsync(cipher, scratch, io, ct);
                 File.Delete(scratch);
@@ -142,14 +146,17 @@ internal static partial class EnvelopeBenchCommand
                 after = await CopyAsync(cipher, scratch, io, ct);
                 File.Delete(scratch);
                 toNull = await TimeAsync(s.Size, () => Run(cipher, null, dec));
-                rows.Add(new Row(suite, frameLength, parallelism, "decrypt", toFile, Mean(before, after), toNull));
+                rows.Add(new Row(suite, frameLength, parallelism, "decrypt", toFile, Mean(before, after), toNull, peak.Section));
                 File.Delete(cipher);
             }
 
             output.WriteLine();
             Print(output, rows, opensslAes, opensslSha, dotnetSha, warmUp);
             output.WriteLine();
-            output.WriteLine($"peak RSS (VmHWM), whole run: {PeakRssBytes() / 1048576.0:F1} MiB  (before the first message: {rssBefore / 1048576.0:F1} MiB: runtime, AWS SDK, simulator)");
+            output.WriteLine($"peak RSS (VmHWM), whole run: {peak.Overall / 1048576.0:F1} MiB; before the first message: {rssBefore / 1048576.0:F1} MiB (runtime, AWS SDK, simulator);");
+            output.WriteLine(peak.Sections
+                ? $"  per row (the peak while that file was copied twice and encrypted or decrypted twice): {rows.Max(r => r.PeakRss) / 1048576.0:F1} MiB at most."
+                : "  per row: not available (no /proc/self/clear_refs).");
             return 0;
         }
         finally
@@ -168,13 +175,14 @@ internal static partial class EnvelopeBenchCommand
         if (dotnetSha is double net) output.WriteLine($"  .NET IncrementalHash SHA-384, 1 MiB updates   {net,6:F0} MB/s  1 core");
         output.WriteLine($"  first copy of the file (untimed warm-up)      {warmUp.MBps,6:F0} MB/s           (fresh pages; the timed runs reuse freed ones)");
         output.WriteLine();
-        output.WriteLine("suite   frame   par op       file->file cores   copy  f->f/copy  ->null cores   f->f/openssl ->null/openssl");
+        output.WriteLine("suite   frame   par op       file->file cores   copy  f->f/copy  ->null cores   f->f/openssl ->null/openssl  RSS MiB");
         foreach (var r in rows)
         {
             string vsOpenssl = opensslAes is double o
                 ? $"{r.FileToFile.MBps / o * 100,11:F0}% {r.ToNull.MBps / o * 100,13:F0}%"
                 : $"{"n/a",12} {"n/a",14}";
-            output.WriteLine($"0x{(ushort)r.Suite:X4} {r.FrameLength,6} {r.Parallelism,5} {r.Operation,-8} {r.FileToFile.MBps,9:F0} {r.FileToFile.Cores,5:F1} {r.Copy.MBps,6:F0} {r.FileToFile.MBps / r.Copy.MBps * 100,9:F0}% {r.ToNull.MBps,7:F0} {r.ToNull.Cores,5:F1} {vsOpenssl}");
+            string rss = r.PeakRss > 0 ? $"{r.PeakRss / 1048576.0,8:F1}" : $"{"n/a",8}";
+            output.WriteLine($"0x{(ushort)r.Suite:X4} {r.FrameLength,6} {r.Parallelism,5} {r.Operation,-8} {r.FileToFile.MBps,9:F0} {r.FileToFile.Cores,5:F1} {r.Copy.MBps,6:F0} {r.FileToFile.MBps / r.Copy.MBps * 100,9:F0}% {r.ToNull.MBps,7:F0} {r.ToNull.Cores,5:F1} {vsOpenssl} {rss}");
         }
         output.WriteLine();
         output.WriteLine("MB/s: 10^6 bytes of plaintext per second (copy: of the file copied).");
@@ -185,6 +193,7 @@ internal static partial class EnvelopeBenchCommand
         output.WriteLine("par: MaxDegreeOfParallelism, threads sealing/opening frames. Besides them one thread writes behind");
         output.WriteLine("     (and, for 0x0578 encryption, computes the SHA-384). cores: process CPU time / wall time,");
         output.WriteLine("     including the kernel's copying; openssl speed uses one core.");
+        output.WriteLine("RSS: peak resident memory (VmHWM, reset before each row) while that row ran.");
     }
 
     /// <summary>The mean of two throughputs of the same amount of work (harmonic: the mean of their times).</summary>
