@@ -12,6 +12,12 @@ namespace KmsLab.Cli.Commands;
 /// </summary>
 internal static class EncryptCommand
 {
+    /// <summary>
+    /// The command's frame length: larger than the library's 4096 because the per-frame cost of
+    /// AES-GCM dominates at 4 KiB (measured with envelope-bench); any SDK decrypts it.
+    /// </summary>
+    internal const int DefaultFrameLength = 64 * 1024;
+
     internal sealed record Settings(FileInfo In, FileInfo Out, IReadOnlyList<string> Keys, IReadOnlyDictionary<string, string> Context,
         AlgorithmSuite Suite, int FrameLength, bool Force, bool Quiet);
 
@@ -23,7 +29,13 @@ internal static class EncryptCommand
         keys.Required = true;
         var context = ContextOption("Encryption context pair; repeat for several.");
         var suite = new Option<string>("--suite") { Description = "Algorithm suite: 0x0578 (signed, default) or 0x0478 (unsigned).", DefaultValueFactory = _ => "0x0578" };
-        var frameLength = new Option<int>("--frame-length") { Description = "Plaintext bytes per frame.", DefaultValueFactory = _ => 4096 };
+        var frameLength = new Option<int>("--frame-length")
+        {
+            Description = $"Plaintext bytes per frame. Default {DefaultFrameLength} for files, not the SDKs' and the library's 4096: "
+                + "each frame costs a fixed AES-GCM setup, so 64 KiB frames encrypt and decrypt 0x0478 about 1.5 times as fast on one core (see envelope-bench); "
+                + "the AWS Encryption SDKs and kmslab decrypt read the frame length from the message (kmslab accepts up to 16 MiB).",
+            DefaultValueFactory = _ => DefaultFrameLength,
+        };
         var endpoint = EndpointOption();
         var region = RegionOption();
         var force = ForceOption();

@@ -1,47 +1,70 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Envelope;
+using static KmsLab.Cli.Commands.EnvelopeBenchCeilings;
 
 namespace KmsLab.Cli.Commands;
 
 /// <summary>
 /// <c>kmslab envelope-bench</c>: envelope encryption and decryption throughput of a large file,
-/// beside <c>openssl speed -evp aes-256-gcm</c> on the same machine in the same run, with the
-/// process's peak memory.
+/// file to file and file to nothing, beside what the machine allows in the same run (openssl
+/// speed for AES-256-GCM and SHA-384, a plain copy of the same file on the same disk), with the
+/// cores each figure kept busy and the process's peak memory.
 /// </summary>
 internal static partial class EnvelopeBenchCommand
 {
+    /// <summary>What to measure.</summary>
+    internal sealed record Settings(long Size, IReadOnlyList<int> FrameLengths, IReadOnlyList<AlgorithmSuite> Suites,
+        IReadOnlyList<int> Parallelism, string Directory, int OpensslSeconds);
+
+    /// <summary>One line of the table: one operation of one suite, frame length and parallelism.</summary>
+    internal sealed record Row(AlgorithmSuite Suite, int FrameLength, int Parallelism, string Operation,
+        Measured FileToFile, Measured Copy, Measured ToNull, long PeakRss);
+
     public static Command Create()
     {
         var size = new Option<string>("--size") { Description = "File size (e.g. 1G, 256M, 1000000).", DefaultValueFactory = _ => "1G" };
-        var frameLength = new Option<int>("--frame-length") { Description = "Frame length.", DefaultValueFactory = _ => 4096 };
-        var suites = new Option<string[]>("--suite") { Description = "Suites to measure (repeatable).", DefaultValueFactory = _ => ["0x0478", "0x0578"], Arity = ArgumentArity.OneOrMore };
-        var directory = new Option<DirectoryInfo>("--dir") { Description = "Where to put the temporary files (default: the system temp directory)." };
-        var opensslSeconds = new Option<int>("--openssl-seconds") { Description = "Seconds for openssl speed.", DefaultValueFactory = _ => 3 };
-        var command = new Command("envelope-bench", "Envelope encryption/decryption MB/s of a large file vs openssl speed -evp aes-256-gcm (16 KiB), and peak RSS.")
+        var frameLengths = new Option<int[]>("--frame-length")
         {
-            size, frameLength, suites, directory, opensslSeconds,
+            Description = "Frame lengths to measure (repeatable). Default 4096 (the SDKs' default) and 65536.",
+            DefaultValueFactory = _ => [4096, 65536],
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var suites = new Option<string[]>("--suite") { Description = "Suites to measure (repeatable).", DefaultValueFactory = _ => ["0x0478", "0x0578"], Arity = ArgumentArity.OneOrMore };
+        var parallelism = new Option<int[]>("--parallelism")
+        {
+            Description = "EnvelopeClientOptions.MaxDegreeOfParallelism values to measure (repeatable): threads sealing or opening frames. Default 1.",
+            DefaultValueFactory = _ => [1],
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var directory = new Option<DirectoryInfo>("--dir") { Description = "Where to put the temporary files (default: the system temp directory)." };
+        var opensslSeconds = new Option<int>("--openssl-seconds") { Description = "Seconds for each openssl speed run (0: skip openssl).", DefaultValueFactory = _ => 3 };
+        var command = new Command("envelope-bench", "Envelope encryption/decryption MB/s of a large file, file to file and to nothing, beside openssl speed (AES-256-GCM, SHA-384, 16 KiB) and a plain copy of the same file; cores used and peak RSS.")
+        {
+            size, frameLengths, suites, parallelism, directory, opensslSeconds,
         };
         command.SetAction(async (parse, ct) =>
         {
-            long bytes;
-            AlgorithmSuite[] chosen;
+            Settings settings;
             try
             {
-                bytes = ParseSize(parse.GetValue(size)!);
-                chosen = [.. (parse.GetValue(suites) ?? []).Select(EncryptCommand.ParseSuite)];
+                var frames = parse.GetValue(frameLengths) ?? [];
+                if (frames.Any(f => f is < 1 or > 16 * 1024 * 1024)) throw new ArgumentException("--frame-length must be between 1 and 16 MiB.");
+                var threads = parse.GetValue(parallelism) ?? [];
+                if (threads.Any(t => t is < 1 or > 64)) throw new ArgumentException("--parallelism must be between 1 and 64.");
+                settings = new Settings(ParseSize(parse.GetValue(size)!), [.. frames.Distinct()],
+                    [.. (parse.GetValue(suites) ?? []).Select(EncryptCommand.ParseSuite).Distinct()], [.. threads.Distinct()],
+                    parse.GetValue(directory)?.FullName ?? Path.GetTempPath(), Math.Max(0, parse.GetValue(opensslSeconds)));
             }
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"kmslab envelope-bench: {e.Message}");
                 return 2;
             }
-            var dir = parse.GetValue(directory)?.FullName ?? Path.GetTempPath();
-            return await RunAsync(Console.Out, bytes, parse.GetValue(frameLength), chosen, dir, parse.GetValue(opensslSeconds), ct);
+            return await RunAsync(Console.Out, settings, ct);
         });
         return command;
     }
@@ -58,58 +81,128 @@ internal static partial class EnvelopeBenchCommand
     [GeneratedRegex(@"^(\d+)\s*([KkMmGg]?)(?:i?[Bb])?$")]
     private static partial Regex SizePattern();
 
-    internal sealed record Figures(AlgorithmSuite Suite, double EncryptMBps, double DecryptMBps, double EncryptToNullMBps, double DecryptToNullMBps);
-
-    public static async Task<int> RunAsync(TextWriter output, long size, int frameLength, IReadOnlyList<AlgorithmSuite> suites, string directory, int opensslSeconds, CancellationToken ct)
+    public static async Task<int> RunAsync(TextWriter output, Settings s, CancellationToken ct)
     {
-        output.WriteLine($"kmslab envelope-bench: {size / 1048576.0:F0} MiB file, frame length {frameLength}, {Environment.ProcessorCount} cores, in '{directory}'");
-        string plain = Path.Combine(directory, $"kmslab-bench-{Environment.ProcessId}.plain");
+        int bufferSize = new EnvelopeClientOptions().BufferSize;
+        output.WriteLine($"kmslab envelope-bench: {s.Size / 1048576.0:F0} MiB file in '{s.Directory}', {Environment.ProcessorCount} cores, I/O buffer {bufferSize / 1024} KiB");
+        string plain = Path.Combine(s.Directory, $"kmslab-bench-{Environment.ProcessId}.plain");
         string cipher = plain + ".encrypted";
         string back = plain + ".decrypted";
+        string scratch = plain + ".copy";
+        // Allocated once: the bench's own buffers should not weigh on the peak memory it reports.
+        byte[] io = new byte[bufferSize];
+        byte[] io2 = new byte[bufferSize];
         try
         {
-            WriteInput(plain, size);
+            WriteInput(plain, s.Size, io);
+            // A first large write on a VM can be slow while the host backs guest pages for the
+            // first time. It is shown; then two copies (as many new files as are ever alive at
+            // once below) are deleted, so that every timed write reuses pages freed before it.
+            var warmUp = await CopyAsync(plain, scratch, io, ct);
+            await CopyAsync(plain, back, io, ct);
+            File.Delete(scratch);
+            File.Delete(back);
+
+            bool signed = s.Suites.Contains(AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384);
+            double? opensslAes = s.OpensslSeconds > 0 ? OpensslSpeed("aes-256-gcm", s.OpensslSeconds, output) : null;
+            double? opensslSha = signed && s.OpensslSeconds > 0 ? OpensslSpeed("sha384", s.OpensslSeconds, output) : null;
+            double? dotnetSha = signed ? DotNetSha384MBps(TimeSpan.FromSeconds(1)) : null;
+
             var lab = Lab.Simulator();
             var kms = lab.CreateKmsClient();
             var key = (await kms.CreateKeyAsync(new CreateKeyRequest { Description = "envelope-bench" }, ct)).KeyMetadata.Arn;
-            var client = new EnvelopeClient(kms);
-            var results = new List<Figures>();
-            foreach (var suite in suites)
+            long rssBefore = PeakRssBytes();
+            var peak = new PeakRss();
+
+            var rows = new List<Row>();
+            foreach (var suite in s.Suites)
+            foreach (int frameLength in s.FrameLengths)
+            foreach (int parallelism in s.Parallelism)
             {
-                var options = new EnvelopeEncryptOptions { KeyIds = [key], AlgorithmSuite = suite, FrameLength = frameLength };
-                var decryptOptions = EnvelopeDecryptOptions.Strict(key);
-                double enc = await TimeAsync(size, () => Run(plain, cipher, (i, o) => client.EncryptAsync(i, o, options, ct)));
-                double dec = await TimeAsync(size, () => Run(cipher, back, (i, o) => client.DecryptAsync(i, o, decryptOptions, ct)));
-                if (!SameFiles(plain, back)) throw new InvalidOperationException("the decrypted file differs from the input");
-                double encNull = await TimeAsync(size, () => Run(plain, null, (i, o) => client.EncryptAsync(i, o, options, ct)));
-                double decNull = await TimeAsync(size, () => Run(cipher, null, (i, o) => client.DecryptAsync(i, o, decryptOptions, ct)));
-                results.Add(new Figures(suite, enc, dec, encNull, decNull));
+                var client = new EnvelopeClient(kms, new EnvelopeClientOptions { MaxDegreeOfParallelism = parallelism });
+                var encrypt = new EnvelopeEncryptOptions { KeyIds = [key], AlgorithmSuite = suite, FrameLength = frameLength };
+                var decrypt = EnvelopeDecryptOptions.Strict(key);
+                Func<Stream, Stream, Task> enc = (i, o) => client.EncryptAsync(i, o, encrypt, ct);
+                Func<Stream, Stream, Task> dec = (i, o) => client.DecryptAsync(i, o, decrypt, ct);
+
+                // The copy is timed just before and just after the operation, and averaged: the
+                // disk and page cache drift (writeback, other tenants) more than the crypto does.
+                peak.StartSection();
+                var before = await CopyAsync(plain, scratch, io, ct);
+                File.Delete(scratch);
+                var toFile = await TimeAsync(s.Size, () => Run(plain, cipher, enc));
+                var after = await CopyAsync(plain, scratch, io, ct);
+                File.Delete(scratch);
+                var toNull = await TimeAsync(s.Size, () => Run(plain, null, enc));
+                rows.Add(new Row(suite, frameLength, parallelism, "encrypt", toFile, Mean(before, after), toNull, peak.Section));
+
+                peak.StartSection();
+
+                before = await CopyAsync(cipher, scratch, io, ct);
+                File.Delete(scratch);
+                toFile = await TimeAsync(s.Size, () => Run(cipher, back, dec));
+                if (!SameFiles(plain, back, io, io2)) throw new InvalidOperationException("the decrypted file differs from the input");
+                File.Delete(back);
+                after = await CopyAsync(cipher, scratch, io, ct);
+                File.Delete(scratch);
+                toNull = await TimeAsync(s.Size, () => Run(cipher, null, dec));
+                rows.Add(new Row(suite, frameLength, parallelism, "decrypt", toFile, Mean(before, after), toNull, peak.Section));
+                File.Delete(cipher);
             }
-            double? openssl = OpensslSpeed(opensslSeconds, output);
 
             output.WriteLine();
-            output.WriteLine($"{"suite",-8} {"encrypt MB/s",13} {"decrypt MB/s",13} {"enc->null",10} {"dec->null",10}   ratio to openssl (enc / dec, file to file)");
-            foreach (var r in results)
-            {
-                string ratio = openssl is double o ? $"{r.EncryptMBps / o * 100,5:F0}% / {r.DecryptMBps / o * 100,3:F0}%" : "n/a";
-                output.WriteLine($"0x{(ushort)r.Suite:X4}   {r.EncryptMBps,13:F0} {r.DecryptMBps,13:F0} {r.EncryptToNullMBps,10:F0} {r.DecryptToNullMBps,10:F0}   {ratio}");
-            }
-            output.WriteLine(openssl is double os
-                ? $"openssl speed -evp aes-256-gcm -bytes 16384: {os:F0} MB/s (one core)"
-                : "openssl speed: not available");
-            output.WriteLine($"peak RSS (VmHWM): {PeakRssBytes() / 1048576.0:F1} MiB; managed heap now {GC.GetTotalMemory(false) / 1048576.0:F1} MiB");
-            output.WriteLine("MB = 10^6 bytes of plaintext per second, file to file through the page cache; enc->null / dec->null discard the output.");
+            Print(output, rows, opensslAes, opensslSha, dotnetSha, warmUp);
+            output.WriteLine();
+            output.WriteLine($"peak RSS (VmHWM), whole run: {peak.Overall / 1048576.0:F1} MiB; before the first message: {rssBefore / 1048576.0:F1} MiB (runtime, AWS SDK, simulator);");
+            output.WriteLine(peak.Sections
+                ? $"  per row (the peak while that file was copied twice and encrypted or decrypted twice): {rows.Max(r => r.PeakRss) / 1048576.0:F1} MiB at most."
+                : "  per row: not available (no /proc/self/clear_refs).");
             return 0;
         }
         finally
         {
-            foreach (var f in new[] { plain, cipher, back }) File.Delete(f);
+            foreach (var f in new[] { plain, cipher, back, scratch }) File.Delete(f);
         }
     }
 
-    private static void WriteInput(string path, long size)
+    internal static void Print(TextWriter output, IReadOnlyList<Row> rows, double? opensslAes, double? opensslSha, double? dotnetSha, Measured warmUp)
     {
-        var block = RandomNumberGenerator.GetBytes(1 << 20);
+        output.WriteLine("Ceilings, same machine, same run:");
+        output.WriteLine(opensslAes is double aes
+            ? $"  openssl speed -evp aes-256-gcm -bytes 16384   {aes,6:F0} MB/s  1 core   (70% of it: {aes * 0.7:F0} MB/s)"
+            : "  openssl speed -evp aes-256-gcm: not measured");
+        if (opensslSha is double sha) output.WriteLine($"  openssl speed -evp sha384 -bytes 16384        {sha,6:F0} MB/s  1 core   (0x0578: one SHA-384 over the whole message)");
+        if (dotnetSha is double net) output.WriteLine($"  .NET IncrementalHash SHA-384, 1 MiB updates   {net,6:F0} MB/s  1 core");
+        output.WriteLine($"  first copy of the file (untimed warm-up)      {warmUp.MBps,6:F0} MB/s           (fresh pages; the timed runs reuse freed ones)");
+        output.WriteLine();
+        output.WriteLine("suite   frame   par op       file->file cores   copy  f->f/copy  ->null cores   f->f/openssl ->null/openssl  RSS MiB");
+        foreach (var r in rows)
+        {
+            string vsOpenssl = opensslAes is double o
+                ? $"{r.FileToFile.MBps / o * 100,11:F0}% {r.ToNull.MBps / o * 100,13:F0}%"
+                : $"{"n/a",12} {"n/a",14}";
+            string rss = r.PeakRss > 0 ? $"{r.PeakRss / 1048576.0,8:F1}" : $"{"n/a",8}";
+            output.WriteLine($"0x{(ushort)r.Suite:X4} {r.FrameLength,6} {r.Parallelism,5} {r.Operation,-8} {r.FileToFile.MBps,9:F0} {r.FileToFile.Cores,5:F1} {r.Copy.MBps,6:F0} {r.FileToFile.MBps / r.Copy.MBps * 100,9:F0}% {r.ToNull.MBps,7:F0} {r.ToNull.Cores,5:F1} {vsOpenssl} {rss}");
+        }
+        output.WriteLine();
+        output.WriteLine("MB/s: 10^6 bytes of plaintext per second (copy: of the file copied).");
+        output.WriteLine("file->file: the file into a new file on the same disk, through the page cache (no fsync).");
+        output.WriteLine("copy: the same file read then written with one buffer of the same size, no crypto, into a new file;");
+        output.WriteLine("      timed just before and just after the file->file run, averaged.");
+        output.WriteLine("->null: the same operation writing to Stream.Null: reading, crypto and the pipeline, no output file.");
+        output.WriteLine("par: MaxDegreeOfParallelism, threads sealing/opening frames. Besides them one thread writes behind");
+        output.WriteLine("     (and, for 0x0578 encryption, computes the SHA-384). cores: process CPU time / wall time,");
+        output.WriteLine("     including the kernel's copying; openssl speed uses one core.");
+        output.WriteLine("RSS: peak resident memory (VmHWM, reset before each row) while that row ran.");
+    }
+
+    /// <summary>The mean of two throughputs of the same amount of work (harmonic: the mean of their times).</summary>
+    private static Measured Mean(Measured a, Measured b) =>
+        new(2 / (1 / a.MBps + 1 / b.MBps), (a.Cores + b.Cores) / 2);
+
+    private static void WriteInput(string path, long size, byte[] block)
+    {
+        RandomNumberGenerator.Fill(block);
         using var f = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 0);
         for (long left = size; left > 0; left -= block.Length)
         {
@@ -120,24 +213,15 @@ internal static partial class EnvelopeBenchCommand
     private static async Task Run(string input, string? output, Func<Stream, Stream, Task> work)
     {
         await using var i = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
-        await using Stream o = output is null ? Stream.Null : new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 0);
+        await using Stream o = output is null ? Stream.Null : new FileStream(output, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
         await work(i, o);
     }
 
-    private static async Task<double> TimeAsync(long bytes, Func<Task> action)
-    {
-        var sw = Stopwatch.StartNew();
-        await action();
-        return bytes / 1e6 / sw.Elapsed.TotalSeconds;
-    }
-
-    private static bool SameFiles(string a, string b)
+    private static bool SameFiles(string a, string b, byte[] ba, byte[] bb)
     {
         using var fa = File.OpenRead(a);
         using var fb = File.OpenRead(b);
         if (fa.Length != fb.Length) return false;
-        var ba = new byte[1 << 20];
-        var bb = new byte[1 << 20];
         while (true)
         {
             int na = fa.ReadAtLeast(ba, ba.Length, throwOnEndOfStream: false);
@@ -145,61 +229,5 @@ internal static partial class EnvelopeBenchCommand
             if (na != nb || !ba.AsSpan(0, na).SequenceEqual(bb.AsSpan(0, nb))) return false;
             if (na == 0) return true;
         }
-    }
-
-    /// <summary>Runs openssl speed and returns its 16 KiB AES-256-GCM figure in MB/s (10^6 bytes).</summary>
-    internal static double? OpensslSpeed(int seconds, TextWriter output)
-    {
-        try
-        {
-            var psi = new ProcessStartInfo("openssl", ["speed", "-evp", "aes-256-gcm", "-bytes", "16384", "-seconds", seconds.ToString(CultureInfo.InvariantCulture)])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var p = Process.Start(psi)!;
-            var stderr = p.StandardError.ReadToEndAsync();
-            string stdout = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            _ = stderr.Result;
-            return ParseOpensslSpeed(stdout);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            output.WriteLine($"openssl could not be run: {e.Message}");
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// Reads the result row of <c>openssl speed</c> ("AES-256-GCM  1234567.89k", thousands of
-    /// bytes per second) and returns MB/s.
-    /// </summary>
-    internal static double? ParseOpensslSpeed(string stdout)
-    {
-        foreach (var line in stdout.Split('\n').Reverse())
-        {
-            var m = OpensslRow().Match(line.Trim());
-            if (m.Success) return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1000 / 1e6;
-        }
-        return null;
-    }
-
-    [GeneratedRegex(@"^aes-256-gcm\s+([0-9.]+)k$", RegexOptions.IgnoreCase)]
-    private static partial Regex OpensslRow();
-
-    internal static long PeakRssBytes()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-        catch (IOException) { }
-        using var self = Process.GetCurrentProcess();
-        return self.PeakWorkingSet64;
     }
 }

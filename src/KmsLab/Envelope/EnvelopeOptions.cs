@@ -19,12 +19,18 @@ public sealed record EnvelopeClientOptions
     /// <summary>Reuse data keys across messages within the cache's bounds; <c>null</c> (default) for a fresh data key per message.</summary>
     public DataKeyCache? Cache { get; init; }
 
-    /// <summary>Size of the I/O buffers (default 1 MiB); frames are batched into buffers this large.</summary>
+    /// <summary>
+    /// Size of each I/O buffer (default 1 MiB); frames are batched into buffers this large. A
+    /// message in progress holds three (four with a large frame): the one being read and sealed or
+    /// opened, the one being written behind it, and the input buffer. They are pooled across messages.
+    /// </summary>
     public int BufferSize { get; init; } = 1024 * 1024;
 
     /// <summary>
-    /// Cores used to seal or open the frames of one buffer (default 1: each message on one
-    /// thread). The message bytes do not depend on it. Runs shorter than 256 KiB stay on one core.
+    /// Cores used to seal or open the frames of one buffer (default 1: the crypto of each message
+    /// on one thread). The message bytes do not depend on it. Runs shorter than 256 KiB stay on
+    /// one core. Besides these, one thread-pool thread writes the previous buffer to the output
+    /// (and, when encrypting with the signed suite, adds it to the SHA-384) meanwhile.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = 1;
 }

@@ -106,6 +106,7 @@ public sealed class EnvelopeCliTests : IDisposable
         var decrypt = DecryptCommand.Create().Parse(["-i", "a", "-o", "b", "--discovery", "--discovery-account", "111122223333", "--endpoint-url", "http://127.0.0.1:4566"]);
         Assert.Empty(decrypt.Errors);
         Assert.Empty(EnvelopeBenchCommand.Create().Parse(["--size", "64M", "--suite", "0x0578"]).Errors);
+        Assert.Empty(EnvelopeBenchCommand.Create().Parse(["--frame-length", "4096", "--frame-length", "65536", "--parallelism", "1", "--parallelism", "2"]).Errors);
     }
 
     [Theory]
@@ -130,6 +131,25 @@ public sealed class EnvelopeCliTests : IDisposable
     }
 
     [Fact]
+    public async Task The_envelope_bench_prints_every_row_and_its_ceilings()
+    {
+        var output = new StringWriter();
+        var settings = new EnvelopeBenchCommand.Settings(3 << 20, [4096, 65536], [AlgorithmSuite.AesGcm256HkdfSha512CommitKey, AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384],
+            [1, 2], _dir.FullName, OpensslSeconds: 0);
+        Assert.Equal(0, await EnvelopeBenchCommand.RunAsync(output, settings, default));
+        var text = output.ToString();
+        foreach (var suite in new[] { "0x0478", "0x0578" })
+        foreach (var frame in new[] { " 4096", "65536" })
+        foreach (var par in new[] { 1, 2 })
+        foreach (var op in new[] { "encrypt", "decrypt" })
+            Assert.Matches($@"(?m)^{suite} +{frame} +{par} {op} ", text);
+        Assert.Contains(".NET IncrementalHash SHA-384", text);
+        Assert.Contains("openssl speed -evp aes-256-gcm: not measured", text);
+        Assert.Contains("peak RSS (VmHWM), whole run:", text);
+        Assert.Empty(_dir.GetFiles("kmslab-bench-*"));
+    }
+
+    [Fact]
     public void Bench_helpers_parse_sizes_and_openssl_output()
     {
         Assert.Equal(1L << 30, EnvelopeBenchCommand.ParseSize("1G"));
@@ -137,7 +157,9 @@ public sealed class EnvelopeCliTests : IDisposable
         Assert.Equal(1000, EnvelopeBenchCommand.ParseSize("1000"));
         Assert.Throws<ArgumentException>(() => EnvelopeBenchCommand.ParseSize("lots"));
         const string output = "version: 3.0.11\nThe 'numbers' are in 1000s of bytes per second processed.\ntype          16384 bytes\nAES-256-GCM    4168188.90k\n";
-        Assert.Equal(4168.1889, EnvelopeBenchCommand.ParseOpensslSpeed(output)!.Value, 3);
-        Assert.Null(EnvelopeBenchCommand.ParseOpensslSpeed("nothing"));
+        Assert.Equal(4168.1889, EnvelopeBenchCeilings.ParseOpensslSpeed(output)!.Value, 3);
+        Assert.Null(EnvelopeBenchCeilings.ParseOpensslSpeed("nothing"));
+        Assert.Equal(837.50374, EnvelopeBenchCeilings.ParseOpensslSpeed("type          16384 bytes\nsha384          837503.74k\n", "sha384")!.Value, 3);
+        Assert.Null(EnvelopeBenchCeilings.ParseOpensslSpeed(output, "sha384"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Amazon.KeyManagementService.Model;
+using KmsLab.Cli.Commands;
 using KmsLab.Envelope;
 using KmsLab.Tests.Serve;
 
@@ -40,21 +41,24 @@ public sealed class JsEncryptionSdkInteropTests : IAsyncLifetime
     }
 
     [SkippableTheory]
-    [InlineData(AlgorithmSuite.AesGcm256HkdfSha512CommitKey, "0478")]
-    [InlineData(AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384, "0578")]
-    public async Task A_KmsLab_message_decrypts_with_the_JavaScript_Encryption_SDK(AlgorithmSuite suite, string suiteId)
+    [InlineData(AlgorithmSuite.AesGcm256HkdfSha512CommitKey, "0478", 4096)]
+    [InlineData(AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384, "0578", 4096)]
+    [InlineData(AlgorithmSuite.AesGcm256HkdfSha512CommitKey, "0478", EncryptCommand.DefaultFrameLength)] // kmslab encrypt's default
+    [InlineData(AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384, "0578", EncryptCommand.DefaultFrameLength)]
+    public async Task A_KmsLab_message_decrypts_with_the_JavaScript_Encryption_SDK(AlgorithmSuite suite, string suiteId, int frameLength)
     {
         var kms = _served.CreateClient();
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.Arn;
-        var plaintext = RandomNumberGenerator.GetBytes(10_000); // three 4096-byte frames
+        var plaintext = RandomNumberGenerator.GetBytes(2 * frameLength + 1808); // three frames
         var message = await new EnvelopeClient(kms).EncryptAsync(plaintext, new EnvelopeEncryptOptions
         {
             KeyIds = [key],
             AlgorithmSuite = suite,
+            FrameLength = frameLength,
             EncryptionContext = new Dictionary<string, string> { ["department"] = "finance", ["written-by"] = "kmslab" },
         });
-        var input = Path.Combine(_scratch, $"kmslab-{suiteId}.kms");
-        var output = Path.Combine(_scratch, $"kmslab-{suiteId}.out");
+        var input = Path.Combine(_scratch, $"kmslab-{suiteId}-{frameLength}.kms");
+        var output = Path.Combine(_scratch, $"kmslab-{suiteId}-{frameLength}.out");
         await File.WriteAllBytesAsync(input, message);
 
         var result = await RunEsdkAsync("decrypt", _served.EndpointUrl, key, input, output);

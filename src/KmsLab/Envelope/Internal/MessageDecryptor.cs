@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
@@ -34,7 +35,7 @@ internal static class MessageDecryptor
     public static async Task<(MessageHeader Header, long PlaintextLength, string? KeyArn)> DecryptAsync(
         Stream input, Stream output, DataKeySource dataKeySource, DecryptSettings settings, CancellationToken ct)
     {
-        var reader = new MessageReader(input, settings.BufferSize + 64);
+        using var reader = new MessageReader(input, settings.BufferSize);
         var (header, headerBody, headerTag) = await HeaderParser.ParseAsync(reader, settings.MaxEncryptedDataKeys, settings.MaxFrameLength, ct).ConfigureAwait(false);
         var suite = header.Suite;
 
@@ -51,7 +52,7 @@ internal static class MessageDecryptor
         var recovered = await dataKeySource(header, ct).ConfigureAwait(false);
         byte[] encryptionKey = new byte[MessageFormat.EncryptionKeyLength];
         byte[] commitKey = new byte[MessageFormat.CommitKeyLength];
-        byte[]? outBuf = null;
+        byte[][] outBufs = [];
         try
         {
             KeyDerivation.Derive(suite, recovered.DataKey, header.MessageId, encryptionKey, commitKey);
@@ -86,9 +87,13 @@ internal static class MessageDecryptor
                 reader.StartHashing(hash);
             }
 
+            // Two output buffers take turns: while one is written in the background (holding only
+            // verified plaintext), frames are read and opened into the other.
             int frameLength = header.FrameLength;
-            outBuf = new byte[Math.Max(settings.BufferSize, frameLength)];
-            int outLen = 0;
+            outBufs = [ArrayPool<byte>.Shared.Rent(Math.Max(settings.BufferSize, frameLength)), ArrayPool<byte>.Shared.Rent(Math.Max(settings.BufferSize, frameLength))];
+            await using var writer = new WriteBehind(output);
+            byte[] outBuf = outBufs[0];
+            int outLen = 0, turn = 0;
             long total = 0, sequence = 1, reported = 0;
             byte[] finalAad = MessageFormat.NewBodyAad(header.MessageId, final: true);
             byte[] expectedIv = new byte[MessageFormat.IvLength];
@@ -98,7 +103,9 @@ internal static class MessageDecryptor
                     throw new EnvelopeFormatException($"The message is truncated: the body ends after frame {sequence - 1} without a final frame.");
                 if (outBuf.Length - outLen < frameLength)
                 {
-                    await output.WriteAsync(outBuf.AsMemory(0, outLen), ct).ConfigureAwait(false);
+                    await writer.WriteAsync(outBuf.AsMemory(0, outLen), ct).ConfigureAwait(false);
+                    turn ^= 1;
+                    outBuf = outBufs[turn];
                     outLen = 0;
                 }
                 uint marker = BinaryPrimitives.ReadUInt32BigEndian(reader.Span(4));
@@ -186,7 +193,8 @@ internal static class MessageDecryptor
             if (!await reader.AtEndAsync(ct).ConfigureAwait(false))
                 throw new EnvelopeFormatException($"Trailing data: more bytes follow the end of the message at offset {reader.Position}.");
 
-            await output.WriteAsync(outBuf.AsMemory(0, outLen), ct).ConfigureAwait(false);
+            await writer.WriteAsync(outBuf.AsMemory(0, outLen), ct).ConfigureAwait(false);
+            await writer.DrainAsync().ConfigureAwait(false);
             await output.FlushAsync(ct).ConfigureAwait(false);
             settings.Progress?.Report(reader.Position);
             return (header, total, recovered.KeyArn);
@@ -195,7 +203,12 @@ internal static class MessageDecryptor
         {
             CryptographicOperations.ZeroMemory(encryptionKey);
             CryptographicOperations.ZeroMemory(commitKey);
-            if (outBuf is not null) CryptographicOperations.ZeroMemory(outBuf);
+            // The writer was disposed first (end of the try block), so no write still reads these.
+            foreach (var buffer in outBufs)
+            {
+                CryptographicOperations.ZeroMemory(buffer);
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
@@ -12,8 +13,9 @@ internal sealed record EncryptionMaterials(
     ECDsa? SigningKey);
 
 /// <summary>
-/// Writes a message (client-apis/encrypt.md) from a plaintext stream, frame by frame, through two
-/// reusable buffers: memory depends on the frame and buffer sizes, never on the message length.
+/// Writes a message (client-apis/encrypt.md) from a plaintext stream, frame by frame, through one
+/// input and two output buffers (the output written behind, see <see cref="WriteBehind"/>):
+/// memory depends on the frame and buffer sizes, never on the message length.
 /// </summary>
 internal static class MessageEncryptor
 {
@@ -55,24 +57,32 @@ internal static class MessageEncryptor
             await output.WriteAsync(headerTag, ct).ConfigureAwait(false);
 
             // Body. The input buffer holds whole frames plus one byte: a frame is known to be
-            // regular only once a byte after it has been seen.
-            int framesPerBuffer = Math.Max(1, bufferSize / frameLength);
-            byte[] inBuf = new byte[framesPerBuffer * frameLength + 1];
-            byte[] outBuf = new byte[framesPerBuffer * (frameLength + RegularOverhead) + FinalOverhead];
+            // regular only once a byte after it has been seen. Two output buffers take turns:
+            // while one is written (and hashed) in the background, the next input is read and
+            // sealed into the other. As many frames per buffer as keep every buffer within
+            // bufferSize, so that pooled arrays (powers of two) are not twice the size needed.
+            int framesPerBuffer = Math.Max(1, (bufferSize - FinalOverhead) / (frameLength + RegularOverhead));
+            int inLength = framesPerBuffer * frameLength + 1;
+            int outLength = framesPerBuffer * (frameLength + RegularOverhead) + FinalOverhead;
+            byte[] inBuf = ArrayPool<byte>.Shared.Rent(inLength);
+            byte[][] outBufs = [ArrayPool<byte>.Shared.Rent(outLength), ArrayPool<byte>.Shared.Rent(outLength)];
             byte[] finalAad = MessageFormat.NewBodyAad(messageId, final: true);
-            int filled = 0, outPos = 0;
+            int filled = 0, turn = 0;
             long total = 0, sequence = 1;
-            bool eof = false;
             try
             {
+                await using var writer = new WriteBehind(output, hash);
                 while (true)
                 {
-                    while (filled < inBuf.Length)
+                    bool eof = false;
+                    while (filled < inLength)
                     {
-                        int n = await input.ReadAsync(inBuf.AsMemory(filled), ct).ConfigureAwait(false);
+                        int n = await input.ReadAsync(inBuf.AsMemory(filled, inLength - filled), ct).ConfigureAwait(false);
                         if (n == 0) { eof = true; break; }
                         filled += n;
                     }
+                    byte[] outBuf = outBufs[turn];
+                    int outPos = 0;
                     // Frames with at least one byte after them are regular; seal them all at once.
                     int regular = filled == 0 ? 0 : (filled - 1) / frameLength;
                     if (regular > 0)
@@ -88,27 +98,23 @@ internal static class MessageEncryptor
                     if (eof)
                     {
                         int last = filled - pos;
-                        if (outBuf.Length - outPos < last + FinalOverhead)
+                        if (outLength - outPos < last + FinalOverhead)
                         {
-                            await FlushAsync(output, outBuf, outPos, hash, ct).ConfigureAwait(false);
+                            // A full buffer of regular frames and a final frame of one byte.
+                            await writer.WriteAsync(outBuf.AsMemory(0, outPos), ct).ConfigureAwait(false);
+                            turn ^= 1;
+                            outBuf = outBufs[turn];
                             outPos = 0;
                         }
-                        var frame = outBuf.AsSpan(outPos, last + FinalOverhead);
-                        uint seq = (uint)sequence;
-                        BinaryPrimitives.WriteUInt32BigEndian(frame, MessageFormat.FinalFrameMarker);
-                        BinaryPrimitives.WriteUInt32BigEndian(frame[4..], seq);
-                        var iv = frame.Slice(8, MessageFormat.IvLength);
-                        MessageFormat.WriteFrameIv(iv, seq);
-                        BinaryPrimitives.WriteUInt32BigEndian(frame[20..], (uint)last);
-                        MessageFormat.SetBodyAad(finalAad, seq, last);
-                        aes.Encrypt(iv, inBuf.AsSpan(pos, last), frame.Slice(24, last), frame[(24 + last)..], finalAad);
-                        outPos += frame.Length;
+                        SealFinal(aes, finalAad, (uint)sequence, inBuf.AsSpan(pos, last), outBuf.AsSpan(outPos, last + FinalOverhead));
+                        outPos += last + FinalOverhead;
                         total += last;
-                        await FlushAsync(output, outBuf, outPos, hash, ct).ConfigureAwait(false);
+                        await writer.WriteAsync(outBuf.AsMemory(0, outPos), ct).ConfigureAwait(false);
+                        await writer.DrainAsync().ConfigureAwait(false);
                         break;
                     }
-                    await FlushAsync(output, outBuf, outPos, hash, ct).ConfigureAwait(false);
-                    outPos = 0;
+                    await writer.WriteAsync(outBuf.AsMemory(0, outPos), ct).ConfigureAwait(false);
+                    turn ^= 1;
                     inBuf.AsSpan(pos, filled - pos).CopyTo(inBuf);
                     filled -= pos;
                     progress?.Report(total);
@@ -116,7 +122,10 @@ internal static class MessageEncryptor
             }
             finally
             {
+                // After the writer's disposal: no write is still reading an output buffer.
                 CryptographicOperations.ZeroMemory(inBuf);
+                ArrayPool<byte>.Shared.Return(inBuf);
+                foreach (var buffer in outBufs) ArrayPool<byte>.Shared.Return(buffer);
             }
 
             if (materials.SigningKey is { } signer)
@@ -139,10 +148,15 @@ internal static class MessageEncryptor
         }
     }
 
-    private static async ValueTask FlushAsync(Stream output, byte[] buffer, int count, IncrementalHash? hash, CancellationToken ct)
+    /// <summary>Serializes and seals the final frame: marker, sequence number, IV, content length, ciphertext, tag.</summary>
+    private static void SealFinal(AesGcm aes, byte[] finalAad, uint sequence, ReadOnlySpan<byte> plaintext, Span<byte> frame)
     {
-        if (count == 0) return;
-        hash?.AppendData(buffer, 0, count);
-        await output.WriteAsync(buffer.AsMemory(0, count), ct).ConfigureAwait(false);
+        BinaryPrimitives.WriteUInt32BigEndian(frame, MessageFormat.FinalFrameMarker);
+        BinaryPrimitives.WriteUInt32BigEndian(frame[4..], sequence);
+        var iv = frame.Slice(8, MessageFormat.IvLength);
+        MessageFormat.WriteFrameIv(iv, sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(frame[20..], (uint)plaintext.Length);
+        MessageFormat.SetBodyAad(finalAad, sequence, plaintext.Length);
+        aes.Encrypt(iv, plaintext, frame.Slice(24, plaintext.Length), frame[(24 + plaintext.Length)..], finalAad);
     }
 }

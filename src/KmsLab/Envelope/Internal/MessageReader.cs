@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace KmsLab.Envelope.Internal;
@@ -6,9 +7,11 @@ namespace KmsLab.Envelope.Internal;
 /// Reads a message from a stream through one reusable buffer, so that memory depends on the frame
 /// length and not on the message length. Bytes are looked at with <see cref="Span"/> after
 /// <see cref="FillAsync"/> guaranteed them, then consumed with <see cref="Advance"/>. When a hash
-/// is attached, every consumed byte goes into it (in bulk, not field by field).
+/// is attached, every consumed byte goes into it (in bulk, not field by field). The buffer comes
+/// from <see cref="ArrayPool{T}.Shared"/> and goes back on <see cref="Dispose"/> (it holds only
+/// ciphertext, so it is not zeroed).
 /// </summary>
-internal sealed class MessageReader
+internal sealed class MessageReader : IDisposable
 {
     private readonly Stream _stream;
     private byte[] _buffer;
@@ -21,7 +24,7 @@ internal sealed class MessageReader
     public MessageReader(Stream stream, int bufferSize)
     {
         _stream = stream;
-        _buffer = new byte[bufferSize];
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
     }
 
     /// <summary>Bytes consumed so far: the offset in the message of the next byte.</summary>
@@ -52,8 +55,9 @@ internal sealed class MessageReader
             FlushHash();
             if (_buffer.Length < count)
             {
-                var bigger = new byte[Math.Max(count, (int)Math.Min(MessageFormat.MaxSupportedFrameLength + 1024L, 2L * _buffer.Length))];
+                var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(count, (int)Math.Min(MessageFormat.MaxSupportedFrameLength + 1024L, 2L * _buffer.Length)));
                 _buffer.AsSpan(_start, _end - _start).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_buffer);
                 _buffer = bigger;
             }
             else
@@ -86,6 +90,13 @@ internal sealed class MessageReader
     {
         _start += count;
         Position += count;
+    }
+
+    public void Dispose()
+    {
+        if (_buffer.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
     }
 
     private void FlushHash()
