@@ -31,8 +31,10 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
         byte[] body = [];
         if (request.Content is { } content)
         {
-            // Straight into an array of the declared length; content of another length is read the general way.
-            if (content.Headers.ContentLength is long length && length <= KmsProtocolAdapter.MaxBodyBytes)
+            // In-memory content (re-readable) goes straight into an array of its declared length;
+            // anything else, or content of another length, is read the general way.
+            if (content is ReadOnlyMemoryContent or ByteArrayContent
+                && content.Headers.ContentLength is long length && length <= KmsProtocolAdapter.MaxBodyBytes)
             {
                 var exact = new byte[length];
                 using var target = new MemoryStream(exact, writable: true);
