@@ -28,9 +28,10 @@ internal sealed record SigV4Authorization(SigV4Scope Scope, string Signature)
     /// <summary>Parses the header, or returns null if it is not a well-formed SigV4 header.</summary>
     public static SigV4Authorization? Parse(string header)
     {
-        // Fast path: "<scope and signed headers>Signature=<hex>" with a scope seen before.
+        // Fast path: "<scope and signed headers>, Signature=<hex>" with a scope seen before. The
+        // signature must be a field of its own, last, so that the scope cannot depend on it.
         int at = header.LastIndexOf(SignatureField, StringComparison.Ordinal);
-        bool signatureLast = at > 0 && header.AsSpan(at).IndexOf(',') < 0;
+        bool signatureLast = at > 0 && header.AsSpan(at).IndexOf(',') < 0 && header.AsSpan(0, at).TrimEnd(' ') is [.., ','];
         if (signatureLast && RememberedBySpan.TryGetValue(header.AsSpan(0, at), out var known))
             return new SigV4Authorization(known, header[(at + SignatureField.Length)..].Trim());
 

@@ -44,6 +44,17 @@ public class RequestParsingTests
         Assert.Null(SigV4Authorization.Parse(Valid.Replace("Signature=00ff", "Signature=00ff, Credential")));
     }
 
+    [Fact]
+    public void A_signature_glued_to_another_field_never_takes_the_remembered_path()
+    {
+        // The full parse reads "SignedHeaders=hostSignature=…" as one field; so must every later parse.
+        const string glued = "AWS4-HMAC-SHA256 Signature=aa, Credential=AK/20261128/us-east-1/kms/aws4_request, SignedHeaders=hostSignature=";
+        var first = SigV4Authorization.Parse(glued + "11")!;
+        var second = SigV4Authorization.Parse(glued + "22")!;
+        Assert.Equal(("hostSignature=11", "aa"), (first.SignedHeaders, first.Signature));
+        Assert.Equal(("hostSignature=22", "aa"), (second.SignedHeaders, second.Signature));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("AWS4-HMAC-SHA1 Credential=AK/20261128/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=00")]
