@@ -12,9 +12,9 @@ namespace KmsLab.Envelope;
 /// </summary>
 /// <remarks>
 /// <para>Streaming: memory depends on the frame length and <see cref="EnvelopeClientOptions.BufferSize"/>,
-/// not on the message length. The output is written behind: while one buffer is written, the
-/// next is read and sealed or opened, so that I/O and crypto overlap. The output stream is used
-/// by one thread at a time, but not always the caller's.</para>
+/// not on the message length. The input is read ahead and the output written behind: while one
+/// buffer is sealed or opened, the next is read and the one before is written, so that I/O and
+/// crypto overlap. Each stream is used by one thread at a time, but not always the caller's.</para>
 /// <para>Decryption releases a frame's plaintext only after its authentication tag verifies, and
 /// holds the final frame until the whole message (including the signature of a signed suite)
 /// has verified. Verified earlier frames are written as the output buffer fills, as the

@@ -21,8 +21,9 @@ public sealed record EnvelopeClientOptions
 
     /// <summary>
     /// Size of each I/O buffer (default 1 MiB); frames are batched into buffers this large. A
-    /// message in progress holds three (four with a large frame): the one being read and sealed or
-    /// opened, the one being written behind it, and the input buffer. They are pooled across messages.
+    /// message in progress holds four: the input being sealed or opened, the next input being read
+    /// ahead, the output being filled and the output being written behind. They are pooled across
+    /// messages; a frame larger than the buffer makes the input buffers grow to hold it.
     /// </summary>
     public int BufferSize { get; init; } = 1024 * 1024;
 

@@ -7,10 +7,10 @@ using static KmsLab.Tests.Envelope.TestData;
 namespace KmsLab.Tests.Envelope;
 
 /// <summary>
-/// The read/crypto/write pipeline (output written behind while the next buffer is read and
+/// The read/crypto/write pipeline (input read ahead and output written behind while a buffer is
 /// sealed or opened): the bytes do not depend on it, and failures, cancellation and the release
-/// rules hold while a write is in flight. Outputs here are slow on purpose, so that writes really
-/// overlap the crypto.
+/// rules hold while a read or a write is in flight. Inputs and outputs here are slow on purpose,
+/// so that reads and writes really overlap the crypto.
 /// </summary>
 public class EnvelopePipelineTests
 {
@@ -68,18 +68,48 @@ public class EnvelopePipelineTests
         var clientOptions = new EnvelopeClientOptions { BufferSize = bufferSize, MaxDegreeOfParallelism = parallelism };
         var client = new KmsLab.Envelope.EnvelopeClient(clientOptions);
         await using var output = new SlowStream();
-        await client.EncryptCoreAsync(new TrickleStream(plaintext, readChunk), output, new RawDataKeys(),
+        var input = new SlowReadStream(plaintext, readChunk);
+        await client.EncryptCoreAsync(input, output, new RawDataKeys(),
             Encrypt(AlgorithmSuite.AesGcm256HkdfSha512CommitKey, frameLength), default);
         var message = output.Written;
         Assert.False(output.Overlapped, "two writes were in flight at once");
+        input.Close();
+        Assert.False(input.Overlapped, "two reads were in flight at once");
 
         var expected = ReferenceBody(message, plaintext, frameLength);
         Assert.Equal(expected, message.AsSpan(message.Length - expected.Length).ToArray());
 
         await using var decrypted = new SlowStream();
-        await client.DecryptCoreAsync(new TrickleStream(message, readChunk + 384), decrypted, new RawDataKeys(), EnvelopeDecryptOptions.Discovery(), default);
+        var encrypted = new SlowReadStream(message, readChunk + 384);
+        await client.DecryptCoreAsync(encrypted, decrypted, new RawDataKeys(), EnvelopeDecryptOptions.Discovery(), default);
         Assert.Equal(plaintext, decrypted.Written);
         Assert.False(decrypted.Overlapped, "two writes were in flight at once");
+        encrypted.Close();
+        Assert.False(encrypted.Overlapped, "two reads were in flight at once");
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(true, 4)]
+    [InlineData(false, 1)]
+    [InlineData(false, 4)]
+    public async Task A_throwing_input_stream_fails_the_operation_and_no_read_outlives_it(bool encrypt, int failingRead)
+    {
+        var plaintext = Pattern(20_000);
+        var message = await EncryptRawAsync(plaintext, Encrypt(AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384, 512));
+        var client = new KmsLab.Envelope.EnvelopeClient(new EnvelopeClientOptions { BufferSize = 1024 });
+        var input = new SlowReadStream(encrypt ? plaintext : message, 700) { FailOnRead = failingRead };
+        await using var output = new SlowStream();
+        var e = await Assert.ThrowsAsync<IOException>(() => encrypt
+            ? client.EncryptCoreAsync(input, output, new RawDataKeys(), Encrypt(AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384, 512), default)
+            : client.DecryptCoreAsync(input, output, new RawDataKeys(), EnvelopeDecryptOptions.Discovery(), default));
+        Assert.Equal(SlowReadStream.FailureMessage, e.Message);
+        input.Close(); // any read started after this point (a read ahead still running) is recorded
+        await Task.Delay(20);
+        Assert.Equal(failingRead, input.Reads);
+        Assert.Equal(0, input.ReadsAfterClose);
+        Assert.False(input.Overlapped, "two reads were in flight at once");
+        if (!encrypt) Assert.Equal(plaintext.AsSpan(0, output.Written.Length).ToArray(), output.Written);
     }
 
     [Theory]
@@ -155,12 +185,16 @@ public class EnvelopePipelineTests
         {
             var client = new KmsLab.Envelope.EnvelopeClient(new EnvelopeClientOptions { BufferSize = 1024 });
             await using var output = new SlowStream { FailOnWrite = failingWrite };
+            var input = new SlowReadStream(encrypt ? plaintext : message, 2000);
             var e = await Assert.ThrowsAsync<IOException>(() => encrypt
-                ? client.EncryptCoreAsync(new MemoryStream(plaintext), output, new RawDataKeys(), Encrypt(AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384, 512), default)
-                : client.DecryptCoreAsync(new MemoryStream(message), output, new RawDataKeys(), EnvelopeDecryptOptions.Discovery(), default));
+                ? client.EncryptCoreAsync(input, output, new RawDataKeys(), Encrypt(AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384, 512), default)
+                : client.DecryptCoreAsync(input, output, new RawDataKeys(), EnvelopeDecryptOptions.Discovery(), default));
             Assert.Equal(SlowStream.FailureMessage, e.Message);
             Assert.Equal(0, output.WritesAfterFailure);
             Assert.Equal(failingWrite, output.Writes);
+            input.Close(); // a read ahead still running when the operation returned would be recorded
+            await Task.Delay(20);
+            Assert.Equal(0, input.ReadsAfterClose);
             GC.Collect();
             GC.WaitForPendingFinalizers();
             Assert.Empty(unobserved);
@@ -244,6 +278,58 @@ public class EnvelopePipelineTests
         BinaryPrimitives.WriteUInt64BigEndian(b, value);
         return b;
     }
+}
+
+/// <summary>
+/// A read-only stream whose reads complete late and in uneven chunks (so a read ahead really
+/// overlaps the crypto), that notices two reads in flight at once or a read after
+/// <see cref="Stream.Close"/>, and can fail on a given read.
+/// </summary>
+internal sealed class SlowReadStream(byte[] data, int maxChunk) : Stream
+{
+    public const string FailureMessage = "pipeline test: the disk went away";
+    private int _pos;
+    private int _active;
+    private volatile bool _closed;
+
+    /// <summary>The 1-based read that throws; 0 for none.</summary>
+    public int FailOnRead { get; init; }
+
+    public int Reads { get; private set; }
+    public int ReadsAfterClose { get; private set; }
+    public bool Overlapped { get; private set; }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_closed) ReadsAfterClose++;
+        if (Interlocked.Increment(ref _active) > 1) Overlapped = true;
+        try
+        {
+            int n = ++Reads;
+            await Task.Delay(1, CancellationToken.None);
+            if (n == FailOnRead) throw new IOException(FailureMessage);
+            int count = Math.Min(Math.Min(buffer.Length, 1 + (n * 7919 % maxChunk)), data.Length - _pos);
+            data.AsMemory(_pos, count).CopyTo(buffer);
+            _pos += count;
+            return count;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _active);
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    protected override void Dispose(bool disposing) => _closed = true;
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>

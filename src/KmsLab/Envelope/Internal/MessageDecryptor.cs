@@ -35,7 +35,7 @@ internal static class MessageDecryptor
     public static async Task<(MessageHeader Header, long PlaintextLength, string? KeyArn)> DecryptAsync(
         Stream input, Stream output, DataKeySource dataKeySource, DecryptSettings settings, CancellationToken ct)
     {
-        using var reader = new MessageReader(input, settings.BufferSize);
+        await using var reader = new MessageReader(input, settings.BufferSize);
         var (header, headerBody, headerTag) = await HeaderParser.ParseAsync(reader, settings.MaxEncryptedDataKeys, settings.MaxFrameLength, ct).ConfigureAwait(false);
         var suite = header.Suite;
 
@@ -90,6 +90,7 @@ internal static class MessageDecryptor
             // Two output buffers take turns: while one is written in the background (holding only
             // verified plaintext), frames are read and opened into the other.
             int frameLength = header.FrameLength;
+            reader.ReadAhead(Math.Max(RegularPrefix, FinalPrefix) + frameLength + MessageFormat.TagLength);
             outBufs = [ArrayPool<byte>.Shared.Rent(Math.Max(settings.BufferSize, frameLength)), ArrayPool<byte>.Shared.Rent(Math.Max(settings.BufferSize, frameLength))];
             await using var writer = new WriteBehind(output);
             byte[] outBuf = outBufs[0];

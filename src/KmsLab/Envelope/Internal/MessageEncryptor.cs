@@ -13,8 +13,9 @@ internal sealed record EncryptionMaterials(
     ECDsa? SigningKey);
 
 /// <summary>
-/// Writes a message (client-apis/encrypt.md) from a plaintext stream, frame by frame, through one
-/// input and two output buffers (the output written behind, see <see cref="WriteBehind"/>):
+/// Writes a message (client-apis/encrypt.md) from a plaintext stream, frame by frame, through two
+/// input buffers (read ahead, see <see cref="ReadAhead"/>) and two output buffers (written behind,
+/// see <see cref="WriteBehind"/>):
 /// memory depends on the frame and buffer sizes, never on the message length.
 /// </summary>
 internal static class MessageEncryptor
@@ -56,31 +57,33 @@ internal static class MessageEncryptor
             await output.WriteAsync(headerBody, ct).ConfigureAwait(false);
             await output.WriteAsync(headerTag, ct).ConfigureAwait(false);
 
-            // Body. The input buffer holds whole frames plus one byte: a frame is known to be
-            // regular only once a byte after it has been seen. Two output buffers take turns:
-            // while one is written (and hashed) in the background, the next input is read and
-            // sealed into the other. As many frames per buffer as keep every buffer within
-            // bufferSize, so that pooled arrays (powers of two) are not twice the size needed.
+            // Body. An input buffer holds whole frames plus one byte: a frame is known to be
+            // regular only once a byte after it has been seen. Two input buffers take turns: while
+            // one is sealed, the next is read in the background (ReadAhead). Two output buffers
+            // take turns too: while one is written (and hashed) in the background, the next is
+            // sealed into. As many frames per buffer as keep every buffer within bufferSize, so
+            // that pooled arrays (powers of two) are not twice the size needed.
             int framesPerBuffer = Math.Max(1, (bufferSize - FinalOverhead) / (frameLength + RegularOverhead));
             int inLength = framesPerBuffer * frameLength + 1;
             int outLength = framesPerBuffer * (frameLength + RegularOverhead) + FinalOverhead;
-            byte[] inBuf = ArrayPool<byte>.Shared.Rent(inLength);
+            byte[][] inBufs = [ArrayPool<byte>.Shared.Rent(inLength), ArrayPool<byte>.Shared.Rent(inLength)];
             byte[][] outBufs = [ArrayPool<byte>.Shared.Rent(outLength), ArrayPool<byte>.Shared.Rent(outLength)];
             byte[] finalAad = MessageFormat.NewBodyAad(messageId, final: true);
-            int filled = 0, turn = 0;
+            int turn = 0;
             long total = 0, sequence = 1;
             try
             {
                 await using var writer = new WriteBehind(output, hash);
+                await using var readAhead = new ReadAhead(input);
+                byte[] inBuf = inBufs[0];
+                int filled = await input.ReadAtLeastAsync(inBuf.AsMemory(0, inLength), inLength, throwOnEndOfStream: false, ct).ConfigureAwait(false);
                 while (true)
                 {
-                    bool eof = false;
-                    while (filled < inLength)
-                    {
-                        int n = await input.ReadAsync(inBuf.AsMemory(filled, inLength - filled), ct).ConfigureAwait(false);
-                        if (n == 0) { eof = true; break; }
-                        filled += n;
-                    }
+                    // A buffer that is not full holds the end of the input. A full one leaves exactly
+                    // one byte unsealed: the next buffer starts with it, and the rest is read now.
+                    bool eof = filled < inLength;
+                    byte[] nextInBuf = inBufs[turn ^ 1];
+                    if (!eof) readAhead.Start(nextInBuf.AsMemory(1, inLength - 1), inLength - 1, ct);
                     byte[] outBuf = outBufs[turn];
                     int outPos = 0;
                     // Frames with at least one byte after them are regular; seal them all at once.
@@ -102,8 +105,7 @@ internal static class MessageEncryptor
                         {
                             // A full buffer of regular frames and a final frame of one byte.
                             await writer.WriteAsync(outBuf.AsMemory(0, outPos), ct).ConfigureAwait(false);
-                            turn ^= 1;
-                            outBuf = outBufs[turn];
+                            outBuf = outBufs[turn ^ 1];
                             outPos = 0;
                         }
                         SealFinal(aes, finalAad, (uint)sequence, inBuf.AsSpan(pos, last), outBuf.AsSpan(outPos, last + FinalOverhead));
@@ -114,17 +116,21 @@ internal static class MessageEncryptor
                         break;
                     }
                     await writer.WriteAsync(outBuf.AsMemory(0, outPos), ct).ConfigureAwait(false);
-                    turn ^= 1;
-                    inBuf.AsSpan(pos, filled - pos).CopyTo(inBuf);
-                    filled -= pos;
                     progress?.Report(total);
+                    nextInBuf[0] = inBuf[pos];
+                    filled = 1 + await readAhead.TakeAsync().ConfigureAwait(false);
+                    inBuf = nextInBuf;
+                    turn ^= 1;
                 }
             }
             finally
             {
-                // After the writer's disposal: no write is still reading an output buffer.
-                CryptographicOperations.ZeroMemory(inBuf);
-                ArrayPool<byte>.Shared.Return(inBuf);
+                // After the writer's and the reader's disposal: no read or write still uses a buffer.
+                foreach (var buffer in inBufs)
+                {
+                    CryptographicOperations.ZeroMemory(buffer);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
                 foreach (var buffer in outBufs) ArrayPool<byte>.Shared.Return(buffer);
             }
 
