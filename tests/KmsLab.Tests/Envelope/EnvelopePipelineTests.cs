@@ -285,7 +285,7 @@ public class EnvelopePipelineTests
 /// overlaps the crypto), that notices two reads in flight at once or a read after
 /// <see cref="Stream.Close"/>, and can fail on a given read.
 /// </summary>
-internal sealed class SlowReadStream(byte[] data, int maxChunk) : Stream
+internal sealed class SlowReadStream(byte[] data, int maxChunk) : ForwardOnlyStream
 {
     public const string FailureMessage = "pipeline test: the disk went away";
     private int _pos;
@@ -321,15 +321,6 @@ internal sealed class SlowReadStream(byte[] data, int maxChunk) : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
     protected override void Dispose(bool disposing) => _closed = true;
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>

@@ -70,17 +70,25 @@ internal sealed class RawAesUnwrap(string keyNamespace, string keyName, byte[] w
     }
 }
 
-/// <summary>A read-only stream that hands out at most a few bytes per read and cannot seek.</summary>
-internal sealed class TrickleStream(byte[] data, int maxChunk = 7) : Stream
+/// <summary>A stream that can only be read forward: no seeking, no length, no writing.</summary>
+internal abstract class ForwardOnlyStream : Stream
 {
-    private int _pos;
-    private int _turn;
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
     public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>A read-only stream that hands out at most a few bytes per read and cannot seek.</summary>
+internal sealed class TrickleStream(byte[] data, int maxChunk = 7) : ForwardOnlyStream
+{
+    private int _pos;
+    private int _turn;
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
     public override int Read(Span<byte> buffer)
     {
@@ -90,9 +98,6 @@ internal sealed class TrickleStream(byte[] data, int maxChunk = 7) : Stream
         return n;
     }
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 internal static class TestData
