@@ -196,8 +196,8 @@ internal static partial class EnvelopeBenchCommand
         output.WriteLine("      timed just before and just after the file->file run, averaged.");
         output.WriteLine("->null: the same operation writing to Stream.Null: reading, crypto and the pipeline, no output file;");
         output.WriteLine($"      the median of {NullRuns} runs.");
-        output.WriteLine("par: MaxDegreeOfParallelism, threads sealing/opening frames. Besides them one thread writes behind");
-        output.WriteLine("     (and, for 0x0578 encryption, computes the SHA-384). cores: process CPU time / wall time,");
+        output.WriteLine("par: MaxDegreeOfParallelism, threads sealing/opening frames. Besides them one thread reads ahead and");
+        output.WriteLine("     one writes behind (and, for 0x0578 encryption, computes the SHA-384). cores: process CPU time / wall time,");
         output.WriteLine("     including the kernel's copying; openssl speed uses one core.");
         output.WriteLine("RSS: peak resident memory (VmHWM, reset before each row) while that row ran.");
     }

@@ -90,7 +90,7 @@ internal static class MessageDecryptor
             // Two output buffers take turns: while one is written in the background (holding only
             // verified plaintext), frames are read and opened into the other.
             int frameLength = header.FrameLength;
-            reader.ReadAhead(Math.Max(RegularPrefix, FinalPrefix) + frameLength + MessageFormat.TagLength);
+            reader.EnableReadAhead(Math.Max(RegularPrefix, FinalPrefix) + frameLength + MessageFormat.TagLength);
             outBufs = [ArrayPool<byte>.Shared.Rent(Math.Max(settings.BufferSize, frameLength)), ArrayPool<byte>.Shared.Rent(Math.Max(settings.BufferSize, frameLength))];
             await using var writer = new WriteBehind(output);
             byte[] outBuf = outBufs[0];

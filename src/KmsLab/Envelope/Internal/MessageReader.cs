@@ -12,7 +12,7 @@ namespace KmsLab.Envelope.Internal;
 /// <remarks>
 /// Once the caller knows its largest request (a frame), two buffers take turns: while the caller
 /// opens the frames in one, the next part of the stream is read into the other in the background
-/// (<see cref="Internal.ReadAhead"/>), after a reserved space at its start. When the caller needs
+/// (<see cref="ReadAhead"/>), after a reserved space at its start. When the caller needs
 /// more bytes than are left, those few unconsumed bytes (less than one request, so they fit in the
 /// reserve) move in front of the new data and the buffers swap. The buffers come from
 /// <see cref="ArrayPool{T}.Shared"/> and go back on <see cref="DisposeAsync"/> (they hold only
@@ -149,7 +149,7 @@ internal sealed class MessageReader : IAsyncDisposable
     /// From the next fill on, reads ahead in the background. No request after this may be larger
     /// than <paramref name="largestRequest"/> for the read ahead to pay off (a larger one still works).
     /// </summary>
-    public void ReadAhead(int largestRequest)
+    public void EnableReadAhead(int largestRequest)
     {
         // The reserve is where a read in flight writes; it cannot move under it.
         if (_readAhead.Pending) throw new InvalidOperationException("The read ahead is already running.");
