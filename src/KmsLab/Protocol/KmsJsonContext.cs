@@ -7,7 +7,11 @@ namespace KmsLab.Protocol;
 /// Source-generated (reflection-free, fast) JSON for every operation shape. Member names are the
 /// service model's PascalCase names; absent members stay null and are not written.
 /// </summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(EpochSecondsConverter)])]
+/// <remarks>
+/// Timestamps name <see cref="EpochSecondsConverter"/> on each member rather than here: a converter
+/// in these options would switch off the generated serialization code for every shape.
+/// </remarks>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(KeyIdRequest))]
 [JsonSerializable(typeof(KeyIdResponse))]
 [JsonSerializable(typeof(EmptyResponse))]

@@ -19,6 +19,12 @@ internal sealed class SigV4Verifier
 {
     private readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), SigningKey> _signingKeys = new();
 
+    // The key used last, checked before the dictionary: one client's requests share their scope
+    // strings, so the check is a few reference comparisons instead of hashing four strings.
+    private volatile RecentSigningKey? _recent;
+
+    [ThreadStatic] private static IncrementalHash? t_sha256;
+
     public bool Verify(KmsWireRequest request, SigV4Authorization authorization, string secretAccessKey)
     {
         var amzDate = request.Header("X-Amz-Date");
@@ -61,7 +67,7 @@ internal sealed class SigV4Verifier
                 Convert.TryToHexStringLower(canonicalHash, hex, out _);
                 toSign.Append(hex);
 
-                var key = _signingKeys.GetOrAdd((secretAccessKey, authorization.Date, authorization.Region, authorization.Service), DeriveSigningKey);
+                var key = SigningKeyFor(secretAccessKey, authorization.Scope);
                 Span<byte> toSignBytes = stackalloc byte[Encoding.UTF8.GetMaxByteCount(toSign.Written.Length)];
                 int n = Encoding.UTF8.GetBytes(toSign.Written, toSignBytes);
                 Span<byte> expected = stackalloc byte[32];
@@ -96,9 +102,30 @@ internal sealed class SigV4Verifier
         }
     }
 
-    // One native call: OpenSSL 3 clears its error queue on every call from .NET, which costs more
-    // than the context a one-shot hash sets up and frees.
-    private static void Sha256(ReadOnlySpan<byte> data, Span<byte> hash) => SHA256.HashData(data, hash);
+    // A hash object kept per thread: a one-shot hash sets up and frees an OpenSSL context each time,
+    // and each native call .NET makes into OpenSSL 3 also clears its error queue, which is not cheap.
+    private static void Sha256(ReadOnlySpan<byte> data, Span<byte> hash)
+    {
+        var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha256.AppendData(data);
+        sha256.GetHashAndReset(hash);
+    }
+
+    private SigningKey SigningKeyFor(string secret, SigV4Scope scope)
+    {
+        var recent = _recent;
+        if (recent is not null && recent.Matches(secret, scope)) return recent.Key;
+        var key = _signingKeys.GetOrAdd((secret, scope.Date, scope.Region, scope.Service), DeriveSigningKey);
+        _recent = new RecentSigningKey(secret, scope.Date, scope.Region, scope.Service, key);
+        return key;
+    }
+
+    private sealed record RecentSigningKey(string Secret, string Date, string Region, string Service, SigningKey Key)
+    {
+        public bool Matches(string secret, SigV4Scope scope) =>
+            string.Equals(Secret, secret, StringComparison.Ordinal) && string.Equals(Date, scope.Date, StringComparison.Ordinal)
+            && string.Equals(Region, scope.Region, StringComparison.Ordinal) && string.Equals(Service, scope.Service, StringComparison.Ordinal);
+    }
 
     private static SigningKey DeriveSigningKey((string Secret, string Date, string Region, string Service) scope)
     {

@@ -52,7 +52,9 @@ internal readonly struct CiphertextBlob
         random.GetBytes(iv);
         var tag = span.Slice(HeaderLength + IvLength, TagLength);
         var ciphertext = span[Overhead..];
-        material.Aes.Encrypt(iv, plaintext, ciphertext, tag, Aad(span[..HeaderLength], canonicalContext));
+        int aadLength = HeaderLength + canonicalContext.Length;
+        Span<byte> aad = aadLength <= MaxStackAad ? stackalloc byte[aadLength] : new byte[aadLength];
+        material.Aes.Encrypt(iv, plaintext, ciphertext, tag, Aad(span[..HeaderLength], canonicalContext, aad));
         return blob;
     }
 
@@ -61,9 +63,11 @@ internal readonly struct CiphertextBlob
     {
         var span = _blob.AsSpan();
         var plaintext = new byte[_blob.Length - Overhead];
+        int aadLength = HeaderLength + canonicalContext.Length;
+        Span<byte> aad = aadLength <= MaxStackAad ? stackalloc byte[aadLength] : new byte[aadLength];
         try
         {
-            material.Aes.Decrypt(span.Slice(HeaderLength, IvLength), span[Overhead..], span.Slice(HeaderLength + IvLength, TagLength), plaintext, Aad(span[..HeaderLength], canonicalContext));
+            material.Aes.Decrypt(span.Slice(HeaderLength, IvLength), span[Overhead..], span.Slice(HeaderLength + IvLength, TagLength), plaintext, Aad(span[..HeaderLength], canonicalContext, aad));
             return plaintext;
         }
         catch (AuthenticationTagMismatchException)
@@ -72,11 +76,13 @@ internal readonly struct CiphertextBlob
         }
     }
 
-    private static byte[] Aad(ReadOnlySpan<byte> header, byte[] canonicalContext)
+    // The AAD of a blob with a small encryption context is built on the stack.
+    private const int MaxStackAad = 512;
+
+    private static ReadOnlySpan<byte> Aad(ReadOnlySpan<byte> header, byte[] canonicalContext, Span<byte> aad)
     {
-        var aad = new byte[header.Length + canonicalContext.Length];
         header.CopyTo(aad);
-        canonicalContext.CopyTo(aad.AsSpan(header.Length));
+        canonicalContext.CopyTo(aad[header.Length..]);
         return aad;
     }
 }

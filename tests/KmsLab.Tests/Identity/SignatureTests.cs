@@ -18,6 +18,33 @@ public class SignatureTests
     }
 
     [Fact]
+    public async Task Principals_taking_turns_are_each_checked_against_their_own_secret()
+    {
+        // The verifier keeps the signing key it used last; turns between principals, and an impostor
+        // between them, must never be checked against another principal's key.
+        var lab = new TestLab();
+        var admin = lab.Lab.Admin;
+        var impostor = new LabPrincipal(admin.AccountId, admin.Name, PrincipalKind.User, admin.AccessKeyId, "wrongwrongwrongwrongwrongwrongwrongwrong");
+        var adminClient = Lab.CreateSdkClient(new KmsLab.Protocol.KmsHttpMessageHandler(lab.Lab.Adapter), admin, lab.Lab.DefaultRegion, 0);
+        var impostorClient = Lab.CreateSdkClient(new KmsLab.Protocol.KmsHttpMessageHandler(lab.Lab.Adapter), impostor, lab.Lab.DefaultRegion, 0);
+        var turns = new[] { adminClient, lab.Lab.CreateKmsClient("myKeyUser"), impostorClient, adminClient, impostorClient, lab.Lab.CreateKmsClient("myKeyManager"), adminClient };
+        foreach (var client in turns)
+        {
+            string? code = null;
+            try
+            {
+                await client.ListAliasesAsync(new ListAliasesRequest());
+            }
+            catch (Amazon.Runtime.AmazonServiceException e)
+            {
+                code = e.ErrorCode;
+            }
+            // Whether the policy then allows the call is not the point: the signature check is.
+            Assert.Equal(ReferenceEquals(client, impostorClient), code == "InvalidSignatureException");
+        }
+    }
+
+    [Fact]
     public async Task The_real_SDK_client_with_an_unknown_access_key_is_refused_with_UnrecognizedClientException()
     {
         var lab = new TestLab();

@@ -160,6 +160,19 @@ public class CryptoTests
         }
     }
 
+    [Fact]
+    public async Task A_large_encryption_context_binds_the_ciphertext_as_a_small_one_does()
+    {
+        // Small contexts are authenticated from a buffer on the stack, large ones from the heap.
+        var key = await _lab.CreateKeyAsync();
+        var context = Enumerable.Range(0, 24).ToDictionary(i => $"department-{i:00}", i => new string((char)('a' + i), 40));
+        var blob = await EncryptAsync(key.KeyId, "large context"u8.ToArray(), context);
+        var decrypted = await Kms.DecryptAsync(new DecryptRequest { CiphertextBlob = Bytes.Stream(blob), EncryptionContext = context });
+        Assert.Equal("large context"u8.ToArray(), decrypted.Plaintext.ToArray());
+        var altered = new Dictionary<string, string>(context) { ["department-23"] = new string('#', 40) };
+        await KmsAssert.Throws<InvalidCiphertextException>(() => Kms.DecryptAsync(new DecryptRequest { CiphertextBlob = Bytes.Stream(blob), EncryptionContext = altered }));
+    }
+
     private static string RandomText(Random random)
     {
         const string alphabet = "abcABC012=:,{}\" é€😀";

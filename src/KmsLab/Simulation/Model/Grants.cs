@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using KmsLab.Protocol;
+
 namespace KmsLab.Simulation.Model;
 
 internal sealed class GrantConstraints
@@ -45,6 +48,7 @@ internal sealed class GrantListEntry
     public string? KeyId { get; set; }
     public string? GrantId { get; set; }
     public string? Name { get; set; }
+    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? CreationDate { get; set; }
     public string? GranteePrincipal { get; set; }
     public string? RetiringPrincipal { get; set; }

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using KmsLab.Protocol;
+
 namespace KmsLab.Simulation.Model;
 
 internal sealed class GetParametersForImportRequest
@@ -12,6 +15,7 @@ internal sealed class GetParametersForImportResponse
     public string? KeyId { get; set; }
     public byte[]? ImportToken { get; set; }
     public byte[]? PublicKey { get; set; }
+    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? ParametersValidTo { get; set; }
 }
 
@@ -26,6 +30,7 @@ internal sealed class ImportKeyMaterialRequest : IAuditedShape
     public string? KeyId { get; set; }
     public byte[]? ImportToken { get; set; }
     public byte[]? EncryptedKeyMaterial { get; set; }
+    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? ValidTo { get; set; }
     public string? ExpirationModel { get; set; }
     public string? ImportType { get; set; }

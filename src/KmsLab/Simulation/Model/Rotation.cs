@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using KmsLab.Protocol;
+
 namespace KmsLab.Simulation.Model;
 
 internal sealed class EnableKeyRotationRequest
@@ -11,7 +14,9 @@ internal sealed class GetKeyRotationStatusResponse
     public bool KeyRotationEnabled { get; set; }
     public string? KeyId { get; set; }
     public int? RotationPeriodInDays { get; set; }
+    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? NextRotationDate { get; set; }
+    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? OnDemandRotationStartDate { get; set; }
 }
 
@@ -31,7 +36,9 @@ internal sealed class RotationsListEntry
     public string? ImportState { get; set; }
     public string? KeyMaterialState { get; set; }
     public string? ExpirationModel { get; set; }
+    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? ValidTo { get; set; }
+    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? RotationDate { get; set; }
     public string? RotationType { get; set; }
 }

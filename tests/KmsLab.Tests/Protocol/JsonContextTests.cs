@@ -1,0 +1,47 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+using KmsLab.Protocol;
+
+namespace KmsLab.Tests.Protocol;
+
+public class JsonContextTests
+{
+    [Fact]
+    public void The_context_has_no_option_level_converters_so_responses_take_the_generated_fast_path()
+    {
+        // System.Text.Json serializes through the generated code only when the options carry no
+        // converters; a converter there would silently send every response the slow way.
+        Assert.Empty(KmsJsonContext.Default.Options.Converters);
+    }
+
+    [Fact]
+    public void Every_timestamp_member_of_every_operation_shape_is_written_as_epoch_seconds()
+    {
+        var shapes = typeof(KmsJsonContext).GetCustomAttributesData()
+            .Where(a => a.AttributeType == typeof(JsonSerializableAttribute))
+            .Select(a => (Type)a.ConstructorArguments[0].Value!)
+            .ToList();
+        var seen = new HashSet<Type>();
+        var timestamps = new List<string>();
+        var missing = new List<string>();
+        void Visit(Type type)
+        {
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (type.IsArray) type = type.GetElementType()!;
+            if (type.IsGenericType) { foreach (var arg in type.GetGenericArguments()) Visit(arg); return; }
+            if (type.Namespace != "KmsLab.Simulation.Model" || !seen.Add(type)) return;
+            foreach (var property in type.GetProperties())
+            {
+                if ((Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType) == typeof(DateTimeOffset))
+                {
+                    timestamps.Add($"{type.Name}.{property.Name}");
+                    if (property.GetCustomAttribute<JsonConverterAttribute>()?.ConverterType != typeof(EpochSecondsConverter)) missing.Add($"{type.Name}.{property.Name}");
+                }
+                else Visit(property.PropertyType);
+            }
+        }
+        foreach (var shape in shapes) Visit(shape);
+        Assert.Contains("KeyMetadata.CreationDate", timestamps);
+        Assert.Empty(missing);
+    }
+}
