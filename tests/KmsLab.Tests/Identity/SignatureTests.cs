@@ -9,9 +9,7 @@ public class SignatureTests
     public async Task The_real_SDK_client_with_a_wrong_secret_key_is_refused_with_InvalidSignatureException()
     {
         var lab = new TestLab();
-        var admin = lab.Lab.Admin;
-        var impostor = new LabPrincipal(admin.AccountId, admin.Name, PrincipalKind.User, admin.AccessKeyId, "wrongwrongwrongwrongwrongwrongwrongwrong");
-        var client = Lab.CreateSdkClient(new KmsLab.Protocol.KmsHttpMessageHandler(lab.Lab.Adapter), impostor, lab.Lab.DefaultRegion, 0);
+        var client = ClientFor(lab, ImpostorOf(lab.Lab.Admin));
         var e = await KmsAssert.Code("InvalidSignatureException", () => client.ListKeysAsync(new ListKeysRequest()));
         Assert.StartsWith("The request signature we calculated does not match the signature you provided.", e.Message);
         Assert.Empty(lab.Lab.AuditTrail.Events);
@@ -23,10 +21,8 @@ public class SignatureTests
         // The verifier keeps the signing key it used last; turns between principals, and an impostor
         // between them, must never be checked against another principal's key.
         var lab = new TestLab();
-        var admin = lab.Lab.Admin;
-        var impostor = new LabPrincipal(admin.AccountId, admin.Name, PrincipalKind.User, admin.AccessKeyId, "wrongwrongwrongwrongwrongwrongwrongwrong");
-        var adminClient = Lab.CreateSdkClient(new KmsLab.Protocol.KmsHttpMessageHandler(lab.Lab.Adapter), admin, lab.Lab.DefaultRegion, 0);
-        var impostorClient = Lab.CreateSdkClient(new KmsLab.Protocol.KmsHttpMessageHandler(lab.Lab.Adapter), impostor, lab.Lab.DefaultRegion, 0);
+        var adminClient = ClientFor(lab, lab.Lab.Admin);
+        var impostorClient = ClientFor(lab, ImpostorOf(lab.Lab.Admin));
         var turns = new[] { adminClient, lab.Lab.CreateKmsClient("myKeyUser"), impostorClient, adminClient, impostorClient, lab.Lab.CreateKmsClient("myKeyManager"), adminClient };
         foreach (var client in turns)
         {
@@ -49,10 +45,18 @@ public class SignatureTests
     {
         var lab = new TestLab();
         var stranger = new LabPrincipal(lab.Lab.AccountId, "stranger", PrincipalKind.User, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
-        var client = Lab.CreateSdkClient(new KmsLab.Protocol.KmsHttpMessageHandler(lab.Lab.Adapter), stranger, lab.Lab.DefaultRegion, 0);
+        var client = ClientFor(lab, stranger);
         var e = await KmsAssert.Code("UnrecognizedClientException", () => client.ListKeysAsync(new ListKeysRequest()));
         Assert.Equal("The security token included in the request is invalid.", e.Message);
     }
+
+    /// <summary>The principal's access key with a secret that is not its own.</summary>
+    private static LabPrincipal ImpostorOf(LabPrincipal principal) =>
+        new(principal.AccountId, principal.Name, PrincipalKind.User, principal.AccessKeyId, "wrongwrongwrongwrongwrongwrongwrongwrong");
+
+    /// <summary>The real SDK client signing as <paramref name="principal"/>, whatever its secret.</summary>
+    private static Amazon.KeyManagementService.IAmazonKeyManagementService ClientFor(TestLab lab, LabPrincipal principal) =>
+        Lab.CreateSdkClient(new KmsLab.Protocol.KmsHttpMessageHandler(lab.Lab.Adapter), principal, lab.Lab.DefaultRegion, 0);
 
     [Fact]
     public void Lab_principals_have_stable_access_keys()
