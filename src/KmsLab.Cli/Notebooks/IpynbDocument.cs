@@ -173,18 +173,23 @@ internal sealed class IpynbCell(JsonObject json, string defaultKernel)
         };
         set
         {
-            var lines = new JsonArray();
-            var text = value.Replace("\r\n", "\n", StringComparison.Ordinal);
-            int start = 0;
-            while (start < text.Length)
-            {
-                int nl = text.IndexOf('\n', start);
-                int end = nl < 0 ? text.Length : nl + 1;
-                lines.Add(text[start..end]);
-                start = end;
-            }
-            Json["source"] = lines;
+            Json["source"] = Lines(value.Replace("\r\n", "\n", StringComparison.Ordinal));
         }
+    }
+
+    /// <summary>Text as nbformat stores it: a list of lines, each keeping its newline.</summary>
+    internal static JsonArray Lines(string text)
+    {
+        var lines = new JsonArray();
+        int start = 0;
+        while (start < text.Length)
+        {
+            int nl = text.IndexOf('\n', start);
+            int end = nl < 0 ? text.Length : nl + 1;
+            lines.Add(text[start..end]);
+            start = end;
+        }
+        return lines;
     }
 
     public JsonArray Outputs => Json["outputs"] as JsonArray ?? (JsonArray)(Json["outputs"] = new JsonArray());

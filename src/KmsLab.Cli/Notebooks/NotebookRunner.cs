@@ -237,7 +237,7 @@ internal sealed partial class NotebookRunner
         var data = new JsonObject();
         foreach (var v in values)
         {
-            if (!data.ContainsKey(v.MimeType)) data[v.MimeType] = SplitLines(v.Value);
+            if (!data.ContainsKey(v.MimeType)) data[v.MimeType] = IpynbCell.Lines(v.Value);
         }
         return data;
     }
@@ -251,24 +251,10 @@ internal sealed partial class NotebookRunner
         {
             var lines = (JsonArray)last["text"]!;
             var joined = string.Concat(lines.Select(l => l!.GetValue<string>())) + text;
-            last["text"] = SplitLines(joined);
+            last["text"] = IpynbCell.Lines(joined);
             return;
         }
-        outputs.Add(new JsonObject { ["name"] = name, ["output_type"] = "stream", ["text"] = SplitLines(text) });
-    }
-
-    internal static JsonArray SplitLines(string text)
-    {
-        var lines = new JsonArray();
-        int start = 0;
-        while (start < text.Length)
-        {
-            int nl = text.IndexOf('\n', start);
-            int end = nl < 0 ? text.Length : nl + 1;
-            lines.Add(text[start..end]);
-            start = end;
-        }
-        return lines;
+        outputs.Add(new JsonObject { ["name"] = name, ["output_type"] = "stream", ["text"] = IpynbCell.Lines(text) });
     }
 
     private static JsonObject ErrorOutput(string name, string message) => new()
