@@ -17,5 +17,5 @@ internal readonly ref struct AuditRecord
     public required string RecipientAccountId { get; init; }
     public ReadOnlySpan<byte> Request { get; init; }
     public ReadOnlySpan<byte> Response { get; init; }
-    public ReadOnlySpan<byte> UserAgent { get; init; }
+    public string? UserAgent { get; init; }
 }

@@ -48,7 +48,7 @@ public sealed class AuditTrail
         }
     }
 
-    /// <summary>One recorded call. Strings held here are shared (names, ARNs, the principal), not made per call.</summary>
+    /// <summary>One recorded call. Strings held here are shared (names, ARNs, the principal, the User-Agent), not made per call.</summary>
     private struct Entry
     {
         public DateTimeOffset Time;
@@ -67,7 +67,7 @@ public sealed class AuditTrail
         public string RecipientAccountId;
         public Blob Request;
         public Blob Response;
-        public Blob UserAgent;
+        public string? UserAgent;
     }
 
     /// <summary>Where some bytes of an event live: in the arena at an absolute position, or (if large) in their own array.</summary>
@@ -95,9 +95,24 @@ public sealed class AuditTrail
             e.RecipientAccountId = record.RecipientAccountId;
             e.Request = Store(record.Request);
             e.Response = Store(record.Response);
-            e.UserAgent = Store(record.UserAgent);
+            e.UserAgent = Shared(record.UserAgent);
             _recorded++;
         }
+    }
+
+    /// <summary>How much of a User-Agent header an event keeps.</summary>
+    private const int MaxUserAgentLength = 170;
+
+    // The User-Agent most recently recorded. A client sends the same one call after call, so
+    // events share that one string rather than each keeping a copy.
+    private string? _userAgent;
+
+    private string? Shared(string? userAgent)
+    {
+        if (userAgent is null) return null;
+        var kept = userAgent.AsSpan(0, Math.Min(userAgent.Length, MaxUserAgentLength));
+        if (_userAgent is { } last && kept.SequenceEqual(last)) return last;
+        return _userAgent = kept.Length == userAgent.Length ? userAgent : kept.ToString();
     }
 
     private Blob Store(ReadOnlySpan<byte> bytes)
@@ -123,7 +138,6 @@ public sealed class AuditTrail
 
     private AuditEvent Materialize(in Entry e)
     {
-        var userAgent = Load(e.UserAgent);
         var identity = e.ViaService is null ? e.Identity : e.Identity with { InvokedBy = ServicePrincipal(e.ViaService) };
         string?[] resources = [e.Resource1, e.Resource2, .. e.MoreResources ?? []];
         return new AuditEvent(Load(e.Request), Load(e.Response), e.EventId)
@@ -133,7 +147,7 @@ public sealed class AuditTrail
             AwsRegion = e.Region,
             UserIdentity = identity,
             SourceIpAddress = ServicePrincipal(e.ViaService) ?? e.SourceIp,
-            UserAgent = ServicePrincipal(e.ViaService) ?? (userAgent is null ? null : System.Text.Encoding.UTF8.GetString(userAgent)),
+            UserAgent = ServicePrincipal(e.ViaService) ?? e.UserAgent,
             ErrorCode = e.ErrorCode,
             ErrorMessage = e.ErrorMessage,
             ResourceArns = resources.OfType<string>().ToList(),

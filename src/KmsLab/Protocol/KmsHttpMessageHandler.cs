@@ -31,21 +31,20 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
         byte[] body = [];
         if (request.Content is { } content)
         {
-            // In-memory content (re-readable) goes straight into an array of its declared length;
-            // anything else, or content of another length, is read the general way.
+            // In-memory content (re-readable) is copied into this thread's body buffer, which is free
+            // again once the adapter has answered; anything else, or content longer than it declares,
+            // is read the general way.
             if (content is ReadOnlyMemoryContent or ByteArrayContent
                 && content.Headers.ContentLength is long length && length <= KmsProtocolAdapter.MaxBodyBytes)
             {
-                var exact = new byte[length];
-                using var target = new MemoryStream(exact, writable: true);
+                var buffer = BodyBuffer.Take((int)length);
                 try
                 {
-                    content.CopyTo(target, null, cancellationToken);
-                    if (target.Position == length) return Handle(request, exact);
+                    if (buffer.TryFill(content, (int)length, cancellationToken)) return Handle(request, buffer.Bytes.AsMemory(0, (int)length));
                 }
-                catch (NotSupportedException)
+                finally
                 {
-                    // Longer than declared: the fixed-size stream cannot grow.
+                    buffer.Release();
                 }
             }
             using var stream = new MemoryStream();
@@ -55,11 +54,68 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
         return Handle(request, body);
     }
 
-    private HttpResponseMessage Handle(HttpRequestMessage request, byte[] body)
+    /// <summary>A fixed-size buffer for request bodies, kept per thread for the next request.</summary>
+    private sealed class BodyBuffer
     {
-        var headers = HeaderSnapshot.Of(request);
+        private const int KeptBytes = 64 * 1024;
+        [ThreadStatic] private static BodyBuffer? t_spare;
+
+        private readonly MemoryStream _stream;
+
+        private BodyBuffer(int size)
+        {
+            Bytes = new byte[size];
+            _stream = new MemoryStream(Bytes, writable: true);
+        }
+
+        public byte[] Bytes { get; }
+
+        /// <summary>This thread's spare buffer if it is big enough, else a new one; taken, so no nested request can share it.</summary>
+        public static BodyBuffer Take(int length)
+        {
+            var buffer = t_spare is { } spare && spare.Bytes.Length >= length ? spare : new BodyBuffer(Math.Max(length, 4096));
+            if (ReferenceEquals(buffer, t_spare)) t_spare = null;
+            return buffer;
+        }
+
+        /// <summary>Copies the content in; false if it is not exactly <paramref name="length"/> bytes long.</summary>
+        public bool TryFill(HttpContent content, int length, CancellationToken cancellationToken)
+        {
+            _stream.Position = 0;
+            try
+            {
+                content.CopyTo(_stream, null, cancellationToken);
+                return _stream.Position == length;
+            }
+            catch (NotSupportedException)
+            {
+                return false; // longer than the buffer: the fixed-size stream cannot grow
+            }
+        }
+
+        /// <summary>Wipes what the request left (it may carry plaintext) and keeps the buffer for the thread's next request.</summary>
+        public void Release()
+        {
+            Array.Clear(Bytes, 0, (int)Math.Min(_stream.Position, Bytes.Length));
+            if (Bytes.Length <= KeptBytes) t_spare = this;
+        }
+    }
+
+    private HttpResponseMessage Handle(HttpRequestMessage request, ReadOnlyMemory<byte> body)
+    {
         var uri = request.RequestUri;
-        var wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", headers.Get, body, uri?.Query, uri is null ? null : uri.IsDefaultPort ? uri.Host : uri.Authority));
+        var headers = HeaderSnapshot.Take(request);
+        KmsWireResponse wire;
+        try
+        {
+            // The authority stands in for a Host header only where there is none (the SDK sends one).
+            var host = uri is null || headers.Get("Host") is not null ? null : uri.IsDefaultPort ? uri.Host : uri.Authority;
+            wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", headers.Lookup, body, uri?.Query, host));
+        }
+        finally
+        {
+            headers.Release();
+        }
         var content = new ByteArrayContent(wire.Body);
         content.Headers.ContentType = wire.MediaType == KmsWireResponse.ContentType ? JsonContentType : new MediaTypeHeaderValue(wire.MediaType);
         var response = new HttpResponseMessage((HttpStatusCode)wire.StatusCode) { Content = content, RequestMessage = request };

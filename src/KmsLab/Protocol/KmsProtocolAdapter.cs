@@ -88,8 +88,8 @@ internal sealed class KmsProtocolAdapter
 
     public KmsWireResponse Handle(KmsWireRequest request)
     {
-        var requestGuid = NewGuid();
-        var requestId = requestGuid.ToString("D");
+        var ids = NewCallIds();
+        var requestId = ids.Request.ToString("D");
         try
         {
             if (request.Method != "POST") throw new KmsException(KmsErrorCodes.UnknownOperation, $"KMS accepts only POST requests, not {request.Method}.");
@@ -107,7 +107,7 @@ internal sealed class KmsProtocolAdapter
             if (request.Body.Length > MaxBodyBytes) throw new KmsException(KmsErrorCodes.Serialization, $"The request body is larger than {MaxBodyBytes} bytes.");
             var (caller, region) = Authenticate(request);
             var context = new CallContext(caller.AccountId, region, caller, requestId);
-            return Invoke(operation, context, requestGuid, request.Body, request.SourceIp, request.Header("User-Agent"));
+            return Invoke(operation, context, ids, request.Body, request.SourceIp, request.Header("User-Agent"));
         }
         catch (KmsException e)
         {
@@ -116,7 +116,7 @@ internal sealed class KmsProtocolAdapter
     }
 
     /// <summary>Runs one operation for an authenticated caller and records it in the audit trail, whatever the outcome.</summary>
-    private KmsWireResponse Invoke(OperationEntry operation, CallContext context, Guid requestGuid, ReadOnlyMemory<byte> body, string sourceIp, string? userAgent)
+    private KmsWireResponse Invoke(OperationEntry operation, CallContext context, (Guid Request, Guid Event) ids, ReadOnlyMemory<byte> body, string sourceIp, string? userAgent)
     {
         var audit = new AuditDraft();
         KmsWireResponse response;
@@ -134,11 +134,9 @@ internal sealed class KmsProtocolAdapter
             response = Error(errorCode, errorMessage, context.RequestId);
             audit.Response = null;
         }
-        Span<byte> agent = stackalloc byte[512];
-        int agentLength = userAgent is null ? 0 : System.Text.Encoding.UTF8.GetBytes(userAgent.AsSpan(0, Math.Min(userAgent.Length, 170)), agent);
         Audit.Record(new AuditRecord
         {
-            Time = _engine.World.Clock.GetUtcNow(),
+            Time = context.Time ?? _engine.World.Clock.GetUtcNow(),
             EventName = operation.Name,
             Region = context.Region,
             Identity = context.Caller.AuditIdentity,
@@ -147,12 +145,12 @@ internal sealed class KmsProtocolAdapter
             ErrorCode = errorCode,
             ErrorMessage = errorMessage,
             Resources = context.Resources,
-            RequestId = requestGuid,
-            EventId = NewGuid(),
+            RequestId = ids.Request,
+            EventId = ids.Event,
             RecipientAccountId = context.AccountId,
             Request = audit.Request.Span,
             Response = audit.Response,
-            UserAgent = agent[..agentLength],
+            UserAgent = userAgent,
         });
         return response;
     }
@@ -169,11 +167,11 @@ internal sealed class KmsProtocolAdapter
     /// <param name="body">The request as JSON 1.1.</param>
     internal KmsWireResponse InvokeAsService(string operation, LabPrincipal caller, string region, string viaService, byte[] body)
     {
-        var requestGuid = NewGuid();
-        var requestId = requestGuid.ToString("D");
+        var ids = NewCallIds();
+        var requestId = ids.Request.ToString("D");
         if (!Operations.TryGetValue(operation, out var op)) return Error(KmsErrorCodes.UnknownOperation, $"Unknown operation '{operation}'.", requestId);
         var context = new CallContext(caller.AccountId, region, caller, requestId, viaService);
-        return Invoke(op, context, requestGuid, body, viaService, viaService);
+        return Invoke(op, context, ids, body, viaService, viaService);
     }
 
     /// <summary>
@@ -221,6 +219,20 @@ internal sealed class KmsProtocolAdapter
     {
         Span<byte> bytes = stackalloc byte[16];
         _engine.World.Random.GetBytes(bytes);
+        return AsGuid(bytes);
+    }
+
+    /// <summary>A call's request ID and its audit event's ID, from one draw of the generator.</summary>
+    private (Guid Request, Guid Event) NewCallIds()
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        _engine.World.Random.GetBytes(bytes);
+        return (AsGuid(bytes[..16]), AsGuid(bytes[16..]));
+    }
+
+    /// <summary>A random (version 4) UUID made of 16 random bytes.</summary>
+    private static Guid AsGuid(Span<byte> bytes)
+    {
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
         return new Guid(bytes, bigEndian: true);

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Collections.Concurrent;
 
 namespace KmsLab.Protocol;
@@ -7,7 +8,7 @@ namespace KmsLab.Protocol;
 /// <c>AWS4-HMAC-SHA256 Credential=AKID/20261128/us-east-1/kms/aws4_request, SignedHeaders=..., Signature=...</c>.
 /// The Region comes from the credential scope, which is how one loopback endpoint serves every Region.
 /// </summary>
-internal sealed record SigV4Authorization(SigV4Scope Scope, string Signature)
+internal sealed record SigV4Authorization(SigV4Scope Scope, ReadOnlyMemory<char> Signature)
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
     private const string SignatureField = "Signature=";
@@ -25,6 +26,16 @@ internal sealed record SigV4Authorization(SigV4Scope Scope, string Signature)
     public string Service => Scope.Service;
     public string SignedHeaders => Scope.SignedHeaders;
 
+    private sealed record LastScope(string Prefix, SigV4Scope Scope);
+
+    private static volatile LastScope? s_last;
+
+    private static SigV4Scope Remember(LastScope last)
+    {
+        s_last = last;
+        return last.Scope;
+    }
+
     /// <summary>Parses the header, or returns null if it is not a well-formed SigV4 header.</summary>
     public static SigV4Authorization? Parse(string header)
     {
@@ -32,11 +43,22 @@ internal sealed record SigV4Authorization(SigV4Scope Scope, string Signature)
         // signature must be a field of its own, last, so that the scope cannot depend on it.
         int at = header.LastIndexOf(SignatureField, StringComparison.Ordinal);
         bool signatureLast = at > 0 && header.AsSpan(at).IndexOf(',') < 0 && header.AsSpan(0, at).TrimEnd(' ') is [.., ','];
-        if (signatureLast && RememberedBySpan.TryGetValue(header.AsSpan(0, at), out var known))
-            return new SigV4Authorization(known, header[(at + SignatureField.Length)..].Trim());
+        if (signatureLast)
+        {
+            // The last scope first: comparing with it costs less than hashing the text to find it.
+            var prefix = header.AsSpan(0, at);
+            var last = s_last;
+            var known = last is not null && prefix.SequenceEqual(last.Prefix) ? last.Scope
+                : RememberedBySpan.TryGetValue(prefix, out var remembered) ? Remember(new LastScope(prefix.ToString(), remembered)) : null;
+            if (known is not null) return new SigV4Authorization(known, header.AsMemory(at + SignatureField.Length).Trim());
+        }
 
         var parsed = ParseFully(header);
-        if (parsed is not null && signatureLast && Remembered.Count < MaxRemembered) Remembered.TryAdd(header[..at], parsed.Scope);
+        if (parsed is not null && signatureLast && Remembered.Count < MaxRemembered)
+        {
+            Remembered.TryAdd(header[..at], parsed.Scope);
+            Remember(new LastScope(header[..at], parsed.Scope));
+        }
         return parsed;
     }
 
@@ -74,7 +96,7 @@ internal sealed record SigV4Authorization(SigV4Scope Scope, string Signature)
         return new SigV4Authorization(
             new SigV4Scope(credential[scope[0]].ToString(), credential[scope[1]].ToString(), credential[scope[2]].ToString(),
                 credential[scope[3]].ToString(), names, names.Split(';')),
-            signature.ToString());
+            signature.ToString().AsMemory());
     }
 }
 
@@ -82,4 +104,18 @@ internal sealed record SigV4Authorization(SigV4Scope Scope, string Signature)
 /// The credential scope and signed headers of a SigV4 header: everything but the signature.
 /// <see cref="SignedHeaderNames"/> are the names of <see cref="SignedHeaders"/>, in the order given.
 /// </summary>
-internal sealed record SigV4Scope(string AccessKeyId, string Date, string Region, string Service, string SignedHeaders, string[] SignedHeaderNames);
+/// <remarks>
+/// A client's requests share their scope, so the parts of the canonical request and the string to
+/// sign that come from it alone are kept here, as the UTF-8 that gets hashed.
+/// </remarks>
+internal sealed record SigV4Scope(string AccessKeyId, string Date, string Region, string Service, string SignedHeaders, string[] SignedHeaderNames)
+{
+    /// <summary>Each signed header's canonical line start, <c>name:</c>.</summary>
+    public byte[][] HeaderLineStarts { get; } = [.. SignedHeaderNames.Select(n => Encoding.UTF8.GetBytes(n + ":"))];
+
+    /// <summary>The canonical request's signed-headers line with the newlines around it.</summary>
+    public byte[] SignedHeadersLine { get; } = Encoding.UTF8.GetBytes("\n" + SignedHeaders + "\n");
+
+    /// <summary>The string to sign's credential scope line, <c>date/region/service/aws4_request</c> and a newline.</summary>
+    public byte[] CredentialScopeLine { get; } = Encoding.UTF8.GetBytes($"{Date}/{Region}/{Service}/aws4_request\n");
+}

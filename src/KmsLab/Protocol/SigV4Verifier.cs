@@ -12,8 +12,8 @@ namespace KmsLab.Protocol;
 /// The request time is not compared with the simulated clock, which a lesson may have moved years ahead.
 /// </summary>
 /// <remarks>
-/// Every request pays for this check, so it works in pooled buffers: no strings are built for the
-/// canonical request or the string to sign.
+/// Every request pays for this check, so it works in a buffer kept per thread: no strings are built
+/// for the canonical request or the string to sign.
 /// </remarks>
 internal sealed class SigV4Verifier
 {
@@ -24,6 +24,7 @@ internal sealed class SigV4Verifier
     private volatile RecentSigningKey? _recent;
 
     [ThreadStatic] private static IncrementalHash? t_sha256;
+    [ThreadStatic] private static Utf8Text? t_text;
 
     public bool Verify(KmsWireRequest request, SigV4Authorization authorization, string secretAccessKey)
     {
@@ -38,68 +39,36 @@ internal sealed class SigV4Verifier
         var declared = request.Header("X-Amz-Content-SHA256");
         if (declared is not null && !payloadHash.SequenceEqual(declared) && declared != "UNSIGNED-PAYLOAD") return false;
 
-        var buffer = new CanonicalBuffer(ArrayPool<char>.Shared.Rent(1024));
-        try
+        // The canonical request and the string to sign are written as UTF-8 straight into one
+        // buffer per thread: what gets hashed and signed is bytes, so no text is built first.
+        var text = t_text ??= new Utf8Text();
+        text.Clear();
+        text.Append(request.Method).Append('\n');
+        text.Append(string.IsNullOrEmpty(request.Path) ? "/" : request.Path).Append('\n');
+        text.Append(CanonicalQuery(request.Query)).Append('\n');
+        var scope = authorization.Scope;
+        for (int i = 0; i < scope.SignedHeaderNames.Length; i++)
         {
-            buffer.Append(request.Method).Append('\n');
-            buffer.Append(string.IsNullOrEmpty(request.Path) ? "/" : request.Path).Append('\n');
-            buffer.Append(CanonicalQuery(request.Query)).Append('\n');
-            foreach (var name in authorization.Scope.SignedHeaderNames)
-            {
-                var value = name == "host" ? request.Header("Host") ?? request.Host : request.Header(name);
-                if (value is null) return false;
-                buffer.Append(name).Append(':').AppendCollapsed(value.AsSpan().Trim()).Append('\n');
-            }
-            buffer.Append('\n').Append(authorization.SignedHeaders).Append('\n');
-            if (declared is null) buffer.Append(payloadHash);
-            else buffer.Append(declared);
-
-            Span<byte> canonicalHash = stackalloc byte[32];
-            HashUtf8(buffer.Written, canonicalHash);
-
-            // String to sign: algorithm, request time, credential scope, canonical request hash.
-            var toSign = new CanonicalBuffer(ArrayPool<char>.Shared.Rent(256));
-            try
-            {
-                toSign.Append("AWS4-HMAC-SHA256\n").Append(amzDate).Append('\n')
-                    .Append(authorization.Date).Append('/').Append(authorization.Region).Append('/').Append(authorization.Service).Append("/aws4_request\n");
-                Span<char> hex = stackalloc char[64];
-                Convert.TryToHexStringLower(canonicalHash, hex, out _);
-                toSign.Append(hex);
-
-                var key = SigningKeyFor(secretAccessKey, authorization.Scope);
-                Span<byte> toSignBytes = stackalloc byte[Encoding.UTF8.GetMaxByteCount(toSign.Written.Length)];
-                int n = Encoding.UTF8.GetBytes(toSign.Written, toSignBytes);
-                Span<byte> expected = stackalloc byte[32];
-                key.Sign(toSignBytes[..n], expected);
-
-                Span<byte> provided = stackalloc byte[32];
-                if (Convert.FromHexString(authorization.Signature, provided, out _, out int written) != OperationStatus.Done || written != 32) return false;
-                return CryptographicOperations.FixedTimeEquals(expected, provided);
-            }
-            finally
-            {
-                toSign.Return();
-            }
+            var name = scope.SignedHeaderNames[i];
+            var value = name == "host" ? request.Header("Host") ?? request.Host : request.Header(name);
+            if (value is null) return false;
+            text.Append(scope.HeaderLineStarts[i]).AppendCollapsed(value.AsSpan().Trim()).Append('\n');
         }
-        finally
-        {
-            buffer.Return();
-        }
-    }
+        text.Append(scope.SignedHeadersLine).Append(declared is null ? payloadHash : declared);
+        Span<byte> canonicalHash = stackalloc byte[32];
+        Sha256(text.Written, canonicalHash);
 
-    private static void HashUtf8(ReadOnlySpan<char> text, Span<byte> hash)
-    {
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-        try
-        {
-            int n = Encoding.UTF8.GetBytes(text, bytes);
-            Sha256(bytes.AsSpan(0, n), hash);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
+        // String to sign: algorithm, request time, credential scope, canonical request hash.
+        Span<char> hex = stackalloc char[64];
+        Convert.TryToHexStringLower(canonicalHash, hex, out _);
+        text.Clear();
+        text.Append("AWS4-HMAC-SHA256\n"u8).Append(amzDate).Append('\n').Append(scope.CredentialScopeLine).Append(hex);
+        Span<byte> expected = stackalloc byte[32];
+        SigningKeyFor(secretAccessKey, scope).Sign(text.Written, expected);
+
+        Span<byte> provided = stackalloc byte[32];
+        if (Convert.FromHexString(authorization.Signature.Span, provided, out _, out int written) != OperationStatus.Done || written != 32) return false;
+        return CryptographicOperations.FixedTimeEquals(expected, provided);
     }
 
     // A hash object kept per thread: a one-shot hash sets up and frees an OpenSSL context each time,
@@ -160,53 +129,67 @@ internal sealed class SigV4Verifier
         return string.Join('&', pairs);
     }
 
-    /// <summary>A growable char buffer on pooled arrays.</summary>
-    private sealed class CanonicalBuffer(char[] array)
+    /// <summary>A growable UTF-8 buffer, reused by its thread from request to request.</summary>
+    private sealed class Utf8Text
     {
-        private char[] _array = array;
+        private byte[] _bytes = new byte[1024];
         private int _length;
 
-        public ReadOnlySpan<char> Written => _array.AsSpan(0, _length);
+        public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, _length);
 
-        public CanonicalBuffer Append(char c)
+        public void Clear()
         {
-            Ensure(1);
-            _array[_length++] = c;
+            _length = 0;
+            if (_bytes.Length > 64 * 1024) _bytes = new byte[1024]; // a rare huge request should not stay pinned to the thread
+        }
+
+        public Utf8Text Append(ReadOnlySpan<byte> utf8)
+        {
+            Ensure(utf8.Length);
+            utf8.CopyTo(_bytes.AsSpan(_length));
+            _length += utf8.Length;
             return this;
         }
 
-        public CanonicalBuffer Append(ReadOnlySpan<char> text)
+        /// <summary>Appends one of SigV4's separators, which are ASCII.</summary>
+        public Utf8Text Append(char separator)
         {
+            System.Diagnostics.Debug.Assert(char.IsAscii(separator));
+            Ensure(1);
+            _bytes[_length++] = (byte)separator;
+            return this;
+        }
+
+        public Utf8Text Append(ReadOnlySpan<char> text)
+        {
+            // SigV4's text is ASCII but for the odd header value: narrow it, and transcode only from
+            // the first character that is not.
             Ensure(text.Length);
-            text.CopyTo(_array.AsSpan(_length));
-            _length += text.Length;
+            var status = Ascii.FromUtf16(text, _bytes.AsSpan(_length), out int narrowed);
+            _length += narrowed;
+            if (status == OperationStatus.Done) return this;
+            var rest = text[narrowed..];
+            Ensure(Encoding.UTF8.GetMaxByteCount(rest.Length));
+            _length += Encoding.UTF8.GetBytes(rest, _bytes.AsSpan(_length));
             return this;
         }
 
         /// <summary>Appends with runs of spaces collapsed to one, as SigV4's canonical header values require.</summary>
-        public CanonicalBuffer AppendCollapsed(ReadOnlySpan<char> text)
+        public Utf8Text AppendCollapsed(ReadOnlySpan<char> text)
         {
-            if (!text.Contains("  ", StringComparison.Ordinal)) return Append(text);
-            Ensure(text.Length);
-            bool space = false;
-            foreach (var c in text)
+            int doubled = text.IndexOf("  ", StringComparison.Ordinal);
+            while (doubled >= 0)
             {
-                if (c == ' ' && space) continue;
-                space = c == ' ';
-                _array[_length++] = c;
+                Append(text[..(doubled + 1)]);
+                text = text[(doubled + 1)..].TrimStart(' ');
+                doubled = text.IndexOf("  ", StringComparison.Ordinal);
             }
-            return this;
+            return Append(text);
         }
-
-        public void Return() => ArrayPool<char>.Shared.Return(_array);
 
         private void Ensure(int more)
         {
-            if (_length + more <= _array.Length) return;
-            var bigger = ArrayPool<char>.Shared.Rent(Math.Max(_array.Length * 2, _length + more));
-            _array.AsSpan(0, _length).CopyTo(bigger);
-            ArrayPool<char>.Shared.Return(_array);
-            _array = bigger;
+            if (_length + more > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + more));
         }
     }
 }

@@ -8,10 +8,11 @@ internal sealed partial class KmsEngine
     /// </summary>
     private static void Authorize(CallContext ctx, string action, KmsKey? key, IReadOnlyDictionary<string, string>? encryptionContext = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? extra = null)
     {
+        if (key?.LastAllowed is { } last && last.Answers(ctx.Caller, action, key)) return;
         var request = new AccessRequest(ctx, action, key) { EncryptionContext = encryptionContext, Extra = extra };
         var decision = KeyPolicyEvaluator.Evaluate(request, key?.Grants ?? [], GrantOperations.GetValueOrDefault(action));
-        if (decision == AccessDecision.Allowed) return;
-        throw AccessDenied(ctx.Caller, action, request.Resource, decision);
+        if (decision != AccessDecision.Allowed) throw AccessDenied(ctx.Caller, action, request.Resource, decision);
+        if (key is not null && AllowedCall.IsRepeatable(ctx.Caller, key)) key.LastAllowed = new AllowedCall(ctx.Caller, ctx.Caller.IdentityStatements, key.PolicyDocument, action);
     }
 
     /// <summary>The grant operation each kms: action is, for the actions a grant can allow.</summary>

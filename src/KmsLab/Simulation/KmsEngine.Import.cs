@@ -184,7 +184,7 @@ internal sealed partial class KmsEngine
         return new ListKeyRotationsResponse { Rotations = [.. page.Items], NextMarker = page.NextMarker, Truncated = page.NextMarker is not null };
     }
 
-    /// <summary>Expiry of imported material (ValidTo passed on the clock), applied by <see cref="CatchUp"/>.</summary>
+    /// <summary>Expiry of imported material (ValidTo passed on the clock), applied by <see cref="CatchUp()"/>.</summary>
     private static void ExpireImportedMaterial(KmsKey key) => RemoveImportedMaterial(key);
 
     /// <summary>

@@ -16,15 +16,18 @@ internal sealed partial class KmsEngine(KmsWorld world)
     {
         lock (World.Sync)
         {
-            CatchUp();
+            var now = Now;
+            ctx.Time = now;
+            CatchUp(now);
             return operation(World.Region(ctx.AccountId, ctx.Region));
         }
     }
 
     /// <summary>Applies the events that the clock has passed: automatic rotations, scheduled deletions and expiry of imported key material.</summary>
-    internal void CatchUp()
+    internal void CatchUp() => CatchUp(Now);
+
+    private void CatchUp(DateTimeOffset now)
     {
-        var now = Now;
         if (now < World.NextEventAt) return;
         var next = DateTimeOffset.MaxValue;
         foreach (var region in World.AllRegions)

@@ -39,6 +39,9 @@ internal sealed class KmsKey
     public PolicyDocument PolicyDocument { get; set; }
     public string Policy => PolicyDocument.Text;
 
+    /// <summary>The last call the key's policy allowed without conditions or grants (see <see cref="AllowedCall"/>).</summary>
+    public AllowedCall? LastAllowed { get; set; }
+
     /// <summary>The key's grants, in creation order.</summary>
     public List<KmsGrant> Grants { get; } = [];
     public string State { get; set; }

@@ -25,20 +25,24 @@ internal sealed class RequestValidator
 
     public RequestValidator Length(string? value, string member, int min, int max)
     {
-        if (value is not null) CheckLength(value.Length, $"Value '{value}' at '{member}'", min, max);
+        // Messages are built only for a value that breaks the constraint: this runs on every request.
+        if (value is not null && OutOfRange(value.Length, min, max)) AddLength($"Value '{value}' at '{member}'", value.Length, min, max);
         return this;
     }
 
     /// <summary>Sensitive members (plaintext) are not echoed, as in AWS's messages.</summary>
     public RequestValidator Length(byte[]? value, string member, int min, int max, bool sensitive = false)
     {
-        if (value is not null) CheckLength(value.Length, sensitive ? $"Value at '{member}'" : $"Value '{Convert.ToBase64String(value.AsSpan(0, Math.Min(value.Length, 32)))}' at '{member}'", min, max);
+        if (value is not null && OutOfRange(value.Length, min, max))
+        {
+            AddLength(sensitive ? $"Value at '{member}'" : $"Value '{Convert.ToBase64String(value.AsSpan(0, Math.Min(value.Length, 32)))}' at '{member}'", value.Length, min, max);
+        }
         return this;
     }
 
     public RequestValidator Count<T>(IReadOnlyCollection<T>? value, string member, int min, int max)
     {
-        if (value is not null) CheckLength(value.Count, $"Value '[{string.Join(", ", value)}]' at '{member}'", min, max);
+        if (value is not null && OutOfRange(value.Count, min, max)) AddLength($"Value '[{string.Join(", ", value)}]' at '{member}'", value.Count, min, max);
         return this;
     }
 
@@ -77,11 +81,12 @@ internal sealed class RequestValidator
         throw KmsException.Validation(head + string.Join("; ", _errors));
     }
 
-    private void CheckLength(int length, string valueAt, int min, int max)
-    {
-        if (length < min) Add($"{valueAt} failed to satisfy constraint: Member must have length greater than or equal to {min}");
-        else if (length > max) Add($"{valueAt} failed to satisfy constraint: Member must have length less than or equal to {max}");
-    }
+    private static bool OutOfRange(int length, int min, int max) => length < min || length > max;
+
+    private void AddLength(string valueAt, int length, int min, int max) =>
+        Add(length < min
+            ? $"{valueAt} failed to satisfy constraint: Member must have length greater than or equal to {min}"
+            : $"{valueAt} failed to satisfy constraint: Member must have length less than or equal to {max}");
 
     private void Add(string error) => (_errors ??= []).Add(error);
 }

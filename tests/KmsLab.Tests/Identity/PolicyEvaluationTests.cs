@@ -222,4 +222,48 @@ public class PolicyEvaluationTests
         await KmsAssert.Code("AccessDeniedException", () => _lab.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key }));
         await EncryptAsync(As("myKeyUser"), key);
     }
+
+    [Fact]
+    public async Task A_remembered_Allow_holds_only_while_the_same_unconditional_policies_decide()
+    {
+        // The engine remembers the last unconditional Allow per key; every change of what decided
+        // it must end it, and nothing conditional may be remembered.
+        var user = As("myKeyUser");
+        var key = await KeyWithPolicyAsync(Allow(UserArn("myKeyUser"), "\"kms:Encrypt\""));
+        await EncryptAsync(user, key);
+        await EncryptAsync(user, key);
+        await _lab.Kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, Policy = Policy(RootStatement) });
+        await KmsAssert.Code("AccessDeniedException", () => EncryptAsync(user, key));
+
+        // The same caller and action right after a new key policy: the new policy decides.
+        var admin = _lab.Kms;
+        await admin.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, Policy = Policy(Allow(UserArn("myKeyUser"), "\"kms:Encrypt\"")), BypassPolicyLockoutSafetyCheck = true });
+        await KmsAssert.Code("AccessDeniedException", () => admin.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, Policy = Policy(RootStatement) }));
+
+        // Allowed through the root delegation and an identity policy, until that policy goes.
+        var rooted = (await _lab.Kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.KeyId;
+        _lab.Lab.PutIdentityPolicy("myKeyUser", "encrypt", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Encrypt","Resource":"*"}]}""");
+        await EncryptAsync(user, rooted);
+        Assert.True(_lab.Lab.DeleteIdentityPolicy("myKeyUser", "encrypt"));
+        await KmsAssert.Code("AccessDeniedException", () => EncryptAsync(user, rooted));
+
+        // One principal's Allow is not another's, nor another action's.
+        var manager = As("myKeyManager");
+        var shared = await KeyWithPolicyAsync(Allow(UserArn("myKeyUser"), "\"kms:Encrypt\""));
+        await EncryptAsync(user, shared);
+        await KmsAssert.Code("AccessDeniedException", () => EncryptAsync(manager, shared));
+        await KmsAssert.Code("AccessDeniedException", () => user.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = shared, KeySpec = DataKeySpec.AES_256 }));
+
+        // A condition decides per request.
+        var conditional = await KeyWithPolicyAsync(Allow(UserArn("myKeyUser"), "\"kms:Encrypt\"", """{"StringEquals":{"kms:EncryptionContext:app":"payroll"}}"""));
+        await EncryptAsync(user, conditional, new() { ["app"] = "payroll" });
+        await KmsAssert.Code("AccessDeniedException", () => EncryptAsync(user, conditional, new() { ["app"] = "hr" }));
+
+        // An Allow that came from a grant ends when the grant does.
+        var granted = (await _lab.Kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.KeyId;
+        var grant = await _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = granted, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Encrypt"] });
+        await EncryptAsync(user, granted);
+        await _lab.Kms.RevokeGrantAsync(new RevokeGrantRequest { KeyId = granted, GrantId = grant.GrantId });
+        await KmsAssert.Code("AccessDeniedException", () => EncryptAsync(user, granted));
+    }
 }

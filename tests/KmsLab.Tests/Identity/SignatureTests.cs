@@ -50,6 +50,32 @@ public class SignatureTests
         Assert.Equal("The security token included in the request is invalid.", e.Message);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_signed_header_with_text_beyond_ASCII_and_runs_of_spaces_is_checked_as_SigV4_canonicalizes_it(bool tampered)
+    {
+        // The verifier writes the canonical request as UTF-8 directly, narrowing ASCII fast and
+        // transcoding the rest; a value outside ASCII, with spaces to collapse, must still verify.
+        var lab = new TestLab();
+        var body = "{}"u8.ToArray();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://kms.us-east-1.amazonaws.com/") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-amz-json-1.1");
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", "TrentService.ListKeys");
+        request.Headers.TryAddWithoutValidation("X-Amz-Meta-Note", "  caf\u00e9   au  lait \U0001F375 ");
+        KmsLab.Tests.Protocol.TestSigner.Sign(request, body, lab.Lab.Admin.AccessKeyId, lab.Lab.Admin.SecretAccessKey, alsoSign: ["X-Amz-Meta-Note"]);
+        if (tampered)
+        {
+            request.Headers.Remove("X-Amz-Meta-Note");
+            request.Headers.TryAddWithoutValidation("X-Amz-Meta-Note", "caf\u00e8 au lait \U0001F375");
+        }
+        using var client = new HttpClient(new KmsLab.Protocol.KmsHttpMessageHandler(lab.Lab.Adapter));
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (tampered) Assert.Contains("InvalidSignatureException", text);
+        else Assert.True(response.IsSuccessStatusCode, text);
+    }
+
     /// <summary>The principal's access key with a secret that is not its own.</summary>
     private static LabPrincipal ImpostorOf(LabPrincipal principal) =>
         new(principal.AccountId, principal.Name, PrincipalKind.User, principal.AccessKeyId, "wrongwrongwrongwrongwrongwrongwrongwrong");

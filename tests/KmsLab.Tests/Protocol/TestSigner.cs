@@ -6,7 +6,8 @@ namespace KmsLab.Tests.Protocol;
 /// <summary>A minimal SigV4 signer for hand-made requests (the SDK signs everything else).</summary>
 internal static class TestSigner
 {
-    public static void Sign(HttpRequestMessage request, byte[] body, string accessKey, string secretKey, string region = "us-east-1", DateTimeOffset? at = null)
+    /// <param name="alsoSign">More request headers to sign; their values are canonicalized as SigV4 says (trimmed, runs of spaces collapsed).</param>
+    public static void Sign(HttpRequestMessage request, byte[] body, string accessKey, string secretKey, string region = "us-east-1", DateTimeOffset? at = null, string[]? alsoSign = null)
     {
         var now = at ?? DateTimeOffset.UtcNow;
         var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'");
@@ -15,9 +16,9 @@ internal static class TestSigner
         request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
         var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body));
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["host"] = host, ["x-amz-date"] = amzDate };
-        foreach (var name in new[] { "X-Amz-Target" })
+        foreach (var name in new[] { "X-Amz-Target" }.Concat(alsoSign ?? []))
         {
-            if (request.Headers.TryGetValues(name, out var values)) headers[name.ToLowerInvariant()] = values.Single();
+            if (request.Headers.NonValidated.TryGetValues(name, out var values)) headers[name.ToLowerInvariant()] = System.Text.RegularExpressions.Regex.Replace(values.Single().Trim(), " +", " ");
         }
         if (request.Content?.Headers.TryGetValues("Content-Type", out var ct) == true) headers["content-type"] = ct.Single();
         var signedHeaders = string.Join(';', headers.Keys);

@@ -13,11 +13,15 @@ internal sealed class PolicyDocument
     {
         Text = text;
         Statements = statements;
+        HasConditions = statements.Any(s => s.Conditions.Count > 0);
     }
 
     public string Text { get; }
 
     public IReadOnlyList<PolicyStatement> Statements { get; }
+
+    /// <summary>Whether any statement has a Condition, i.e. whether the same caller and action can be decided differently per request.</summary>
+    public bool HasConditions { get; }
 
     /// <summary>Parses a key policy: every statement must name a principal.</summary>
     public static PolicyDocument ParseKeyPolicy(string text) => Parse(text, requirePrincipal: true);
