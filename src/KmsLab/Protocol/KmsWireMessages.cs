@@ -4,7 +4,7 @@ namespace KmsLab.Protocol;
 /// Headers are read through a lookup so that a carrier pays only for the few headers KMS reads.
 /// <see cref="Host"/> is the authority the request was sent to (used when no Host header is present,
 /// as with HttpClient in process); <see cref="SourceIp"/> is the caller's address for the audit trail.
-internal sealed record KmsWireRequest(
+internal readonly record struct KmsWireRequest(
     string Method,
     string Path,
     Func<string, string?> Header,
@@ -14,7 +14,7 @@ internal sealed record KmsWireRequest(
     string SourceIp = "127.0.0.1");
 
 /// <summary>An HTTP response from the protocol adapter.</summary>
-internal sealed record KmsWireResponse(int StatusCode, byte[] Body, string RequestId, string MediaType = KmsWireResponse.ContentType)
+internal readonly record struct KmsWireResponse(int StatusCode, byte[] Body, string RequestId, string MediaType = KmsWireResponse.ContentType)
 {
     public const string ContentType = "application/x-amz-json-1.1";
 

@@ -7,11 +7,17 @@ internal sealed record CallContext(string AccountId, string Region, LabPrincipal
     /// <summary>The simulated time at which the engine carried out the call, once it has (its audit event's time).</summary>
     public DateTimeOffset? Time { get; set; }
 
+    // Nearly every call touches one key: it is kept in a field, and a list is made only for more.
+    private string? _firstResource;
+    private List<string>? _moreResources;
+
     /// <summary>The keys this call resolved, in order: the <c>resources</c> of its audit event.</summary>
-    public List<string> Resources { get; } = [];
+    public IReadOnlyList<string> Resources => _firstResource is null ? [] : _moreResources is null ? [_firstResource] : [_firstResource, .. _moreResources];
 
     public void Touch(KmsKey key)
     {
-        if (!Resources.Contains(key.Arn)) Resources.Add(key.Arn);
+        var arn = key.Arn;
+        if (_firstResource is null) _firstResource = arn;
+        else if (arn != _firstResource && _moreResources?.Contains(arn) != true) (_moreResources ??= []).Add(arn);
     }
 }

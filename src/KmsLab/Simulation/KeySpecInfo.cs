@@ -85,11 +85,16 @@ internal sealed record KeySpecInfo(string Name, IReadOnlyList<string> Usages, Ke
 
     public ECCurve Curve => Kind == KeyMaterialKind.Ecc ? ECCurve.CreateFromValue(CurveOid!) : throw new InvalidOperationException($"{Name} is not an ECC spec.");
 
+    // Shared, not made per call: every Encrypt checks its algorithm against these.
+    private static readonly string[] SymmetricEncryption = ["SYMMETRIC_DEFAULT"];
+    private static readonly string[] RsaEncryption = ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"];
+    private static readonly string[] Sm2Encryption = ["SM2PKE"];
+
     public IReadOnlyList<string> EncryptionAlgorithms(string usage) => usage != "ENCRYPT_DECRYPT" ? [] : Name switch
     {
-        SymmetricDefault => ["SYMMETRIC_DEFAULT"],
-        _ when Kind == KeyMaterialKind.Rsa => ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"],
-        "SM2" => ["SM2PKE"],
+        SymmetricDefault => SymmetricEncryption,
+        _ when Kind == KeyMaterialKind.Rsa => RsaEncryption,
+        "SM2" => Sm2Encryption,
         _ => [],
     };
 

@@ -52,14 +52,19 @@ internal sealed class KmsWorld
 
     public void NoteSpontaneousChange() => SpontaneousChanges++;
 
+    // Calls come in runs from one account and Region: the one used last is checked first, which
+    // costs two short comparisons instead of hashing both strings.
+    private RegionalKms? _lastRegion;
+
     public RegionalKms Region(string accountId, string region)
     {
+        if (_lastRegion is { } last && string.Equals(last.AccountId, accountId, StringComparison.Ordinal) && string.Equals(last.Region, region, StringComparison.Ordinal)) return last;
         if (!_regions.TryGetValue((accountId, region), out var kms))
         {
             kms = new RegionalKms(accountId, region);
             _regions.Add((accountId, region), kms);
         }
-        return kms;
+        return _lastRegion = kms;
     }
 
     /// <summary>
