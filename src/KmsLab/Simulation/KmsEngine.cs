@@ -109,15 +109,25 @@ internal sealed partial class KmsEngine(KmsWorld world)
     /// <summary>The Region, account and resource of <c>arn:aws:kms:&lt;region&gt;:&lt;account&gt;:&lt;resource&gt;</c>, as ranges of the ARN.</summary>
     private static (Range Region, Range Account, Range Resource) ParseKmsArn(string arn)
     {
+        // The first five colons delimit the fields; the resource is everything after the fifth.
         var text = arn.AsSpan();
-        Span<Range> parts = stackalloc Range[6];
-        if (text.Split(parts, ':') != 6
-            || text[parts[1]] is not ("aws" or "aws-cn" or "aws-us-gov") || !text[parts[2]].SequenceEqual("kms")
-            || text[parts[3]].IsEmpty || text[parts[4]].Length != 12 || text[parts[4]].ContainsAnyExceptInRange('0', '9'))
+        Span<int> colon = stackalloc int[5];
+        for (int i = 0, from = 0; i < colon.Length; i++)
+        {
+            int at = text[from..].IndexOf(':');
+            if (at < 0) throw new KmsException(KmsErrorCodes.NotFound, $"Invalid arn {arn}");
+            colon[i] = from + at;
+            from = colon[i] + 1;
+        }
+        var partition = text[(colon[0] + 1)..colon[1]];
+        var service = text[(colon[1] + 1)..colon[2]];
+        Range region = (colon[2] + 1)..colon[3], account = (colon[3] + 1)..colon[4];
+        if (partition is not ("aws" or "aws-cn" or "aws-us-gov") || !service.SequenceEqual("kms")
+            || text[region].IsEmpty || text[account].Length != 12 || text[account].ContainsAnyExceptInRange('0', '9'))
         {
             throw new KmsException(KmsErrorCodes.NotFound, $"Invalid arn {arn}");
         }
-        return (parts[3], parts[4], parts[5]);
+        return (region, account, (colon[4] + 1)..);
     }
 
     private static void ValidateKeyId(string? keyId, string member = "keyId") =>

@@ -25,6 +25,26 @@ public class RegionTests
         Assert.Single((await east.ListKeysAsync(new ListKeysRequest())).Keys);
     }
 
+    [Theory]
+    [InlineData("arn:aws:kms:us-east-1:111122223333")]
+    [InlineData("arn:aws:kms:us-east-1")]
+    [InlineData("arn:aws:s3:us-east-1:111122223333:key/{0}")]
+    [InlineData("arn:gcp:kms:us-east-1:111122223333:key/{0}")]
+    [InlineData("arn:aws:kms::111122223333:key/{0}")]
+    [InlineData("arn:aws:kms:us-east-1:11112222333:key/{0}")]
+    [InlineData("arn:aws:kms:us-east-1:11112222333x:key/{0}")]
+    public async Task A_key_ARN_that_is_not_well_formed_is_not_found_and_named_in_the_message(string form)
+    {
+        var lab = new TestLab();
+        var key = (await lab.Kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
+        var arn = string.Format(form, key.KeyId);
+        var e = await KmsAssert.Throws<NotFoundException>(() => lab.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = arn }));
+        Assert.Equal($"Invalid arn {arn}", e.Message);
+
+        // The well-formed ARN finds the key.
+        Assert.Equal(key.Arn, (await lab.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.Arn })).KeyMetadata.Arn);
+    }
+
     [Fact]
     public async Task Several_clients_of_one_lab_share_one_world()
     {
