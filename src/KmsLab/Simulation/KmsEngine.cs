@@ -77,6 +77,7 @@ internal sealed partial class KmsEngine(KmsWorld world)
 
     private KmsKey FindKeyFor(CallContext ctx, RegionalKms kms, string keyId, bool allowAlias)
     {
+        if (_lastFound is { } last && last.Names(keyId, kms)) return last.Key;
         if (keyId.StartsWith("arn:", StringComparison.Ordinal))
         {
             // Every data-plane call names its key, often by ARN: read it in place, without splitting.
@@ -84,7 +85,7 @@ internal sealed partial class KmsEngine(KmsWorld world)
             var arn = keyId.AsSpan();
             if (!arn[region].SequenceEqual(ctx.Region)) throw KmsException.NotFound($"Invalid arn {arn[region]}");
             var target = arn[account].SequenceEqual(kms.AccountId) ? kms : World.Region(arn[account].ToString(), ctx.Region);
-            if (arn[resource].StartsWith("key/", StringComparison.Ordinal)) return FindKey(target, arn[resource][4..], keyId);
+            if (arn[resource].StartsWith("key/", StringComparison.Ordinal)) return Found(keyId, kms, target, FindKey(target, arn[resource][4..], keyId));
             if (allowAlias && arn[resource].StartsWith("alias/", StringComparison.Ordinal)) return FindAliasTarget(target, keyId[resource]);
             throw KmsException.NotFound($"Invalid keyId {keyId}");
         }
@@ -93,7 +94,25 @@ internal sealed partial class KmsEngine(KmsWorld world)
             if (!allowAlias) throw KmsException.NotFound($"Invalid keyId {keyId}");
             return FindAliasTarget(kms, keyId);
         }
-        return FindKey(kms, keyId, keyId);
+        return Found(keyId, kms, kms, FindKey(kms, keyId, keyId));
+    }
+
+    // A data-plane loop names the same key on every call. A key ID or key ARN (never an alias,
+    // which can be pointed elsewhere) always names the same key, so the last one resolved is
+    // checked first; the key only has to be still where it was found.
+    private FoundKey? _lastFound;
+
+    private KmsKey Found(string keyId, RegionalKms from, RegionalKms home, KmsKey key)
+    {
+        _lastFound = new FoundKey(keyId, from, home, key);
+        return key;
+    }
+
+    /// <summary>A key as a KeyId parameter (key ID or key ARN) resolved it for callers in <see cref="From"/>.</summary>
+    private sealed record FoundKey(string KeyId, RegionalKms From, RegionalKms Home, KmsKey Key)
+    {
+        public bool Names(string keyId, RegionalKms from) =>
+            ReferenceEquals(From, from) && string.Equals(KeyId, keyId, StringComparison.Ordinal) && ReferenceEquals(Home.Find(Key.Id), Key);
     }
 
     private static KmsKey FindKey(RegionalKms kms, ReadOnlySpan<char> id, string asGiven)

@@ -186,6 +186,14 @@ public class KeyLifecycleTests
         _lab.Lab.Clock.Advance(TimeSpan.FromSeconds(1));
         await KmsAssert.Throws<NotFoundException>(() => Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.KeyId }));
         Assert.Empty((await Kms.ListKeysAsync(new ListKeysRequest())).Keys);
+
+        // The engine checks the key named last first: a key named by ARN just before it is deleted is gone too.
+        var byArn = await _lab.CreateKeyAsync();
+        await Kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = byArn.KeyId, PendingWindowInDays = 7 });
+        _lab.Lab.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
+        await Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = byArn.Arn });
+        _lab.Lab.Clock.Advance(TimeSpan.FromSeconds(1));
+        await KmsAssert.Throws<NotFoundException>(() => Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = byArn.Arn }));
     }
 
     [Fact]
