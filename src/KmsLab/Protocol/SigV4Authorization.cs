@@ -1,5 +1,5 @@
-using System.Text;
 using System.Collections.Concurrent;
+using System.Text;
 
 namespace KmsLab.Protocol;
 
@@ -106,16 +106,24 @@ internal sealed record SigV4Authorization(SigV4Scope Scope, ReadOnlyMemory<char>
 /// </summary>
 /// <remarks>
 /// A client's requests share their scope, so the parts of the canonical request and the string to
-/// sign that come from it alone are kept here, as the UTF-8 that gets hashed.
+/// sign that come from it alone are kept here, as the UTF-8 that gets hashed. (A class, not a
+/// record: a <c>with</c> copy would carry those parts over unchanged.)
 /// </remarks>
-internal sealed record SigV4Scope(string AccessKeyId, string Date, string Region, string Service, string SignedHeaders, string[] SignedHeaderNames)
+internal sealed class SigV4Scope(string accessKeyId, string date, string region, string service, string signedHeaders, string[] signedHeaderNames)
 {
+    public string AccessKeyId { get; } = accessKeyId;
+    public string Date { get; } = date;
+    public string Region { get; } = region;
+    public string Service { get; } = service;
+    public string SignedHeaders { get; } = signedHeaders;
+    public string[] SignedHeaderNames { get; } = signedHeaderNames;
+
     /// <summary>Each signed header's canonical line start, <c>name:</c>.</summary>
-    public byte[][] HeaderLineStarts { get; } = [.. SignedHeaderNames.Select(n => Encoding.UTF8.GetBytes(n + ":"))];
+    public byte[][] HeaderLineStarts { get; } = [.. signedHeaderNames.Select(n => Encoding.UTF8.GetBytes(n + ":"))];
 
     /// <summary>The canonical request's signed-headers line with the newlines around it.</summary>
-    public byte[] SignedHeadersLine { get; } = Encoding.UTF8.GetBytes("\n" + SignedHeaders + "\n");
+    public byte[] SignedHeadersLine { get; } = Encoding.UTF8.GetBytes("\n" + signedHeaders + "\n");
 
     /// <summary>The string to sign's credential scope line, <c>date/region/service/aws4_request</c> and a newline.</summary>
-    public byte[] CredentialScopeLine { get; } = Encoding.UTF8.GetBytes($"{Date}/{Region}/{Service}/aws4_request\n");
+    public byte[] CredentialScopeLine { get; } = Encoding.UTF8.GetBytes($"{date}/{region}/{service}/aws4_request\n");
 }
