@@ -50,7 +50,13 @@ internal sealed class SigV4Verifier
         for (int i = 0; i < scope.SignedHeaderNames.Length; i++)
         {
             var name = scope.SignedHeaderNames[i];
-            var value = name == "host" ? request.Header("Host") ?? request.Host : request.Header(name);
+            var value = name switch
+            {
+                "host" => request.Header("Host") ?? request.Host,
+                "x-amz-date" => amzDate, // read above: no second lookup
+                "x-amz-content-sha256" => declared,
+                _ => request.Header(name),
+            };
             if (value is null) return false;
             text.Append(scope.HeaderLineStarts[i]).AppendCollapsed(value.AsSpan().Trim()).Append('\n');
         }
