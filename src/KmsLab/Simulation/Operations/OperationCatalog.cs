@@ -1,0 +1,302 @@
+using System.Collections.Frozen;
+using KmsLab.Simulation.Model;
+
+namespace KmsLab.Simulation.Operations;
+
+/// <summary>
+/// Every operation of the KMS API (the SDK's <c>IAmazonKeyManagementService</c>), each declared
+/// once with all its facts: whether it changes state, what CloudTrail records, its quota, which
+/// grants allow it, the key usages and states it accepts, its secret members, DryRun, and its
+/// handler. Operations the simulator does not carry out are listed with the reason. The wire
+/// adapter, persistence, the audit trail, quotas and grants derive what they need from here; a
+/// test holds this list against the SDK's own surface.
+/// </summary>
+internal static class OperationCatalog
+{
+    private const string EncryptDecrypt = "ENCRYPT_DECRYPT";
+    private const string SignVerify = "SIGN_VERIFY";
+    private const string GenerateVerifyMac = "GENERATE_VERIFY_MAC";
+    private const string KeyAgreement = "KEY_AGREEMENT";
+
+    private const string NitroEnclaves = "KmsLab cannot verify Nitro Enclaves attestation documents (ValidationException).";
+    private const string NoCustomKeyStores = "KmsLab simulates no custom key stores (CustomKeyStoreNotFoundException).";
+
+    /// <summary>The operations, in the order the KMS API reference lists them by feature.</summary>
+    public static IReadOnlyList<KmsOperation> All { get; } =
+    [
+        // Keys
+        new KmsOperation<CreateKeyRequest, KeyMetadataResponse>("CreateKey", (e, c, r) => e.CreateKey(c, r))
+        {
+            ChangesState = true, ReadOnly = false, Quota = QuotaClass.CreateKey,
+            RefusedMembers = new Dictionary<string, string>
+            {
+                ["CustomKeyStoreId"] = NoCustomKeyStores,
+                ["XksKeyId"] = NoCustomKeyStores,
+                ["MultiRegion"] = "KmsLab does not simulate multi-Region keys yet (UnsupportedOperationException).",
+            },
+        },
+        new KmsOperation<DescribeKeyRequest, KeyMetadataResponse>("DescribeKey", (e, c, r) => e.DescribeKey(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.DescribeKey, GrantOperations = ["DescribeKey"],
+            KeyStates = KeyStates.Any, AcceptsAlias = true, RequestSecrets = ["GrantTokens"],
+        },
+        new KmsOperation<ListKeysRequest, ListKeysResponse>("ListKeys", (e, c, r) => e.ListKeys(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.ListKeys,
+        },
+        new KmsOperation<UpdateKeyDescriptionRequest, EmptyResponse>("UpdateKeyDescription", (e, c, r) => e.UpdateKeyDescription(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
+        },
+        new KmsOperation<KeyIdRequest, EmptyResponse>("EnableKey", (e, c, r) => e.EnableKey(c, r))
+        {
+            ChangesState = true, ReadOnly = false, Quota = QuotaClass.EnableDisableKey, KeyStates = KeyStates.EnabledOrDisabled,
+        },
+        new KmsOperation<KeyIdRequest, EmptyResponse>("DisableKey", (e, c, r) => e.DisableKey(c, r))
+        {
+            ChangesState = true, ReadOnly = false, Quota = QuotaClass.EnableDisableKey, KeyStates = KeyStates.EnabledOrDisabled,
+        },
+        new KmsOperation<ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse>("ScheduleKeyDeletion", (e, c, r) => e.ScheduleKeyDeletion(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
+        },
+        new KmsOperation<KeyIdRequest, KeyIdResponse>("CancelKeyDeletion", (e, c, r) => e.CancelKeyDeletion(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.PendingDeletion,
+        },
+
+        // Aliases
+        new KmsOperation<AliasRequest, EmptyResponse>("CreateAlias", (e, c, r) => e.CreateAlias(c, r))
+        {
+            ChangesState = true, ReadOnly = false, Quota = QuotaClass.CreateAlias, KeyStates = KeyStates.NotPendingDeletion,
+        },
+        new KmsOperation<AliasRequest, EmptyResponse>("UpdateAlias", (e, c, r) => e.UpdateAlias(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
+        },
+        new KmsOperation<AliasRequest, EmptyResponse>("DeleteAlias", (e, c, r) => e.DeleteAlias(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Any,
+        },
+        new KmsOperation<ListAliasesRequest, ListAliasesResponse>("ListAliases", (e, c, r) => e.ListAliases(c, r))
+        {
+            ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
+        },
+
+        // Symmetric cryptography
+        new KmsOperation<EncryptRequest, EncryptResponse>("Encrypt", (e, c, r) => e.Encrypt(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["Encrypt"],
+            KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["Plaintext", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+        },
+        new KmsOperation<DecryptRequest, DecryptResponse>("Decrypt", (e, c, r) => e.Decrypt(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["Decrypt"],
+            KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["CiphertextBlob", "GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+            RefusedMembers = new Dictionary<string, string> { ["Recipient"] = NitroEnclaves, ["DryRunModifiers"] = "KmsLab does not simulate DryRunModifiers yet (ValidationException)." },
+        },
+        new KmsOperation<ReEncryptRequest, ReEncryptResponse>("ReEncrypt", (e, c, r) => e.ReEncrypt(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["ReEncryptFrom", "ReEncryptTo"],
+            KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["CiphertextBlob", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+            RefusedMembers = new Dictionary<string, string> { ["DryRunModifiers"] = "KmsLab does not simulate DryRunModifiers yet (ValidationException)." },
+        },
+        new KmsOperation<GenerateDataKeyRequest, GenerateDataKeyResponse>("GenerateDataKey", (e, c, r) => e.GenerateDataKey(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["GenerateDataKey"],
+            KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+            RefusedMembers = new Dictionary<string, string> { ["Recipient"] = NitroEnclaves },
+        },
+        new KmsOperation<GenerateDataKeyRequest, GenerateDataKeyResponse>("GenerateDataKeyWithoutPlaintext", (e, c, r) => e.GenerateDataKeyWithoutPlaintext(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["GenerateDataKeyWithoutPlaintext"],
+            KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+        },
+        new KmsOperation<GenerateRandomRequest, GenerateRandomResponse>("GenerateRandom", (e, c, r) => e.GenerateRandom(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic,
+            RequestSecrets = ["Recipient"], AuditsResponse = false,
+            RefusedMembers = new Dictionary<string, string> { ["CustomKeyStoreId"] = NoCustomKeyStores, ["Recipient"] = NitroEnclaves },
+        },
+
+        // Asymmetric keys and HMAC
+        new KmsOperation<SignRequest, SignResponse>("Sign", (e, c, r) => e.Sign(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["Sign"],
+            KeyUsages = [SignVerify], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["Message", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+        },
+        new KmsOperation<VerifyRequest, VerifyResponse>("Verify", (e, c, r) => e.Verify(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["Verify"],
+            KeyUsages = [SignVerify], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["Message", "Signature", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+        },
+        new KmsOperation<GetPublicKeyRequest, GetPublicKeyResponse>("GetPublicKey", (e, c, r) => e.GetPublicKey(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["GetPublicKey"],
+            KeyUsages = [EncryptDecrypt, SignVerify, KeyAgreement], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["GrantTokens"], AuditsResponse = false,
+        },
+        new KmsOperation<GenerateMacRequest, GenerateMacResponse>("GenerateMac", (e, c, r) => e.GenerateMac(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["GenerateMac"],
+            KeyUsages = [GenerateVerifyMac], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["Message", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+        },
+        new KmsOperation<VerifyMacRequest, VerifyMacResponse>("VerifyMac", (e, c, r) => e.VerifyMac(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["VerifyMac"],
+            KeyUsages = [GenerateVerifyMac], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["Message", "Mac", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+        },
+        new KmsOperation<GenerateDataKeyPairRequest, GenerateDataKeyPairResponse>("GenerateDataKeyPair", (e, c, r) => e.GenerateDataKeyPair(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["GenerateDataKeyPair"],
+            KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+            RefusedMembers = new Dictionary<string, string> { ["Recipient"] = NitroEnclaves },
+        },
+        new KmsOperation<GenerateDataKeyPairRequest, GenerateDataKeyPairResponse>("GenerateDataKeyPairWithoutPlaintext", (e, c, r) => e.GenerateDataKeyPairWithoutPlaintext(c, r))
+        {
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["GenerateDataKeyPairWithoutPlaintext"],
+            KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+        },
+        new NotSimulatedOperation("DeriveSharedSecret")
+        {
+            NotSimulatedReason = "KmsLab does not simulate KEY_AGREEMENT keys (DeriveSharedSecret) yet.",
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["DeriveSharedSecret"],
+            KeyUsages = [KeyAgreement], KeyStates = KeyStates.Usable, AcceptsAlias = true, AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+        },
+        new NotSimulatedOperation("Encapsulate")
+        {
+            NotSimulatedReason = "KmsLab does not simulate KEY_ENCAPSULATION (ML-KEM) keys yet.",
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            AuditsResponse = false, TracksLastUsage = true,
+        },
+        new NotSimulatedOperation("Decapsulate")
+        {
+            NotSimulatedReason = "KmsLab does not simulate KEY_ENCAPSULATION (ML-KEM) keys yet.",
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            AuditsResponse = false, TracksLastUsage = true,
+        },
+
+        // Rotation
+        new KmsOperation<EnableKeyRotationRequest, EmptyResponse>("EnableKeyRotation", (e, c, r) => e.EnableKeyRotation(c, r))
+        {
+            ChangesState = true, ReadOnly = false, Quota = QuotaClass.EnableKeyRotation, KeyStates = KeyStates.Usable,
+        },
+        new KmsOperation<KeyIdRequest, EmptyResponse>("DisableKeyRotation", (e, c, r) => e.DisableKeyRotation(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Usable,
+        },
+        new KmsOperation<KeyIdRequest, GetKeyRotationStatusResponse>("GetKeyRotationStatus", (e, c, r) => e.GetKeyRotationStatus(c, r))
+        {
+            ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
+        },
+        new KmsOperation<KeyIdRequest, KeyIdResponse>("RotateKeyOnDemand", (e, c, r) => e.RotateKeyOnDemand(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Usable,
+        },
+        new KmsOperation<ListKeyRotationsRequest, ListKeyRotationsResponse>("ListKeyRotations", (e, c, r) => e.ListKeyRotations(c, r))
+        {
+            ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
+        },
+
+        // Tags and key policies
+        new KmsOperation<TagResourceRequest, EmptyResponse>("TagResource", (e, c, r) => e.TagResource(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
+        },
+        new KmsOperation<UntagResourceRequest, EmptyResponse>("UntagResource", (e, c, r) => e.UntagResource(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
+        },
+        new KmsOperation<PagedKeyRequest, ListResourceTagsResponse>("ListResourceTags", (e, c, r) => e.ListResourceTags(c, r))
+        {
+            ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
+        },
+        new KmsOperation<GetKeyPolicyRequest, GetKeyPolicyResponse>("GetKeyPolicy", (e, c, r) => e.GetKeyPolicy(c, r))
+        {
+            ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
+        },
+        new KmsOperation<PutKeyPolicyRequest, EmptyResponse>("PutKeyPolicy", (e, c, r) => e.PutKeyPolicy(c, r))
+        {
+            ChangesState = true, ReadOnly = false, Quota = QuotaClass.PutKeyPolicy, KeyStates = KeyStates.Any,
+        },
+        new KmsOperation<PagedKeyRequest, ListKeyPoliciesResponse>("ListKeyPolicies", (e, c, r) => e.ListKeyPolicies(c, r))
+        {
+            ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
+        },
+
+        // Grants
+        new KmsOperation<CreateGrantRequest, CreateGrantResponse>("CreateGrant", (e, c, r) => e.CreateGrant(c, r))
+        {
+            ChangesState = true, ReadOnly = false, GrantOperations = ["CreateGrant"], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["GrantTokens"], ResponseSecrets = ["GrantToken"], DryRun = true,
+        },
+        new KmsOperation<ListGrantsRequest, ListGrantsResponse>("ListGrants", (e, c, r) => e.ListGrants(c, r))
+        {
+            ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any, AcceptsAlias = true,
+        },
+        new KmsOperation<ListRetirableGrantsRequest, ListGrantsResponse>("ListRetirableGrants", (e, c, r) => e.ListRetirableGrants(c, r))
+        {
+            ChangesState = false, ReadOnly = true,
+        },
+        new KmsOperation<RetireGrantRequest, EmptyResponse>("RetireGrant", (e, c, r) => e.RetireGrant(c, r))
+        {
+            ChangesState = true, ReadOnly = false, GrantOperations = ["RetireGrant"], KeyStates = KeyStates.Any,
+            RequestSecrets = ["GrantToken"], DryRun = true,
+        },
+        new KmsOperation<RevokeGrantRequest, EmptyResponse>("RevokeGrant", (e, c, r) => e.RevokeGrant(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Any, DryRun = true,
+        },
+
+        // Imported key material
+        new KmsOperation<GetParametersForImportRequest, GetParametersForImportResponse>("GetParametersForImport", (e, c, r) => e.GetParametersForImport(c, r))
+        {
+            // Read-only to CloudTrail, but the import token it issues is kept.
+            ChangesState = true, ReadOnly = true, KeyStates = KeyStates.NotPendingDeletion,
+            ResponseSecrets = ["ImportToken", "PublicKey"],
+        },
+        new KmsOperation<ImportKeyMaterialRequest, ImportKeyMaterialResponse>("ImportKeyMaterial", (e, c, r) => e.ImportKeyMaterial(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
+            RequestSecrets = ["EncryptedKeyMaterial", "ImportToken"],
+        },
+        new KmsOperation<DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse>("DeleteImportedKeyMaterial", (e, c, r) => e.DeleteImportedKeyMaterial(c, r))
+        {
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
+        },
+
+        // Multi-Region keys
+        new NotSimulatedOperation("ReplicateKey") { NotSimulatedReason = "KmsLab does not simulate multi-Region keys yet.", ChangesState = true, ReadOnly = false },
+        new NotSimulatedOperation("UpdatePrimaryRegion") { NotSimulatedReason = "KmsLab does not simulate multi-Region keys yet.", ChangesState = true, ReadOnly = false },
+
+        // Custom key stores
+        new NotSimulatedOperation("CreateCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
+        new NotSimulatedOperation("DescribeCustomKeyStores") { NotSimulatedReason = NoCustomKeyStores, ChangesState = false, ReadOnly = true },
+        new NotSimulatedOperation("UpdateCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
+        new NotSimulatedOperation("ConnectCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
+        new NotSimulatedOperation("DisconnectCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
+        new NotSimulatedOperation("DeleteCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
+    ];
+
+    private static readonly FrozenDictionary<string, KmsOperation> ByName = All.ToFrozenDictionary(o => o.Name, StringComparer.Ordinal);
+
+    /// <summary>The operation of this name, simulated or not; null if KMS has none.</summary>
+    public static KmsOperation? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The operations the simulator carries out.</summary>
+    public static IEnumerable<KmsOperation> Simulated => All.Where(o => o.IsSimulated);
+
+    /// <summary>Every value CreateGrant's <c>Operations</c> accepts, in the order of the service model's GrantOperation enum.</summary>
+    public static IReadOnlyList<string> GrantOperationNames { get; } = All.SelectMany(o => o.GrantOperations).Distinct().ToList();
+}
