@@ -57,20 +57,18 @@ public sealed record RequestQuotas
         };
     }
 
-    /// <summary>The quota an operation counts against (its name and per-second limit), or null if none is simulated.</summary>
-    internal (string Name, int Limit)? QuotaFor(string operation) => operation switch
+    /// <summary>The per-second limit of a quota class (the operations in each class are in <see cref="Simulation.Operations.OperationCatalog"/>).</summary>
+    internal int LimitOf(Simulation.Operations.QuotaClass quota) => quota switch
     {
-        "Encrypt" or "Decrypt" or "ReEncrypt" or "GenerateDataKey" or "GenerateDataKeyWithoutPlaintext" or "GenerateRandom" or "GenerateMac" or "VerifyMac"
-            => ("Cryptographic operations (symmetric)", SymmetricCryptographic),
-        "Sign" or "Verify" or "GetPublicKey" or "GenerateDataKeyPair" or "GenerateDataKeyPairWithoutPlaintext"
-            => ("Cryptographic operations (asymmetric)", Asymmetric),
-        "CreateKey" => ("CreateKey", CreateKey),
-        "CreateAlias" => ("CreateAlias", CreateAlias),
-        "EnableKey" or "DisableKey" => ("EnableKey and DisableKey", EnableDisableKey),
-        "EnableKeyRotation" => ("EnableKeyRotation", EnableKeyRotation),
-        "PutKeyPolicy" => ("PutKeyPolicy", PutKeyPolicy),
-        "DescribeKey" => ("DescribeKey", DescribeKey),
-        "ListKeys" => ("ListKeys", ListKeys),
-        _ => null,
+        Simulation.Operations.QuotaClass.SymmetricCryptographic => SymmetricCryptographic,
+        Simulation.Operations.QuotaClass.Asymmetric => Asymmetric,
+        Simulation.Operations.QuotaClass.CreateKey => CreateKey,
+        Simulation.Operations.QuotaClass.CreateAlias => CreateAlias,
+        Simulation.Operations.QuotaClass.EnableDisableKey => EnableDisableKey,
+        Simulation.Operations.QuotaClass.EnableKeyRotation => EnableKeyRotation,
+        Simulation.Operations.QuotaClass.PutKeyPolicy => PutKeyPolicy,
+        Simulation.Operations.QuotaClass.DescribeKey => DescribeKey,
+        Simulation.Operations.QuotaClass.ListKeys => ListKeys,
+        _ => throw new ArgumentOutOfRangeException(nameof(quota), quota, "No limit is simulated for this quota."),
     };
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KmsLab.Simulation.Operations;
 
 namespace KmsLab;
 
@@ -15,9 +16,11 @@ public sealed class AuditEvent
     private readonly byte[]? _request;
     private readonly byte[]? _response;
     private readonly Guid _eventId;
+    private readonly KmsOperation _operation;
 
-    internal AuditEvent(byte[]? request, byte[]? response, Guid eventId)
+    internal AuditEvent(KmsOperation operation, byte[]? request, byte[]? response, Guid eventId)
     {
+        _operation = operation;
         _request = request;
         _response = response;
         _eventId = eventId;
@@ -27,7 +30,7 @@ public sealed class AuditEvent
     public required DateTimeOffset EventTime { get; init; }
 
     /// <summary>The operation, e.g. <c>Encrypt</c>.</summary>
-    public required string EventName { get; init; }
+    public string EventName => _operation.Name;
 
     /// <summary>The Region the call was made in.</summary>
     public required string AwsRegion { get; init; }
@@ -56,8 +59,12 @@ public sealed class AuditEvent
     /// <summary>This event's unique ID.</summary>
     public string EventId => _eventId.ToString("D");
 
-    /// <summary>Whether the operation only reads (Describe*, List*, Get*).</summary>
-    public bool ReadOnly => EventName.StartsWith("Describe", StringComparison.Ordinal) || EventName.StartsWith("List", StringComparison.Ordinal) || EventName.StartsWith("Get", StringComparison.Ordinal);
+    /// <summary>
+    /// CloudTrail's <c>readOnly</c>: true for Describe, List and Get operations <em>and</em> for every
+    /// cryptographic operation (Encrypt, Decrypt, GenerateDataKey, Sign...), false for operations that
+    /// change a key (CreateKey, PutKeyPolicy...). Filtering on "Read-only = false" hides every use of a key.
+    /// </summary>
+    public bool ReadOnly => _operation.ReadOnly;
 
     /// <summary>The account whose KMS received the call.</summary>
     public required string RecipientAccountId { get; init; }
@@ -66,10 +73,10 @@ public sealed class AuditEvent
     public bool Succeeded => ErrorCode is null;
 
     /// <summary>CloudTrail's <c>requestParameters</c>: the request without its sensitive members, names in camelCase.</summary>
-    public JsonObject? RequestParameters => AuditJson.Render(_request);
+    public JsonObject? RequestParameters => AuditJson.Render(_request, _operation.RequestSecrets);
 
     /// <summary>CloudTrail's <c>responseElements</c>: null for cryptographic operations, as in CloudTrail.</summary>
-    public JsonObject? ResponseElements => AuditJson.Render(_response);
+    public JsonObject? ResponseElements => AuditJson.Render(_response, _operation.ResponseSecrets);
 
     /// <summary>The event as a CloudTrail record (one JSON object).</summary>
     public JsonObject ToJsonObject()

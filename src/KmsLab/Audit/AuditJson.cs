@@ -4,36 +4,31 @@ namespace KmsLab;
 
 /// <summary>
 /// Renders an operation's request or response shape as CloudTrail does: members in camelCase,
-/// without the members CloudTrail never records (plaintext, ciphertext, key material, tokens).
-/// Encryption context maps keep their keys as given.
+/// without the members CloudTrail never records (the operation's secret members in its catalogue
+/// entry: plaintext, ciphertext, key material, tokens). Encryption context maps keep their keys as given.
 /// </summary>
 internal static class AuditJson
 {
-    private static readonly HashSet<string> Omitted = new(StringComparer.Ordinal)
-    {
-        "Plaintext", "CiphertextBlob", "PrivateKeyPlaintext", "PrivateKeyCiphertextBlob", "EncryptedKeyMaterial", "ImportToken",
-        "Message", "Signature", "Mac", "CiphertextForRecipient", "Recipient", "GrantToken", "GrantTokens", "PublicKey", "KeyMaterial",
-    };
+    public static JsonObject? Render(byte[]? json, IReadOnlyList<string> omitted) =>
+        json is not null && JsonNode.Parse(json) is JsonObject node ? Clean(node, omitted) : null;
 
-    public static JsonObject? Render(byte[]? json) => json is not null && JsonNode.Parse(json) is JsonObject node ? Clean(node) : null;
-
-    private static JsonObject Clean(JsonObject node)
+    private static JsonObject Clean(JsonObject node, IReadOnlyList<string> omitted)
     {
         var result = new JsonObject();
         foreach (var (name, child) in node.ToList())
         {
-            if (Omitted.Contains(name) || child is null) continue;
+            if (omitted.Contains(name) || child is null) continue;
             node.Remove(name);
             bool isMap = name.Contains("EncryptionContext", StringComparison.Ordinal);
-            result[CamelCase(name)] = isMap ? child : CleanNode(child);
+            result[CamelCase(name)] = isMap ? child : CleanNode(child, omitted);
         }
         return result;
     }
 
-    private static JsonNode CleanNode(JsonNode node) => node switch
+    private static JsonNode CleanNode(JsonNode node, IReadOnlyList<string> omitted) => node switch
     {
-        JsonObject o => Clean(o),
-        JsonArray a => new JsonArray(a.ToList().Select(x => { a.Remove(x); return x is null ? null : CleanNode(x); }).ToArray()),
+        JsonObject o => Clean(o, omitted),
+        JsonArray a => new JsonArray(a.ToList().Select(x => { a.Remove(x); return x is null ? null : CleanNode(x, omitted); }).ToArray()),
         _ => node,
     };
 

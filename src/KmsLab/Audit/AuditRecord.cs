@@ -1,10 +1,12 @@
+using KmsLab.Simulation.Operations;
+
 namespace KmsLab;
 
 /// <summary>What the protocol adapter hands the audit trail for one call; the trail copies what it keeps.</summary>
 internal readonly ref struct AuditRecord
 {
     public required DateTimeOffset Time { get; init; }
-    public required string EventName { get; init; }
+    public required KmsOperation Operation { get; init; }
     public required string Region { get; init; }
     public required AuditIdentity Identity { get; init; }
     public string? ViaService { get; init; }

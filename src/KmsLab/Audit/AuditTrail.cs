@@ -1,3 +1,5 @@
+using KmsLab.Simulation.Operations;
+
 namespace KmsLab;
 
 /// <summary>
@@ -52,7 +54,7 @@ public sealed class AuditTrail
     private struct Entry
     {
         public DateTimeOffset Time;
-        public string EventName;
+        public KmsOperation Operation;
         public string Region;
         public AuditIdentity Identity;
         public string? ViaService;
@@ -79,7 +81,7 @@ public sealed class AuditTrail
         {
             ref var e = ref _ring[_recorded % Capacity];
             e.Time = record.Time;
-            e.EventName = record.EventName;
+            e.Operation = record.Operation;
             e.Region = record.Region;
             e.Identity = record.Identity;
             e.ViaService = record.ViaService;
@@ -140,10 +142,9 @@ public sealed class AuditTrail
     {
         var identity = e.ViaService is null ? e.Identity : e.Identity with { InvokedBy = ServicePrincipal(e.ViaService) };
         string?[] resources = [e.Resource1, e.Resource2, .. e.MoreResources ?? []];
-        return new AuditEvent(Load(e.Request), Load(e.Response), e.EventId)
+        return new AuditEvent(e.Operation, Load(e.Request), Load(e.Response), e.EventId)
         {
             EventTime = e.Time,
-            EventName = e.EventName,
             AwsRegion = e.Region,
             UserIdentity = identity,
             SourceIpAddress = ServicePrincipal(e.ViaService) ?? e.SourceIp,

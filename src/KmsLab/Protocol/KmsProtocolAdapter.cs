@@ -2,32 +2,31 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using KmsLab.Simulation;
-using KmsLab.Simulation.Model;
+using KmsLab.Simulation.Operations;
 
 namespace KmsLab.Protocol;
 
 /// <summary>
 /// The KMS wire protocol (AWS JSON 1.1): routes <c>X-Amz-Target: TrentService.&lt;Op&gt;</c> to
 /// the engine, maps JSON to operation shapes and back, resolves the caller from the request's
-/// credentials, and turns every failure into the 4xx response AWS would send. One instance serves
-/// both the in-process handler and the loopback server, so they cannot drift apart.
+/// credentials, and turns every failure into the response AWS would send: a KMS error for what
+/// KMS refuses, and HTTP 500 <c>KMSInternalException</c> for anything the simulator did not expect.
+/// One instance serves both the in-process handler and the loopback server, so they cannot drift
+/// apart. What it knows of each operation comes from <see cref="OperationCatalog"/>.
 /// </summary>
 internal sealed class KmsProtocolAdapter
 {
     private const string TargetPrefix = "TrentService.";
     private delegate byte[] Operation(KmsEngine engine, CallContext context, ReadOnlyMemory<byte> body, AuditDraft audit);
 
-    /// <summary>Operations whose results CloudTrail does not record (their responses carry keys and data).</summary>
-    private static readonly FrozenSet<string> Cryptographic = new[]
+    /// <summary>An operation of the catalogue with what the wire needs to carry it: its JSON bound to its handler (null if not simulated).</summary>
+    private sealed record OperationEntry(KmsOperation Facts, Operation? Run)
     {
-        "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateRandom",
-        "Sign", "Verify", "GenerateMac", "VerifyMac", "GetPublicKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
-    }.ToFrozenSet(StringComparer.Ordinal);
+        public string Name => Facts.Name;
+    }
 
-    /// <summary>An operation with its wire name (one shared string, also the audit event's name).</summary>
-    private sealed record OperationEntry(string Name, Operation Run, bool Cryptographic);
-
-    private static readonly FrozenDictionary<string, OperationEntry> Operations = BuildOperations();
+    private static readonly FrozenDictionary<string, OperationEntry> Operations =
+        OperationCatalog.All.ToFrozenDictionary(o => o.Name, o => new OperationEntry(o, o.IsSimulated ? o.Accept(WireBinding.Instance) : null), StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<string, OperationEntry>.AlternateLookup<ReadOnlySpan<char>> OperationsBySpan =
         Operations.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -44,30 +43,27 @@ internal sealed class KmsProtocolAdapter
     /// <summary>Maximum request body accepted; KMS's largest legal request is far below this.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    /// <summary>The operations this adapter understands, by their wire names.</summary>
-    public static IReadOnlyCollection<string> OperationNames => Operations.Keys;
+    /// <summary>The operations this adapter carries out, by their wire names.</summary>
+    public static IReadOnlyCollection<string> OperationNames { get; } = [.. OperationCatalog.Simulated.Select(o => o.Name)];
 
     /// <summary>
-    /// Operations that never change what KMS keeps (they may still let the clock's due events
-    /// happen: see <see cref="KmsWorld.SpontaneousChanges"/>). Every other operation is treated as
-    /// changing state, so an operation added later is kept durable until it is listed here.
-    /// </summary>
-    private static readonly FrozenSet<string> ReadOnlyOperations = new[]
-    {
-        "DescribeKey", "ListKeys", "ListAliases", "ListResourceTags", "GetKeyPolicy", "ListKeyPolicies",
-        "GetKeyRotationStatus", "ListKeyRotations", "GetPublicKey", "ListGrants", "ListRetirableGrants",
-        "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-        "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateRandom",
-        "Sign", "Verify", "GenerateMac", "VerifyMac", "DeriveSharedSecret",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
-    /// <summary>
-    /// True if a request with this <c>X-Amz-Target</c> may change the simulator's state: a known
-    /// operation that is not read-only. A carrier that keeps state durable saves after these.
+    /// True if a request with this <c>X-Amz-Target</c> may change the simulator's state: a simulated
+    /// operation whose catalogue entry says it <see cref="KmsOperation.ChangesState"/> (the clock's
+    /// due events are another matter: see <see cref="KmsWorld.SpontaneousChanges"/>). A carrier that
+    /// keeps state durable saves after these.
     /// </summary>
     public static bool MayChangeState(string? target) =>
         target is not null && target.StartsWith(TargetPrefix, StringComparison.Ordinal)
-        && Operations.ContainsKey(target[TargetPrefix.Length..]) && !ReadOnlyOperations.Contains(target[TargetPrefix.Length..]);
+        && OperationsBySpan.TryGetValue(target.AsSpan(TargetPrefix.Length), out var operation) && operation.Run is not null && operation.Facts.ChangesState;
+
+    /// <summary>
+    /// Where an unexpected exception is reported, with its stack, besides its 500 answer: the
+    /// loopback server's log, or (in process) <see cref="System.Diagnostics.Trace"/>.
+    /// </summary>
+    public TextWriter? Log { get; set; }
+
+    /// <summary>Raised for every unexpected exception an operation threw (the test suite fails the test it happens in).</summary>
+    internal static event Action<KmsProtocolAdapter, Exception>? InternalErrorObserved;
 
     /// <summary>
     /// An error response for a request that a carrier refused before it reached the adapter (a body
@@ -99,6 +95,7 @@ internal sealed class KmsProtocolAdapter
             {
                 throw new KmsException(KmsErrorCodes.UnknownOperation, target is null ? "The request has no X-Amz-Target header naming the operation." : $"Unknown operation '{target}'.");
             }
+            if (operation.Run is null) throw NotSimulated(operation.Facts);
             var contentType = request.Header("Content-Type");
             if (contentType is null || !contentType.StartsWith("application/x-amz-json-1.1", StringComparison.OrdinalIgnoreCase))
             {
@@ -123,21 +120,29 @@ internal sealed class KmsProtocolAdapter
         string? errorCode = null, errorMessage = null;
         try
         {
-            _engine.World.RateLimiter?.Acquire(context.AccountId, context.Region, operation.Name);
-            response = new KmsWireResponse(200, operation.Run(_engine, context, body, audit), context.RequestId);
-            if (operation.Cryptographic) audit.Response = null;
+            _engine.World.RateLimiter?.Acquire(context.AccountId, context.Region, operation.Facts);
+            response = new KmsWireResponse(200, operation.Run!(_engine, context, body, audit), context.RequestId);
+            if (!operation.Facts.AuditsResponse) audit.Response = null;
         }
-        catch (Exception e) when (e is KmsException or JsonException or InvalidOperationException or FormatException or NotSupportedException)
+        catch (KmsException e)
         {
-            (errorCode, errorMessage) = e is KmsException k ? (k.ErrorCode, k.Message)
-                : (KmsErrorCodes.Serialization, $"The request body is not valid JSON for this operation: {e.Message}");
+            (errorCode, errorMessage) = (e.ErrorCode, e.Message);
             response = Error(errorCode, errorMessage, context.RequestId);
+            audit.Response = null;
+        }
+        catch (Exception e)
+        {
+            // Not KMS refusing the request but the simulator failing: a bug. AWS answers its own
+            // failures with a 500; the stack goes to the log, and the suite fails the test it hit.
+            (errorCode, errorMessage) = (KmsErrorCodes.Internal, InternalErrorMessage(e));
+            ReportInternalError(operation.Name, context.RequestId, e);
+            response = Error(errorCode, errorMessage, context.RequestId) with { StatusCode = 500 };
             audit.Response = null;
         }
         Audit.Record(new AuditRecord
         {
             Time = context.Time ?? _engine.World.Clock.GetUtcNow(),
-            EventName = operation.Name,
+            Operation = operation.Facts,
             Region = context.Region,
             Identity = context.Caller.AuditIdentity,
             ViaService = context.ViaService,
@@ -170,6 +175,7 @@ internal sealed class KmsProtocolAdapter
         var ids = NewCallIds();
         var requestId = ids.Request.ToString("D");
         if (!Operations.TryGetValue(operation, out var op)) return Error(KmsErrorCodes.UnknownOperation, $"Unknown operation '{operation}'.", requestId);
+        if (op.Run is null) return Error(KmsErrorCodes.UnknownOperation, NotSimulated(op.Facts).Message, requestId);
         var context = new CallContext(caller.AccountId, region, caller, requestId, viaService);
         return Invoke(op, context, ids, body, viaService, viaService);
     }
@@ -249,77 +255,83 @@ internal sealed class KmsProtocolAdapter
         public byte[]? Response { get; set; }
     }
 
-    private static FrozenDictionary<string, OperationEntry> BuildOperations()
+    private static KmsException NotSimulated(KmsOperation operation) =>
+        new(KmsErrorCodes.UnknownOperation, $"KmsLab does not simulate the KMS operation {operation.Name}: {operation.NotSimulatedReason}");
+
+    private static string InternalErrorMessage(Exception e) =>
+        $"KMS could not complete the request because of an internal error in the simulator (a KmsLab bug, please report it): {e.GetType().Name}: {e.Message}";
+
+    private void ReportInternalError(string operation, string requestId, Exception e)
     {
-        var j = KmsJsonContext.Default;
-        var ops = new Dictionary<string, Operation>(StringComparer.Ordinal)
+        var text = $"kmslab: internal error in {operation} (request {requestId}): {e}";
+        if (Log is { } log)
         {
-            ["CreateKey"] = Op(j.CreateKeyRequest, j.KeyMetadataResponse, (e, c, r) => e.CreateKey(c, r)),
-            ["DescribeKey"] = Op(j.DescribeKeyRequest, j.KeyMetadataResponse, (e, c, r) => e.DescribeKey(c, r)),
-            ["ListKeys"] = Op(j.ListKeysRequest, j.ListKeysResponse, (e, c, r) => e.ListKeys(c, r)),
-            ["UpdateKeyDescription"] = Op(j.UpdateKeyDescriptionRequest, j.EmptyResponse, (e, c, r) => e.UpdateKeyDescription(c, r)),
-            ["EnableKey"] = Op(j.KeyIdRequest, j.EmptyResponse, (e, c, r) => e.EnableKey(c, r)),
-            ["DisableKey"] = Op(j.KeyIdRequest, j.EmptyResponse, (e, c, r) => e.DisableKey(c, r)),
-            ["ScheduleKeyDeletion"] = Op(j.ScheduleKeyDeletionRequest, j.ScheduleKeyDeletionResponse, (e, c, r) => e.ScheduleKeyDeletion(c, r)),
-            ["CancelKeyDeletion"] = Op(j.KeyIdRequest, j.KeyIdResponse, (e, c, r) => e.CancelKeyDeletion(c, r)),
-            ["CreateAlias"] = Op(j.AliasRequest, j.EmptyResponse, (e, c, r) => e.CreateAlias(c, r)),
-            ["UpdateAlias"] = Op(j.AliasRequest, j.EmptyResponse, (e, c, r) => e.UpdateAlias(c, r)),
-            ["DeleteAlias"] = Op(j.AliasRequest, j.EmptyResponse, (e, c, r) => e.DeleteAlias(c, r)),
-            ["ListAliases"] = Op(j.ListAliasesRequest, j.ListAliasesResponse, (e, c, r) => e.ListAliases(c, r)),
-            ["Encrypt"] = Op(j.EncryptRequest, j.EncryptResponse, (e, c, r) => e.Encrypt(c, r)),
-            ["Decrypt"] = Op(j.DecryptRequest, j.DecryptResponse, (e, c, r) => e.Decrypt(c, r)),
-            ["ReEncrypt"] = Op(j.ReEncryptRequest, j.ReEncryptResponse, (e, c, r) => e.ReEncrypt(c, r)),
-            ["GenerateDataKey"] = Op(j.GenerateDataKeyRequest, j.GenerateDataKeyResponse, (e, c, r) => e.GenerateDataKey(c, r)),
-            ["GenerateDataKeyWithoutPlaintext"] = Op(j.GenerateDataKeyRequest, j.GenerateDataKeyResponse, (e, c, r) => e.GenerateDataKeyWithoutPlaintext(c, r)),
-            ["GenerateRandom"] = Op(j.GenerateRandomRequest, j.GenerateRandomResponse, (e, c, r) => e.GenerateRandom(c, r)),
-            ["EnableKeyRotation"] = Op(j.EnableKeyRotationRequest, j.EmptyResponse, (e, c, r) => e.EnableKeyRotation(c, r)),
-            ["DisableKeyRotation"] = Op(j.KeyIdRequest, j.EmptyResponse, (e, c, r) => e.DisableKeyRotation(c, r)),
-            ["GetKeyRotationStatus"] = Op(j.KeyIdRequest, j.GetKeyRotationStatusResponse, (e, c, r) => e.GetKeyRotationStatus(c, r)),
-            ["RotateKeyOnDemand"] = Op(j.KeyIdRequest, j.KeyIdResponse, (e, c, r) => e.RotateKeyOnDemand(c, r)),
-            ["ListKeyRotations"] = Op(j.ListKeyRotationsRequest, j.ListKeyRotationsResponse, (e, c, r) => e.ListKeyRotations(c, r)),
-            ["TagResource"] = Op(j.TagResourceRequest, j.EmptyResponse, (e, c, r) => e.TagResource(c, r)),
-            ["UntagResource"] = Op(j.UntagResourceRequest, j.EmptyResponse, (e, c, r) => e.UntagResource(c, r)),
-            ["ListResourceTags"] = Op(j.PagedKeyRequest, j.ListResourceTagsResponse, (e, c, r) => e.ListResourceTags(c, r)),
-            ["GetKeyPolicy"] = Op(j.GetKeyPolicyRequest, j.GetKeyPolicyResponse, (e, c, r) => e.GetKeyPolicy(c, r)),
-            ["PutKeyPolicy"] = Op(j.PutKeyPolicyRequest, j.EmptyResponse, (e, c, r) => e.PutKeyPolicy(c, r)),
-            ["ListKeyPolicies"] = Op(j.PagedKeyRequest, j.ListKeyPoliciesResponse, (e, c, r) => e.ListKeyPolicies(c, r)),
-            ["CreateGrant"] = Op(j.CreateGrantRequest, j.CreateGrantResponse, (e, c, r) => e.CreateGrant(c, r)),
-            ["ListGrants"] = Op(j.ListGrantsRequest, j.ListGrantsResponse, (e, c, r) => e.ListGrants(c, r)),
-            ["ListRetirableGrants"] = Op(j.ListRetirableGrantsRequest, j.ListGrantsResponse, (e, c, r) => e.ListRetirableGrants(c, r)),
-            ["RetireGrant"] = Op(j.RetireGrantRequest, j.EmptyResponse, (e, c, r) => e.RetireGrant(c, r)),
-            ["RevokeGrant"] = Op(j.RevokeGrantRequest, j.EmptyResponse, (e, c, r) => e.RevokeGrant(c, r)),
-            ["Sign"] = Op(j.SignRequest, j.SignResponse, (e, c, r) => e.Sign(c, r)),
-            ["Verify"] = Op(j.VerifyRequest, j.VerifyResponse, (e, c, r) => e.Verify(c, r)),
-            ["GetPublicKey"] = Op(j.GetPublicKeyRequest, j.GetPublicKeyResponse, (e, c, r) => e.GetPublicKey(c, r)),
-            ["GenerateMac"] = Op(j.GenerateMacRequest, j.GenerateMacResponse, (e, c, r) => e.GenerateMac(c, r)),
-            ["VerifyMac"] = Op(j.VerifyMacRequest, j.VerifyMacResponse, (e, c, r) => e.VerifyMac(c, r)),
-            ["GenerateDataKeyPair"] = Op(j.GenerateDataKeyPairRequest, j.GenerateDataKeyPairResponse, (e, c, r) => e.GenerateDataKeyPair(c, r)),
-            ["GenerateDataKeyPairWithoutPlaintext"] = Op(j.GenerateDataKeyPairRequest, j.GenerateDataKeyPairResponse, (e, c, r) => e.GenerateDataKeyPairWithoutPlaintext(c, r)),
-            ["GetParametersForImport"] = Op(j.GetParametersForImportRequest, j.GetParametersForImportResponse, (e, c, r) => e.GetParametersForImport(c, r)),
-            ["ImportKeyMaterial"] = Op(j.ImportKeyMaterialRequest, j.ImportKeyMaterialResponse, (e, c, r) => e.ImportKeyMaterial(c, r)),
-            ["DeleteImportedKeyMaterial"] = Op(j.DeleteImportedKeyMaterialRequest, j.DeleteImportedKeyMaterialResponse, (e, c, r) => e.DeleteImportedKeyMaterial(c, r)),
-        };
-        return ops.ToFrozenDictionary(p => p.Key, p => new OperationEntry(p.Key, p.Value, Cryptographic.Contains(p.Key)), StringComparer.Ordinal);
+            lock (log) log.WriteLine(text);
+        }
+        else
+        {
+            System.Diagnostics.Trace.TraceError(text);
+        }
+        InternalErrorObserved?.Invoke(this, e);
     }
 
-    private static Operation Op<TRequest, TResponse>(JsonTypeInfo<TRequest> requestInfo, JsonTypeInfo<TResponse> responseInfo, Func<KmsEngine, CallContext, TRequest, TResponse> call)
-        where TRequest : class, new()
-        => (engine, context, body, audit) =>
+    /// <summary>
+    /// Binds each simulated operation's handler to the JSON of its shapes: parse the request (only
+    /// malformed input becomes SerializationException), run, write the response, and leave the
+    /// request for the audit trail with the catalogue's secret members removed (byte arrays zeroed).
+    /// </summary>
+    private sealed class WireBinding : IOperationVisitor<Operation>
+    {
+        public static readonly WireBinding Instance = new();
+
+        public Operation Visit<TRequest, TResponse>(KmsOperation<TRequest, TResponse> operation)
+            where TRequest : class, new()
+            where TResponse : class
+        {
+            var requestInfo = KmsJson.For<TRequest>();
+            var responseInfo = KmsJson.For<TResponse>();
+            var secrets = Members(requestInfo, operation.RequestSecrets, operation.Name);
+            var handler = operation.Handler;
+            return (engine, context, body, audit) =>
+            {
+                var request = Parse(body, requestInfo);
+                try
+                {
+                    var response = ThreadJsonBuffer.Responses.Serialize(handler(engine, context, request), responseInfo).ToArray();
+                    audit.Response = response;
+                    return response;
+                }
+                finally
+                {
+                    foreach (var secret in secrets)
+                    {
+                        if (secret.Get!(request) is byte[] bytes) System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+                        secret.Set!(request, null);
+                    }
+                    audit.Request = ThreadJsonBuffer.Audit.Serialize(request, requestInfo);
+                }
+            };
+        }
+
+        private static TRequest Parse<TRequest>(ReadOnlyMemory<byte> body, JsonTypeInfo<TRequest> info) where TRequest : class, new()
         {
             // Some clients send an empty body for operations without input; KMS treats it as {}.
-            var request = body.IsEmpty ? new TRequest() : JsonSerializer.Deserialize(body.Span, requestInfo)
-                ?? throw new KmsException(KmsErrorCodes.Serialization, "The request body must be a JSON object, not null.");
+            if (body.IsEmpty) return new TRequest();
             try
             {
-                var response = ThreadJsonBuffer.Responses.Serialize(call(engine, context, request), responseInfo).ToArray();
-                audit.Response = response;
-                return response;
+                return JsonSerializer.Deserialize(body.Span, info) ?? throw new KmsException(KmsErrorCodes.Serialization, "The request body must be a JSON object, not null.");
             }
-            finally
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
             {
-                // The audit trail keeps the request as compact JSON, secrets stripped first.
-                if (request is IAuditedShape audited) audited.StripForAudit();
-                audit.Request = ThreadJsonBuffer.Audit.Serialize(request, requestInfo);
+                throw new KmsException(KmsErrorCodes.Serialization, $"The request body is not valid JSON for this operation: {e.Message}");
             }
-        };
+        }
+
+        /// <summary>The request members the catalogue names, as settable JSON properties of the shape.</summary>
+        private static JsonPropertyInfo[] Members(JsonTypeInfo info, IReadOnlyList<string> names, string operation) =>
+        [
+            .. names.Select(name => info.Properties.FirstOrDefault(p => p.Name == name && p.Get is not null && p.Set is not null)
+                ?? throw new InvalidOperationException($"The catalogue names {operation}'s request member {name}, which {info.Type.Name} does not have.")),
+        ];
+    }
 }

@@ -35,13 +35,24 @@ public class JsonContextTests
                 if ((Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType) == typeof(DateTimeOffset))
                 {
                     timestamps.Add($"{type.Name}.{property.Name}");
-                    if (property.GetCustomAttribute<JsonConverterAttribute>()?.ConverterType != typeof(EpochSecondsConverter)) missing.Add($"{type.Name}.{property.Name}");
+                    if (!WritesEpochSeconds(type, property)) missing.Add($"{type.Name}.{property.Name}");
                 }
                 else Visit(property.PropertyType);
             }
         }
         foreach (var shape in shapes) Visit(shape);
+        Assert.True(timestamps.Count > 10, string.Join(", ", timestamps));
         Assert.Contains("KeyMetadata.CreationDate", timestamps);
         Assert.Empty(missing);
+    }
+
+    /// <summary>Serializes a shape whose timestamp member is set, as the wire does, and reads the member back as written.</summary>
+    private static bool WritesEpochSeconds(Type shape, PropertyInfo timestamp)
+    {
+        var value = Activator.CreateInstance(shape)!;
+        timestamp.SetValue(value, new DateTimeOffset(2026, 1, 15, 9, 0, 0, 250, TimeSpan.Zero));
+        var info = (System.Text.Json.Serialization.Metadata.JsonTypeInfo)typeof(KmsJson).GetMethod(nameof(KmsJson.For))!.MakeGenericMethod(shape).Invoke(null, null)!;
+        using var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(value, info));
+        return json.RootElement.GetProperty(timestamp.Name).GetRawText() == "1768467600.250";
     }
 }

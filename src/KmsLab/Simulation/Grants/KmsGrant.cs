@@ -18,13 +18,8 @@ internal sealed class KmsGrant
     public IReadOnlyDictionary<string, string>? EncryptionContextEquals { get; init; }
     public IReadOnlyDictionary<string, string>? EncryptionContextSubset { get; init; }
 
-    /// <summary>The operations a grant may allow (CreateGrant's <c>Operations</c>).</summary>
-    public static readonly IReadOnlyList<string> AllOperations =
-    [
-        "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "Sign", "Verify",
-        "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
-        "GenerateMac", "VerifyMac", "DeriveSharedSecret",
-    ];
+    /// <summary>The operations a grant may allow (CreateGrant's <c>Operations</c>), from the operation catalogue.</summary>
+    public static IReadOnlyList<string> AllOperations => KmsLab.Simulation.Operations.OperationCatalog.GrantOperationNames;
 
     public bool IsFor(LabPrincipal caller) => GranteePrincipal == caller.Arn || GranteePrincipal == caller.CallerArn;
 

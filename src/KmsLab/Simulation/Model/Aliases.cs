@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using KmsLab.Protocol;
-
 namespace KmsLab.Simulation.Model;
 
 internal sealed class AliasRequest
@@ -21,9 +18,7 @@ internal sealed class AliasListEntry
     public string? AliasName { get; set; }
     public string? AliasArn { get; set; }
     public string? TargetKeyId { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? CreationDate { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? LastUpdatedDate { get; set; }
 }
 

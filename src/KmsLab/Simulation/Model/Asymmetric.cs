@@ -1,13 +1,7 @@
 namespace KmsLab.Simulation.Model;
 
-internal sealed class SignRequest : IAuditedShape
+internal sealed class SignRequest
 {
-    public void StripForAudit()
-    {
-        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
-        Message = null;
-    }
-
     public string? KeyId { get; set; }
     public byte[]? Message { get; set; }
     public string? MessageType { get; set; }
@@ -23,15 +17,8 @@ internal sealed class SignResponse
     public string? SigningAlgorithm { get; set; }
 }
 
-internal sealed class VerifyRequest : IAuditedShape
+internal sealed class VerifyRequest
 {
-    public void StripForAudit()
-    {
-        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
-        Message = null;
-        Signature = null;
-    }
-
     public string? KeyId { get; set; }
     public byte[]? Message { get; set; }
     public string? MessageType { get; set; }
@@ -48,14 +35,8 @@ internal sealed class VerifyResponse
     public string? SigningAlgorithm { get; set; }
 }
 
-internal sealed class GenerateMacRequest : IAuditedShape
+internal sealed class GenerateMacRequest
 {
-    public void StripForAudit()
-    {
-        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
-        Message = null;
-    }
-
     public byte[]? Message { get; set; }
     public string? KeyId { get; set; }
     public string? MacAlgorithm { get; set; }
@@ -70,15 +51,8 @@ internal sealed class GenerateMacResponse
     public string? KeyId { get; set; }
 }
 
-internal sealed class VerifyMacRequest : IAuditedShape
+internal sealed class VerifyMacRequest
 {
-    public void StripForAudit()
-    {
-        if (Message is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Message);
-        Message = null;
-        Mac = null;
-    }
-
     public byte[]? Message { get; set; }
     public string? KeyId { get; set; }
     public string? MacAlgorithm { get; set; }

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using KmsLab.Protocol;
-
 namespace KmsLab.Simulation.Model;
 
 // Operation shapes named as in the KMS service model (and the SDK's classes). Members are nullable
@@ -36,15 +33,12 @@ internal sealed class KeyMetadata
     public string? AWSAccountId { get; set; }
     public string? KeyId { get; set; }
     public string? Arn { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? CreationDate { get; set; }
     public bool Enabled { get; set; }
     public string? Description { get; set; }
     public string? KeyUsage { get; set; }
     public string? KeyState { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? DeletionDate { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? ValidTo { get; set; }
     public string? Origin { get; set; }
     public string? ExpirationModel { get; set; }

@@ -1,13 +1,7 @@
 namespace KmsLab.Simulation.Model;
 
-internal sealed class EncryptRequest : IAuditedShape
+internal sealed class EncryptRequest
 {
-    public void StripForAudit()
-    {
-        if (Plaintext is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(Plaintext);
-        Plaintext = null;
-    }
-
     public string? KeyId { get; set; }
     public byte[]? Plaintext { get; set; }
     public Dictionary<string, string>? EncryptionContext { get; set; }
@@ -23,10 +17,8 @@ internal sealed class EncryptResponse
     public string? EncryptionAlgorithm { get; set; }
 }
 
-internal sealed class DecryptRequest : IAuditedShape
+internal sealed class DecryptRequest
 {
-    public void StripForAudit() => CiphertextBlob = null;
-
     public byte[]? CiphertextBlob { get; set; }
     public Dictionary<string, string>? EncryptionContext { get; set; }
     public List<string>? GrantTokens { get; set; }
@@ -34,6 +26,7 @@ internal sealed class DecryptRequest : IAuditedShape
     public string? EncryptionAlgorithm { get; set; }
     public RecipientInfo? Recipient { get; set; }
     public bool? DryRun { get; set; }
+    public List<string>? DryRunModifiers { get; set; }
 }
 
 internal sealed class RecipientInfo
@@ -50,10 +43,8 @@ internal sealed class DecryptResponse
     public string? KeyMaterialId { get; set; }
 }
 
-internal sealed class ReEncryptRequest : IAuditedShape
+internal sealed class ReEncryptRequest
 {
-    public void StripForAudit() => CiphertextBlob = null;
-
     public byte[]? CiphertextBlob { get; set; }
     public Dictionary<string, string>? SourceEncryptionContext { get; set; }
     public string? SourceKeyId { get; set; }
@@ -63,6 +54,7 @@ internal sealed class ReEncryptRequest : IAuditedShape
     public string? DestinationEncryptionAlgorithm { get; set; }
     public List<string>? GrantTokens { get; set; }
     public bool? DryRun { get; set; }
+    public List<string>? DryRunModifiers { get; set; }
 }
 
 internal sealed class ReEncryptResponse

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using KmsLab.Protocol;
-
 namespace KmsLab.Simulation.Model;
 
 internal sealed class GrantConstraints
@@ -14,6 +11,8 @@ internal sealed class CreateGrantRequest
     public string? KeyId { get; set; }
     public string? GranteePrincipal { get; set; }
     public string? RetiringPrincipal { get; set; }
+    public string? GranteeServicePrincipal { get; set; }
+    public string? RetiringServicePrincipal { get; set; }
     public List<string>? Operations { get; set; }
     public GrantConstraints? Constraints { get; set; }
     public List<string>? GrantTokens { get; set; }
@@ -34,6 +33,7 @@ internal sealed class ListGrantsRequest
     public string? KeyId { get; set; }
     public string? GrantId { get; set; }
     public string? GranteePrincipal { get; set; }
+    public string? GranteeServicePrincipal { get; set; }
 }
 
 internal sealed class ListRetirableGrantsRequest
@@ -41,6 +41,7 @@ internal sealed class ListRetirableGrantsRequest
     public int? Limit { get; set; }
     public string? Marker { get; set; }
     public string? RetiringPrincipal { get; set; }
+    public string? RetiringServicePrincipal { get; set; }
 }
 
 internal sealed class GrantListEntry
@@ -48,7 +49,6 @@ internal sealed class GrantListEntry
     public string? KeyId { get; set; }
     public string? GrantId { get; set; }
     public string? Name { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? CreationDate { get; set; }
     public string? GranteePrincipal { get; set; }
     public string? RetiringPrincipal { get; set; }

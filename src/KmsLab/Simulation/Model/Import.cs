@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using KmsLab.Protocol;
-
 namespace KmsLab.Simulation.Model;
 
 internal sealed class GetParametersForImportRequest
@@ -15,22 +12,14 @@ internal sealed class GetParametersForImportResponse
     public string? KeyId { get; set; }
     public byte[]? ImportToken { get; set; }
     public byte[]? PublicKey { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? ParametersValidTo { get; set; }
 }
 
-internal sealed class ImportKeyMaterialRequest : IAuditedShape
+internal sealed class ImportKeyMaterialRequest
 {
-    public void StripForAudit()
-    {
-        ImportToken = null;
-        EncryptedKeyMaterial = null;
-    }
-
     public string? KeyId { get; set; }
     public byte[]? ImportToken { get; set; }
     public byte[]? EncryptedKeyMaterial { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? ValidTo { get; set; }
     public string? ExpirationModel { get; set; }
     public string? ImportType { get; set; }

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using KmsLab.Protocol;
-
 namespace KmsLab.Simulation.Model;
 
 internal sealed class CreateKeyRequest
@@ -63,7 +60,6 @@ internal sealed class ScheduleKeyDeletionRequest
 internal sealed class ScheduleKeyDeletionResponse
 {
     public string? KeyId { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? DeletionDate { get; set; }
     public string? KeyState { get; set; }
     public int? PendingWindowInDays { get; set; }

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using KmsLab.Protocol;
-
 namespace KmsLab.Simulation.Model;
 
 internal sealed class EnableKeyRotationRequest
@@ -14,9 +11,7 @@ internal sealed class GetKeyRotationStatusResponse
     public bool KeyRotationEnabled { get; set; }
     public string? KeyId { get; set; }
     public int? RotationPeriodInDays { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? NextRotationDate { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? OnDemandRotationStartDate { get; set; }
 }
 
@@ -36,9 +31,7 @@ internal sealed class RotationsListEntry
     public string? ImportState { get; set; }
     public string? KeyMaterialState { get; set; }
     public string? ExpirationModel { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? ValidTo { get; set; }
-    [JsonConverter(typeof(EpochSecondsConverter))]
     public DateTimeOffset? RotationDate { get; set; }
     public string? RotationType { get; set; }
 }

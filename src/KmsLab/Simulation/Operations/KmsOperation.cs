@@ -70,14 +70,27 @@ internal abstract class KmsOperation
     public bool TracksLastUsage { get; init; }
 
     /// <summary>
-    /// Request members the simulator reads but refuses when they are set, each with the reason its
-    /// error gives (e.g. <c>Recipient</c>: Nitro Enclaves attestation). Every other member of the
-    /// request is honoured.
+    /// Request members the simulator reads but refuses when they are set (not null, not false, not
+    /// empty), each with the error KMS's answer carries (e.g. <c>Recipient</c>: Nitro Enclaves
+    /// attestation). Every other member of the request is honoured.
     /// </summary>
-    public IReadOnlyDictionary<string, string> RefusedMembers { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, RefusedMember> RefusedMembers { get; init; } = new Dictionary<string, RefusedMember>();
+
+    /// <summary>Hands the operation, with its shapes as type arguments, to <paramref name="visitor"/> (the wire adapter binds its JSON this way).</summary>
+    /// <exception cref="InvalidOperationException">The operation is not simulated.</exception>
+    public abstract TResult Accept<TResult>(IOperationVisitor<TResult> visitor);
 
     public override string ToString() => Name;
 }
+
+/// <summary>Something built for each simulated operation from its request and response shapes.</summary>
+internal interface IOperationVisitor<out TResult>
+{
+    TResult Visit<TRequest, TResponse>(KmsOperation<TRequest, TResponse> operation) where TRequest : class, new() where TResponse : class;
+}
+
+/// <summary>Why a request member is refused: the error code and the message the caller gets.</summary>
+internal sealed record RefusedMember(string ErrorCode, string Message);
 
 /// <summary>An operation with its request and response shapes and the engine method that carries it out.</summary>
 internal sealed class KmsOperation<TRequest, TResponse>(string name, Func<KmsEngine, CallContext, TRequest, TResponse> handler) : KmsOperation(name)
@@ -90,6 +103,8 @@ internal sealed class KmsOperation<TRequest, TResponse>(string name, Func<KmsEng
     public override Type RequestType => typeof(TRequest);
 
     public override Type ResponseType => typeof(TResponse);
+
+    public override TResult Accept<TResult>(IOperationVisitor<TResult> visitor) => visitor.Visit(this);
 }
 
 /// <summary>An operation of the KMS API that the simulator lists but does not carry out.</summary>
@@ -98,4 +113,6 @@ internal sealed class NotSimulatedOperation(string name) : KmsOperation(name)
     public override Type? RequestType => null;
 
     public override Type? ResponseType => null;
+
+    public override TResult Accept<TResult>(IOperationVisitor<TResult> visitor) => throw new InvalidOperationException($"{Name} is not simulated: {NotSimulatedReason}");
 }

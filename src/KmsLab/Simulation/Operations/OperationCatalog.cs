@@ -18,8 +18,15 @@ internal static class OperationCatalog
     private const string GenerateVerifyMac = "GENERATE_VERIFY_MAC";
     private const string KeyAgreement = "KEY_AGREEMENT";
 
-    private const string NitroEnclaves = "KmsLab cannot verify Nitro Enclaves attestation documents (ValidationException).";
-    private const string NoCustomKeyStores = "KmsLab simulates no custom key stores (CustomKeyStoreNotFoundException).";
+    private const string EncapsulateDecapsulate = "ENCAPSULATE_DECAPSULATE";
+
+    private const string NoCustomKeyStores = "KmsLab simulates no custom key stores yet.";
+    private const string NoMultiRegionKeys = "KmsLab does not simulate multi-Region keys yet.";
+
+    private static readonly RefusedMember Recipient = new(KmsErrorCodes.Validation, "KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
+    private static readonly RefusedMember DryRunModifiers = new(KmsErrorCodes.Validation, "KmsLab does not simulate DryRunModifiers (IGNORE_CIPHERTEXT) yet; omit DryRunModifiers.");
+    private static readonly RefusedMember CustomKeyStore = new("CustomKeyStoreNotFoundException", "KmsLab simulates no custom key stores; omit CustomKeyStoreId.");
+    private static readonly RefusedMember ServicePrincipal = new(KmsErrorCodes.UnsupportedOperation, "KmsLab does not simulate grants to AWS service principals yet; use GranteePrincipal and RetiringPrincipal.");
 
     /// <summary>The operations, in the order the KMS API reference lists them by feature.</summary>
     public static IReadOnlyList<KmsOperation> All { get; } =
@@ -28,11 +35,11 @@ internal static class OperationCatalog
         new KmsOperation<CreateKeyRequest, KeyMetadataResponse>("CreateKey", (e, c, r) => e.CreateKey(c, r))
         {
             ChangesState = true, ReadOnly = false, Quota = QuotaClass.CreateKey,
-            RefusedMembers = new Dictionary<string, string>
+            RefusedMembers = new Dictionary<string, RefusedMember>
             {
-                ["CustomKeyStoreId"] = NoCustomKeyStores,
-                ["XksKeyId"] = NoCustomKeyStores,
-                ["MultiRegion"] = "KmsLab does not simulate multi-Region keys yet (UnsupportedOperationException).",
+                ["CustomKeyStoreId"] = CustomKeyStore,
+                ["XksKeyId"] = CustomKeyStore,
+                ["MultiRegion"] = new(KmsErrorCodes.UnsupportedOperation, NoMultiRegionKeys),
             },
         },
         new KmsOperation<DescribeKeyRequest, KeyMetadataResponse>("DescribeKey", (e, c, r) => e.DescribeKey(c, r))
@@ -95,21 +102,21 @@ internal static class OperationCatalog
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["Decrypt"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["CiphertextBlob", "GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
-            RefusedMembers = new Dictionary<string, string> { ["Recipient"] = NitroEnclaves, ["DryRunModifiers"] = "KmsLab does not simulate DryRunModifiers yet (ValidationException)." },
+            RefusedMembers = new Dictionary<string, RefusedMember> { ["Recipient"] = Recipient, ["DryRunModifiers"] = DryRunModifiers },
         },
         new KmsOperation<ReEncryptRequest, ReEncryptResponse>("ReEncrypt", (e, c, r) => e.ReEncrypt(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["ReEncryptFrom", "ReEncryptTo"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["CiphertextBlob", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
-            RefusedMembers = new Dictionary<string, string> { ["DryRunModifiers"] = "KmsLab does not simulate DryRunModifiers yet (ValidationException)." },
+            RefusedMembers = new Dictionary<string, RefusedMember> { ["DryRunModifiers"] = DryRunModifiers },
         },
         new KmsOperation<GenerateDataKeyRequest, GenerateDataKeyResponse>("GenerateDataKey", (e, c, r) => e.GenerateDataKey(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["GenerateDataKey"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
-            RefusedMembers = new Dictionary<string, string> { ["Recipient"] = NitroEnclaves },
+            RefusedMembers = new Dictionary<string, RefusedMember> { ["Recipient"] = Recipient },
         },
         new KmsOperation<GenerateDataKeyRequest, GenerateDataKeyResponse>("GenerateDataKeyWithoutPlaintext", (e, c, r) => e.GenerateDataKeyWithoutPlaintext(c, r))
         {
@@ -121,7 +128,7 @@ internal static class OperationCatalog
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic,
             RequestSecrets = ["Recipient"], AuditsResponse = false,
-            RefusedMembers = new Dictionary<string, string> { ["CustomKeyStoreId"] = NoCustomKeyStores, ["Recipient"] = NitroEnclaves },
+            RefusedMembers = new Dictionary<string, RefusedMember> { ["CustomKeyStoreId"] = CustomKeyStore, ["Recipient"] = Recipient },
         },
 
         // Asymmetric keys and HMAC
@@ -140,7 +147,7 @@ internal static class OperationCatalog
         new KmsOperation<GetPublicKeyRequest, GetPublicKeyResponse>("GetPublicKey", (e, c, r) => e.GetPublicKey(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["GetPublicKey"],
-            KeyUsages = [EncryptDecrypt, SignVerify, KeyAgreement], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            KeyUsages = [EncryptDecrypt, SignVerify, KeyAgreement, EncapsulateDecapsulate], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["GrantTokens"], AuditsResponse = false,
         },
         new KmsOperation<GenerateMacRequest, GenerateMacResponse>("GenerateMac", (e, c, r) => e.GenerateMac(c, r))
@@ -160,7 +167,7 @@ internal static class OperationCatalog
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["GenerateDataKeyPair"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
-            RefusedMembers = new Dictionary<string, string> { ["Recipient"] = NitroEnclaves },
+            RefusedMembers = new Dictionary<string, RefusedMember> { ["Recipient"] = Recipient },
         },
         new KmsOperation<GenerateDataKeyPairRequest, GenerateDataKeyPairResponse>("GenerateDataKeyPairWithoutPlaintext", (e, c, r) => e.GenerateDataKeyPairWithoutPlaintext(c, r))
         {
@@ -176,15 +183,15 @@ internal static class OperationCatalog
         },
         new NotSimulatedOperation("Encapsulate")
         {
-            NotSimulatedReason = "KmsLab does not simulate KEY_ENCAPSULATION (ML-KEM) keys yet.",
-            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, KeyStates = KeyStates.Usable, AcceptsAlias = true,
-            AuditsResponse = false, TracksLastUsage = true,
+            NotSimulatedReason = "KmsLab does not simulate ML-KEM keys (KeyUsage ENCAPSULATE_DECAPSULATE) yet.",
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["Encapsulate"],
+            KeyUsages = [EncapsulateDecapsulate], KeyStates = KeyStates.Usable, AcceptsAlias = true, AuditsResponse = false, DryRun = true, TracksLastUsage = true,
         },
         new NotSimulatedOperation("Decapsulate")
         {
-            NotSimulatedReason = "KmsLab does not simulate KEY_ENCAPSULATION (ML-KEM) keys yet.",
-            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, KeyStates = KeyStates.Usable, AcceptsAlias = true,
-            AuditsResponse = false, TracksLastUsage = true,
+            NotSimulatedReason = "KmsLab does not simulate ML-KEM keys (KeyUsage ENCAPSULATE_DECAPSULATE) yet.",
+            ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["Decapsulate"],
+            KeyUsages = [EncapsulateDecapsulate], KeyStates = KeyStates.Usable, AcceptsAlias = true, AuditsResponse = false, DryRun = true, TracksLastUsage = true,
         },
 
         // Rotation
@@ -240,14 +247,17 @@ internal static class OperationCatalog
         {
             ChangesState = true, ReadOnly = false, GrantOperations = ["CreateGrant"], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["GrantTokens"], ResponseSecrets = ["GrantToken"], DryRun = true,
+            RefusedMembers = new Dictionary<string, RefusedMember> { ["GranteeServicePrincipal"] = ServicePrincipal, ["RetiringServicePrincipal"] = ServicePrincipal },
         },
         new KmsOperation<ListGrantsRequest, ListGrantsResponse>("ListGrants", (e, c, r) => e.ListGrants(c, r))
         {
             ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any, AcceptsAlias = true,
+            RefusedMembers = new Dictionary<string, RefusedMember> { ["GranteeServicePrincipal"] = ServicePrincipal },
         },
         new KmsOperation<ListRetirableGrantsRequest, ListGrantsResponse>("ListRetirableGrants", (e, c, r) => e.ListRetirableGrants(c, r))
         {
             ChangesState = false, ReadOnly = true,
+            RefusedMembers = new Dictionary<string, RefusedMember> { ["RetiringServicePrincipal"] = ServicePrincipal },
         },
         new KmsOperation<RetireGrantRequest, EmptyResponse>("RetireGrant", (e, c, r) => e.RetireGrant(c, r))
         {
@@ -277,8 +287,8 @@ internal static class OperationCatalog
         },
 
         // Multi-Region keys
-        new NotSimulatedOperation("ReplicateKey") { NotSimulatedReason = "KmsLab does not simulate multi-Region keys yet.", ChangesState = true, ReadOnly = false },
-        new NotSimulatedOperation("UpdatePrimaryRegion") { NotSimulatedReason = "KmsLab does not simulate multi-Region keys yet.", ChangesState = true, ReadOnly = false },
+        new NotSimulatedOperation("ReplicateKey") { NotSimulatedReason = NoMultiRegionKeys, ChangesState = true, ReadOnly = false },
+        new NotSimulatedOperation("UpdatePrimaryRegion") { NotSimulatedReason = NoMultiRegionKeys, ChangesState = true, ReadOnly = false },
 
         // Custom key stores
         new NotSimulatedOperation("CreateCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
@@ -297,6 +307,19 @@ internal static class OperationCatalog
     /// <summary>The operations the simulator carries out.</summary>
     public static IEnumerable<KmsOperation> Simulated => All.Where(o => o.IsSimulated);
 
-    /// <summary>Every value CreateGrant's <c>Operations</c> accepts, in the order of the service model's GrantOperation enum.</summary>
+    /// <summary>Every value CreateGrant's <c>Operations</c> accepts.</summary>
     public static IReadOnlyList<string> GrantOperationNames { get; } = All.SelectMany(o => o.GrantOperations).Distinct().ToList();
+
+    /// <summary>
+    /// The grant operations that make sense on a key of this usage: those of the operations that
+    /// accept the usage, and those of the operations that accept a key of any usage (CreateGrant,
+    /// RetireGrant, DescribeKey).
+    /// </summary>
+    public static IReadOnlySet<string> GrantOperationsFor(string keyUsage) => GrantOperationsByUsage.GetValueOrDefault(keyUsage) ?? FrozenSet<string>.Empty;
+
+    private static readonly FrozenDictionary<string, FrozenSet<string>> GrantOperationsByUsage =
+        new[] { EncryptDecrypt, SignVerify, GenerateVerifyMac, KeyAgreement, EncapsulateDecapsulate }.ToFrozenDictionary(
+            usage => usage,
+            usage => All.Where(o => o.KeyUsages is null || o.KeyUsages.Contains(usage)).SelectMany(o => o.GrantOperations).ToFrozenSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
 }
