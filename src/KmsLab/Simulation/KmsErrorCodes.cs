@@ -8,6 +8,7 @@ internal static class KmsErrorCodes
 {
     public const string AccessDenied = "AccessDeniedException";
     public const string AlreadyExists = "AlreadyExistsException";
+    public const string CustomKeyStoreNotFound = "CustomKeyStoreNotFoundException";
     public const string Disabled = "DisabledException";
     public const string ExpiredImportToken = "ExpiredImportTokenException";
     public const string DryRunOperation = "DryRunOperationException";
@@ -39,6 +40,7 @@ internal static class KmsErrorCodes
 
     // Errors of the AWS front door (Coral), not of KMS itself.
     public const string Serialization = "SerializationException";
+    public const string RequestEntityTooLarge = "RequestEntityTooLargeException";
     public const string UnknownOperation = "UnknownOperationException";
     public const string UnrecognizedClient = "UnrecognizedClientException";
     public const string InvalidSignature = "InvalidSignatureException";

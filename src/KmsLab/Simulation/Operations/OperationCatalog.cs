@@ -25,7 +25,7 @@ internal static class OperationCatalog
 
     private static readonly RefusedMember Recipient = new(KmsErrorCodes.Validation, "KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
     private static readonly RefusedMember DryRunModifiers = new(KmsErrorCodes.Validation, "KmsLab does not simulate DryRunModifiers (IGNORE_CIPHERTEXT) yet; omit DryRunModifiers.");
-    private static readonly RefusedMember CustomKeyStore = new("CustomKeyStoreNotFoundException", "KmsLab simulates no custom key stores; omit CustomKeyStoreId.");
+    private static readonly RefusedMember CustomKeyStore = new(KmsErrorCodes.CustomKeyStoreNotFound, "KmsLab simulates no custom key stores; omit CustomKeyStoreId.");
     private static readonly RefusedMember ServicePrincipal = new(KmsErrorCodes.UnsupportedOperation, "KmsLab does not simulate grants to AWS service principals yet; use GranteePrincipal and RetiringPrincipal.");
 
     /// <summary>The operations, in the order the KMS API reference lists them by feature.</summary>
