@@ -13,7 +13,7 @@ internal static class LessonsCommand
     public static Command Create()
     {
         var folder = new Option<string>("--notebooks") { Description = "The lessons' folder.", DefaultValueFactory = _ => "notebooks" };
-        var readmes = new Option<string[]>("--readme") { Description = "README files with a lesson table (between the kmslab:lessons markers).", DefaultValueFactory = _ => ["README.md", Path.Combine("notebooks", "README.md")] };
+        var readmes = new Option<string[]>("--readme") { Description = "Markdown pages with a lesson table (between the kmslab:lessons markers).", DefaultValueFactory = _ => [.. LessonSync.LessonTablePages] };
         var check = new Option<bool>("--check") { Description = "Change nothing; exit 1 if a generated part is stale." };
         var sync = new Command("sync", "Regenerate each lesson's setup cell and navigation, the lesson tables, and strip outputs.") { folder, readmes, check };
         sync.SetAction(parse =>

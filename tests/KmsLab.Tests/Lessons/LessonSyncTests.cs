@@ -4,13 +4,40 @@ namespace KmsLab.Tests.Lessons;
 
 public sealed class LessonSyncTests
 {
-    private static readonly string[] Readmes = [Path.Combine(Repository.Root, "README.md"), Path.Combine(Repository.Notebooks, "README.md")];
+    private static readonly string[] Readmes = LessonSync.LessonTablePages.Select(page => Path.Combine(Repository.Root, page)).ToArray();
 
     [Fact]
     public void GeneratedPartsAreUpToDate()
     {
         var stale = LessonSync.Run(Repository.Notebooks, Readmes, checkOnly: true);
         Assert.True(stale.Count == 0, "Stale (run `kmslab lessons sync`): " + string.Join(", ", stale));
+    }
+
+    [Fact]
+    public void EveryLessonTablePageHasTheTableMarkers()
+    {
+        // Sync skips a page without markers: without this check a lost marker would leave a stale table unnoticed.
+        foreach (var page in Readmes)
+        {
+            Assert.True(File.Exists(page), $"{page} does not exist");
+            var text = File.ReadAllText(page);
+            int start = text.IndexOf(LessonSync.TableStart, StringComparison.Ordinal);
+            int end = text.IndexOf(LessonSync.TableEnd, StringComparison.Ordinal);
+            Assert.True(start >= 0 && end > start, $"{page}: no lesson table between the kmslab:lessons markers");
+            Assert.Contains("00-start-here.ipynb", text[start..end], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void EveryLessonLinksToAPageWithTheLessonTable()
+    {
+        // The navigation cell's "All lessons" link is relative to the notebook: it must open a page that lists the lessons.
+        var target = Path.Combine(Repository.Notebooks, "README.md");
+        Assert.Contains(Path.GetFullPath(target), Readmes.Select(Path.GetFullPath));
+        foreach (var file in Repository.LessonFiles)
+        {
+            Assert.Contains("[All lessons](README.md)", IpynbDocument.Load(file).Cells[^1].Source, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
