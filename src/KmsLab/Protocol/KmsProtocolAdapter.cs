@@ -291,13 +291,12 @@ internal sealed class KmsProtocolAdapter
             var requestInfo = KmsJson.For<TRequest>();
             var responseInfo = KmsJson.For<TResponse>();
             var secrets = Members(requestInfo, operation.RequestSecrets, operation.Name);
-            var handler = operation.Handler;
             return (engine, context, body, audit) =>
             {
                 var request = Parse(body, requestInfo);
                 try
                 {
-                    var response = ThreadJsonBuffer.Responses.Serialize(handler(engine, context, request), responseInfo).ToArray();
+                    var response = ThreadJsonBuffer.Responses.Serialize(operation.Invoke(engine, context, request), responseInfo).ToArray();
                     audit.Response = response;
                     return response;
                 }

@@ -80,6 +80,42 @@ public class OperationCatalogTests
         Assert.Empty(unknownSecrets);
     }
 
+    public static TheoryData<string, string> RefusedMembers
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var operation in OperationCatalog.Simulated)
+            {
+                foreach (var member in operation.RefusedMembers.Keys) data.Add(operation.Name, member);
+            }
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedMembers))]
+    public async Task A_refused_member_is_refused_with_its_error_through_the_SDK(string name, string member)
+    {
+        var refused = OperationCatalog.Find(name)!.RefusedMembers[member];
+        var request = Activator.CreateInstance(SdkRequest(name))!;
+        var property = SdkRequest(name).GetProperty(member)!;
+        property.SetValue(request, SomeValue(property.PropertyType));
+        var kms = new TestLab().Kms;
+        var call = (Task)kms.GetType().GetMethod(name + "Async", [request.GetType(), typeof(CancellationToken)])!.Invoke(kms, [request, CancellationToken.None])!;
+        var e = await Assert.ThrowsAnyAsync<AmazonServiceException>(() => call);
+        Assert.Equal(refused.ErrorCode, e.ErrorCode);
+        Assert.Equal(refused.Message, e.Message);
+    }
+
+    /// <summary>A value that counts as set for a member of this SDK type.</summary>
+    private static object SomeValue(Type type) =>
+        type == typeof(string) ? "set-by-the-test"
+        : type == typeof(bool?) || type == typeof(bool) ? true
+        : type == typeof(List<string>) ? new List<string> { "IGNORE_CIPHERTEXT" }
+        : type == typeof(Amazon.KeyManagementService.Model.RecipientInfo) ? new Amazon.KeyManagementService.Model.RecipientInfo { KeyEncryptionAlgorithm = "RSAES_OAEP_SHA_256", AttestationDocument = new MemoryStream([1, 2, 3]) }
+        : throw new NotSupportedException($"No test value for {type.Name}: add one.");
+
     [Theory]
     [MemberData(nameof(AllOperations))]
     public void DryRun_is_declared_exactly_where_the_SDK_request_has_it(string name)

@@ -97,8 +97,42 @@ internal sealed class KmsOperation<TRequest, TResponse>(string name, Func<KmsEng
     where TRequest : class, new()
     where TResponse : class
 {
+    private (Func<TRequest, bool> IsSet, RefusedMember Why)[]? _refusals;
+
     /// <summary>Carries out the operation for an authenticated caller; throws <see cref="KmsException"/> with KMS's error.</summary>
     public Func<KmsEngine, CallContext, TRequest, TResponse> Handler { get; } = handler;
+
+    /// <summary>Refuses a request that sets a member the simulator does not carry out, then runs the handler.</summary>
+    public TResponse Invoke(KmsEngine engine, CallContext context, TRequest request)
+    {
+        foreach (var (isSet, why) in _refusals ??= RefusalsOf(RefusedMembers))
+        {
+            if (isSet(request)) throw new KmsException(why.ErrorCode, why.Message);
+        }
+        return Handler(engine, context, request);
+    }
+
+    private static Func<TRequest, bool> IsSet(System.Reflection.PropertyInfo property)
+    {
+        if (property.PropertyType == typeof(bool?))
+        {
+            var flag = property.GetMethod!.CreateDelegate<Func<TRequest, bool?>>();
+            return request => flag(request) == true;
+        }
+        var value = property.GetMethod!.CreateDelegate<Func<TRequest, object?>>();
+        return request => value(request) is { } v && v is not System.Collections.ICollection { Count: 0 };
+    }
+
+    /// <summary>A test of each refused member: set means not null, not false and not an empty list.</summary>
+    private static (Func<TRequest, bool>, RefusedMember)[] RefusalsOf(IReadOnlyDictionary<string, RefusedMember> refused) =>
+    [
+        .. refused.Select(r =>
+        {
+            var property = typeof(TRequest).GetProperty(r.Key)
+                ?? throw new InvalidOperationException($"The catalogue refuses {typeof(TRequest).Name}.{r.Key}, which the shape does not have.");
+            return (IsSet(property), r.Value);
+        }),
+    ];
 
     public override Type RequestType => typeof(TRequest);
 
