@@ -28,3 +28,11 @@ internal sealed class ListAliasesResponse
     public string? NextMarker { get; set; }
     public bool Truncated { get; set; }
 }
+
+// The wire registers these shapes through OperationShapes (see Common.cs).
+internal sealed partial class OperationShapes
+{
+    public AliasRequest? AliasRequest { get; set; }
+    public ListAliasesRequest? ListAliasesRequest { get; set; }
+    public ListAliasesResponse? ListAliasesResponse { get; set; }
+}

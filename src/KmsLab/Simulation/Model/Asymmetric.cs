@@ -106,3 +106,20 @@ internal sealed class GenerateDataKeyPairResponse
     public string? KeyPairSpec { get; set; }
     public string? KeyMaterialId { get; set; }
 }
+
+// The wire registers these shapes through OperationShapes (see Common.cs).
+internal sealed partial class OperationShapes
+{
+    public SignRequest? SignRequest { get; set; }
+    public SignResponse? SignResponse { get; set; }
+    public VerifyRequest? VerifyRequest { get; set; }
+    public VerifyResponse? VerifyResponse { get; set; }
+    public GetPublicKeyRequest? GetPublicKeyRequest { get; set; }
+    public GetPublicKeyResponse? GetPublicKeyResponse { get; set; }
+    public GenerateMacRequest? GenerateMacRequest { get; set; }
+    public GenerateMacResponse? GenerateMacResponse { get; set; }
+    public VerifyMacRequest? VerifyMacRequest { get; set; }
+    public VerifyMacResponse? VerifyMacResponse { get; set; }
+    public GenerateDataKeyPairRequest? GenerateDataKeyPairRequest { get; set; }
+    public GenerateDataKeyPairResponse? GenerateDataKeyPairResponse { get; set; }
+}

@@ -4,6 +4,13 @@ namespace KmsLab.Simulation.Model;
 // because the wire may omit any of them; the engine validates what the model requires.
 // Shapes here are shared by several operations.
 
+/// <summary>
+/// Every operation shape, as one property each. The wire adapter registers this one type for
+/// source-generated JSON, and the generator reaches every shape through it, so a shape is
+/// registered where it is declared: each feature's shapes file lists its own shapes here.
+/// </summary>
+internal sealed partial class OperationShapes;
+
 internal sealed class KeyIdRequest
 {
     public string? KeyId { get; set; }
@@ -51,4 +58,12 @@ internal sealed class KeyMetadata
     public bool? MultiRegion { get; set; }
     public int? PendingDeletionWindowInDays { get; set; }
     public string? CurrentKeyMaterialId { get; set; }
+}
+
+// The wire registers these shapes through OperationShapes (see Common.cs).
+internal sealed partial class OperationShapes
+{
+    public KeyIdRequest? KeyIdRequest { get; set; }
+    public KeyIdResponse? KeyIdResponse { get; set; }
+    public EmptyResponse? EmptyResponse { get; set; }
 }

@@ -98,3 +98,18 @@ internal sealed class GenerateRandomResponse
 {
     public byte[]? Plaintext { get; set; }
 }
+
+// The wire registers these shapes through OperationShapes (see Common.cs).
+internal sealed partial class OperationShapes
+{
+    public EncryptRequest? EncryptRequest { get; set; }
+    public EncryptResponse? EncryptResponse { get; set; }
+    public DecryptRequest? DecryptRequest { get; set; }
+    public DecryptResponse? DecryptResponse { get; set; }
+    public ReEncryptRequest? ReEncryptRequest { get; set; }
+    public ReEncryptResponse? ReEncryptResponse { get; set; }
+    public GenerateDataKeyRequest? GenerateDataKeyRequest { get; set; }
+    public GenerateDataKeyResponse? GenerateDataKeyResponse { get; set; }
+    public GenerateRandomRequest? GenerateRandomRequest { get; set; }
+    public GenerateRandomResponse? GenerateRandomResponse { get; set; }
+}

@@ -78,3 +78,15 @@ internal sealed class RevokeGrantRequest
     public string? GrantId { get; set; }
     public bool? DryRun { get; set; }
 }
+
+// The wire registers these shapes through OperationShapes (see Common.cs).
+internal sealed partial class OperationShapes
+{
+    public CreateGrantRequest? CreateGrantRequest { get; set; }
+    public CreateGrantResponse? CreateGrantResponse { get; set; }
+    public ListGrantsRequest? ListGrantsRequest { get; set; }
+    public ListRetirableGrantsRequest? ListRetirableGrantsRequest { get; set; }
+    public ListGrantsResponse? ListGrantsResponse { get; set; }
+    public RetireGrantRequest? RetireGrantRequest { get; set; }
+    public RevokeGrantRequest? RevokeGrantRequest { get; set; }
+}

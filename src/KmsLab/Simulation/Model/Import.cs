@@ -44,3 +44,14 @@ internal sealed class DeleteImportedKeyMaterialResponse
     public string? KeyId { get; set; }
     public string? KeyMaterialId { get; set; }
 }
+
+// The wire registers these shapes through OperationShapes (see Common.cs).
+internal sealed partial class OperationShapes
+{
+    public GetParametersForImportRequest? GetParametersForImportRequest { get; set; }
+    public GetParametersForImportResponse? GetParametersForImportResponse { get; set; }
+    public ImportKeyMaterialRequest? ImportKeyMaterialRequest { get; set; }
+    public ImportKeyMaterialResponse? ImportKeyMaterialResponse { get; set; }
+    public DeleteImportedKeyMaterialRequest? DeleteImportedKeyMaterialRequest { get; set; }
+    public DeleteImportedKeyMaterialResponse? DeleteImportedKeyMaterialResponse { get; set; }
+}

@@ -64,3 +64,16 @@ internal sealed class ScheduleKeyDeletionResponse
     public string? KeyState { get; set; }
     public int? PendingWindowInDays { get; set; }
 }
+
+// The wire registers these shapes through OperationShapes (see Common.cs).
+internal sealed partial class OperationShapes
+{
+    public CreateKeyRequest? CreateKeyRequest { get; set; }
+    public KeyMetadataResponse? KeyMetadataResponse { get; set; }
+    public DescribeKeyRequest? DescribeKeyRequest { get; set; }
+    public ListKeysRequest? ListKeysRequest { get; set; }
+    public ListKeysResponse? ListKeysResponse { get; set; }
+    public UpdateKeyDescriptionRequest? UpdateKeyDescriptionRequest { get; set; }
+    public ScheduleKeyDeletionRequest? ScheduleKeyDeletionRequest { get; set; }
+    public ScheduleKeyDeletionResponse? ScheduleKeyDeletionResponse { get; set; }
+}

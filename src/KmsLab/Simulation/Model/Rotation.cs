@@ -42,3 +42,12 @@ internal sealed class ListKeyRotationsResponse
     public string? NextMarker { get; set; }
     public bool Truncated { get; set; }
 }
+
+// The wire registers these shapes through OperationShapes (see Common.cs).
+internal sealed partial class OperationShapes
+{
+    public EnableKeyRotationRequest? EnableKeyRotationRequest { get; set; }
+    public GetKeyRotationStatusResponse? GetKeyRotationStatusResponse { get; set; }
+    public ListKeyRotationsRequest? ListKeyRotationsRequest { get; set; }
+    public ListKeyRotationsResponse? ListKeyRotationsResponse { get; set; }
+}

@@ -52,3 +52,16 @@ internal sealed class ListKeyPoliciesResponse
     public string? NextMarker { get; set; }
     public bool Truncated { get; set; }
 }
+
+// The wire registers these shapes through OperationShapes (see Common.cs).
+internal sealed partial class OperationShapes
+{
+    public TagResourceRequest? TagResourceRequest { get; set; }
+    public UntagResourceRequest? UntagResourceRequest { get; set; }
+    public PagedKeyRequest? PagedKeyRequest { get; set; }
+    public ListResourceTagsResponse? ListResourceTagsResponse { get; set; }
+    public GetKeyPolicyRequest? GetKeyPolicyRequest { get; set; }
+    public GetKeyPolicyResponse? GetKeyPolicyResponse { get; set; }
+    public PutKeyPolicyRequest? PutKeyPolicyRequest { get; set; }
+    public ListKeyPoliciesResponse? ListKeyPoliciesResponse { get; set; }
+}
