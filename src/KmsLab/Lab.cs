@@ -5,7 +5,7 @@ using Amazon.Runtime;
 using KmsLab.Protocol;
 using KmsLab.RealAws;
 using KmsLab.Simulation;
-using KmsLab.Simulation.Persistence;
+using KmsLab.Persistence;
 
 namespace KmsLab;
 

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using KmsLab.Protocol;
 using KmsLab.Simulation;
-using KmsLab.Simulation.Persistence;
+using KmsLab.Persistence;
 
 namespace KmsLab.Cli.Serve;
 

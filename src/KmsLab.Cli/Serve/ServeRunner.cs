@@ -1,6 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using KmsLab.Simulation.Persistence;
+using KmsLab.Persistence;
 
 namespace KmsLab.Cli.Serve;
 

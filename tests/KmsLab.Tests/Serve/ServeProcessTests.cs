@@ -3,7 +3,7 @@ using System.Text;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Cli.Serve;
-using KmsLab.Simulation.Persistence;
+using KmsLab.Persistence;
 using Xunit.Abstractions;
 
 namespace KmsLab.Tests.Serve;

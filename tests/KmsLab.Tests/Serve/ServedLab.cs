@@ -1,6 +1,6 @@
 using Amazon.KeyManagementService;
 using KmsLab.Cli.Serve;
-using KmsLab.Simulation.Persistence;
+using KmsLab.Persistence;
 
 namespace KmsLab.Tests.Serve;
 
