@@ -22,6 +22,13 @@ internal static class Program
             CleanupCommand.Create(),
             LabSetupCommand.Create(),
         };
-        return root.Parse(args).InvokeAsync();
+        return InvokeAsync(root.Parse(args));
+    }
+
+    /// <summary>Runs the command; a command line that does not parse is a usage error, as for every command's own checks.</summary>
+    private static async Task<int> InvokeAsync(ParseResult parse)
+    {
+        int code = await parse.InvokeAsync();
+        return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
     }
 }
