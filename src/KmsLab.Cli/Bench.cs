@@ -3,9 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
-using KmsLab.Hosting;
-
 using KmsLab.Cli.Commands;
+using KmsLab.Hosting;
 
 namespace KmsLab.Cli;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
-
 using KmsLab.Cli.Commands;
 
 namespace KmsLab.Cli;

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
-
 using KmsLab.Cli.Commands;
+using KmsLab.KeyTools;
 
 namespace KmsLab.Cli;
 

@@ -3,9 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
-using KmsLab.Cli.Serve;
-
 using KmsLab.Cli.Commands;
+using KmsLab.Cli.Serve;
 
 namespace KmsLab.Cli;
 

@@ -4,6 +4,7 @@ using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using KmsLab.Hosting;
+using KmsLab.RealAws;
 
 namespace KmsLab.Cli.Commands;
 

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using KmsLab.Hosting;
-
 using KmsLab.Cli.Commands;
+using KmsLab.Hosting;
 
 namespace KmsLab.Cli.Serve;
 

@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
+using KmsLab.Simulation;
 using KmsLab.Targets;
 
 namespace KmsLab.RealAws;

@@ -1,5 +1,6 @@
 using Amazon;
 using Amazon.KeyManagementService;
+using KmsLab.Simulation;
 
 namespace KmsLab.Targets;
 

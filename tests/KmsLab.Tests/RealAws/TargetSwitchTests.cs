@@ -2,6 +2,9 @@ using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Hosting;
+using KmsLab.KeyTools;
+using KmsLab.RealAws;
+using KmsLab.Targets;
 
 namespace KmsLab.Tests.RealAws;
 
