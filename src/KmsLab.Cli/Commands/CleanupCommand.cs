@@ -28,7 +28,7 @@ internal static class CleanupCommand
         var endpoint = CommonOptions.EndpointUrl;
         var command = new Command("cleanup", "List the KMS keys KmsLab lessons created on AWS (tagged kmslab:lesson and kmslab:owner) and, with --apply, schedule their deletion (7 days) after removing their aliases. Never touches other keys.")
         {
-            apply, lesson, owner, includeStack, region, profile, endpoint,
+            apply, lesson, owner, includeStack, region, endpoint, profile,
         };
         command.SetAction(async (parse, ct) =>
         {

@@ -50,7 +50,7 @@ internal static class DecryptCommand
         var quiet = CommonOptions.Quiet;
         var command = new Command("decrypt", "Decrypt an AWS Encryption SDK message file; nothing is written unless the whole message verifies.")
         {
-            input, output, keys, discovery, accounts, partition, context, maxEdks, endpoint, region, profile, force, quiet,
+            input, output, keys, discovery, accounts, partition, context, maxEdks, force, region, endpoint, profile, quiet,
         };
         command.SetAction(async (parse, ct) =>
         {

@@ -43,7 +43,7 @@ internal static class EncryptCommand
         var quiet = CommonOptions.Quiet;
         var command = new Command("encrypt", "Encrypt a file with envelope encryption (AWS Encryption SDK message format) under KMS keys.")
         {
-            input, output, keys, context, suite, frameLength, endpoint, region, profile, force, quiet,
+            input, output, keys, context, suite, frameLength, force, region, endpoint, profile, quiet,
         };
         command.SetAction(async (parse, ct) =>
         {
