@@ -1,11 +1,11 @@
 using Amazon;
 using Amazon.KeyManagementService;
 using KmsLab.Hosting;
+using KmsLab.Persistence;
 using KmsLab.Protocol;
 using KmsLab.RealAws;
 using KmsLab.Simulation;
 using KmsLab.Targets;
-using KmsLab.Persistence;
 
 namespace KmsLab;
 
@@ -67,12 +67,7 @@ public sealed class Lab
     }
 
     /// <summary>Creates a new, empty simulated world with the lab's principals.</summary>
-    public static Lab Simulator(LabOptions? options = null)
-    {
-        options ??= new LabOptions();
-        if (options.AccountId == options.PartnerAccountId) throw new ArgumentException("The learner's and the partner's account IDs must differ.", nameof(options));
-        return new Lab(new SimulatorTarget(options), lesson: null);
-    }
+    public static Lab Simulator(LabOptions? options = null) => new(NewSimulator(options), lesson: null);
 
     /// <summary>
     /// The lab a lesson starts with: a fresh simulator, or real AWS KMS with the settings of
@@ -90,7 +85,14 @@ public sealed class Lab
         ArgumentException.ThrowIfNullOrWhiteSpace(lesson);
         var target = LessonHost.Current?.Target ?? AwsLabOptions.TargetFrom(Environment.GetEnvironmentVariable(TargetVariable));
         if (target == LabTarget.Aws) return Aws(AwsLabOptions.FromEnvironment(), lesson);
-        return new Lab(Simulator(options)._target, lesson);
+        return new Lab(NewSimulator(options), lesson);
+    }
+
+    private static SimulatorTarget NewSimulator(LabOptions? options)
+    {
+        options ??= new LabOptions();
+        if (options.AccountId == options.PartnerAccountId) throw new ArgumentException("The learner's and the partner's account IDs must differ.", nameof(options));
+        return new SimulatorTarget(options);
     }
 
     /// <summary>
