@@ -3,7 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
-using KmsLab.Protocol;
+using KmsLab.Cli.Commands;
+using KmsLab.Hosting;
 
 namespace KmsLab.Cli;
 
@@ -29,7 +30,7 @@ internal static class Bench
         output.WriteLine("CPU ratio = process CPU time per call, simulator / floor: steady when other programs share the machine.");
         output.WriteLine("wall ratio = elapsed time per call, simulator / floor.");
         output.WriteLine("B/call = bytes allocated on the managed heap per call (all threads): the garbage collector's work.");
-        return 0;
+        return ExitCodes.Success;
     }
 
     internal sealed record Result(string Operation, double SimulatorPerSecond, double FloorPerSecond, double SimulatorCpuMicroseconds, double FloorCpuMicroseconds,
@@ -44,8 +45,10 @@ internal static class Bench
     internal static async Task<IReadOnlyList<Result>> MeasureAsync(TimeSpan perOperation, CancellationToken cancellationToken, TimeSpan? warmUp = null)
     {
         var lab = Lab.Simulator();
-        var recorder = new RecordingHandler(new KmsHttpMessageHandler(lab.Adapter));
-        var simulator = Lab.CreateSdkClient(recorder, lab.Admin, lab.DefaultRegion, maxErrorRetry: 0);
+        var endpoint = new SimulatorEndpoint(lab);
+        var admin = lab.GetCredentials(Lab.AdministratorName);
+        var recorder = new RecordingHandler(endpoint.CreateHandler());
+        var simulator = SimulatorEndpoint.CreateClient(recorder, admin, lab.DefaultRegion);
         var keyId = (await simulator.CreateKeyAsync(new CreateKeyRequest(), cancellationToken)).KeyMetadata.Arn;
         var calls = new Dictionary<string, Func<IAmazonKeyManagementService, Task>>();
         var plaintext = new byte[128];
@@ -56,8 +59,8 @@ internal static class Bench
         foreach (var name in OperationNames) await calls[name](simulator);
 
         // Measured from here on: a client straight on the simulator's handler, and the floor.
-        simulator = Lab.CreateSdkClient(new KmsHttpMessageHandler(lab.Adapter), lab.Admin, lab.DefaultRegion, maxErrorRetry: 0);
-        var floor = Lab.CreateSdkClient(new ReplayHandler(recorder.Recorded), lab.Admin, lab.DefaultRegion, maxErrorRetry: 0);
+        simulator = SimulatorEndpoint.CreateClient(endpoint.CreateHandler(), admin, lab.DefaultRegion);
+        var floor = SimulatorEndpoint.CreateClient(new ReplayHandler(recorder.Recorded), admin, lab.DefaultRegion);
         // Tiered JIT needs thousands of calls before code reaches its final form: warm every path first.
         foreach (var name in OperationNames)
         {
@@ -101,8 +104,8 @@ internal static class Bench
         return new Measurement(count / elapsed.TotalSeconds, cpu.TotalMicroseconds / count, (double)allocated / count);
     }
 
-    /// <summary>A response as the simulator sent it: its body and the request ID header every KMS response carries.</summary>
-    private sealed record RecordedResponse(byte[] Body, string RequestId);
+    /// <summary>A response as the simulator sent it: its body, content type and the request ID header every KMS response carries.</summary>
+    private sealed record RecordedResponse(byte[] Body, MediaTypeHeaderValue? ContentType, string RequestId);
 
     /// <summary>
     /// Passes requests to the simulator and keeps the response of each operation for the floor to
@@ -118,12 +121,12 @@ internal static class Bench
             var response = await base.SendAsync(request, cancellationToken);
             var target = request.Headers.GetValues("X-Amz-Target").First();
             Recorded[target] = new RecordedResponse(
-                await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Headers.GetValues(RequestIdHeader).Single());
+                await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Content.Headers.ContentType, response.Headers.GetValues(RequestIdHeader).Single());
             return response;
         }
     }
 
-    private const string RequestIdHeader = "x-amzn-RequestId";
+    private const string RequestIdHeader = EndpointResponse.RequestIdHeader;
 
     /// <summary>
     /// The floor: answers every request with the response recorded for its operation — body and
@@ -131,14 +134,12 @@ internal static class Bench
     /// </summary>
     private sealed class ReplayHandler(Dictionary<string, RecordedResponse> recorded) : HttpMessageHandler
     {
-        private static readonly MediaTypeHeaderValue Json = new(KmsWireResponse.ContentType);
-
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var target = request.Headers.GetValues("X-Amz-Target").First();
-            var (body, requestId) = recorded[target];
+            var (body, contentType, requestId) = recorded[target];
             var content = new ByteArrayContent(body);
-            content.Headers.ContentType = Json;
+            content.Headers.ContentType = contentType;
             var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request };
             response.Headers.TryAddWithoutValidation(RequestIdHeader, requestId);
             return Task.FromResult(response);

@@ -1,6 +1,7 @@
 using System.Text;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using KmsLab.Cli.Commands;
 
 namespace KmsLab.Cli;
 
@@ -89,7 +90,7 @@ internal static class Demo
         {
             await kms.EncryptAsync(new EncryptRequest { KeyId = metadata.KeyId, Plaintext = new MemoryStream(new byte[4097]) }, cancellationToken);
             output.WriteLine("   4097 bytes were accepted: this is not what AWS KMS does.");
-            return 1;
+            return ExitCodes.Failed;
         }
         catch (AmazonKeyManagementServiceException e) when (e.ErrorCode == "ValidationException")
         {
@@ -98,6 +99,6 @@ internal static class Demo
         }
 
         output.WriteLine($"{Environment.NewLine}Done. Anything over 4 KB needs a data key: envelope encryption.");
-        return 0;
+        return ExitCodes.Success;
     }
 }

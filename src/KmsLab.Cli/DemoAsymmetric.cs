@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using KmsLab.Cli.Commands;
+using KmsLab.KeyTools;
 
 namespace KmsLab.Cli;
 
@@ -47,7 +49,7 @@ internal static class DemoAsymmetric
         {
             await kms.VerifyAsync(new VerifyRequest { KeyId = ecc.KeyId, Message = Bytes(tampered), Signature = Bytes(signature), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256 }, cancellationToken);
             output.WriteLine("   The tampered message verified: this is not what AWS KMS does.");
-            return 1;
+            return ExitCodes.Failed;
         }
         catch (KMSInvalidSignatureException)
         {
@@ -118,7 +120,7 @@ internal static class DemoAsymmetric
         {
             await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = Bytes(blob) }, cancellationToken);
             output.WriteLine("   Decrypt worked with expired material: this is not what AWS KMS does.");
-            return 1;
+            return ExitCodes.Failed;
         }
         catch (KMSInvalidStateException e)
         {
@@ -147,7 +149,7 @@ internal static class DemoAsymmetric
                 ExpirationModel = ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE,
             }, cancellationToken);
             output.WriteLine("   Different key material was accepted: this is not what AWS KMS does.");
-            return 1;
+            return ExitCodes.Failed;
         }
         catch (IncorrectKeyMaterialException)
         {
@@ -155,6 +157,6 @@ internal static class DemoAsymmetric
         }
 
         output.WriteLine($"{Environment.NewLine}Done. Keep a copy of imported key material: if it expires or is deleted, only you can bring it back.");
-        return 0;
+        return ExitCodes.Success;
     }
 }

@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using KmsLab.Cli.Commands;
 using KmsLab.Cli.Serve;
 
 namespace KmsLab.Cli;
 
-/// <summary>What <c>kmslab bench --endpoint</c> measures, and against what.</summary>
+/// <summary>What <c>kmslab bench --http</c> measures, and against what.</summary>
 /// <param name="Endpoint">A running kmslab serve to measure; null starts one in this process.</param>
 /// <param name="MotoUrl">A running moto server to compare with; null starts <c>python3 -m moto.server</c>.</param>
 /// <param name="WithMoto">False measures kmslab serve alone.</param>
@@ -39,7 +40,7 @@ internal static class EndpointBench
         catch (BenchSetupException e)
         {
             error.WriteLine($"kmslab bench: {e.Message}");
-            return 1;
+            return ExitCodes.Failed;
         }
         output.WriteLine();
         output.WriteLine($"{"operation",-10} {"kmslab serve",16} {"moto server",16} {"ratio",9}");
@@ -48,7 +49,7 @@ internal static class EndpointBench
             output.WriteLine($"{r.Operation,-10} {r.KmsLabPerSecond,12:N0} c/s {(r.MotoPerSecond is { } m ? $"{m,12:N0} c/s" : "               -"),16} {(r.Ratio is { } x ? $"{x,8:F1}x" : "        -"),9}");
         }
         output.WriteLine("ratio = kmslab serve calls/s ÷ moto calls/s (same client, same machine, loopback HTTP).");
-        return 0;
+        return ExitCodes.Success;
     }
 
     internal static async Task<IReadOnlyList<Result>> MeasureAsync(EndpointBenchOptions options, TextWriter output, CancellationToken cancellationToken)
@@ -59,7 +60,7 @@ internal static class EndpointBench
         try
         {
             Uri kmslabUrl;
-            var principal = Lab.Simulator().Admin; // lab keys are derived: the same in every kmslab process
+            var principal = Lab.Simulator().GetCredentials(Lab.AdministratorName); // lab keys are derived: the same in every kmslab process
             if (options.Endpoint is { } given)
             {
                 kmslabUrl = given;

@@ -6,9 +6,11 @@ namespace KmsLab.Cli;
 /// <summary>The <c>kmslab</c> command: one subcommand per class in Commands/.</summary>
 internal static class Program
 {
-    private static Task<int> Main(string[] args)
-    {
-        var root = new RootCommand("KmsLab: learn AWS KMS by doing, on a faithful simulator or on real AWS.")
+    private static Task<int> Main(string[] args) => InvokeAsync(CreateRootCommand().Parse(args));
+
+    /// <summary>The whole command line: every command, with the options they share declared once (<see cref="CommonOptions"/>).</summary>
+    internal static RootCommand CreateRootCommand() =>
+        new("KmsLab: learn AWS KMS by doing, on a faithful simulator or on real AWS.")
         {
             DemoCommand.Create(),
             DemoAsymmetricCommand.Create(),
@@ -22,6 +24,11 @@ internal static class Program
             CleanupCommand.Create(),
             LabSetupCommand.Create(),
         };
-        return root.Parse(args).InvokeAsync();
+
+    /// <summary>Runs the command; a command line that does not parse is a usage error (<see cref="ExitCodes.Usage"/>), as for every command's own checks.</summary>
+    internal static async Task<int> InvokeAsync(ParseResult parse)
+    {
+        int code = await parse.InvokeAsync();
+        return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
     }
 }

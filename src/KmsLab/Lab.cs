@@ -1,11 +1,11 @@
-using System.Security.Cryptography;
 using Amazon;
 using Amazon.KeyManagementService;
-using Amazon.Runtime;
+using KmsLab.Hosting;
+using KmsLab.Persistence;
 using KmsLab.Protocol;
 using KmsLab.RealAws;
 using KmsLab.Simulation;
-using KmsLab.Simulation.Persistence;
+using KmsLab.Targets;
 
 namespace KmsLab;
 
@@ -44,13 +44,6 @@ public sealed class Lab
     /// <summary>The administrator of the partner account, for cross-account lessons.</summary>
     public const string PartnerAdministratorName = "partnerAdmin";
 
-    private const string AdministratorPolicy = """{"Version":"2012-10-17","Statement":[{"Sid":"AdministratorAccess","Effect":"Allow","Action":"*","Resource":"*"}]}""";
-    private const string ListPolicy = """{"Version":"2012-10-17","Statement":[{"Sid":"ListKmsKeysAndAliases","Effect":"Allow","Action":["kms:ListKeys","kms:ListAliases"],"Resource":"*"}]}""";
-
-    private const string ClockAdvice =
-        "time passes only in real time. Read the dates KMS gives instead: GetKeyRotationStatus's NextRotationDate, " +
-        "DescribeKey's DeletionDate (ScheduleKeyDeletion) and ValidTo (imported key material); RotateKeyOnDemand rotates at once.";
-
     private const string AuditAdvice =
         "KMS calls are recorded by AWS CloudTrail. Open the CloudTrail console's Event history and filter on Event source = kms.amazonaws.com " +
         "(events appear within about 5 minutes), or run `aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=kms.amazonaws.com`.";
@@ -59,56 +52,29 @@ public sealed class Lab
         "IAM users, roles and their policies are managed with IAM itself (the IAM console, or `aws iam create-user` / `aws iam put-user-policy`), " +
         "by someone allowed to; in a class, the instructor's lab-setup stack has created labAdmin-NN, myKeyManager-NN and myKeyUser-NN for you.";
 
-    private readonly LabOptions _options;
-    private readonly KmsHttpMessageHandler? _handler;
-    private readonly AwsTarget? _aws;
-    private readonly KmsWorld? _world;
-    private readonly KmsEngine? _engine;
-    private readonly KmsProtocolAdapter? _adapter;
-    private readonly LabPrincipal? _admin;
-    private readonly AuditTrail? _auditTrail;
+    private const string PartnerAdvice =
+        "cross-account lessons need a second AWS account of your own; use its 12-digit ID where the lesson uses lab.PartnerAccountId, and a profile of that account for its administrator.";
 
-    private Lab(AwsTarget aws, string? lesson)
+    private const string PrincipalsAdvice =
+        "your principals are your AWS profiles (`aws configure list-profiles`); a lab acts as myKeyUser through the profile KMSLAB_PROFILE_myKeyUser names (default: 'myKeyUser'). Use lab.PrincipalArn(\"myKeyUser\") for an ARN.";
+
+    private readonly ILabTarget _target;
+
+    private Lab(ILabTarget target, string? lesson)
     {
-        _aws = aws;
-        _options = new LabOptions { DefaultRegion = aws.Region, MaxErrorRetry = aws.Options.MaxErrorRetry };
+        _target = target;
         Lesson = lesson;
-        Clock = SimulatedClock.RealTime(ClockAdvice);
-    }
-
-    private Lab(LabOptions options)
-    {
-        _options = options;
-        Clock = new SimulatedClock(options.TimeSource ?? TimeProvider.System);
-        _world = new KmsWorld(Clock, options.Random ?? RandomNumberGenerator.Create());
-        if (options.RequestQuotas is { } quotas) World.RateLimiter = new RequestRateLimiter(quotas, Clock);
-        _engine = new KmsEngine(World);
-        _auditTrail = new AuditTrail(options.AuditCapacity);
-        _adapter = new KmsProtocolAdapter(Engine, _auditTrail);
-        _handler = new KmsHttpMessageHandler(Adapter);
-
-        _admin = World.Principals.AddUser(options.AccountId, AdministratorName);
-        Admin.PutPolicy("AdministratorAccess", PolicyDocument.ParseIdentityPolicy(AdministratorPolicy));
-        foreach (var name in new[] { KeyManagerName, KeyUserName })
-        {
-            World.Principals.AddUser(options.AccountId, name).PutPolicy("KmsLabListKeys", PolicyDocument.ParseIdentityPolicy(ListPolicy));
-        }
-        World.Principals.AddUser(options.PartnerAccountId, PartnerAdministratorName).PutPolicy("AdministratorAccess", PolicyDocument.ParseIdentityPolicy(AdministratorPolicy));
     }
 
     /// <summary>Creates a new, empty simulated world with the lab's principals.</summary>
-    public static Lab Simulator(LabOptions? options = null)
-    {
-        options ??= new LabOptions();
-        if (options.AccountId == options.PartnerAccountId) throw new ArgumentException("The learner's and the partner's account IDs must differ.", nameof(options));
-        return new Lab(options);
-    }
+    public static Lab Simulator(LabOptions? options = null) => new(NewSimulator(options), lesson: null);
 
     /// <summary>
-    /// The lab a lesson starts with: a fresh simulator, or — when the environment variable
-    /// <c>KMSLAB_TARGET</c> is <c>aws</c> (<c>kmslab run --target aws</c> sets it) — real AWS KMS with
-    /// the settings of <see cref="AwsLabOptions.FromEnvironment()"/>, tagging what the lesson creates
-    /// with <c>kmslab:lesson=&lt;lesson&gt;</c>.
+    /// The lab a lesson starts with: a fresh simulator, or real AWS KMS with the settings of
+    /// <see cref="AwsLabOptions.FromEnvironment()"/>, tagging what the lesson creates with
+    /// <c>kmslab:lesson=&lt;lesson&gt;</c>. The target is the one the program running the lesson
+    /// chose (<see cref="LessonHost.Target"/>, e.g. <c>kmslab run --target</c>), else the
+    /// environment variable <c>KMSLAB_TARGET</c> (<c>aws</c>, or <c>simulator</c> by default).
     /// </summary>
     /// <param name="lesson">The lesson's name, e.g. <c>03-encrypt-decrypt</c>; used to tag what the lesson creates.</param>
     /// <param name="options">Settings of the simulated lab (ignored on real AWS).</param>
@@ -117,13 +83,16 @@ public sealed class Lab
     public static Lab ForLesson(string lesson, LabOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(lesson);
-        if (AwsLabOptions.TargetFrom(Environment.GetEnvironmentVariable(TargetVariable)) == LabTarget.Aws)
-        {
-            return Aws(AwsLabOptions.FromEnvironment(), lesson);
-        }
-        var lab = Simulator(options);
-        lab.Lesson = lesson;
-        return lab;
+        var target = LessonHost.Current?.Target ?? AwsLabOptions.TargetFrom(Environment.GetEnvironmentVariable(TargetVariable));
+        if (target == LabTarget.Aws) return Aws(AwsLabOptions.FromEnvironment(), lesson);
+        return new Lab(NewSimulator(options), lesson);
+    }
+
+    private static SimulatorTarget NewSimulator(LabOptions? options)
+    {
+        options ??= new LabOptions();
+        if (options.AccountId == options.PartnerAccountId) throw new ArgumentException("The learner's and the partner's account IDs must differ.", nameof(options));
+        return new SimulatorTarget(options);
     }
 
     /// <summary>
@@ -142,12 +111,13 @@ public sealed class Lab
 
     /// <summary>
     /// The environment variable that chooses a lesson's target: <c>simulator</c> (or unset) or
-    /// <c>aws</c>. <c>kmslab run --target</c> sets it; <see cref="ForLesson"/> reads it.
+    /// <c>aws</c>. <see cref="ForLesson"/> reads it unless the program running the lesson chose a
+    /// target (<see cref="LessonHost.Target"/>; <c>kmslab run</c> honours this variable when <c>--target</c> is not given).
     /// </summary>
     public const string TargetVariable = AwsLabOptions.TargetVariable;
 
     /// <summary>The lesson this lab was created for, if any.</summary>
-    public string? Lesson { get; private set; }
+    public string? Lesson { get; }
 
     /// <summary>
     /// Builds a lab whose world is the one saved in <paramref name="snapshot"/>: keys with every
@@ -168,64 +138,62 @@ public sealed class Lab
     internal WorldSnapshot Snapshot() => WorldSnapshots.Capture(World, Clock, AccountId, PartnerAccountId);
 
     /// <summary>Where this lab's clients send their calls: the simulator or real AWS.</summary>
-    public LabTarget Target => _aws is null ? LabTarget.Simulator : LabTarget.Aws;
+    public LabTarget Target => _target.Kind;
 
     /// <summary>True on the simulator; false on real AWS. Lessons branch on it: <c>if (lab.IsSimulator) ... else ...</c>.</summary>
-    public bool IsSimulator => _aws is null;
+    public bool IsSimulator => _target is SimulatorTarget;
 
     /// <summary>
     /// The tags this lab adds to every key its clients create: <c>kmslab:lesson</c> and
     /// <c>kmslab:owner</c> on real AWS; none on the simulator (whose keys vanish with the lab).
     /// </summary>
-    public IReadOnlyDictionary<string, string> KeyTags => _aws?.Tags ?? new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> KeyTags => _target.KeyTags;
 
     /// <summary>
     /// The lab's clock. On the simulator, advance it to make rotations and scheduled deletions
     /// happen. On real AWS it reads real time and <see cref="SimulatedClock.Advance"/> throws
     /// <see cref="SimulatorOnlyException"/>: use <see cref="AdvanceClockOrExplain"/> in lessons.
     /// </summary>
-    public SimulatedClock Clock { get; }
+    public SimulatedClock Clock => _target.Clock;
 
     /// <summary>Every KMS call made in this lab, allowed or denied, as CloudTrail would record it.</summary>
     /// <exception cref="SimulatorOnlyException">On real AWS: read CloudTrail instead (the message says how).</exception>
-    public AuditTrail AuditTrail => _auditTrail ?? throw new SimulatorOnlyException("Lab.AuditTrail", AuditAdvice);
+    public AuditTrail AuditTrail => SimulatorOnly(nameof(AuditTrail), AuditAdvice).AuditTrail;
 
     /// <summary>
     /// How many KMS calls have been made so far, on both targets: on the simulator, every call it
     /// received (its audit trail's length); on real AWS, every call this lab's clients made. Lessons
     /// use it to count what an approach costs in KMS requests.
     /// </summary>
-    public int KmsCallCount => _aws is { } aws ? aws.RequestsSent : AuditTrail.Events.Count;
+    public int KmsCallCount => _target.KmsCallCount;
 
     /// <summary>The learner's account ID (on real AWS: the administrator's account, from STS).</summary>
-    public string AccountId => _aws is { } aws ? aws.Identity(aws.Options.Profile, "the lab's administrator").AccountId : _options.AccountId;
+    public string AccountId => _target.AccountId;
 
     /// <summary>A second account, for cross-account lessons.</summary>
     /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
-    public string PartnerAccountId => _aws is null ? _options.PartnerAccountId
-        : throw new SimulatorOnlyException("Lab.PartnerAccountId", "cross-account lessons need a second AWS account of your own; use its 12-digit ID where the lesson uses lab.PartnerAccountId, and a profile of that account for its administrator.");
+    public string PartnerAccountId => SimulatorOnly(nameof(PartnerAccountId), PartnerAdvice).PartnerAccountId;
 
     /// <summary>The Region clients use by default.</summary>
-    public RegionEndpoint DefaultRegion => _options.DefaultRegion;
+    public RegionEndpoint DefaultRegion => _target.DefaultRegion;
 
     /// <summary>The ARN of the account administrator that <see cref="CreateKmsClient(RegionEndpoint?)"/>'s clients act as (on real AWS: from STS).</summary>
-    public string AdminArn => _aws is { } aws ? aws.Identity(aws.Options.Profile, "the lab's administrator").Arn : Admin.Arn;
+    public string AdminArn => _target.AdminArn;
 
     /// <summary>Every principal of the lab with its access key.</summary>
     /// <exception cref="SimulatorOnlyException">On real AWS, where access keys stay in your profiles.</exception>
-    public IReadOnlyList<LabCredentials> Principals => _aws is null ? World.Principals.All.Select(Credentials).ToList()
-        : throw new SimulatorOnlyException("Lab.Principals", "your principals are your AWS profiles (`aws configure list-profiles`); a lab acts as myKeyUser through the profile KMSLAB_PROFILE_myKeyUser names (default: 'myKeyUser'). Use lab.PrincipalArn(\"myKeyUser\") for an ARN.");
+    public IReadOnlyList<LabCredentials> Principals => SimulatorOnly(nameof(Principals), PrincipalsAdvice).Principals;
 
-    internal KmsWorld World => _world ?? throw SimulatorInternals();
+    internal KmsWorld World => Simulated.World;
 
-    internal KmsEngine Engine => _engine ?? throw SimulatorInternals();
+    internal KmsEngine Engine => Simulated.Engine;
 
-    internal KmsProtocolAdapter Adapter => _adapter ?? throw SimulatorInternals();
+    internal KmsProtocolAdapter Adapter => Simulated.Adapter;
 
-    internal LabPrincipal Admin => _admin ?? throw SimulatorInternals();
+    internal LabPrincipal Admin => Simulated.Admin;
 
     /// <summary>The simulator's in-process HTTP handler (tests point "real AWS" clients at it).</summary>
-    internal HttpMessageHandler Handler => _handler ?? throw SimulatorInternals();
+    internal HttpMessageHandler Handler => Simulated.Handler;
 
     /// <summary>
     /// An official AWS SDK KMS client acting as the account's administrator: on the simulator,
@@ -233,8 +201,7 @@ public sealed class Lab
     /// sees that Region's keys only, as in AWS); on real AWS, through the standard credential
     /// chain (or <c>KMSLAB_PROFILE</c>), tagging the keys it creates.
     /// </summary>
-    public IAmazonKeyManagementService CreateKmsClient(RegionEndpoint? region = null) =>
-        _aws is { } aws ? aws.CreateClient(aws.Options.Profile, region) : CreateSdkClient(_handler!, Admin, region ?? DefaultRegion, _options.MaxErrorRetry);
+    public IAmazonKeyManagementService CreateKmsClient(RegionEndpoint? region = null) => _target.CreateAdminClient(region);
 
     /// <summary>
     /// An SDK client acting as a lab principal: a user or role name in the learner's account
@@ -243,8 +210,7 @@ public sealed class Lab
     /// principal's name with <c>KMSLAB_PROFILE_PREFIX</c>/<c>KMSLAB_PROFILE_SUFFIX</c>.
     /// </summary>
     /// <exception cref="InvalidOperationException">On real AWS, the principal's profile does not exist (the message says how to add it).</exception>
-    public IAmazonKeyManagementService CreateKmsClient(string principal, RegionEndpoint? region = null) =>
-        _aws is { } aws ? aws.CreateClient(aws.ProfileFor(principal), region) : CreateSdkClient(_handler!, Find(principal), region ?? DefaultRegion, _options.MaxErrorRetry);
+    public IAmazonKeyManagementService CreateKmsClient(string principal, RegionEndpoint? region = null) => _target.CreateClient(principal, region);
 
     /// <summary>
     /// The IAM ARN of a lab principal, for policies: on the simulator its ARN in the lab; on real
@@ -253,8 +219,7 @@ public sealed class Lab
     public string PrincipalArn(string principal)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(principal);
-        if (_aws is not { } aws) return Find(principal).Arn;
-        return aws.Identity(aws.ProfileFor(principal), principal).Arn;
+        return _target.PrincipalArn(principal);
     }
 
     /// <summary>
@@ -265,98 +230,60 @@ public sealed class Lab
     public string AliasName(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var bare = name.StartsWith("alias/", StringComparison.Ordinal) ? name["alias/".Length..] : name;
-        if (_aws is null) return "alias/" + bare;
-        var owner = _aws.Tags[LabTags.Owner];
-        var suffix = new string(owner[(owner.LastIndexOf('/') + 1)..].Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
-        return $"alias/{bare}-{suffix}";
+        return _target.AliasName(name.StartsWith("alias/", StringComparison.Ordinal) ? name["alias/".Length..] : name);
     }
 
     /// <summary>
     /// Moves the simulator's clock forward and returns true; on real AWS, where time cannot be
-    /// fast-forwarded, writes what to do instead (<paramref name="onRealAws"/>, or general advice)
-    /// to the console and returns false. A lesson written with it runs on both targets:
+    /// fast-forwarded, returns false and tells the learner what to do instead
+    /// (<paramref name="onRealAws"/>, or general advice) through the notes of the program running
+    /// the lesson (<see cref="LessonHost.Notes"/>). A lesson written with it runs on both targets:
     /// <code>
     /// if (lab.AdvanceClockOrExplain(TimeSpan.FromDays(366), "come back after NextRotationDate")) { /* show the rotation */ }
     /// </code>
     /// </summary>
     public bool AdvanceClockOrExplain(TimeSpan by, string? onRealAws = null)
     {
-        if (_aws is null)
-        {
-            Clock.Advance(by);
-            return true;
-        }
-        Console.Out.WriteLine($"⏩ On real AWS the clock cannot be moved {Describe(by)} ahead: {onRealAws ?? ClockAdvice}");
+        if (_target.TryAdvanceClock(by)) return true;
+        Note($"⏩ On real AWS the clock cannot be moved {Describe(by)} ahead: {onRealAws ?? AwsTarget.ClockAdvice}");
         return false;
     }
 
     /// <summary>A one-line description of the target, e.g. for a lesson's first cell.</summary>
-    public override string ToString() => _aws is { } aws
-        ? $"KmsLab on {aws}{(Lesson is null ? "" : ", lesson " + Lesson)}; keys are tagged {string.Join(", ", aws.Tags.Select(t => t.Key + "=" + t.Value))}"
-        : $"KmsLab simulator: account {AccountId}, {DefaultRegion.SystemName}{(Lesson is null ? "" : ", lesson " + Lesson)}";
+    public override string ToString() => _target.Describe(Lesson);
 
     /// <summary>The access key of a lab principal (by name in the learner's account, or by ARN).</summary>
     /// <exception cref="SimulatorOnlyException">On real AWS: use <see cref="PrincipalArn"/> for the ARN.</exception>
-    public LabCredentials GetCredentials(string principal) => _aws is null ? Credentials(Find(principal))
-        : throw new SimulatorOnlyException("Lab.GetCredentials", $"a real IAM user's access keys stay in your AWS profiles (~/.aws/credentials, SSO). For the principal's ARN use lab.PrincipalArn(\"{principal}\").");
+    public LabCredentials GetCredentials(string principal) =>
+        SimulatorOnly(nameof(GetCredentials), $"a real IAM user's access keys stay in your AWS profiles (~/.aws/credentials, SSO). For the principal's ARN use lab.PrincipalArn(\"{principal}\").").GetCredentials(principal);
 
     /// <summary>Adds an IAM user (in the learner's account unless another is given) and returns its ARN.</summary>
     /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
-    public string CreateUser(string userName, string? accountId = null) => SimulatedWorld(nameof(CreateUser)).Principals.AddUser(accountId ?? AccountId, userName).Arn;
+    public string CreateUser(string userName, string? accountId = null) => SimulatorOnly(nameof(CreateUser), IamAdvice).CreateUser(userName, accountId);
 
     /// <summary>Adds an IAM role whose session clients act as (in the learner's account unless another is given) and returns its ARN.</summary>
     /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
-    public string CreateRole(string roleName, string? accountId = null) => SimulatedWorld(nameof(CreateRole)).Principals.AddRole(accountId ?? AccountId, roleName).Arn;
+    public string CreateRole(string roleName, string? accountId = null) => SimulatorOnly(nameof(CreateRole), IamAdvice).CreateRole(roleName, accountId);
 
     /// <summary>Attaches (or replaces) an inline IAM identity policy on a lab principal.</summary>
     /// <exception cref="ArgumentException">The policy is not a valid IAM identity policy.</exception>
     /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
-    public void PutIdentityPolicy(string principal, string policyName, string policyJson)
-    {
-        SimulatedWorld(nameof(PutIdentityPolicy));
-        PolicyDocument policy;
-        try
-        {
-            policy = PolicyDocument.ParseIdentityPolicy(policyJson);
-        }
-        catch (KmsException e)
-        {
-            throw new ArgumentException($"Not a valid IAM identity policy: {e.Message}", nameof(policyJson), e);
-        }
-        Find(principal).PutPolicy(policyName, policy);
-    }
+    public void PutIdentityPolicy(string principal, string policyName, string policyJson) =>
+        SimulatorOnly(nameof(PutIdentityPolicy), IamAdvice).PutIdentityPolicy(principal, policyName, policyJson);
 
     /// <summary>Removes an inline IAM identity policy from a lab principal; false if it had none of that name.</summary>
     /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
-    public bool DeleteIdentityPolicy(string principal, string policyName)
-    {
-        SimulatedWorld(nameof(DeleteIdentityPolicy));
-        return Find(principal).DeletePolicy(policyName);
-    }
+    public bool DeleteIdentityPolicy(string principal, string policyName) => SimulatorOnly(nameof(DeleteIdentityPolicy), IamAdvice).DeleteIdentityPolicy(principal, policyName);
 
-    private KmsWorld SimulatedWorld(string member) => _world ?? throw new SimulatorOnlyException("Lab." + member, IamAdvice);
+    /// <summary>Tells the learner something through the lesson host's notes (nowhere outside a host: the library never writes to the console).</summary>
+    internal static void Note(string text) => LessonHost.Current?.Notes?.WriteLine(text);
 
-    private static InvalidOperationException SimulatorInternals() => new("This lab targets real AWS; it has no simulated world.");
+    private SimulatorTarget Simulated => _target as SimulatorTarget ?? throw new InvalidOperationException("This lab targets real AWS; it has no simulated world.");
+
+    private SimulatorTarget SimulatorOnly(string member, string onRealAws) => _target as SimulatorTarget ?? throw new SimulatorOnlyException("Lab." + member, onRealAws);
 
     private static string Describe(TimeSpan by) => by.TotalDays >= 1 ? $"{by.TotalDays:0.#} days" : by.TotalHours >= 1 ? $"{by.TotalHours:0.#} hours" : $"{by.TotalMinutes:0.#} minutes";
 
-    private LabPrincipal Find(string principal) =>
-        World.Principals.Find(principal, AccountId) ?? throw new ArgumentException($"No lab principal '{principal}'. Known: {string.Join(", ", World.Principals.All.Select(p => p.Arn))}", nameof(principal));
-
-    private static LabCredentials Credentials(LabPrincipal p) => new(p.Name, p.Arn, p.AccountId, p.AccessKeyId, p.SecretAccessKey);
-
-    internal static AmazonKeyManagementServiceClient CreateSdkClient(HttpMessageHandler handler, LabPrincipal principal, RegionEndpoint region, int maxErrorRetry)
-    {
-        var config = new AmazonKeyManagementServiceConfig
-        {
-            RegionEndpoint = region,
-            HttpClientFactory = new InProcessHttpClientFactory(handler),
-            // The learner's AWS_ENDPOINT_URL*, ~/.aws/config endpoints and max_attempts must not redirect or reshape lab calls.
-            IgnoreConfiguredEndpointUrls = true,
-            RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = maxErrorRetry,
-        };
-        return new AmazonKeyManagementServiceClient(new BasicAWSCredentials(principal.AccessKeyId, principal.SecretAccessKey), config);
-    }
+    internal static AmazonKeyManagementServiceClient CreateSdkClient(HttpMessageHandler handler, LabPrincipal principal, RegionEndpoint region, int maxErrorRetry) =>
+        SimulatorTarget.CreateSdkClient(handler, principal, region, maxErrorRetry);
 }

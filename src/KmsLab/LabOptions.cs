@@ -24,7 +24,7 @@ public sealed record LabOptions
     /// <summary>The Region clients use unless told otherwise. Default: us-east-1.</summary>
     public RegionEndpoint DefaultRegion { get; init; } = RegionEndpoint.USEast1;
 
-    /// <summary>Where the simulated clock starts from. Default: the system clock (then moved only by <see cref="SimulatedClock.Advance"/>).</summary>
+    /// <summary>Where the simulated clock starts from. Default: the system clock (then moved only by <see cref="Simulation.SimulatedClock.Advance"/>).</summary>
     public TimeProvider? TimeSource { get; init; }
 
     /// <summary>Source of key material, IVs and IDs. Default: the platform's cryptographic generator.</summary>

@@ -3,22 +3,10 @@ using System.Globalization;
 using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
+using KmsLab.Hosting;
 using KmsLab.RealAws;
 
 namespace KmsLab.Cli.Commands;
-
-/// <summary>Exit codes of <c>kmslab cleanup</c>.</summary>
-internal static class CleanupExitCodes
-{
-    /// <summary>The dry run listed the lab keys, or every lab key is now pending deletion.</summary>
-    public const int Success = 0;
-
-    /// <summary>KMS refused a call (no credentials, no permission...) or a key could not be scheduled.</summary>
-    public const int Failed = 1;
-
-    /// <summary>The command line or the settings were unusable (no Region, unknown profile...).</summary>
-    public const int Usage = 2;
-}
 
 /// <summary>
 /// <c>kmslab cleanup</c>: lists the KMS keys KmsLab created (tagged <c>kmslab:lesson</c> and
@@ -35,12 +23,12 @@ internal static class CleanupCommand
         var lesson = new Option<string?>("--lesson") { Description = "Only keys of this lesson (tag kmslab:lesson), e.g. 03-encrypt-decrypt." };
         var owner = new Option<string?>("--owner") { Description = "Only keys of this owner (tag kmslab:owner), e.g. arn:aws:iam::123456789012:user/labAdmin-07." };
         var includeStack = new Option<bool>("--include-stack-managed") { Description = "Also the keys a lab-setup stack owns (tag kmslab:managed-by); normally deleting the stack deletes them." };
-        var region = new Option<string?>("--region") { Description = "AWS Region (default: KMSLAB_REGION, AWS_REGION, AWS_DEFAULT_REGION, then the profile's region)." };
-        var profile = new Option<string?>("--profile") { Description = "AWS profile to act as (default: KMSLAB_PROFILE, else the standard credential chain)." };
-        var endpoint = new Option<string?>("--endpoint-url") { Description = "Send KMS calls to this endpoint (e.g. a 'kmslab serve' URL) instead of the Region's KMS." };
+        var region = CommonOptions.Region;
+        var profile = CommonOptions.Profile;
+        var endpoint = CommonOptions.EndpointUrl;
         var command = new Command("cleanup", "List the KMS keys KmsLab lessons created on AWS (tagged kmslab:lesson and kmslab:owner) and, with --apply, schedule their deletion (7 days) after removing their aliases. Never touches other keys.")
         {
-            apply, lesson, owner, includeStack, region, profile, endpoint,
+            apply, lesson, owner, includeStack, region, endpoint, profile,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -52,15 +40,14 @@ internal static class CleanupCommand
                 if (parse.GetValue(region) is { } r) options = options with { Region = RegionEndpoint.GetBySystemName(r) };
                 if (parse.GetValue(profile) is { } p) options = options with { Profile = p };
                 if (parse.GetValue(endpoint) is { } e) options = options with { EndpointUrl = e };
-                if (options.Profile is { } named) AwsTarget.RequireProfile(named, "kmslab cleanup", "--profile");
-                var resolvedRegion = AwsTarget.ResolveRegion(options);
-                kms = new AmazonKeyManagementServiceClient(AwsTarget.ClientConfig(resolvedRegion, options.Profile, options.EndpointUrl, options.MaxErrorRetry, null));
+                kms = AwsKmsClient.Create(options, "--profile");
+                var resolvedRegion = AwsKmsClient.ResolveRegion(options);
                 where = $"KMS in {resolvedRegion.SystemName}{(options.EndpointUrl is { } url ? " at " + url : "")}, as {(options.Profile is { } pr ? "profile '" + pr + "'" : "the standard credential chain")}";
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {
                 Console.Error.WriteLine($"kmslab cleanup: {e.Message}{(parse.GetValue(region) is null && e.Message.Contains("no Region", StringComparison.Ordinal) ? " Or pass --region." : "")}");
-                return CleanupExitCodes.Usage;
+                return ExitCodes.Usage;
             }
             var settings = new Settings(parse.GetValue(apply), new LabCleanupFilter
             {
@@ -87,12 +74,12 @@ internal static class CleanupCommand
         catch (AmazonServiceException e)
         {
             stderr.WriteLine($"kmslab cleanup: listing keys failed: {e.ErrorCode}: {e.Message}");
-            return CleanupExitCodes.Failed;
+            return ExitCodes.Failed;
         }
         catch (AmazonClientException e)
         {
             stderr.WriteLine($"kmslab cleanup: {e.Message} (Check `aws sts get-caller-identity`, the --profile and the --region.)");
-            return CleanupExitCodes.Failed;
+            return ExitCodes.Failed;
         }
 
         stdout.WriteLine($"kmslab cleanup: {settings.Where}{(settings.Apply ? "" : " — dry run")}");
@@ -109,12 +96,12 @@ internal static class CleanupCommand
         if (plan.Keys.Count == 0)
         {
             stdout.WriteLine("Nothing to do.");
-            return CleanupExitCodes.Success;
+            return ExitCodes.Success;
         }
         if (!settings.Apply)
         {
             stdout.WriteLine($"Nothing was changed. Run again with --apply to remove their aliases and schedule their deletion in {LabCleanup.PendingWindowInDays} days.");
-            return CleanupExitCodes.Success;
+            return ExitCodes.Success;
         }
 
         var results = await LabCleanup.ApplyAsync(kms, plan, ct);
@@ -133,6 +120,6 @@ internal static class CleanupCommand
             }
         }
         stdout.WriteLine($"{results.Count - failed} key(s) pending deletion ({LabCleanup.PendingWindowInDays}-day window; CancelKeyDeletion undoes it until then){(failed > 0 ? $", {failed} failed" : "")}.");
-        return failed == 0 ? CleanupExitCodes.Success : CleanupExitCodes.Failed;
+        return failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
 }

@@ -43,13 +43,14 @@ internal static class DecryptCommand
         var partition = new Option<string>("--discovery-partition") { Description = "With --discovery-account: the partition.", DefaultValueFactory = _ => "aws" };
         var context = ContextOption("Encryption context pair the message must contain; repeat for several.");
         var maxEdks = MaxEdksOption();
-        var endpoint = EndpointOption();
-        var region = RegionOption();
+        var endpoint = CommonOptions.EndpointUrl;
+        var region = CommonOptions.Region;
+        var profile = CommonOptions.Profile;
         var force = ForceOption();
-        var quiet = QuietOption();
+        var quiet = CommonOptions.Quiet;
         var command = new Command("decrypt", "Decrypt an AWS Encryption SDK message file; nothing is written unless the whole message verifies.")
         {
-            input, output, keys, discovery, accounts, partition, context, maxEdks, endpoint, region, force, quiet,
+            input, output, keys, discovery, accounts, partition, context, maxEdks, force, region, endpoint, profile, quiet,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -64,9 +65,18 @@ internal static class DecryptCommand
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"kmslab decrypt: {e.Message}");
-                return EnvelopeExitCodes.Usage;
+                return ExitCodes.Usage;
             }
-            var target = CreateKms(parse.GetValue(endpoint), parse.GetValue(region));
+            KmsTarget target;
+            try
+            {
+                target = CreateKms(parse.GetValue(endpoint), parse.GetValue(region), parse.GetValue(profile));
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"kmslab decrypt: {e.Message}");
+                return ExitCodes.Usage;
+            }
             return await RunAsync(settings, target.Client, Console.Error, target.EphemeralSimulator, ct);
         });
         return command;

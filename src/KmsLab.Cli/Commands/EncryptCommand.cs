@@ -36,13 +36,14 @@ internal static class EncryptCommand
                 + "the AWS Encryption SDKs and kmslab decrypt read the frame length from the message (kmslab accepts up to 16 MiB).",
             DefaultValueFactory = _ => DefaultFrameLength,
         };
-        var endpoint = EndpointOption();
-        var region = RegionOption();
+        var endpoint = CommonOptions.EndpointUrl;
+        var region = CommonOptions.Region;
+        var profile = CommonOptions.Profile;
         var force = ForceOption();
-        var quiet = QuietOption();
+        var quiet = CommonOptions.Quiet;
         var command = new Command("encrypt", "Encrypt a file with envelope encryption (AWS Encryption SDK message format) under KMS keys.")
         {
-            input, output, keys, context, suite, frameLength, endpoint, region, force, quiet,
+            input, output, keys, context, suite, frameLength, force, region, endpoint, profile, quiet,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -55,9 +56,18 @@ internal static class EncryptCommand
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"kmslab encrypt: {e.Message}");
-                return EnvelopeExitCodes.Usage;
+                return ExitCodes.Usage;
             }
-            var target = CreateKms(parse.GetValue(endpoint), parse.GetValue(region));
+            KmsTarget target;
+            try
+            {
+                target = CreateKms(parse.GetValue(endpoint), parse.GetValue(region), parse.GetValue(profile));
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"kmslab encrypt: {e.Message}");
+                return ExitCodes.Usage;
+            }
             return await RunAsync(settings, target.Client, Console.Error, target.EphemeralSimulator, ct);
         });
         return command;

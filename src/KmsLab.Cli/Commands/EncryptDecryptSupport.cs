@@ -5,21 +5,9 @@ using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using KmsLab.Envelope;
+using KmsLab.Hosting;
 
 namespace KmsLab.Cli.Commands;
-
-/// <summary>Exit codes of <c>kmslab encrypt</c> and <c>kmslab decrypt</c>.</summary>
-internal static class EnvelopeExitCodes
-{
-    /// <summary>The output file was written completely.</summary>
-    public const int Success = 0;
-
-    /// <summary>The message was refused (tampered, truncated, foreign) or KMS refused a call.</summary>
-    public const int Failed = 1;
-
-    /// <summary>The command line or the files were unusable (missing input, existing output, bad option).</summary>
-    public const int Usage = 2;
-}
 
 /// <summary>What encrypt and decrypt share: the KMS target, the options, and the write-then-rename rule.</summary>
 internal static class EncryptDecryptSupport
@@ -34,31 +22,29 @@ internal static class EncryptDecryptSupport
     public static Option<string[]> ContextOption(string description) =>
         new("--context", "-c") { Description = description, Arity = ArgumentArity.ZeroOrMore, HelpName = "key=value" };
 
-    public static Option<string?> EndpointOption() => new("--endpoint-url")
-    {
-        Description = "Send KMS calls to this endpoint (e.g. a 'kmslab serve' URL, or https://kms.<region>.amazonaws.com) with the standard AWS credential chain. Default: a fresh in-process simulator.",
-    };
-
-    public static Option<string?> RegionOption() => new("--region") { Description = "AWS Region of the KMS client (default us-east-1)." };
-
     public static Option<bool> ForceOption() => new("--force") { Description = "Replace the output file if it exists." };
-
-    public static Option<bool> QuietOption() => new("--quiet", "-q") { Description = "No progress bar." };
 
     public static Option<int?> MaxEdksOption() => new("--max-encrypted-data-keys") { Description = "Refuse messages with more encrypted data keys than this." };
 
     /// <summary>Where KMS calls go, and whether that is the throw-away in-process simulator.</summary>
     internal sealed record KmsTarget(IAmazonKeyManagementService Client, bool EphemeralSimulator);
 
-    /// <summary>The lab entry point by default (simulator); a client with ServiceURL when an endpoint is given.</summary>
-    public static KmsTarget CreateKms(string? endpointUrl, string? region)
+    /// <summary>
+    /// The lab entry point by default (a fresh simulator); with an endpoint, a client configured as
+    /// the lab's real-AWS target configures its own (the profile or the standard credential chain, explicit retries).
+    /// </summary>
+    /// <exception cref="ArgumentException">A profile without an endpoint (the simulator has its own principals).</exception>
+    /// <exception cref="InvalidOperationException">The profile does not exist.</exception>
+    public static KmsTarget CreateKms(string? endpointUrl, string? region, string? profile)
     {
         var regionEndpoint = RegionEndpoint.GetBySystemName(region ?? "us-east-1");
         if (string.IsNullOrEmpty(endpointUrl))
+        {
+            if (profile is not null) throw new ArgumentException("--profile goes with --endpoint-url: without it, KMS calls go to a fresh in-process simulator.");
             return new KmsTarget(Lab.Simulator().CreateKmsClient(regionEndpoint), EphemeralSimulator: true);
-        // The same client configuration as the lab's real-AWS target: standard credential chain, explicit retries.
-        var config = KmsLab.RealAws.AwsTarget.ClientConfig(regionEndpoint, profile: null, endpointUrl, maxErrorRetry: 3, httpClientFactory: null);
-        return new KmsTarget(new AmazonKeyManagementServiceClient(config), EphemeralSimulator: false);
+        }
+        var client = AwsKmsClient.Create(new AwsLabOptions { Region = regionEndpoint, EndpointUrl = endpointUrl, Profile = profile, MaxErrorRetry = 3 }, "--profile");
+        return new KmsTarget(client, EphemeralSimulator: false);
     }
 
     /// <summary>Parses repeated <c>key=value</c> options (split at the first '=').</summary>
@@ -87,18 +73,18 @@ internal static class EncryptDecryptSupport
         if (!input.Exists)
         {
             stderr.WriteLine($"kmslab {verb}: input file '{input.FullName}' does not exist.");
-            return EnvelopeExitCodes.Usage;
+            return ExitCodes.Usage;
         }
         if (output.Exists && !force)
         {
             stderr.WriteLine($"kmslab {verb}: output file '{output.FullName}' exists (use --force to replace it).");
-            return EnvelopeExitCodes.Usage;
+            return ExitCodes.Usage;
         }
         string directory = output.DirectoryName ?? ".";
         if (!Directory.Exists(directory))
         {
             stderr.WriteLine($"kmslab {verb}: output directory '{directory}' does not exist.");
-            return EnvelopeExitCodes.Usage;
+            return ExitCodes.Usage;
         }
         string temp = Path.Combine(directory, $".{output.Name}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.kmslab-partial");
         ProgressBar? bar = null;
@@ -122,7 +108,7 @@ internal static class EncryptDecryptSupport
             }
             bar?.Finish();
             File.Move(temp, output.FullName, overwrite: force);
-            return EnvelopeExitCodes.Success;
+            return ExitCodes.Success;
         }
         catch (Exception e) when (e is EnvelopeException or ArgumentException or IOException or UnauthorizedAccessException or AmazonClientException or OperationCanceledException)
         {
@@ -131,7 +117,7 @@ internal static class EncryptDecryptSupport
             stderr.WriteLine($"kmslab {verb}: {Describe(e)}");
             if (ephemeralSimulator && e is EnvelopeException { InnerException: AmazonServiceException })
                 stderr.WriteLine("  (KMS calls went to a fresh in-process simulator, which has no keys of its own: use --endpoint-url to reach 'kmslab serve' or AWS.)");
-            return e is EnvelopeException or AmazonClientException ? EnvelopeExitCodes.Failed : EnvelopeExitCodes.Usage;
+            return e is EnvelopeException or AmazonClientException ? ExitCodes.Failed : ExitCodes.Usage;
         }
         catch
         {

@@ -62,7 +62,7 @@ internal static partial class EnvelopeBenchCommand
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"kmslab envelope-bench: {e.Message}");
-                return 2;
+                return ExitCodes.Usage;
             }
             return await RunAsync(Console.Out, settings, ct);
         });
@@ -161,7 +161,7 @@ internal static partial class EnvelopeBenchCommand
             output.WriteLine(peak.Sections
                 ? $"  per row (the peak while that file was copied twice and encrypted or decrypted twice): {rows.Max(r => r.PeakRss) / 1048576.0:F1} MiB at most."
                 : "  per row: not available (no /proc/self/clear_refs).");
-            return 0;
+            return ExitCodes.Success;
         }
         finally
         {

@@ -21,7 +21,7 @@ internal static class LabSetupCommand
             if (n is < 1 or > ClassTemplate.MaxStudents)
             {
                 Console.Error.WriteLine($"kmslab lab-setup template: a stack holds 1 to {ClassTemplate.MaxStudents} students (CloudFormation allows 500 resources; each student takes 11). For more, deploy several stacks with different ClassName values.");
-                return 2;
+                return ExitCodes.Usage;
             }
             string json = ClassTemplate.Generate(n);
             if (parse.GetValue(output) is { } file)
@@ -33,7 +33,7 @@ internal static class LabSetupCommand
             {
                 Console.Out.Write(json);
             }
-            return 0;
+            return ExitCodes.Success;
         });
 
         var templateFile = new Option<FileInfo?>("--template", "-t") { Description = "The template to check (default: one generated for 2 students)." };
@@ -50,7 +50,7 @@ internal static class LabSetupCommand
             catch (Exception e) when (e is ArgumentException or InvalidDataException or System.Text.Json.JsonException or InvalidOperationException)
             {
                 Console.Error.WriteLine($"kmslab lab-setup check: {e.Message}");
-                return 2;
+                return ExitCodes.Usage;
             }
             return Report(checks, Console.Out);
         });
@@ -68,6 +68,6 @@ internal static class LabSetupCommand
         }
         int failed = checks.Count(c => !c.AsIntended);
         stdout.WriteLine(failed == 0 ? $"All {checks.Count} checks went as the template intends." : $"{failed} of {checks.Count} checks did not go as the template intends.");
-        return failed == 0 ? 0 : 1;
+        return failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
 }

@@ -22,14 +22,14 @@ internal static class LessonsCommand
             if (!Directory.Exists(dir))
             {
                 Console.Error.WriteLine($"kmslab lessons sync: {dir} does not exist.");
-                return 2;
+                return ExitCodes.Usage;
             }
             bool checkOnly = parse.GetValue(check);
             var changed = LessonSync.Run(dir, parse.GetValue(readmes) ?? [], checkOnly);
             foreach (var file in changed) Console.WriteLine((checkOnly ? "stale: " : "updated: ") + file);
             if (changed.Count == 0) Console.WriteLine("The lessons' generated parts are up to date.");
             else if (checkOnly) Console.Error.WriteLine("Run `kmslab lessons sync` and commit the result.");
-            return checkOnly && changed.Count > 0 ? 1 : 0;
+            return checkOnly && changed.Count > 0 ? ExitCodes.Failed : ExitCodes.Success;
         });
         return new Command("lessons", "Maintain the lesson notebooks.") { sync };
     }

@@ -1,69 +1,86 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text;
 using KmsLab.Cli.Notebooks;
+using KmsLab.Hosting;
 
 namespace KmsLab.Cli.Commands;
-
-/// <summary>Exit codes of <c>kmslab run</c>.</summary>
-internal static class RunExitCodes
-{
-    /// <summary>Every notebook ran to its end.</summary>
-    public const int Success = 0;
-
-    /// <summary>At least one notebook had a failing cell (the cell and its error are printed).</summary>
-    public const int CellFailed = 1;
-
-    /// <summary>Nothing to run, a path that does not exist, or an unusable option.</summary>
-    public const int Usage = 2;
-}
 
 /// <summary>
 /// <c>kmslab run [NOTEBOOK|FOLDER ...]</c>: runs lessons headless, in this process, each in a fresh C#
 /// kernel, shows their prose and outputs in the terminal, and writes each executed notebook and a
-/// self-contained HTML page.
+/// self-contained HTML page. The lessons' target is handed to them through
+/// <see cref="LessonHost"/>: <c>--target</c>, else <c>KMSLAB_TARGET</c>, else the simulator.
+/// Exit codes: <see cref="ExitCodes.Failed"/> when a notebook had a failing cell (the cell and its
+/// error are printed), <see cref="ExitCodes.Usage"/> for nothing to run, a missing path or an unusable option.
 /// </summary>
 internal static class RunCommand
 {
-    internal sealed record Settings(IReadOnlyList<string> Paths, LessonTarget Target, string? OutputDirectory, bool Quiet, TimeSpan CellTimeout);
+    internal sealed record Settings(IReadOnlyList<string> Paths, LabTarget Target, string? OutputDirectory, bool Quiet, TimeSpan CellTimeout);
+
+    private static readonly Argument<string[]> PathsArgument = new("paths")
+    {
+        Description = "Notebooks (.ipynb) or folders of notebooks, run in name order. Default: notebooks",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private static readonly Option<string?> TargetOption = CreateTargetOption();
+
+    private static readonly Option<string> OutputOption = new("--out", "-o")
+    {
+        Description = "Folder for the executed notebooks and their HTML pages.",
+        DefaultValueFactory = _ => Path.Combine("artifacts", "notebooks"),
+    };
+
+    private static readonly Option<bool> NoOutputOption = new("--no-output") { Description = "Write no executed notebooks or HTML pages." };
+
+    private static readonly Option<int> CellTimeoutOption = new("--cell-timeout") { Description = "Seconds one cell may run before it counts as failed.", DefaultValueFactory = _ => 300 };
+
+    private static Option<string?> CreateTargetOption()
+    {
+        var target = new Option<string?>("--target", "-t")
+        {
+            Description = $"Where the lessons' KMS calls go: simulator (in process) or aws (real AWS KMS). Default: the {Lab.TargetVariable} environment variable, else simulator.",
+        };
+        target.AcceptOnlyFromAmong("simulator", "aws");
+        return target;
+    }
 
     public static Command Create()
     {
-        var paths = new Argument<string[]>("paths")
-        {
-            Description = "Notebooks (.ipynb) or folders of notebooks, run in name order. Default: notebooks",
-            Arity = ArgumentArity.ZeroOrMore,
-        };
-        var target = new Option<string>("--target", "-t")
-        {
-            Description = "Where the lessons' KMS calls go: simulator (in process, the default) or aws (real AWS KMS, sets KMSLAB_TARGET=aws).",
-            DefaultValueFactory = _ => "simulator",
-        };
-        target.AcceptOnlyFromAmong("simulator", "aws");
-        var output = new Option<string>("--out", "-o")
-        {
-            Description = "Folder for the executed notebooks and their HTML pages.",
-            DefaultValueFactory = _ => Path.Combine("artifacts", "notebooks"),
-        };
-        var noOutput = new Option<bool>("--no-output") { Description = "Write no executed notebooks or HTML pages." };
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "One line per notebook (and the failing cell, if any) instead of the whole lesson." };
-        var cellTimeout = new Option<int>("--cell-timeout") { Description = "Seconds one cell may run before it counts as failed.", DefaultValueFactory = _ => 300 };
         var command = new Command("run", "Run lesson notebooks headless (in process): prose and outputs in the terminal, executed .ipynb and HTML pages written.")
         {
-            paths, target, output, noOutput, quiet, cellTimeout,
+            PathsArgument, TargetOption, OutputOption, NoOutputOption, CommonOptions.Quiet, CellTimeoutOption,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var settings = new Settings(
-                parse.GetValue(paths) is { Length: > 0 } p ? p : ["notebooks"],
-                parse.GetValue(target) == "aws" ? LessonTarget.Aws : LessonTarget.Simulator,
-                parse.GetValue(noOutput) ? null : parse.GetValue(output),
-                parse.GetValue(quiet),
-                TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(cellTimeout))));
+            Settings settings;
+            try
+            {
+                settings = ReadSettings(parse, Environment.GetEnvironmentVariable(Lab.TargetVariable));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"kmslab run: {e.Message}");
+                return ExitCodes.Usage;
+            }
             bool color = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
             return await RunAsync(settings, Console.Out, Console.Error, color, ct);
         });
         return command;
     }
+
+    /// <summary>
+    /// The settings of a parsed <c>kmslab run</c>: the target is <c>--target</c> if given, else
+    /// <paramref name="targetVariable"/> (the value of <c>KMSLAB_TARGET</c>), else the simulator.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="targetVariable"/> names no target.</exception>
+    internal static Settings ReadSettings(ParseResult parse, string? targetVariable) => new(
+        parse.GetValue(PathsArgument) is { Length: > 0 } p ? p : ["notebooks"],
+        LessonHost.ParseTarget(parse.GetValue(TargetOption) ?? targetVariable),
+        parse.GetValue(NoOutputOption) ? null : parse.GetValue(OutputOption),
+        parse.GetValue(CommonOptions.Quiet),
+        TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(CellTimeoutOption))));
 
     /// <summary>Expands folders into their notebooks (name order); null and a message if a path is unusable.</summary>
     internal static IReadOnlyList<string>? Expand(IReadOnlyList<string> paths, TextWriter stderr)
@@ -97,10 +114,10 @@ internal static class RunCommand
     internal static async Task<int> RunAsync(Settings settings, TextWriter stdout, TextWriter stderr, bool color, CancellationToken ct)
     {
         var files = Expand(settings.Paths, stderr);
-        if (files is null) return RunExitCodes.Usage;
-        // Lab.ForLesson reads the target from the environment, in this process and in VS Code alike.
-        Environment.SetEnvironmentVariable(Lab.TargetVariable, settings.Target == LessonTarget.Aws ? "aws" : "simulator");
+        if (files is null) return ExitCodes.Usage;
         NotebookHost.Configure();
+        // Every lesson's Lab.ForLesson sees the target, and its notes go to the cell's output as its console output does.
+        using var host = LessonHost.Use(new LessonHost { Target = settings.Target, Notes = new CurrentConsoleOut() });
 
         var view = new TerminalView(stdout, color, settings.Quiet);
         var runner = new NotebookRunner(new NotebookRunOptions(settings.OutputDirectory, settings.CellTimeout), view);
@@ -124,7 +141,22 @@ internal static class RunCommand
         {
             stderr.WriteLine($"FAILED {Path.GetFileName(r.Path)}, cell {r.Failure!.CellNumber}: {FirstLine(r.Failure.Error)}");
         }
-        return failed == 0 ? RunExitCodes.Success : RunExitCodes.CellFailed;
+        return failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// Writes to whatever <see cref="Console.Out"/> is at the moment of writing: while a cell runs,
+    /// the kernel's capture of the cell's output.
+    /// </summary>
+    private sealed class CurrentConsoleOut : TextWriter
+    {
+        public override Encoding Encoding => Console.OutputEncoding;
+
+        public override void Write(char value) => Console.Out.Write(value);
+
+        public override void Write(string? value) => Console.Out.Write(value);
+
+        public override void WriteLine(string? value) => Console.Out.WriteLine(value);
     }
 
     private static string FirstLine(string s) => s.Split('\n')[0].TrimEnd('\r');

@@ -31,18 +31,15 @@ internal static class ServeCommand
         {
             Description = "Keep keys with all their key material, aliases, tags, policies, grants, lab users and the clock in this file across restarts (created readable by you only). Without it, state lives in memory only.",
         };
-        var region = new Option<string>("--region")
-        {
-            Description = "The Region printed in the profile lines. The server answers every Region: each request's signature names its own.",
-            DefaultValueFactory = _ => "us-east-1",
-        };
-        var command = new Command("serve", $"Serve the simulator as an AWS KMS endpoint on http://127.0.0.1:{KmsServerOptions.DefaultPort} for the aws CLI, boto3 and the AWS SDKs (use --endpoint-url).")
+        var region = CommonOptions.Region;
+        var command = new Command("serve", $"Serve the simulator as an AWS KMS endpoint on http://127.0.0.1:{KmsServerOptions.DefaultPort} for the aws CLI, boto3 and the AWS SDKs (use --endpoint-url). "
+            + "It answers every Region (each request's signature names its own); --region is the one printed in the profile lines.")
         {
             port, host, state, region,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new ServeOptions(ParseHost(parse.GetValue(host))!, parse.GetValue(port), parse.GetValue(state)?.FullName, parse.GetValue(region)!);
+            var options = new ServeOptions(ParseHost(parse.GetValue(host))!, parse.GetValue(port), parse.GetValue(state)?.FullName, parse.GetValue(region) ?? "us-east-1");
             return await ServeRunner.RunAsync(options, Console.Out, Console.Error, cancellationToken);
         });
         return command;

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KmsLab.KeyTools;
+using KmsLab.RealAws;
 
 namespace KmsLab.Cli.LabSetup;
 

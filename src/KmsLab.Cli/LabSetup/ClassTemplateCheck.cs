@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using KmsLab.KeyTools;
+using KmsLab.RealAws;
 
 namespace KmsLab.Cli.LabSetup;
 

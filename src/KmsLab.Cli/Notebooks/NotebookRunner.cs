@@ -12,16 +12,6 @@ using Microsoft.DotNet.Interactive.PackageManagement;
 
 namespace KmsLab.Cli.Notebooks;
 
-/// <summary>Where a lesson's KMS calls go.</summary>
-internal enum LessonTarget
-{
-    /// <summary>The in-process simulator (the default).</summary>
-    Simulator,
-
-    /// <summary>Real AWS KMS through the standard credential chain (<c>KMSLAB_TARGET=aws</c>).</summary>
-    Aws,
-}
-
 /// <summary>How to run notebooks.</summary>
 /// <param name="OutputDirectory">Where executed notebooks and HTML pages go; null to write nothing.</param>
 /// <param name="CellTimeout">How long one cell may run before it counts as failed.</param>

@@ -24,6 +24,6 @@ internal static class EndpointClients
     }
 
     /// <summary>A client acting as one of the lab's principals.</summary>
-    public static AmazonKeyManagementServiceClient Create(Uri endpoint, Simulation.LabPrincipal principal, string region = "us-east-1", int maxErrorRetry = 0) =>
+    public static AmazonKeyManagementServiceClient Create(Uri endpoint, LabCredentials principal, string region = "us-east-1", int maxErrorRetry = 0) =>
         Create(endpoint, principal.AccessKeyId, principal.SecretAccessKey, region, maxErrorRetry);
 }

@@ -12,9 +12,7 @@ using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestExceptio
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using KmsLab.Protocol;
-using KmsLab.Simulation;
-using KmsLab.Simulation.Persistence;
+using KmsLab.Hosting;
 
 namespace KmsLab.Cli.Serve;
 
@@ -30,8 +28,8 @@ internal sealed record KmsServerOptions
     /// <summary>The TCP port; 0 picks a free one (read it back from <see cref="KmsServer.Endpoint"/>).</summary>
     public int Port { get; init; } = DefaultPort;
 
-    /// <summary>Keeps the world durable in this store; null keeps it in memory only.</summary>
-    public StateStore? State { get; init; }
+    /// <summary>Keeps the lab durable in this state file (its <see cref="LabStateFile.Lab"/> must be the lab served); null keeps it in memory only.</summary>
+    public LabStateFile? State { get; init; }
 
     /// <summary>Where to report failures the server survives (a state file that cannot be written...).</summary>
     public TextWriter? Log { get; init; }
@@ -39,38 +37,39 @@ internal sealed record KmsServerOptions
 
 /// <summary>
 /// The simulator as a network KMS endpoint: Kestrel carries each HTTP request to the same
-/// <see cref="KmsProtocolAdapter"/> the in-process clients use, so the aws CLI, boto3 and every
+/// protocol adapter (through <see cref="SimulatorEndpoint"/>) the in-process clients use, so the aws CLI, boto3 and every
 /// SDK see the KMS the notebooks see. With a state store, a response that reports a change is
 /// sent only after the change is in the state file.
 /// </summary>
 internal sealed class KmsServer : IAsyncDisposable
 {
     /// <summary>The largest request body accepted; larger ones get a 413 in KMS's error shape.</summary>
-    public const int MaxRequestBodyBytes = KmsProtocolAdapter.MaxBodyBytes;
+    public const int MaxRequestBodyBytes = SimulatorEndpoint.MaxRequestBodyBytes;
 
     private readonly WebApplication _app;
-    private readonly KmsProtocolAdapter _adapter;
-    private readonly StateStore? _state;
+    private readonly SimulatorEndpoint _endpoint;
+    private readonly LabStateFile? _state;
     private readonly TextWriter? _log;
 
-    private KmsServer(WebApplication app, Lab lab, StateStore? state, TextWriter? log, Uri endpoint)
+    private KmsServer(WebApplication app, SimulatorEndpoint endpoint, LabStateFile? state, TextWriter? log, Uri address)
     {
         _app = app;
-        Lab = lab;
-        _adapter = lab.Adapter;
+        _endpoint = endpoint;
         _state = state;
         _log = log;
-        Endpoint = endpoint;
+        Endpoint = address;
     }
 
     /// <summary>The lab being served.</summary>
-    public Lab Lab { get; }
+    public Lab Lab => _endpoint.Lab;
 
     /// <summary>The address clients use, with the port actually bound (e.g. <c>http://127.0.0.1:4599/</c>).</summary>
     public Uri Endpoint { get; }
 
     public static async Task<KmsServer> StartAsync(Lab lab, KmsServerOptions options, CancellationToken cancellationToken = default)
     {
+        if (options.State is { } state && !ReferenceEquals(state.Lab, lab)) throw new ArgumentException("The state file keeps another lab than the one to serve.", nameof(options));
+        var endpoint = new SimulatorEndpoint(lab);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -94,7 +93,7 @@ internal sealed class KmsServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
         var host = options.Host.Equals(IPAddress.Any) ? "127.0.0.1" : options.Host.Equals(IPAddress.IPv6Any) ? "[::1]" : options.Host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{options.Host}]" : options.Host.ToString();
-        server = new KmsServer(app, lab, options.State, options.Log, new Uri($"http://{host}:{port}/"));
+        server = new KmsServer(app, endpoint, options.State, options.Log, new Uri($"http://{host}:{port}/"));
         return server;
     }
 
@@ -122,13 +121,13 @@ internal sealed class KmsServer : IAsyncDisposable
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            await WriteAsync(context, _adapter.Reject(413, "RequestEntityTooLargeException", $"The request body is larger than {MaxRequestBodyBytes} bytes, the most this endpoint accepts."), closeConnection: true).ConfigureAwait(false);
+            await WriteAsync(context, _endpoint.RequestTooLarge(), closeConnection: true).ConfigureAwait(false);
             return;
         }
         catch (BadHttpRequestException e)
         {
             // A body that broke the framing or came too slowly (408): nothing more can be read on this connection.
-            await WriteAsync(context, _adapter.Reject(e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, KmsErrorCodes.Serialization, $"The request could not be read: {e.Message}"), closeConnection: true).ConfigureAwait(false);
+            await WriteAsync(context, _endpoint.Unreadable(e.StatusCode, e.Message), closeConnection: true).ConfigureAwait(false);
             return;
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionAbortedException)
@@ -138,10 +137,10 @@ internal sealed class KmsServer : IAsyncDisposable
         }
 
         var headers = request.Headers;
-        KmsWireResponse wire;
+        EndpointResponse wire;
         try
         {
-            wire = _adapter.Handle(new KmsWireRequest(request.Method, request.Path.HasValue ? request.Path.Value! : "/",
+            wire = _endpoint.Handle(new EndpointRequest(request.Method, request.Path.HasValue ? request.Path.Value! : "/",
                 name => headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null, body,
                 request.QueryString.Value, request.Host.Value, context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1"));
         }
@@ -149,10 +148,10 @@ internal sealed class KmsServer : IAsyncDisposable
         {
             // A simulator bug must cost one request, not the server: answer as KMS answers its own failures.
             _log?.WriteLine($"kmslab serve: internal error: {e}");
-            wire = _adapter.InternalError($"The simulator failed: {e.GetType().Name}: {e.Message}");
+            wire = _endpoint.InternalError($"The simulator failed: {e.GetType().Name}: {e.Message}");
         }
 
-        if (_state is not null && (KmsProtocolAdapter.MayChangeState(headers["X-Amz-Target"].ToString()) || _state.HasUnsavedSpontaneousChanges))
+        if (_state is not null && _state.MustCommitAfter(headers["X-Amz-Target"].ToString()))
         {
             try
             {
@@ -161,7 +160,7 @@ internal sealed class KmsServer : IAsyncDisposable
             catch (Exception e)
             {
                 _log?.WriteLine($"kmslab serve: could not write the state file {_state.Path}: {e.Message}");
-                wire = _adapter.InternalError($"The simulator could not save its state to its state file ({e.Message}); the change may not survive a restart.");
+                wire = _endpoint.InternalError($"The simulator could not save its state to its state file ({e.Message}); the change may not survive a restart.");
             }
         }
         await WriteAsync(context, wire, closeConnection: false).ConfigureAwait(false);
@@ -184,13 +183,13 @@ internal sealed class KmsServer : IAsyncDisposable
         }
     }
 
-    private static async Task WriteAsync(HttpContext context, KmsWireResponse wire, bool closeConnection)
+    private static async Task WriteAsync(HttpContext context, EndpointResponse wire, bool closeConnection)
     {
         var response = context.Response;
         response.StatusCode = wire.StatusCode;
-        response.ContentType = wire.MediaType;
+        response.ContentType = wire.ContentType;
         response.ContentLength = wire.Body.Length;
-        response.Headers["x-amzn-RequestId"] = wire.RequestId;
+        response.Headers[EndpointResponse.RequestIdHeader] = wire.RequestId;
         if (closeConnection) response.Headers.Connection = "close";
         try
         {

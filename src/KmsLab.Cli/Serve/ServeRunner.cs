@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using KmsLab.Simulation.Persistence;
+using KmsLab.Cli.Commands;
+using KmsLab.Hosting;
 
 namespace KmsLab.Cli.Serve;
 
@@ -30,7 +31,7 @@ internal static class ServeRunner
 
     private static async Task<int> ServeUntilStoppedAsync(ServeOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        StateStore? store = null;
+        LabStateFile? store = null;
         KmsServer? server = null;
         try
         {
@@ -39,21 +40,19 @@ internal static class ServeRunner
             {
                 try
                 {
-                    store = StateStore.Open(path);
-                    var saved = store.ReadExisting();
-                    lab = saved is null ? Lab.Simulator() : Lab.Restore(saved);
-                    store.Attach(lab);
+                    store = LabStateFile.Open(path);
+                    lab = store.Lab;
                 }
                 catch (InvalidDataException e)
                 {
                     error.WriteLine($"kmslab serve: cannot use the state file {path}: {e.Message}");
                     error.WriteLine("Move it away to start with an empty simulator, or point --state at another file.");
-                    return 1;
+                    return ExitCodes.Failed;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     error.WriteLine($"kmslab serve: cannot use the state file {path}: {e.Message}");
-                    return 1;
+                    return ExitCodes.Failed;
                 }
             }
             else
@@ -72,7 +71,7 @@ internal static class ServeRunner
             catch (IOException e)
             {
                 error.WriteLine($"kmslab serve: cannot listen on {options.Host} port {options.Port}: {e.Message} Choose another with --port.");
-                return 1;
+                return ExitCodes.Failed;
             }
 
             WriteBanner(output, lab, server.Endpoint, options.Region, store?.Path);
@@ -84,7 +83,7 @@ internal static class ServeRunner
             {
             }
             output.WriteLine("Stopping...");
-            return 0;
+            return ExitCodes.Success;
         }
         finally
         {
@@ -106,7 +105,8 @@ internal static class ServeRunner
             : $"  State     {statePath} (kept across restarts)");
         output.WriteLine();
         output.WriteLine("Lab principals and their access keys (the same in every run). To use one with the aws CLI:");
-        foreach (var principal in lab.World.Principals.All.OrderBy(p => p.Name, StringComparer.Ordinal))
+        var principals = lab.Principals.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        foreach (var principal in principals)
         {
             output.WriteLine();
             output.WriteLine($"  # {principal.Name}: {principal.Arn}");
@@ -114,7 +114,7 @@ internal static class ServeRunner
             output.WriteLine($"  aws configure set aws_secret_access_key {principal.SecretAccessKey} --profile {principal.Name}");
             output.WriteLine($"  aws configure set region {region} --profile {principal.Name}");
         }
-        var first = lab.World.Principals.All.OrderBy(p => p.Name, StringComparer.Ordinal).First();
+        var first = principals[0];
         output.WriteLine();
         output.WriteLine("Then add --endpoint-url to every command, for example:");
         output.WriteLine($"  aws kms create-key --profile {first.Name} --endpoint-url {url}");

@@ -45,14 +45,17 @@ public static class SimulatorOnly
         return lab.IsSimulator ? await onSimulator().ConfigureAwait(false) : Note(onRealAws);
     }
 
-    /// <summary>Runs <paramref name="onSimulator"/> on the simulator; on real AWS writes what to do instead to the console. True if it ran.</summary>
+    /// <summary>
+    /// Runs <paramref name="onSimulator"/> on the simulator; on real AWS tells the learner what to do
+    /// instead, through the notes of the program running the lesson (<see cref="Hosting.LessonHost.Notes"/>). True if it ran.
+    /// </summary>
     public static bool Do(Lab lab, Action onSimulator, string onRealAws)
     {
         ArgumentNullException.ThrowIfNull(lab);
         ArgumentNullException.ThrowIfNull(onSimulator);
         if (!lab.IsSimulator)
         {
-            Console.Out.WriteLine(Note(onRealAws));
+            Lab.Note(Note(onRealAws));
             return false;
         }
         onSimulator();
@@ -66,7 +69,7 @@ public static class SimulatorOnly
         ArgumentNullException.ThrowIfNull(onSimulator);
         if (!lab.IsSimulator)
         {
-            Console.Out.WriteLine(Note(onRealAws));
+            Lab.Note(Note(onRealAws));
             return false;
         }
         await onSimulator().ConfigureAwait(false);

@@ -2,6 +2,8 @@ using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
+using KmsLab.Simulation;
+using KmsLab.Targets;
 
 namespace KmsLab.RealAws;
 
@@ -10,8 +12,15 @@ namespace KmsLab.RealAws;
 /// a named profile, in one Region, each tagging the keys it creates; and the caller identities
 /// (account, ARNs) that lessons put into policies, from STS.
 /// </summary>
-internal sealed class AwsTarget
+internal sealed class AwsTarget : ILabTarget
 {
+    /// <summary>What to do on real AWS instead of moving the clock.</summary>
+    internal const string ClockAdvice =
+        "time passes only in real time. Read the dates KMS gives instead: GetKeyRotationStatus's NextRotationDate, " +
+        "DescribeKey's DeletionDate (ScheduleKeyDeletion) and ValidTo (imported key material); RotateKeyOnDemand rotates at once.";
+
+    private const string Administrator = "the lab's administrator";
+
     private readonly ICallerIdentityResolver _identity;
     private readonly Dictionary<string, CallerIdentity> _identities = new(StringComparer.Ordinal);
     private readonly Lock _sync = new();
@@ -21,8 +30,8 @@ internal sealed class AwsTarget
         Options = options;
         Region = ResolveRegion(options);
         _identity = options.IdentityResolver ?? new StsCallerIdentityResolver(options.MaxErrorRetry, options.EndpointUrl);
-        if (options.Profile is { } profile) RequireProfile(profile, "the lab's administrator", "KMSLAB_PROFILE");
-        string owner = options.Owner ?? Identity(options.Profile, "the lab's administrator").Arn;
+        if (options.Profile is { } profile) RequireProfile(profile, Administrator, "KMSLAB_PROFILE");
+        string owner = options.Owner ?? Identity(options.Profile, Administrator).Arn;
         Tags = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [LabTags.Lesson] = lesson,
@@ -37,8 +46,46 @@ internal sealed class AwsTarget
     /// <summary>The tags every key created through this target's clients carries.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; }
 
+    public LabTarget Kind => LabTarget.Aws;
+
+    /// <summary>Real time, refusing to move (saying what to do instead).</summary>
+    public SimulatedClock Clock { get; } = SimulatedClock.RealTime(ClockAdvice);
+
+    public RegionEndpoint DefaultRegion => Region;
+
+    /// <summary>The administrator's account, from STS.</summary>
+    public string AccountId => Identity(Options.Profile, Administrator).AccountId;
+
+    /// <summary>The administrator's ARN, from STS.</summary>
+    public string AdminArn => Identity(Options.Profile, Administrator).Arn;
+
+    public IReadOnlyDictionary<string, string> KeyTags => Tags;
+
+    public int KmsCallCount => RequestsSent;
+
+    public IAmazonKeyManagementService CreateAdminClient(RegionEndpoint? region) => CreateClientFor(Options.Profile, region);
+
+    public IAmazonKeyManagementService CreateClient(string principal, RegionEndpoint? region) => CreateClientFor(ProfileFor(principal), region);
+
+    /// <summary>The ARN STS reports for the principal's profile.</summary>
+    public string PrincipalArn(string principal) => Identity(ProfileFor(principal), principal).Arn;
+
+    /// <summary><c>alias/&lt;bare&gt;-&lt;owner&gt;</c>, with the owner's user or role name: learners of one account share its alias names.</summary>
+    public string AliasName(string bare)
+    {
+        var owner = Tags[LabTags.Owner];
+        var suffix = new string(owner[(owner.LastIndexOf('/') + 1)..].Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+        return $"alias/{bare}-{suffix}";
+    }
+
+    /// <summary>False: on real AWS time passes only in real time.</summary>
+    public bool TryAdvanceClock(TimeSpan by) => false;
+
+    public string Describe(string? lesson) =>
+        $"KmsLab on {this}{(lesson is null ? "" : ", lesson " + lesson)}; keys are tagged {string.Join(", ", Tags.Select(t => t.Key + "=" + t.Value))}";
+
     /// <summary>A KMS client acting through <paramref name="profile"/> (null: the standard credential chain), tagging the keys it creates.</summary>
-    public AmazonKeyManagementServiceClient CreateClient(string? profile, RegionEndpoint? region) =>
+    public AmazonKeyManagementServiceClient CreateClientFor(string? profile, RegionEndpoint? region) =>
         new TaggingKmsClient(ClientConfig(region ?? Region, profile, Options.EndpointUrl, Options.MaxErrorRetry, Options.HttpClientFactory), Tags, () => Interlocked.Increment(ref _requests));
 
     private int _requests;

@@ -1,5 +1,6 @@
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using KmsLab.KeyTools;
 using static KmsLab.Tests.Asymmetric.AsymmetricTestSupport;
 
 namespace KmsLab.Tests.Asymmetric;

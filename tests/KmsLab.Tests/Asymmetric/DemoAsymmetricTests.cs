@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Cli;
+using KmsLab.KeyTools;
 using static KmsLab.Tests.Asymmetric.AsymmetricTestSupport;
 
 namespace KmsLab.Tests.Asymmetric;

@@ -65,7 +65,7 @@ public sealed class EnvelopeCliTests : IDisposable
         foreach (var (input, expected) in new[] { ("tampered", "does not authenticate"), ("truncated", "truncated"), ("foreign", "not a valid message"), ("trailing", "Trailing data") })
         {
             var (code, stderr) = await DecryptAsync(input, input + ".out", [key]);
-            Assert.Equal(EnvelopeExitCodes.Failed, code);
+            Assert.Equal(ExitCodes.Failed, code);
             Assert.Contains(expected, stderr);
             Assert.StartsWith("kmslab decrypt: ", stderr);
             Assert.False(F(input + ".out").Exists, $"{input}: an output file was left behind");
@@ -74,7 +74,7 @@ public sealed class EnvelopeCliTests : IDisposable
 
         var other = (await _lab.CreateKeyAsync()).Arn;
         var (c, e) = await DecryptAsync("msg", "other.out", [other]);
-        Assert.Equal(EnvelopeExitCodes.Failed, c);
+        Assert.Equal(ExitCodes.Failed, c);
         Assert.Contains("matches the allowed keys", e);
         Assert.False(F("other.out").Exists);
     }
@@ -83,17 +83,17 @@ public sealed class EnvelopeCliTests : IDisposable
     public async Task Usage_errors_have_exit_code_2()
     {
         var key = (await _lab.CreateKeyAsync()).Arn;
-        Assert.Equal(EnvelopeExitCodes.Usage, (await EncryptAsync(key, "missing", "out")).Code);
+        Assert.Equal(ExitCodes.Usage, (await EncryptAsync(key, "missing", "out")).Code);
         File.WriteAllBytes(F("plain").FullName, [1]);
         File.WriteAllBytes(F("exists").FullName, [2]);
         var (code, stderr) = await EncryptAsync(key, "plain", "exists");
-        Assert.Equal(EnvelopeExitCodes.Usage, code);
+        Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("--force", stderr);
         Assert.Equal([2], File.ReadAllBytes(F("exists").FullName));
         Assert.Equal(0, (await EncryptAsync(key, "plain", "exists", force: true)).Code);
-        Assert.Equal(EnvelopeExitCodes.Usage, (await DecryptAsync("exists", "x", [])).Code);              // neither --key nor --discovery
-        Assert.Equal(EnvelopeExitCodes.Usage, (await DecryptAsync("exists", "x", [key], discovery: true)).Code);
-        Assert.Equal(EnvelopeExitCodes.Usage, (await DecryptAsync("exists", "x", ["alias/not-an-arn"])).Code);
+        Assert.Equal(ExitCodes.Usage, (await DecryptAsync("exists", "x", [])).Code);              // neither --key nor --discovery
+        Assert.Equal(ExitCodes.Usage, (await DecryptAsync("exists", "x", [key], discovery: true)).Code);
+        Assert.Equal(ExitCodes.Usage, (await DecryptAsync("exists", "x", ["alias/not-an-arn"])).Code);
         Assert.Empty(Leftovers());
     }
 

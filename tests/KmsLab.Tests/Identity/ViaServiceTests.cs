@@ -1,3 +1,4 @@
+using KmsLab.KeyTools;
 using KmsLab.Simulation;
 using KmsLab.Simulation.Model;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using KmsLab.KeyTools;
 using KmsLab.Lessons;
 
 namespace KmsLab.Tests.Lessons;

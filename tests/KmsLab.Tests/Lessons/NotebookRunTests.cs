@@ -44,10 +44,10 @@ public sealed class NotebookRunTests
             ("code", "Console.WriteLine(\"never runs\");"));
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = await RunCommand.RunAsync(new RunCommand.Settings([path], LessonTarget.Simulator, Path.Combine(dir.Path, "out"), Quiet: true, TimeSpan.FromMinutes(1)),
+        int exit = await RunCommand.RunAsync(new RunCommand.Settings([path], LabTarget.Simulator, Path.Combine(dir.Path, "out"), Quiet: true, TimeSpan.FromMinutes(1)),
             stdout, stderr, color: false, CancellationToken.None);
 
-        Assert.Equal(RunExitCodes.CellFailed, exit);
+        Assert.Equal(ExitCodes.Failed, exit);
         Assert.Contains("broken.ipynb: cell 3 failed", stdout.ToString(), StringComparison.Ordinal);
         Assert.Contains("the cell is broken", stdout.ToString(), StringComparison.Ordinal);
         Assert.Contains("FAILED broken.ipynb, cell 3", stderr.ToString(), StringComparison.Ordinal);
@@ -80,9 +80,9 @@ public sealed class NotebookRunTests
             ("code", "#r \"../src/KmsLab.Lessons/bin/Debug/net10.0/KmsLab.dll\"\nusing KmsLab; using KmsLab.Lessons;\nNotebook.Start();\nvar lab = Lab.Simulator();\nConsole.WriteLine(\"hello\");\nlab.AccountId"),
             ("code", "Charts.Lines(\"A chart\", \"x\", \"y\", new Series(\"s\", [1, 2], [3, 4]))"));
         var stdout = new StringWriter();
-        int exit = await RunCommand.RunAsync(new RunCommand.Settings([dir.Path], LessonTarget.Simulator, Path.Combine(dir.Path, "out"), Quiet: false, TimeSpan.FromMinutes(1)),
+        int exit = await RunCommand.RunAsync(new RunCommand.Settings([dir.Path], LabTarget.Simulator, Path.Combine(dir.Path, "out"), Quiet: false, TimeSpan.FromMinutes(1)),
             stdout, new StringWriter(), color: false, CancellationToken.None);
-        Assert.Equal(RunExitCodes.Success, exit);
+        Assert.Equal(ExitCodes.Success, exit);
         var text = stdout.ToString();
         Assert.Contains("GOOD", text, StringComparison.Ordinal);                  // the prose, as terminal text
         Assert.Contains("hello", text, StringComparison.Ordinal);                 // stdout of a cell
@@ -106,9 +106,9 @@ public sealed class NotebookRunTests
     public async Task AMissingPathIsAUsageError()
     {
         var stderr = new StringWriter();
-        int exit = await RunCommand.RunAsync(new RunCommand.Settings(["/no/such/notebook.ipynb"], LessonTarget.Simulator, null, true, TimeSpan.FromMinutes(1)),
+        int exit = await RunCommand.RunAsync(new RunCommand.Settings(["/no/such/notebook.ipynb"], LabTarget.Simulator, null, true, TimeSpan.FromMinutes(1)),
             new StringWriter(), stderr, false, CancellationToken.None);
-        Assert.Equal(RunExitCodes.Usage, exit);
+        Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("does not exist", stderr.ToString(), StringComparison.Ordinal);
     }
 
@@ -122,8 +122,8 @@ public sealed class NotebookRunTests
         try
         {
             var stdout = new StringWriter();
-            int exit = await RunCommand.RunAsync(new RunCommand.Settings([path], LessonTarget.Aws, null, true, TimeSpan.FromMinutes(1)), stdout, new StringWriter(), false, CancellationToken.None);
-            Assert.Equal(RunExitCodes.CellFailed, exit);
+            int exit = await RunCommand.RunAsync(new RunCommand.Settings([path], LabTarget.Aws, null, true, TimeSpan.FromMinutes(1)), stdout, new StringWriter(), false, CancellationToken.None);
+            Assert.Equal(ExitCodes.Failed, exit);
             Assert.Contains("KMSLAB_REGION", stdout.ToString(), StringComparison.Ordinal);
         }
         finally

@@ -1,5 +1,6 @@
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using KmsLab.KeyTools;
 using KmsLab.Services;
 
 namespace KmsLab.Tests.Lessons;

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using KmsLab.Cli.Commands;
 using KmsLab.Cli.LabSetup;
+using KmsLab.KeyTools;
+using KmsLab.RealAws;
 
 namespace KmsLab.Tests.RealAws;
 

@@ -2,6 +2,8 @@ using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Cli.Commands;
+using KmsLab.RealAws;
+using KmsLab.Targets;
 
 namespace KmsLab.Tests.RealAws;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Cli.Commands;
+using KmsLab.RealAws;
 using KmsLab.Tests.Serve;
 
 namespace KmsLab.Tests.RealAws;

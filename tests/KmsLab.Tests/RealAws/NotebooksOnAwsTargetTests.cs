@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Cli.Notebooks;
+using KmsLab.RealAws;
 using KmsLab.Tests.Lessons;
 using KmsLab.Tests.Serve;
 using Xunit.Abstractions;

@@ -1,6 +1,10 @@
 using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using KmsLab.Hosting;
+using KmsLab.KeyTools;
+using KmsLab.RealAws;
+using KmsLab.Targets;
 
 namespace KmsLab.Tests.RealAws;
 
@@ -155,15 +159,9 @@ public sealed class TargetSwitchTests : IDisposable
         Assert.Contains("put-bucket-encryption", Assert.Throws<SimulatorOnlyException>(() => lab.CreateS3Bucket("reports")).Message);
 
         var output = new StringWriter();
-        var console = Console.Out;
-        Console.SetOut(output);
-        try
+        using (LessonHost.Use(new LessonHost { Notes = output }))
         {
             Assert.False(lab.AdvanceClockOrExplain(TimeSpan.FromDays(366), "Come back after GetKeyRotationStatus's NextRotationDate."));
-        }
-        finally
-        {
-            Console.SetOut(console);
         }
         Assert.Contains("366 days", output.ToString());
         Assert.Contains("NextRotationDate", output.ToString());

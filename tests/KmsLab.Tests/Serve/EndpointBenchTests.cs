@@ -2,7 +2,7 @@ using KmsLab.Cli;
 
 namespace KmsLab.Tests.Serve;
 
-/// <summary><c>kmslab bench --endpoint</c>: both targets measured in one run (no timing assertions: the machine is shared).</summary>
+/// <summary><c>kmslab bench --http</c>: both targets measured in one run (no timing assertions: the machine is shared).</summary>
 public sealed class EndpointBenchTests
 {
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(200);

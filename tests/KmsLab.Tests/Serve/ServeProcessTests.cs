@@ -3,7 +3,7 @@ using System.Text;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Cli.Serve;
-using KmsLab.Simulation.Persistence;
+using KmsLab.Persistence;
 using Xunit.Abstractions;
 
 namespace KmsLab.Tests.Serve;
@@ -16,7 +16,7 @@ public sealed class ServeProcessTests(ITestOutputHelper log) : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static IAmazonKeyManagementService Client(Uri endpoint) =>
-        EndpointClients.Create(endpoint, Lab.Simulator().Admin); // lab users' keys are derived, the same in every process
+        EndpointClients.Create(endpoint, Lab.Simulator().GetCredentials(Lab.AdministratorName)); // lab users' keys are derived, the same in every process
 
     [Theory]
     [InlineData("INT")]

@@ -1,6 +1,7 @@
 using Amazon.KeyManagementService;
 using KmsLab.Cli.Serve;
-using KmsLab.Simulation.Persistence;
+using KmsLab.Hosting;
+using KmsLab.Persistence;
 
 namespace KmsLab.Tests.Serve;
 
@@ -10,14 +11,14 @@ namespace KmsLab.Tests.Serve;
 /// </summary>
 public sealed class ServedLab : IAsyncDisposable
 {
-    private readonly StateStore? _store;
+    private readonly LabStateFile? _state;
     private readonly KmsServer _server;
 
-    private ServedLab(Lab lab, KmsServer server, StateStore? store)
+    private ServedLab(Lab lab, KmsServer server, LabStateFile? state)
     {
         Lab = lab;
         _server = server;
-        _store = store;
+        _state = state;
     }
 
     public Lab Lab { get; }
@@ -27,34 +28,23 @@ public sealed class ServedLab : IAsyncDisposable
     /// <summary>The endpoint as the aws CLI's --endpoint-url wants it: <c>http://127.0.0.1:PORT</c>.</summary>
     public string EndpointUrl => _server.Endpoint.GetLeftPart(UriPartial.Authority);
 
-    internal StateStore? Store => _store;
+    internal StateStore? Store => _state?.Store;
 
     /// <summary>Starts a server on a fresh lab, or on the lab saved in <paramref name="statePath"/> (created if missing).</summary>
     public static async Task<ServedLab> StartAsync(string? statePath = null, LabOptions? options = null)
     {
-        StateStore? store = null;
-        Lab lab;
-        if (statePath is not null)
-        {
-            store = StateStore.Open(statePath);
-            var saved = store.ReadExisting();
-            lab = saved is null ? Lab.Simulator(options) : Lab.Restore(saved, options);
-            store.Attach(lab);
-        }
-        else
-        {
-            lab = Lab.Simulator(options);
-        }
-        var server = await KmsServer.StartAsync(lab, new KmsServerOptions { Port = 0, State = store });
-        return new ServedLab(lab, server, store);
+        var state = statePath is null ? null : LabStateFile.Open(statePath, options);
+        var lab = state?.Lab ?? Lab.Simulator(options);
+        var server = await KmsServer.StartAsync(lab, new KmsServerOptions { Port = 0, State = state });
+        return new ServedLab(lab, server, state);
     }
 
     /// <summary>An SDK client that reaches the server over loopback HTTP as the lab's administrator.</summary>
-    public IAmazonKeyManagementService CreateClient(string region = "us-east-1") => EndpointClients.Create(Endpoint, Lab.Admin, region);
+    public IAmazonKeyManagementService CreateClient(string region = "us-east-1") => EndpointClients.Create(Endpoint, Lab.GetCredentials(Lab.AdministratorName), region);
 
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
-        _store?.Dispose();
+        _state?.Dispose();
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Cli.Serve;
-using KmsLab.Simulation.Persistence;
+using KmsLab.Persistence;
 using KmsLab.Tests.Asymmetric;
 using Microsoft.Extensions.Time.Testing;
 

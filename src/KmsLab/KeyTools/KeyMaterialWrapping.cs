@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using KmsLab.Simulation;
 
-namespace KmsLab;
+namespace KmsLab.KeyTools;
 
 /// <summary>
 /// The client side of importing key material: wrapping it under the public key that

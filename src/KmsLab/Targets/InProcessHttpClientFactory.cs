@@ -1,6 +1,6 @@
 using Amazon.Runtime;
 
-namespace KmsLab;
+namespace KmsLab.Targets;
 
 /// <summary>Hands the SDK an <see cref="HttpClient"/> whose handler is the simulator's, so requests never touch a network.</summary>
 internal sealed class InProcessHttpClientFactory(HttpMessageHandler handler) : HttpClientFactory

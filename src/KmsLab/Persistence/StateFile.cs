@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace KmsLab.Simulation.Persistence;
+namespace KmsLab.Persistence;
 
 /// <summary>
 /// Reads and writes a world snapshot on disk. Writes are atomic: the snapshot goes to a temporary

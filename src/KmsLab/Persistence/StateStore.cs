@@ -1,4 +1,4 @@
-namespace KmsLab.Simulation.Persistence;
+namespace KmsLab.Persistence;
 
 /// <summary>
 /// Keeps one lab's world durable in a state file. <see cref="Open"/> takes the file for this

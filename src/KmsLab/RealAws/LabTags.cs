@@ -1,4 +1,4 @@
-namespace KmsLab;
+namespace KmsLab.RealAws;
 
 /// <summary>
 /// The tags KmsLab puts on every KMS key a lab creates on real AWS, so that <c>kmslab cleanup</c>

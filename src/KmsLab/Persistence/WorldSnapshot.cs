@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace KmsLab.Simulation.Persistence;
+namespace KmsLab.Persistence;
 
 // The state file's shapes: everything KMS keeps, as plain data. One class per kind of thing, each
 // member named as the engine names it. To persist a new field: add a member here, fill it in
@@ -32,7 +32,7 @@ internal sealed class WorldSnapshot
     public List<SnapshotPrincipal>? Principals { get; set; }
     public List<SnapshotRegion>? Regions { get; set; }
 
-    /// <summary>Not saved: how many spontaneous changes (see <see cref="KmsWorld.SpontaneousChanges"/>) this snapshot includes.</summary>
+    /// <summary>Not saved: how many spontaneous changes (see <see cref="Simulation.KmsWorld.SpontaneousChanges"/>) this snapshot includes.</summary>
     [JsonIgnore]
     public long SpontaneousChanges { get; set; }
 }

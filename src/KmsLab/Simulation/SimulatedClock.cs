@@ -1,4 +1,4 @@
-namespace KmsLab;
+namespace KmsLab.Simulation;
 
 /// <summary>
 /// The simulator's clock: a <see cref="TimeProvider"/> that a learner can move forward, so that a

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace KmsLab;
+namespace KmsLab.KeyTools;
 
 /// <summary>
 /// Key policies as AWS writes them: the API's default policy, and the policy the KMS console

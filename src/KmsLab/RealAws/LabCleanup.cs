@@ -1,7 +1,7 @@
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 
-namespace KmsLab;
+namespace KmsLab.RealAws;
 
 /// <summary>Which lab keys <see cref="LabCleanup"/> selects; every filter given must match.</summary>
 public sealed record LabCleanupFilter

@@ -1,4 +1,6 @@
-namespace KmsLab.Simulation.Persistence;
+using KmsLab.Simulation;
+
+namespace KmsLab.Persistence;
 
 /// <summary>
 /// Takes a <see cref="WorldSnapshot"/> of a world, and builds a world's state back from one.
