@@ -70,6 +70,7 @@ internal sealed class KmsServer : IAsyncDisposable
     {
         if (options.State is { } state && !ReferenceEquals(state.Lab, lab)) throw new ArgumentException("The state file keeps another lab than the one to serve.", nameof(options));
         var endpoint = new SimulatorEndpoint(lab);
+        if (options.Log is { } log) endpoint.Log = log;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {

@@ -36,13 +36,23 @@ public sealed class SimulatorEndpoint
     /// <summary>The lab whose world this endpoint answers from.</summary>
     public Lab Lab { get; }
 
+    /// <summary>
+    /// Where a failure of the simulator itself is reported with its stack (it is answered as HTTP 500
+    /// <c>KMSInternalException</c> whatever this is); null reports it to <see cref="System.Diagnostics.Trace"/>.
+    /// </summary>
+    public TextWriter? Log
+    {
+        get => _adapter.Log;
+        set => _adapter.Log = value;
+    }
+
     /// <summary>Answers one request as AWS KMS would (or STS, for <c>GetCallerIdentity</c> on the same endpoint).</summary>
     public EndpointResponse Handle(in EndpointRequest request) =>
         From(_adapter.Handle(new KmsWireRequest(request.Method, request.Path, request.Header, request.Body, request.Query, request.Host, request.SourceIp)));
 
     /// <summary>The answer to a request whose body is over <see cref="MaxRequestBodyBytes"/>: 413, in KMS's error shape.</summary>
     public EndpointResponse RequestTooLarge() =>
-        From(_adapter.Reject(413, "RequestEntityTooLargeException", $"The request body is larger than {MaxRequestBodyBytes} bytes, the most this endpoint accepts."));
+        From(_adapter.Reject(413, KmsErrorCodes.RequestEntityTooLarge, $"The request body is larger than {MaxRequestBodyBytes} bytes, the most this endpoint accepts."));
 
     /// <summary>The answer to a request the host could not read (broken framing, a body that came too slowly): a SerializationException.</summary>
     /// <param name="statusCode">The host's 4xx status for it; anything else becomes 400.</param>
