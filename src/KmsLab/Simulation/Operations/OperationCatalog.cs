@@ -256,7 +256,7 @@ internal static class OperationCatalog
         },
         new KmsOperation<RevokeGrantRequest, EmptyResponse>("RevokeGrant", (e, c, r) => e.RevokeGrant(c, r))
         {
-            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Any, DryRun = true,
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Any, AcceptsAlias = true, DryRun = true,
         },
 
         // Imported key material
@@ -273,7 +273,7 @@ internal static class OperationCatalog
         },
         new KmsOperation<DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse>("DeleteImportedKeyMaterial", (e, c, r) => e.DeleteImportedKeyMaterial(c, r))
         {
-            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Any,
         },
 
         // Multi-Region keys
@@ -293,6 +293,9 @@ internal static class OperationCatalog
 
     /// <summary>The operation of this name, simulated or not; null if KMS has none.</summary>
     public static KmsOperation? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The operation of this name, which must be in the catalogue (a service's own operations).</summary>
+    public static KmsOperation Get(string name) => Find(name) ?? throw new ArgumentException($"The catalogue has no operation '{name}'.", nameof(name));
 
     /// <summary>The operations the simulator carries out.</summary>
     public static IEnumerable<KmsOperation> Simulated => All.Where(o => o.IsSimulated);
