@@ -1,0 +1,101 @@
+using KmsLab.Simulation.Pipeline;
+
+namespace KmsLab.Simulation.Services;
+
+/// <summary>
+/// AWS managed keys: the keys (<c>alias/aws/s3</c>…) that an AWS service creates in the customer's
+/// account the first time it needs one, or when someone calls DescribeKey on the predefined alias.
+/// KeyManager <c>AWS</c>; a key policy that allows use only through that service by principals of
+/// the account (<c>kms:ViaService</c> and <c>kms:CallerAccount</c>) and read-only access to the
+/// account; rotated automatically every year. Nobody can manage them: the policy allows no
+/// management actions, so DisableKey, PutKeyPolicy or ScheduleKeyDeletion are denied.
+/// </summary>
+internal sealed class AwsManagedKeys(RequestPipeline pipeline)
+{
+    private const string AwsAliasPrefix = "alias/aws/";
+
+    /// <summary>The services whose AWS managed keys the simulator knows, with KMS's descriptions of them.</summary>
+    private static readonly Dictionary<string, string> Descriptions = new(StringComparer.Ordinal)
+    {
+        ["s3"] = "Default key that protects my S3 objects when no other key is defined",
+    };
+
+    private KmsWorld World => pipeline.World;
+
+    private DateTimeOffset Now => pipeline.Now;
+
+    /// <summary>The AWS managed key of <paramref name="service"/> (e.g. <c>s3</c>) in an account and Region, created on first use.</summary>
+    public KmsKey Ensure(string accountId, string region, string service)
+    {
+        lock (World.Sync)
+        {
+            pipeline.CatchUp();
+            return Ensure(World.Region(accountId, region), service)
+                ?? throw new ArgumentException($"KmsLab simulates no AWS managed key for '{service}'.", nameof(service));
+        }
+    }
+
+    /// <summary>DescribeKey on a predefined AWS alias of the caller's account (alias/aws/s3, or its ARN) creates the key behind it.</summary>
+    public void CreateOnDescribe(RegionalKms kms, string keyId)
+    {
+        var alias = keyId.StartsWith("arn:", StringComparison.Ordinal) && keyId.Contains(":alias/aws/", StringComparison.Ordinal)
+            ? keyId[(keyId.IndexOf(":alias/", StringComparison.Ordinal) + 1)..]
+            : keyId;
+        if (alias.StartsWith(AwsAliasPrefix, StringComparison.Ordinal) && (!keyId.StartsWith("arn:", StringComparison.Ordinal) || keyId.Contains($":{kms.AccountId}:", StringComparison.Ordinal)))
+        {
+            Ensure(kms, alias[AwsAliasPrefix.Length..]);
+        }
+    }
+
+    private KmsKey? Ensure(RegionalKms kms, string service)
+    {
+        var aliasName = AwsAliasPrefix + service;
+        if (kms.FindAlias(aliasName) is { } existing) return existing.Target;
+        if (!Descriptions.TryGetValue(service, out var description)) return null;
+        var policy = PolicyDocument.ParseKeyPolicy(KeyPolicy(kms.AccountId, kms.Region, service));
+        var key = new KmsKey(KeyService.NewKeyId(World.Random), kms.AccountId, kms.Region, Now, KeySpecInfo.Symmetric, "ENCRYPT_DECRYPT", "AWS_KMS", description, policy)
+        {
+            KeyManager = "AWS",
+        };
+        key.AddMaterial(KeyMaterial.Generate(World.Random, Now, rotationType: null));
+        // AWS managed keys rotate every year, and nobody can turn that off.
+        key.RotationEnabled = true;
+        key.RotationPeriodInDays = KmsLimits.DefaultRotationPeriodInDays;
+        key.RotationBase = Now;
+        kms.Add(key);
+        kms.AddAlias(new KmsAlias(aliasName, KmsArn.ForAlias(kms.Region, kms.AccountId, aliasName), key, Now));
+        World.Schedule(key.NextRotationDate);
+        return key;
+    }
+
+    /// <summary>The key policy KMS gives an AWS managed key (here for S3: <c>auto-s3-2</c>).</summary>
+    internal static string KeyPolicy(string accountId, string region, string service) => $$"""
+        {
+          "Version" : "2012-10-17",
+          "Id" : "auto-{{service}}-2",
+          "Statement" : [ {
+            "Sid" : "Allow access through {{service.ToUpperInvariant()}} for all principals in the account that are authorized to use {{service.ToUpperInvariant()}}",
+            "Effect" : "Allow",
+            "Principal" : {
+              "AWS" : "*"
+            },
+            "Action" : [ "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey" ],
+            "Resource" : "*",
+            "Condition" : {
+              "StringEquals" : {
+                "kms:CallerAccount" : "{{accountId}}",
+                "kms:ViaService" : "{{service}}.{{region}}.amazonaws.com"
+              }
+            }
+          }, {
+            "Sid" : "Allow direct access to key metadata to the account",
+            "Effect" : "Allow",
+            "Principal" : {
+              "AWS" : "{{KmsArn.AccountRoot(accountId)}}"
+            },
+            "Action" : [ "kms:Describe*", "kms:Get*", "kms:List*" ],
+            "Resource" : "*"
+          } ]
+        }
+        """;
+}
