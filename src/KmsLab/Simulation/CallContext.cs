@@ -1,8 +1,11 @@
 namespace KmsLab.Simulation;
 
 /// <summary>Who is calling, where: the account and Region a request is addressed to, and the caller's identity.</summary>
-/// <remarks><see cref="ViaService"/> names the AWS service (e.g. <c>s3.us-east-1.amazonaws.com</c>) when one calls KMS on the caller's behalf.</remarks>
-internal sealed record CallContext(string AccountId, string Region, LabPrincipal Caller, string RequestId, string? ViaService = null)
+/// <remarks>
+/// <see cref="ViaService"/> names the AWS service (e.g. <c>s3.us-east-1.amazonaws.com</c>) when one calls KMS on the caller's behalf.
+/// <see cref="EventId"/> is the ID of the call's CloudTrail event (the carrier draws it with the request ID), which a key's last use names.
+/// </remarks>
+internal sealed record CallContext(string AccountId, string Region, LabPrincipal Caller, string RequestId, string? ViaService = null, Guid EventId = default)
 {
     /// <summary>The simulated time at which the engine carried out the call, once it has (its audit event's time).</summary>
     public DateTimeOffset? Time { get; set; }

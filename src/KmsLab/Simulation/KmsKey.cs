@@ -42,6 +42,9 @@ internal sealed class KmsKey
     /// <summary>The last call the key's policy allowed without conditions or grants (see <see cref="AllowedCall"/>).</summary>
     public AllowedCall? LastAllowed { get; set; }
 
+    /// <summary>The last successful call that used the key (the operations that track last usage); null if none has.</summary>
+    public KeyLastUse? LastUse { get; set; }
+
     /// <summary>The key's grants, in creation order.</summary>
     public List<KmsGrant> Grants { get; } = [];
     public string State { get; set; }

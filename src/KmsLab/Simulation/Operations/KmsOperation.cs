@@ -7,13 +7,18 @@ namespace KmsLab.Simulation.Operations;
 /// </summary>
 internal abstract class KmsOperation
 {
-    private protected KmsOperation(string name) => Name = name;
+    private protected KmsOperation(string name)
+    {
+        Name = name;
+        Action = "kms:" + name;
+    }
 
     /// <summary>The operation's name: the wire's <c>X-Amz-Target: TrentService.&lt;Name&gt;</c>, the audit event's name and the SDK method's stem.</summary>
     public string Name { get; }
 
     /// <summary>The IAM action that authorizes the operation (<c>kms:&lt;Name&gt;</c>).</summary>
-    public string Action => "kms:" + Name;
+    /// <remarks>Kept, not computed: every call authorizes with it, and it must cost no string per call.</remarks>
+    public string Action { get; }
 
     /// <summary>Why the simulator does not carry out this operation, or null if it does.</summary>
     public string? NotSimulatedReason { get; init; }

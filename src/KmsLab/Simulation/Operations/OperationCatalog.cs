@@ -32,7 +32,7 @@ internal static class OperationCatalog
     public static IReadOnlyList<KmsOperation> All { get; } =
     [
         // Keys
-        new KmsOperation<CreateKeyRequest, KeyMetadataResponse>("CreateKey", (e, c, r) => e.CreateKey(c, r))
+        new KmsOperation<CreateKeyRequest, KeyMetadataResponse>("CreateKey", (e, c, r) => e.Keys.CreateKey(c, r))
         {
             ChangesState = true, ReadOnly = false, Quota = QuotaClass.CreateKey,
             RefusedMembers = new Dictionary<string, RefusedMember>
@@ -42,89 +42,89 @@ internal static class OperationCatalog
                 ["MultiRegion"] = new(KmsErrorCodes.UnsupportedOperation, NoMultiRegionKeys),
             },
         },
-        new KmsOperation<DescribeKeyRequest, KeyMetadataResponse>("DescribeKey", (e, c, r) => e.DescribeKey(c, r))
+        new KmsOperation<DescribeKeyRequest, KeyMetadataResponse>("DescribeKey", (e, c, r) => e.Keys.DescribeKey(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.DescribeKey, GrantOperations = ["DescribeKey"],
             KeyStates = KeyStates.Any, AcceptsAlias = true, RequestSecrets = ["GrantTokens"],
         },
-        new KmsOperation<ListKeysRequest, ListKeysResponse>("ListKeys", (e, c, r) => e.ListKeys(c, r))
+        new KmsOperation<ListKeysRequest, ListKeysResponse>("ListKeys", (e, c, r) => e.Keys.ListKeys(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.ListKeys,
         },
-        new KmsOperation<UpdateKeyDescriptionRequest, EmptyResponse>("UpdateKeyDescription", (e, c, r) => e.UpdateKeyDescription(c, r))
+        new KmsOperation<UpdateKeyDescriptionRequest, EmptyResponse>("UpdateKeyDescription", (e, c, r) => e.Keys.UpdateKeyDescription(c, r))
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
         },
-        new KmsOperation<KeyIdRequest, EmptyResponse>("EnableKey", (e, c, r) => e.EnableKey(c, r))
+        new KmsOperation<KeyIdRequest, EmptyResponse>("EnableKey", (e, c, r) => e.Keys.EnableKey(c, r))
         {
             ChangesState = true, ReadOnly = false, Quota = QuotaClass.EnableDisableKey, KeyStates = KeyStates.EnabledOrDisabled,
         },
-        new KmsOperation<KeyIdRequest, EmptyResponse>("DisableKey", (e, c, r) => e.DisableKey(c, r))
+        new KmsOperation<KeyIdRequest, EmptyResponse>("DisableKey", (e, c, r) => e.Keys.DisableKey(c, r))
         {
             ChangesState = true, ReadOnly = false, Quota = QuotaClass.EnableDisableKey, KeyStates = KeyStates.EnabledOrDisabled,
         },
-        new KmsOperation<ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse>("ScheduleKeyDeletion", (e, c, r) => e.ScheduleKeyDeletion(c, r))
+        new KmsOperation<ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse>("ScheduleKeyDeletion", (e, c, r) => e.Keys.ScheduleKeyDeletion(c, r))
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
         },
-        new KmsOperation<KeyIdRequest, KeyIdResponse>("CancelKeyDeletion", (e, c, r) => e.CancelKeyDeletion(c, r))
+        new KmsOperation<KeyIdRequest, KeyIdResponse>("CancelKeyDeletion", (e, c, r) => e.Keys.CancelKeyDeletion(c, r))
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.PendingDeletion,
         },
 
         // Aliases
-        new KmsOperation<AliasRequest, EmptyResponse>("CreateAlias", (e, c, r) => e.CreateAlias(c, r))
+        new KmsOperation<AliasRequest, EmptyResponse>("CreateAlias", (e, c, r) => e.Aliases.CreateAlias(c, r))
         {
             ChangesState = true, ReadOnly = false, Quota = QuotaClass.CreateAlias, KeyStates = KeyStates.NotPendingDeletion,
         },
-        new KmsOperation<AliasRequest, EmptyResponse>("UpdateAlias", (e, c, r) => e.UpdateAlias(c, r))
+        new KmsOperation<AliasRequest, EmptyResponse>("UpdateAlias", (e, c, r) => e.Aliases.UpdateAlias(c, r))
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
         },
-        new KmsOperation<AliasRequest, EmptyResponse>("DeleteAlias", (e, c, r) => e.DeleteAlias(c, r))
+        new KmsOperation<AliasRequest, EmptyResponse>("DeleteAlias", (e, c, r) => e.Aliases.DeleteAlias(c, r))
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Any,
         },
-        new KmsOperation<ListAliasesRequest, ListAliasesResponse>("ListAliases", (e, c, r) => e.ListAliases(c, r))
+        new KmsOperation<ListAliasesRequest, ListAliasesResponse>("ListAliases", (e, c, r) => e.Aliases.ListAliases(c, r))
         {
             ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
         },
 
         // Symmetric cryptography
-        new KmsOperation<EncryptRequest, EncryptResponse>("Encrypt", (e, c, r) => e.Encrypt(c, r))
+        new KmsOperation<EncryptRequest, EncryptResponse>("Encrypt", (e, c, r) => e.Crypto.Encrypt(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["Encrypt"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["Plaintext", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
         },
-        new KmsOperation<DecryptRequest, DecryptResponse>("Decrypt", (e, c, r) => e.Decrypt(c, r))
+        new KmsOperation<DecryptRequest, DecryptResponse>("Decrypt", (e, c, r) => e.Crypto.Decrypt(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["Decrypt"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["CiphertextBlob", "GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
             RefusedMembers = new Dictionary<string, RefusedMember> { ["Recipient"] = Recipient, ["DryRunModifiers"] = DryRunModifiers },
         },
-        new KmsOperation<ReEncryptRequest, ReEncryptResponse>("ReEncrypt", (e, c, r) => e.ReEncrypt(c, r))
+        new KmsOperation<ReEncryptRequest, ReEncryptResponse>("ReEncrypt", (e, c, r) => e.Crypto.ReEncrypt(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["ReEncryptFrom", "ReEncryptTo"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["CiphertextBlob", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
             RefusedMembers = new Dictionary<string, RefusedMember> { ["DryRunModifiers"] = DryRunModifiers },
         },
-        new KmsOperation<GenerateDataKeyRequest, GenerateDataKeyResponse>("GenerateDataKey", (e, c, r) => e.GenerateDataKey(c, r))
+        new KmsOperation<GenerateDataKeyRequest, GenerateDataKeyResponse>("GenerateDataKey", (e, c, r) => e.Crypto.GenerateDataKey(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["GenerateDataKey"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
             RefusedMembers = new Dictionary<string, RefusedMember> { ["Recipient"] = Recipient },
         },
-        new KmsOperation<GenerateDataKeyRequest, GenerateDataKeyResponse>("GenerateDataKeyWithoutPlaintext", (e, c, r) => e.GenerateDataKeyWithoutPlaintext(c, r))
+        new KmsOperation<GenerateDataKeyRequest, GenerateDataKeyResponse>("GenerateDataKeyWithoutPlaintext", (e, c, r) => e.Crypto.GenerateDataKeyWithoutPlaintext(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["GenerateDataKeyWithoutPlaintext"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
         },
-        new KmsOperation<GenerateRandomRequest, GenerateRandomResponse>("GenerateRandom", (e, c, r) => e.GenerateRandom(c, r))
+        new KmsOperation<GenerateRandomRequest, GenerateRandomResponse>("GenerateRandom", (e, c, r) => e.Crypto.GenerateRandom(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic,
             RequestSecrets = ["Recipient"], AuditsResponse = false,
@@ -132,44 +132,44 @@ internal static class OperationCatalog
         },
 
         // Asymmetric keys and HMAC
-        new KmsOperation<SignRequest, SignResponse>("Sign", (e, c, r) => e.Sign(c, r))
+        new KmsOperation<SignRequest, SignResponse>("Sign", (e, c, r) => e.Asymmetric.Sign(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["Sign"],
             KeyUsages = [SignVerify], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["Message", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
         },
-        new KmsOperation<VerifyRequest, VerifyResponse>("Verify", (e, c, r) => e.Verify(c, r))
+        new KmsOperation<VerifyRequest, VerifyResponse>("Verify", (e, c, r) => e.Asymmetric.Verify(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["Verify"],
             KeyUsages = [SignVerify], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["Message", "Signature", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
         },
-        new KmsOperation<GetPublicKeyRequest, GetPublicKeyResponse>("GetPublicKey", (e, c, r) => e.GetPublicKey(c, r))
+        new KmsOperation<GetPublicKeyRequest, GetPublicKeyResponse>("GetPublicKey", (e, c, r) => e.Asymmetric.GetPublicKey(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["GetPublicKey"],
             KeyUsages = [EncryptDecrypt, SignVerify, KeyAgreement, EncapsulateDecapsulate], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["GrantTokens"], AuditsResponse = false,
         },
-        new KmsOperation<GenerateMacRequest, GenerateMacResponse>("GenerateMac", (e, c, r) => e.GenerateMac(c, r))
+        new KmsOperation<GenerateMacRequest, GenerateMacResponse>("GenerateMac", (e, c, r) => e.Asymmetric.GenerateMac(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["GenerateMac"],
             KeyUsages = [GenerateVerifyMac], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["Message", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
         },
-        new KmsOperation<VerifyMacRequest, VerifyMacResponse>("VerifyMac", (e, c, r) => e.VerifyMac(c, r))
+        new KmsOperation<VerifyMacRequest, VerifyMacResponse>("VerifyMac", (e, c, r) => e.Asymmetric.VerifyMac(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["VerifyMac"],
             KeyUsages = [GenerateVerifyMac], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["Message", "Mac", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
         },
-        new KmsOperation<GenerateDataKeyPairRequest, GenerateDataKeyPairResponse>("GenerateDataKeyPair", (e, c, r) => e.GenerateDataKeyPair(c, r))
+        new KmsOperation<GenerateDataKeyPairRequest, GenerateDataKeyPairResponse>("GenerateDataKeyPair", (e, c, r) => e.Asymmetric.GenerateDataKeyPair(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["GenerateDataKeyPair"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
             RefusedMembers = new Dictionary<string, RefusedMember> { ["Recipient"] = Recipient },
         },
-        new KmsOperation<GenerateDataKeyPairRequest, GenerateDataKeyPairResponse>("GenerateDataKeyPairWithoutPlaintext", (e, c, r) => e.GenerateDataKeyPairWithoutPlaintext(c, r))
+        new KmsOperation<GenerateDataKeyPairRequest, GenerateDataKeyPairResponse>("GenerateDataKeyPairWithoutPlaintext", (e, c, r) => e.Asymmetric.GenerateDataKeyPairWithoutPlaintext(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["GenerateDataKeyPairWithoutPlaintext"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
@@ -195,95 +195,95 @@ internal static class OperationCatalog
         },
 
         // Rotation
-        new KmsOperation<EnableKeyRotationRequest, EmptyResponse>("EnableKeyRotation", (e, c, r) => e.EnableKeyRotation(c, r))
+        new KmsOperation<EnableKeyRotationRequest, EmptyResponse>("EnableKeyRotation", (e, c, r) => e.Rotation.EnableKeyRotation(c, r))
         {
             ChangesState = true, ReadOnly = false, Quota = QuotaClass.EnableKeyRotation, KeyStates = KeyStates.Usable,
         },
-        new KmsOperation<KeyIdRequest, EmptyResponse>("DisableKeyRotation", (e, c, r) => e.DisableKeyRotation(c, r))
+        new KmsOperation<KeyIdRequest, EmptyResponse>("DisableKeyRotation", (e, c, r) => e.Rotation.DisableKeyRotation(c, r))
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Usable,
         },
-        new KmsOperation<KeyIdRequest, GetKeyRotationStatusResponse>("GetKeyRotationStatus", (e, c, r) => e.GetKeyRotationStatus(c, r))
+        new KmsOperation<KeyIdRequest, GetKeyRotationStatusResponse>("GetKeyRotationStatus", (e, c, r) => e.Rotation.GetKeyRotationStatus(c, r))
         {
             ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
         },
-        new KmsOperation<KeyIdRequest, KeyIdResponse>("RotateKeyOnDemand", (e, c, r) => e.RotateKeyOnDemand(c, r))
+        new KmsOperation<KeyIdRequest, KeyIdResponse>("RotateKeyOnDemand", (e, c, r) => e.Rotation.RotateKeyOnDemand(c, r))
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Usable,
         },
-        new KmsOperation<ListKeyRotationsRequest, ListKeyRotationsResponse>("ListKeyRotations", (e, c, r) => e.ListKeyRotations(c, r))
+        new KmsOperation<ListKeyRotationsRequest, ListKeyRotationsResponse>("ListKeyRotations", (e, c, r) => e.Rotation.ListKeyRotations(c, r))
         {
             ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
         },
 
         // Tags and key policies
-        new KmsOperation<TagResourceRequest, EmptyResponse>("TagResource", (e, c, r) => e.TagResource(c, r))
+        new KmsOperation<TagResourceRequest, EmptyResponse>("TagResource", (e, c, r) => e.Policies.TagResource(c, r))
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
         },
-        new KmsOperation<UntagResourceRequest, EmptyResponse>("UntagResource", (e, c, r) => e.UntagResource(c, r))
+        new KmsOperation<UntagResourceRequest, EmptyResponse>("UntagResource", (e, c, r) => e.Policies.UntagResource(c, r))
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
         },
-        new KmsOperation<PagedKeyRequest, ListResourceTagsResponse>("ListResourceTags", (e, c, r) => e.ListResourceTags(c, r))
+        new KmsOperation<PagedKeyRequest, ListResourceTagsResponse>("ListResourceTags", (e, c, r) => e.Policies.ListResourceTags(c, r))
         {
             ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
         },
-        new KmsOperation<GetKeyPolicyRequest, GetKeyPolicyResponse>("GetKeyPolicy", (e, c, r) => e.GetKeyPolicy(c, r))
+        new KmsOperation<GetKeyPolicyRequest, GetKeyPolicyResponse>("GetKeyPolicy", (e, c, r) => e.Policies.GetKeyPolicy(c, r))
         {
             ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
         },
-        new KmsOperation<PutKeyPolicyRequest, EmptyResponse>("PutKeyPolicy", (e, c, r) => e.PutKeyPolicy(c, r))
+        new KmsOperation<PutKeyPolicyRequest, EmptyResponse>("PutKeyPolicy", (e, c, r) => e.Policies.PutKeyPolicy(c, r))
         {
             ChangesState = true, ReadOnly = false, Quota = QuotaClass.PutKeyPolicy, KeyStates = KeyStates.Any,
         },
-        new KmsOperation<PagedKeyRequest, ListKeyPoliciesResponse>("ListKeyPolicies", (e, c, r) => e.ListKeyPolicies(c, r))
+        new KmsOperation<PagedKeyRequest, ListKeyPoliciesResponse>("ListKeyPolicies", (e, c, r) => e.Policies.ListKeyPolicies(c, r))
         {
             ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
         },
 
         // Grants
-        new KmsOperation<CreateGrantRequest, CreateGrantResponse>("CreateGrant", (e, c, r) => e.CreateGrant(c, r))
+        new KmsOperation<CreateGrantRequest, CreateGrantResponse>("CreateGrant", (e, c, r) => e.Grants.CreateGrant(c, r))
         {
             ChangesState = true, ReadOnly = false, GrantOperations = ["CreateGrant"], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["GrantTokens"], ResponseSecrets = ["GrantToken"], DryRun = true,
             RefusedMembers = new Dictionary<string, RefusedMember> { ["GranteeServicePrincipal"] = ServicePrincipal, ["RetiringServicePrincipal"] = ServicePrincipal },
         },
-        new KmsOperation<ListGrantsRequest, ListGrantsResponse>("ListGrants", (e, c, r) => e.ListGrants(c, r))
+        new KmsOperation<ListGrantsRequest, ListGrantsResponse>("ListGrants", (e, c, r) => e.Grants.ListGrants(c, r))
         {
             ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any, AcceptsAlias = true,
             RefusedMembers = new Dictionary<string, RefusedMember> { ["GranteeServicePrincipal"] = ServicePrincipal },
         },
-        new KmsOperation<ListRetirableGrantsRequest, ListGrantsResponse>("ListRetirableGrants", (e, c, r) => e.ListRetirableGrants(c, r))
+        new KmsOperation<ListRetirableGrantsRequest, ListGrantsResponse>("ListRetirableGrants", (e, c, r) => e.Grants.ListRetirableGrants(c, r))
         {
             ChangesState = false, ReadOnly = true,
             RefusedMembers = new Dictionary<string, RefusedMember> { ["RetiringServicePrincipal"] = ServicePrincipal },
         },
-        new KmsOperation<RetireGrantRequest, EmptyResponse>("RetireGrant", (e, c, r) => e.RetireGrant(c, r))
+        new KmsOperation<RetireGrantRequest, EmptyResponse>("RetireGrant", (e, c, r) => e.Grants.RetireGrant(c, r))
         {
             ChangesState = true, ReadOnly = false, GrantOperations = ["RetireGrant"], KeyStates = KeyStates.Any,
             RequestSecrets = ["GrantToken"], DryRun = true,
         },
-        new KmsOperation<RevokeGrantRequest, EmptyResponse>("RevokeGrant", (e, c, r) => e.RevokeGrant(c, r))
+        new KmsOperation<RevokeGrantRequest, EmptyResponse>("RevokeGrant", (e, c, r) => e.Grants.RevokeGrant(c, r))
         {
-            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Any, DryRun = true,
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Any, AcceptsAlias = true, DryRun = true,
         },
 
         // Imported key material
-        new KmsOperation<GetParametersForImportRequest, GetParametersForImportResponse>("GetParametersForImport", (e, c, r) => e.GetParametersForImport(c, r))
+        new KmsOperation<GetParametersForImportRequest, GetParametersForImportResponse>("GetParametersForImport", (e, c, r) => e.Import.GetParametersForImport(c, r))
         {
             // Read-only to CloudTrail, but the import token it issues is kept.
             ChangesState = true, ReadOnly = true, KeyStates = KeyStates.NotPendingDeletion,
             ResponseSecrets = ["ImportToken", "PublicKey"],
         },
-        new KmsOperation<ImportKeyMaterialRequest, ImportKeyMaterialResponse>("ImportKeyMaterial", (e, c, r) => e.ImportKeyMaterial(c, r))
+        new KmsOperation<ImportKeyMaterialRequest, ImportKeyMaterialResponse>("ImportKeyMaterial", (e, c, r) => e.Import.ImportKeyMaterial(c, r))
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
             RequestSecrets = ["EncryptedKeyMaterial", "ImportToken"],
         },
-        new KmsOperation<DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse>("DeleteImportedKeyMaterial", (e, c, r) => e.DeleteImportedKeyMaterial(c, r))
+        new KmsOperation<DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse>("DeleteImportedKeyMaterial", (e, c, r) => e.Import.DeleteImportedKeyMaterial(c, r))
         {
-            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Any,
         },
 
         // Multi-Region keys
@@ -303,6 +303,9 @@ internal static class OperationCatalog
 
     /// <summary>The operation of this name, simulated or not; null if KMS has none.</summary>
     public static KmsOperation? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The operation of this name, which must be in the catalogue (a service's own operations).</summary>
+    public static KmsOperation Get(string name) => Find(name) ?? throw new ArgumentException($"The catalogue has no operation '{name}'.", nameof(name));
 
     /// <summary>The operations the simulator carries out.</summary>
     public static IEnumerable<KmsOperation> Simulated => All.Where(o => o.IsSimulated);

@@ -1,20 +1,30 @@
 using System.Security.Cryptography;
 using KmsLab.Simulation.Model;
+using KmsLab.Simulation.Operations;
+using KmsLab.Simulation.Pipeline;
 
-namespace KmsLab.Simulation;
+namespace KmsLab.Simulation.Services;
 
 /// <summary>
 /// Keys with your own key material (Origin EXTERNAL): GetParametersForImport, ImportKeyMaterial,
 /// DeleteImportedKeyMaterial, and the expiry of imported material on the simulated clock.
 /// </summary>
-internal sealed partial class KmsEngine
+internal sealed class ImportService(RequestPipeline pipeline)
 {
+    private static readonly KmsOperation GetParametersForImportOperation = OperationCatalog.Get("GetParametersForImport");
+    private static readonly KmsOperation ImportKeyMaterialOperation = OperationCatalog.Get("ImportKeyMaterial");
+    private static readonly KmsOperation DeleteImportedKeyMaterialOperation = OperationCatalog.Get("DeleteImportedKeyMaterial");
+
     private const string ExpiresModel = "KEY_MATERIAL_EXPIRES";
     private const string DoesNotExpireModel = "KEY_MATERIAL_DOES_NOT_EXPIRE";
     private const string NewKeyMaterial = "NEW_KEY_MATERIAL";
     private const string ExistingKeyMaterial = "EXISTING_KEY_MATERIAL";
     private static readonly IReadOnlyList<string> ExpirationModels = [ExpiresModel, DoesNotExpireModel];
     private static readonly IReadOnlyList<string> ImportTypes = [NewKeyMaterial, ExistingKeyMaterial];
+
+    private KmsWorld World => pipeline.World;
+
+    private DateTimeOffset Now => pipeline.Now;
 
     public GetParametersForImportResponse GetParametersForImport(CallContext ctx, GetParametersForImportRequest request)
     {
@@ -34,13 +44,11 @@ internal sealed partial class KmsEngine
             throw KmsException.Unsupported("The SM2PKE wrapping algorithm and SM2 wrapping keys are available only in China Regions.");
         }
 
-        var (keyId, arn) = Run(ctx, kms =>
+        var call = new KeyedCall(request.KeyId!)
         {
-            var key = ImportableKey(ctx, kms, request.KeyId!, "kms:GetParametersForImport",
-                new Dictionary<string, IReadOnlyList<string>> { ["kms:WrappingAlgorithm"] = [algorithm], ["kms:WrappingKeySpec"] = [wrappingKeySpec] });
-            CheckWrappingFits(key, algorithm, wrappingKeySpec);
-            return (key.Id, key.Arn);
-        });
+            Conditions = new Dictionary<string, IReadOnlyList<string>> { ["kms:WrappingAlgorithm"] = [algorithm], ["kms:WrappingKeySpec"] = [wrappingKeySpec] },
+        };
+        var (keyId, arn) = pipeline.Run(GetParametersForImportOperation, ctx, call, (Algorithm: algorithm, WrappingKeySpec: wrappingKeySpec), GetParametersForImportSteps);
 
         // A fresh RSA wrapping key pair for every request, made outside the world lock (RSA_4096
         // takes about a second). Its private half travels sealed inside the import token.
@@ -63,6 +71,13 @@ internal sealed partial class KmsEngine
             CryptographicOperations.ZeroMemory(privateKey);
         }
     }
+
+    private static readonly KeyedSteps<(string Algorithm, string WrappingKeySpec), (Guid Id, string Arn)> GetParametersForImportSteps =
+        new(static (_, _, key) => (key.Id, key.Arn))
+        {
+            BeforeState = static (_, _, key) => CheckExternal(key),
+            Check = static (s, _, key) => CheckWrappingFits(key, s.Algorithm, s.WrappingKeySpec),
+        };
 
     public ImportKeyMaterialResponse ImportKeyMaterial(CallContext ctx, ImportKeyMaterialRequest request)
     {
@@ -90,53 +105,60 @@ internal sealed partial class KmsEngine
         {
             throw KmsException.Validation("You cannot specify a KeyMaterialId with ImportType NEW_KEY_MATERIAL.");
         }
+        // ValidTo is checked against the clock in the world, before the key is looked up.
+        return pipeline.InWorld(ctx, (Service: this, Ctx: ctx, Request: request, ExpirationModel: expirationModel),
+            static (s, kms) => s.Service.ImportKeyMaterial(s.Ctx, kms, s.Request, s.ExpirationModel));
+    }
 
-        return Run(ctx, kms =>
+    /// <summary>ImportKeyMaterial's own path: a check on the clock comes before the key steps, which it then runs as the pipeline does.</summary>
+    private ImportKeyMaterialResponse ImportKeyMaterial(CallContext ctx, RegionalKms kms, ImportKeyMaterialRequest request, string expirationModel)
+    {
+        var op = ImportKeyMaterialOperation;
+        var now = Now;
+        if (request.ValidTo is { } validTo)
         {
-            var now = Now;
-            if (request.ValidTo is { } validTo)
-            {
-                if (validTo <= now) throw KmsException.Validation($"ValidTo ({validTo:u}) must be in the future.");
-                if (validTo > now + KmsLimits.MaxImportedMaterialValidity) throw KmsException.Validation($"ValidTo ({validTo:u}) must be at most 365 days from now.");
-            }
-            var key = ImportableKey(ctx, kms, request.KeyId!, "kms:ImportKeyMaterial",
-                new Dictionary<string, IReadOnlyList<string>> { ["kms:ExpirationModel"] = [expirationModel] });
-            if (!key.Spec.IsSymmetric && (request.ImportType ?? request.KeyMaterialId ?? request.KeyMaterialDescription) is not null)
-            {
-                throw KmsException.Validation($"ImportType, KeyMaterialId and KeyMaterialDescription apply only to symmetric encryption keys; {key.Arn} is a {key.Spec.Name} key.");
-            }
+            if (validTo <= now) throw KmsException.Validation($"ValidTo ({validTo:u}) must be in the future.");
+            if (validTo > now + KmsLimits.MaxImportedMaterialValidity) throw KmsException.Validation($"ValidTo ({validTo:u}) must be at most 365 days from now.");
+        }
+        var key = pipeline.ResolveKey(ctx, kms, request.KeyId!, op.AcceptsAlias);
+        Authorizer.Authorize(ctx, op.Action, key, extra: new Dictionary<string, IReadOnlyList<string>> { ["kms:ExpirationModel"] = [expirationModel] });
+        CheckExternal(key);
+        KeyChecks.State(key, op.KeyStates);
+        if (!key.Spec.IsSymmetric && (request.ImportType ?? request.KeyMaterialId ?? request.KeyMaterialDescription) is not null)
+        {
+            throw KmsException.Validation($"ImportType, KeyMaterialId and KeyMaterialDescription apply only to symmetric encryption keys; {key.Arn} is a {key.Spec.Name} key.");
+        }
 
-            var token = ImportToken.Open(World.Secrets.ImportTokenKey, request.ImportToken!)
-                ?? throw new KmsException(KmsErrorCodes.InvalidImportToken, "The import token is invalid: it was changed, or GetParametersForImport in this account and Region did not issue it.");
-            byte[]? material = null;
-            try
+        var token = ImportToken.Open(World.Secrets.ImportTokenKey, request.ImportToken!)
+            ?? throw new KmsException(KmsErrorCodes.InvalidImportToken, "The import token is invalid: it was changed, or GetParametersForImport in this account and Region did not issue it.");
+        byte[]? material = null;
+        try
+        {
+            if (token.KeyId != key.Id)
             {
-                if (token.KeyId != key.Id)
-                {
-                    throw new KmsException(KmsErrorCodes.InvalidImportToken, $"The import token is associated with a different KMS key, not {key.Arn}.");
-                }
-                if (now >= token.ValidTo)
-                {
-                    throw new KmsException(KmsErrorCodes.ExpiredImportToken, $"The import token expired at {token.ValidTo:u}. Call GetParametersForImport for a new wrapping key and import token, and wrap the key material again.");
-                }
-                using (var wrappingKey = RSA.Create())
-                {
-                    wrappingKey.ImportPkcs8PrivateKey(token.WrappingPrivateKey, out _);
-                    material = WrappingAlgorithms.Unwrap(token.WrappingAlgorithm, wrappingKey, request.EncryptedKeyMaterial!);
-                }
-                if (material is null)
-                {
-                    throw new KmsException(KmsErrorCodes.InvalidCiphertext,
-                        $"KMS could not decrypt the encrypted key material. Wrap it with the public key of the same GetParametersForImport response as the import token, using that response's wrapping algorithm ({token.WrappingAlgorithm}).");
-                }
-                return Import(key, material, request, expirationModel, now);
+                throw new KmsException(KmsErrorCodes.InvalidImportToken, $"The import token is associated with a different KMS key, not {key.Arn}.");
             }
-            finally
+            if (now >= token.ValidTo)
             {
-                CryptographicOperations.ZeroMemory(token.WrappingPrivateKey);
-                if (material is not null) CryptographicOperations.ZeroMemory(material);
+                throw new KmsException(KmsErrorCodes.ExpiredImportToken, $"The import token expired at {token.ValidTo:u}. Call GetParametersForImport for a new wrapping key and import token, and wrap the key material again.");
             }
-        });
+            using (var wrappingKey = RSA.Create())
+            {
+                wrappingKey.ImportPkcs8PrivateKey(token.WrappingPrivateKey, out _);
+                material = WrappingAlgorithms.Unwrap(token.WrappingAlgorithm, wrappingKey, request.EncryptedKeyMaterial!);
+            }
+            if (material is null)
+            {
+                throw new KmsException(KmsErrorCodes.InvalidCiphertext,
+                    $"KMS could not decrypt the encrypted key material. Wrap it with the public key of the same GetParametersForImport response as the import token, using that response's wrapping algorithm ({token.WrappingAlgorithm}).");
+            }
+            return Import(key, material, request, expirationModel, now);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(token.WrappingPrivateKey);
+            if (material is not null) CryptographicOperations.ZeroMemory(material);
+        }
     }
 
     public DeleteImportedKeyMaterialResponse DeleteImportedKeyMaterial(CallContext ctx, DeleteImportedKeyMaterialRequest request)
@@ -146,25 +168,29 @@ internal sealed partial class KmsEngine
             .Length(request.KeyMaterialId, "keyMaterialId", 64, 64)
             .Pattern(request.KeyMaterialId, "keyMaterialId", "^[a-f0-9]+$", id => id.All(char.IsAsciiHexDigitLower))
             .ThrowIfInvalid();
-        return Run(ctx, kms =>
+        return pipeline.Run(DeleteImportedKeyMaterialOperation, ctx, new KeyedCall(request.KeyId!), request.KeyMaterialId, DeleteImportedKeyMaterialSteps);
+    }
+
+    private static readonly KeyedSteps<string?, DeleteImportedKeyMaterialResponse> DeleteImportedKeyMaterialSteps =
+        new(static (keyMaterialId, _, key) =>
         {
-            var key = AuthorizedKey(ctx, kms, request.KeyId!, "kms:DeleteImportedKeyMaterial", allowAlias: false);
-            if (key.Origin != "EXTERNAL") throw NotExternal(key);
             var materialId = key.ImportedMaterialId is { } known ? Convert.ToHexStringLower(known) : null;
-            if (request.KeyMaterialId is not null && request.KeyMaterialId != materialId)
+            if (keyMaterialId is not null && keyMaterialId != materialId)
             {
-                throw KmsException.NotFound($"Key material {request.KeyMaterialId} is not associated with {key.Arn}.");
+                throw KmsException.NotFound($"Key material {keyMaterialId} is not associated with {key.Arn}.");
             }
             RemoveImportedMaterial(key);
             return new DeleteImportedKeyMaterialResponse { KeyId = key.Arn, KeyMaterialId = key.Spec.IsSymmetric ? materialId : null };
-        });
-    }
+        })
+        {
+            BeforeState = static (_, _, key) => CheckExternal(key),
+        };
 
     /// <summary>
     /// ListKeyRotations of a symmetric key with imported material: its one key material (KmsLab
     /// simulates no second, rotated-in material), listed with ALL_KEY_MATERIAL, with its import state.
     /// </summary>
-    private static ListKeyRotationsResponse ListImportedKeyMaterial(KmsKey key, ListKeyRotationsRequest request)
+    internal static ListKeyRotationsResponse ListImportedKeyMaterial(KmsKey key, ListKeyRotationsRequest request)
     {
         List<RotationsListEntry> entries = request.IncludeKeyMaterial == "ALL_KEY_MATERIAL" && key.ImportedMaterialId is { } id
             ?
@@ -184,14 +210,12 @@ internal sealed partial class KmsEngine
         return new ListKeyRotationsResponse { Rotations = [.. page.Items], NextMarker = page.NextMarker, Truncated = page.NextMarker is not null };
     }
 
-    /// <summary>Expiry of imported material (ValidTo passed on the clock), applied by <see cref="CatchUp()"/>.</summary>
-    private static void ExpireImportedMaterial(KmsKey key) => RemoveImportedMaterial(key);
-
     /// <summary>
     /// The key loses its material but keeps its ID, metadata and the ID of the material it is bound
     /// to: it is PendingImport (unless pending deletion) until the same material is imported again.
+    /// DeleteImportedKeyMaterial, and the expiry of the material (ValidTo passed on the clock).
     /// </summary>
-    private static void RemoveImportedMaterial(KmsKey key)
+    internal static void RemoveImportedMaterial(KmsKey key)
     {
         key.RemoveMaterials();
         key.ValidTo = null;
@@ -247,14 +271,10 @@ internal sealed partial class KmsEngine
         }
     }
 
-    /// <summary>A key that takes imported material: Origin EXTERNAL, not pending deletion. Key ID or ARN only, no alias.</summary>
-    private KmsKey ImportableKey(CallContext ctx, RegionalKms kms, string keyId, string action, IReadOnlyDictionary<string, IReadOnlyList<string>> conditions)
+    /// <summary>Only a key with Origin EXTERNAL takes imported material, whatever its state.</summary>
+    private static void CheckExternal(KmsKey key)
     {
-        var key = ResolveKey(ctx, kms, keyId, allowAlias: false);
-        Authorize(ctx, action, key, extra: conditions);
-        if (key.Origin != "EXTERNAL") throw NotExternal(key);
-        if (key.State == KeyState.PendingDeletion) throw key.InvalidState();
-        return key;
+        if (key.Origin != "EXTERNAL") throw KmsException.Unsupported($"{key.Arn} has Origin {key.Origin}: only KMS keys created with Origin EXTERNAL take imported key material.");
     }
 
     /// <summary>
@@ -281,7 +301,4 @@ internal sealed partial class KmsEngine
         KeyMaterialKind.Rsa => $"The key material does not meet the requirements of a {spec.Name} key: it must be an RSA private key with a {spec.Size}-bit modulus, DER-encoded PKCS#8 (PrivateKeyInfo).",
         _ => $"The key material does not meet the requirements of a {spec.Name} key: it must be a private key on curve {spec.CurveOid}, DER-encoded PKCS#8 (PrivateKeyInfo).",
     };
-
-    private static KmsException NotExternal(KmsKey key) =>
-        KmsException.Unsupported($"{key.Arn} has Origin {key.Origin}: only KMS keys created with Origin EXTERNAL take imported key material.");
 }

@@ -1,4 +1,6 @@
-namespace KmsLab.Simulation;
+using KmsLab.Simulation.Pipeline;
+
+namespace KmsLab.Simulation.Services;
 
 /// <summary>
 /// AWS managed keys: the keys (<c>alias/aws/s3</c>…) that an AWS service creates in the customer's
@@ -8,45 +10,50 @@ namespace KmsLab.Simulation;
 /// account; rotated automatically every year. Nobody can manage them: the policy allows no
 /// management actions, so DisableKey, PutKeyPolicy or ScheduleKeyDeletion are denied.
 /// </summary>
-internal sealed partial class KmsEngine
+internal sealed class AwsManagedKeys(RequestPipeline pipeline)
 {
     private const string AwsAliasPrefix = "alias/aws/";
 
     /// <summary>The services whose AWS managed keys the simulator knows, with KMS's descriptions of them.</summary>
-    private static readonly Dictionary<string, string> AwsManagedKeyDescriptions = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> Descriptions = new(StringComparer.Ordinal)
     {
         ["s3"] = "Default key that protects my S3 objects when no other key is defined",
     };
 
+    private KmsWorld World => pipeline.World;
+
+    private DateTimeOffset Now => pipeline.Now;
+
     /// <summary>The AWS managed key of <paramref name="service"/> (e.g. <c>s3</c>) in an account and Region, created on first use.</summary>
-    internal KmsKey EnsureAwsManagedKey(string accountId, string region, string service)
+    public KmsKey Ensure(string accountId, string region, string service)
     {
         lock (World.Sync)
         {
-            CatchUp();
-            return EnsureAwsManagedKey(World.Region(accountId, region), service)
+            pipeline.CatchUp();
+            return Ensure(World.Region(accountId, region), service)
                 ?? throw new ArgumentException($"KmsLab simulates no AWS managed key for '{service}'.", nameof(service));
         }
     }
 
-    private void CreateAwsManagedKeyOnDescribe(RegionalKms kms, string keyId)
+    /// <summary>DescribeKey on a predefined AWS alias of the caller's account (alias/aws/s3, or its ARN) creates the key behind it.</summary>
+    public void CreateOnDescribe(RegionalKms kms, string keyId)
     {
         var alias = keyId.StartsWith("arn:", StringComparison.Ordinal) && keyId.Contains(":alias/aws/", StringComparison.Ordinal)
             ? keyId[(keyId.IndexOf(":alias/", StringComparison.Ordinal) + 1)..]
             : keyId;
         if (alias.StartsWith(AwsAliasPrefix, StringComparison.Ordinal) && (!keyId.StartsWith("arn:", StringComparison.Ordinal) || keyId.Contains($":{kms.AccountId}:", StringComparison.Ordinal)))
         {
-            EnsureAwsManagedKey(kms, alias[AwsAliasPrefix.Length..]);
+            Ensure(kms, alias[AwsAliasPrefix.Length..]);
         }
     }
 
-    private KmsKey? EnsureAwsManagedKey(RegionalKms kms, string service)
+    private KmsKey? Ensure(RegionalKms kms, string service)
     {
         var aliasName = AwsAliasPrefix + service;
         if (kms.FindAlias(aliasName) is { } existing) return existing.Target;
-        if (!AwsManagedKeyDescriptions.TryGetValue(service, out var description)) return null;
-        var policy = PolicyDocument.ParseKeyPolicy(AwsManagedKeyPolicy(kms.AccountId, kms.Region, service));
-        var key = new KmsKey(NewKeyId(), kms.AccountId, kms.Region, Now, KeySpecInfo.Symmetric, "ENCRYPT_DECRYPT", "AWS_KMS", description, policy)
+        if (!Descriptions.TryGetValue(service, out var description)) return null;
+        var policy = PolicyDocument.ParseKeyPolicy(KeyPolicy(kms.AccountId, kms.Region, service));
+        var key = new KmsKey(KeyService.NewKeyId(World.Random), kms.AccountId, kms.Region, Now, KeySpecInfo.Symmetric, "ENCRYPT_DECRYPT", "AWS_KMS", description, policy)
         {
             KeyManager = "AWS",
         };
@@ -62,7 +69,7 @@ internal sealed partial class KmsEngine
     }
 
     /// <summary>The key policy KMS gives an AWS managed key (here for S3: <c>auto-s3-2</c>).</summary>
-    internal static string AwsManagedKeyPolicy(string accountId, string region, string service) => $$"""
+    internal static string KeyPolicy(string accountId, string region, string service) => $$"""
         {
           "Version" : "2012-10-17",
           "Id" : "auto-{{service}}-2",

@@ -1,0 +1,233 @@
+using System.Collections.Frozen;
+using KmsLab.Simulation.Model;
+using KmsLab.Simulation.Operations;
+using KmsLab.Simulation.Pipeline;
+
+namespace KmsLab.Simulation.Services;
+
+/// <summary>Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant.</summary>
+internal sealed class GrantService(RequestPipeline pipeline)
+{
+    private static readonly KmsOperation CreateGrantOperation = OperationCatalog.Get("CreateGrant");
+    private static readonly KmsOperation ListGrantsOperation = OperationCatalog.Get("ListGrants");
+    private static readonly KmsOperation ListRetirableGrantsOperation = OperationCatalog.Get("ListRetirableGrants");
+    private static readonly KmsOperation RetireGrantOperation = OperationCatalog.Get("RetireGrant");
+    private static readonly KmsOperation RevokeGrantOperation = OperationCatalog.Get("RevokeGrant");
+
+    private const int MaxGrantsPerKey = 50_000;
+
+    /// <summary>
+    /// The grant operations that make sense for a key of each usage, from the catalogue: those of
+    /// the operations that accept keys of that usage, and those of the operations that accept any key.
+    /// </summary>
+    private static readonly FrozenDictionary<string, FrozenSet<string>> GrantOperationsByUsage = KeySpecInfo.AllKeyUsages.ToFrozenDictionary(
+        usage => usage,
+        usage => OperationCatalog.All.Where(o => o.KeyUsages is null || o.KeyUsages.Contains(usage)).SelectMany(o => o.GrantOperations).ToFrozenSet(StringComparer.Ordinal),
+        StringComparer.Ordinal);
+
+    private KmsWorld World => pipeline.World;
+
+    private DateTimeOffset Now => pipeline.Now;
+
+    public CreateGrantResponse CreateGrant(CallContext ctx, CreateGrantRequest request)
+    {
+        var v = RequestValidator.Start()
+            .Required(request.KeyId, "keyId").Length(request.KeyId, "keyId", 1, 2048)
+            .Required(request.GranteePrincipal, "granteePrincipal").Length(request.GranteePrincipal, "granteePrincipal", 1, 256)
+            .Length(request.RetiringPrincipal, "retiringPrincipal", 1, 256)
+            .Required(request.Operations, "operations")
+            .Length(request.Name, "name", 1, 256)
+            .Pattern(request.Name, "name", "^[a-zA-Z0-9:/_-]+$", n => n.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '/' or '_' or '-'));
+        for (int i = 0; i < (request.Operations?.Count ?? 0); i++) v.Enum(request.Operations![i], $"operations.{i + 1}.member", KmsGrant.AllOperations);
+        v.GrantTokens(request.GrantTokens).ThrowIfInvalid();
+        if (request.Operations!.Count == 0) throw KmsException.Validation("1 validation error detected: Value '[]' at 'operations' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        ValidatePrincipal(request.GranteePrincipal!, "GranteePrincipal");
+        if (request.RetiringPrincipal is not null) ValidatePrincipal(request.RetiringPrincipal, "RetiringPrincipal");
+        var constraints = request.Constraints;
+        if (constraints?.EncryptionContextEquals is not null && constraints.EncryptionContextSubset is not null)
+        {
+            throw KmsException.Validation("A grant constraint can include EncryptionContextEquals or EncryptionContextSubset, not both.");
+        }
+        var call = new KeyedCall(request.KeyId!) { GrantTokens = request.GrantTokens, DryRun = request.DryRun };
+        return pipeline.Run(CreateGrantOperation, ctx, call, (Service: this, Request: request), CreateGrantSteps);
+    }
+
+    private static readonly KeyedSteps<(GrantService Service, CreateGrantRequest Request), CreateGrantResponse> CreateGrantSteps =
+        new(static (s, _, key) => s.Service.CreateGrant(key, s.Request))
+        {
+            Check = static (s, _, key) =>
+            {
+                var allowed = GrantOperationsByUsage[key.KeyUsage];
+                if (s.Request.Operations!.FirstOrDefault(o => !allowed.Contains(o)) is { } invalid)
+                {
+                    throw KmsException.Validation($"Grant operation {invalid} is not valid for {key.Arn}, a {key.Spec.Name} key with key usage {key.KeyUsage}.");
+                }
+                if (s.Request.Constraints is not null && !key.Spec.IsSymmetric)
+                {
+                    throw KmsException.Validation("Encryption context grant constraints are supported only for symmetric encryption keys.");
+                }
+            },
+        };
+
+    private CreateGrantResponse CreateGrant(KmsKey key, CreateGrantRequest request)
+    {
+        var operations = request.Operations!.Distinct().ToList();
+        if (request.Name is not null && key.Grants.FirstOrDefault(g => g.Name == request.Name && SameGrant(g, request, operations)) is { } existing)
+        {
+            // Same name and parameters: the same grant (a retry); each call still gets its own token.
+            return new CreateGrantResponse { GrantId = existing.GrantId, GrantToken = World.Grants.IssueToken(existing, World.Random) };
+        }
+        if (key.Grants.Count >= MaxGrantsPerKey) throw new KmsException(KmsErrorCodes.LimitExceeded, $"{key.Arn} already has {MaxGrantsPerKey} grants.");
+        var constraints = request.Constraints;
+        var grant = new KmsGrant
+        {
+            GrantId = World.Grants.NewGrantId(World.Random),
+            Key = key,
+            Name = request.Name,
+            CreationDate = Now,
+            GranteePrincipal = request.GranteePrincipal!,
+            RetiringPrincipal = request.RetiringPrincipal,
+            IssuingAccount = KmsArn.AccountRoot(key.AccountId),
+            Operations = operations,
+            EncryptionContextEquals = constraints?.EncryptionContextEquals,
+            EncryptionContextSubset = constraints?.EncryptionContextSubset,
+        };
+        key.Grants.Add(grant);
+        return new CreateGrantResponse { GrantId = grant.GrantId, GrantToken = World.Grants.IssueToken(grant, World.Random) };
+    }
+
+    public ListGrantsResponse ListGrants(CallContext ctx, ListGrantsRequest request)
+    {
+        RequestValidator.Start()
+            .Required(request.KeyId, "keyId").Length(request.KeyId, "keyId", 1, 2048)
+            .Length(request.GrantId, "grantId", 1, 128)
+            .Length(request.GranteePrincipal, "granteePrincipal", 1, 256)
+            .ThrowIfInvalid();
+        RequestRules.Paging(request.Limit, request.Marker, 100);
+        return pipeline.Run(ListGrantsOperation, ctx, new KeyedCall(request.KeyId!), request, ListGrantsSteps);
+    }
+
+    private static readonly KeyedSteps<ListGrantsRequest, ListGrantsResponse> ListGrantsSteps = new(static (request, _, key) =>
+    {
+        var grants = key.Grants
+            .Where(g => request.GrantId is null || g.GrantId == request.GrantId)
+            .Where(g => request.GranteePrincipal is null || g.GranteePrincipal == request.GranteePrincipal)
+            .ToList();
+        var page = Paging.Page(grants, g => g.GrantId, request.Limit ?? 50, request.Marker);
+        return new ListGrantsResponse { Grants = page.Items.Select(GrantEntry).ToList(), NextMarker = page.NextMarker, Truncated = page.NextMarker is not null };
+    });
+
+    public ListGrantsResponse ListRetirableGrants(CallContext ctx, ListRetirableGrantsRequest request)
+    {
+        RequestValidator.Start()
+            .Required(request.RetiringPrincipal, "retiringPrincipal").Length(request.RetiringPrincipal, "retiringPrincipal", 1, 256)
+            .ThrowIfInvalid();
+        RequestRules.Paging(request.Limit, request.Marker, 100);
+        return pipeline.RunWithoutKey(ListRetirableGrantsOperation, ctx, request, static (request, kms) =>
+        {
+            var grants = kms.Keys.SelectMany(k => k.Grants).Where(g => g.RetiringPrincipal == request.RetiringPrincipal).ToList();
+            var page = Paging.Page(grants, g => g.GrantId, request.Limit ?? 50, request.Marker);
+            return new ListGrantsResponse { Grants = page.Items.Select(GrantEntry).ToList(), NextMarker = page.NextMarker, Truncated = page.NextMarker is not null };
+        });
+    }
+
+    public EmptyResponse RetireGrant(CallContext ctx, RetireGrantRequest request)
+    {
+        RequestValidator.Start()
+            .Length(request.GrantToken, "grantToken", 1, 8192)
+            .Length(request.KeyId, "keyId", 1, 2048)
+            .Length(request.GrantId, "grantId", 1, 128)
+            .ThrowIfInvalid();
+        if (request.GrantToken is null && (request.KeyId is null || request.GrantId is null))
+        {
+            throw KmsException.Validation("Specify either GrantToken, or both KeyId and GrantId.");
+        }
+        return pipeline.InWorld(ctx, (Service: this, Ctx: ctx, Request: request), static (s, kms) => s.Service.RetireGrant(s.Ctx, kms, s.Request));
+    }
+
+    /// <summary>
+    /// RetireGrant's own path: the grant is named by its token or by key and grant ID, and its
+    /// retiring (or grantee) principal needs no permission; anyone else needs kms:RetireGrant.
+    /// </summary>
+    private EmptyResponse RetireGrant(CallContext ctx, RegionalKms kms, RetireGrantRequest request)
+    {
+        var op = RetireGrantOperation;
+        KmsGrant grant;
+        if (request.GrantToken is not null)
+        {
+            grant = World.Grants.FindByToken(request.GrantToken) ?? throw RequestPipeline.InvalidGrantToken();
+            if (!grant.Key.Grants.Contains(grant)) throw GrantNotFound(grant.GrantId);
+            ctx.Touch(grant.Key);
+        }
+        else
+        {
+            var key = pipeline.ResolveKey(ctx, kms, request.KeyId!, op.AcceptsAlias);
+            grant = key.Grants.FirstOrDefault(g => g.GrantId == request.GrantId) ?? throw GrantNotFound(request.GrantId!);
+        }
+        if (!grant.CanBeRetiredBy(ctx.Caller)) Authorizer.Authorize(ctx, op.Action, grant.Key);
+        RequestPipeline.ThrowIfDryRun(op, request.DryRun);
+        grant.Key.Grants.Remove(grant);
+        return EmptyResponse.Instance;
+    }
+
+    public EmptyResponse RevokeGrant(CallContext ctx, RevokeGrantRequest request)
+    {
+        RequestValidator.Start()
+            .Required(request.KeyId, "keyId").Length(request.KeyId, "keyId", 1, 2048)
+            .Required(request.GrantId, "grantId").Length(request.GrantId, "grantId", 1, 128)
+            .ThrowIfInvalid();
+        var call = new KeyedCall(request.KeyId!) { DryRun = request.DryRun };
+        return pipeline.Run(RevokeGrantOperation, ctx, call, request.GrantId!, RevokeGrantSteps);
+    }
+
+    private static readonly KeyedSteps<string, EmptyResponse> RevokeGrantSteps =
+        new(static (grantId, _, key) =>
+        {
+            key.Grants.Remove(key.Grants.First(g => g.GrantId == grantId));
+            return EmptyResponse.Instance;
+        })
+        {
+            Check = static (grantId, _, key) =>
+            {
+                if (!key.Grants.Exists(g => g.GrantId == grantId)) throw GrantNotFound(grantId);
+            },
+        };
+
+    private static bool SameGrant(KmsGrant g, CreateGrantRequest r, List<string> operations) =>
+        g.GranteePrincipal == r.GranteePrincipal && g.RetiringPrincipal == r.RetiringPrincipal
+        && g.Operations.Order().SequenceEqual(operations.Order())
+        && SameContext(g.EncryptionContextEquals, r.Constraints?.EncryptionContextEquals)
+        && SameContext(g.EncryptionContextSubset, r.Constraints?.EncryptionContextSubset);
+
+    private static bool SameContext(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
+        (a is null && b is null) || (a is not null && b is not null && a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value));
+
+    private static void ValidatePrincipal(string principal, string member)
+    {
+        bool valid = principal.StartsWith("arn:aws:iam::", StringComparison.Ordinal) || principal.StartsWith("arn:aws:sts::", StringComparison.Ordinal)
+            || principal.EndsWith(".amazonaws.com", StringComparison.Ordinal);
+        if (!valid || !principal.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '=' or ',' or '.' or '@' or ':' or '/' or '-'))
+        {
+            throw KmsException.Validation($"{member} '{principal}' is not a valid principal: use an IAM ARN such as arn:aws:iam::111122223333:user/myKeyUser, or an AWS service principal.");
+        }
+    }
+
+    private static GrantListEntry GrantEntry(KmsGrant g) => new()
+    {
+        KeyId = g.Key.Arn,
+        GrantId = g.GrantId,
+        Name = g.Name,
+        CreationDate = g.CreationDate,
+        GranteePrincipal = g.GranteePrincipal,
+        RetiringPrincipal = g.RetiringPrincipal,
+        IssuingAccount = g.IssuingAccount,
+        Operations = [.. g.Operations],
+        Constraints = g.EncryptionContextEquals is null && g.EncryptionContextSubset is null ? null : new GrantConstraints
+        {
+            EncryptionContextEquals = g.EncryptionContextEquals?.ToDictionary(),
+            EncryptionContextSubset = g.EncryptionContextSubset?.ToDictionary(),
+        },
+    };
+
+    private static KmsException GrantNotFound(string grantId) => KmsException.NotFound($"Grant ID {grantId} not found.");
+}

@@ -1,0 +1,265 @@
+using System.Security.Cryptography;
+using KmsLab.Simulation.Model;
+using KmsLab.Simulation.Operations;
+using KmsLab.Simulation.Pipeline;
+
+namespace KmsLab.Simulation.Services;
+
+/// <summary>The life of a key: CreateKey, DescribeKey, ListKeys, its description, enabling and disabling, scheduled deletion.</summary>
+internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsManagedKeys)
+{
+    private static readonly KmsOperation CreateKeyOperation = OperationCatalog.Get("CreateKey");
+    private static readonly KmsOperation DescribeKeyOperation = OperationCatalog.Get("DescribeKey");
+    private static readonly KmsOperation ListKeysOperation = OperationCatalog.Get("ListKeys");
+    private static readonly KmsOperation UpdateKeyDescriptionOperation = OperationCatalog.Get("UpdateKeyDescription");
+    private static readonly KmsOperation EnableKeyOperation = OperationCatalog.Get("EnableKey");
+    private static readonly KmsOperation DisableKeyOperation = OperationCatalog.Get("DisableKey");
+    private static readonly KmsOperation ScheduleKeyDeletionOperation = OperationCatalog.Get("ScheduleKeyDeletion");
+    private static readonly KmsOperation CancelKeyDeletionOperation = OperationCatalog.Get("CancelKeyDeletion");
+
+    private static readonly IReadOnlyList<string> Origins = ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"];
+
+    private KmsWorld World => pipeline.World;
+
+    private DateTimeOffset Now => pipeline.Now;
+
+    public KeyMetadataResponse CreateKey(CallContext ctx, CreateKeyRequest request)
+    {
+        var v = RequestValidator.Start()
+            .Length(request.Description, "description", 0, KmsLimits.MaxDescriptionLength)
+            .Length(request.Policy, "policy", 1, KmsLimits.MaxPolicyLength)
+            .Enum(request.KeyUsage, "keyUsage", KeySpecInfo.AllKeyUsages)
+            .Enum(request.KeySpec, "keySpec", KeySpecInfo.AllKeySpecs)
+            .Enum(request.CustomerMasterKeySpec, "customerMasterKeySpec", KeySpecInfo.CustomerMasterKeySpecs)
+            .Enum(request.Origin, "origin", Origins);
+        TagRules.Validate(v, request.Tags);
+        v.ThrowIfInvalid();
+
+        if (request.KeySpec is not null && request.CustomerMasterKeySpec is not null)
+        {
+            throw KmsException.Validation("You cannot specify both the KeySpec and the CustomerMasterKeySpec parameters. CustomerMasterKeySpec is deprecated; use KeySpec.");
+        }
+        var spec = KeySpecInfo.Get(request.KeySpec ?? request.CustomerMasterKeySpec ?? KeySpecInfo.SymmetricDefault);
+        var usage = request.KeyUsage ?? "ENCRYPT_DECRYPT";
+        if (!spec.Usages.Contains(usage))
+        {
+            throw KmsException.Validation($"KeyUsage {usage} is not compatible with KeySpec {spec.Name}. {spec.Name} keys support: {string.Join(", ", spec.Usages)}.");
+        }
+        if (request.CustomKeyStoreId is not null)
+        {
+            throw new KmsException("CustomKeyStoreNotFoundException", $"Custom key store '{request.CustomKeyStoreId}' does not exist. KmsLab simulates no custom key stores.");
+        }
+        var origin = request.Origin ?? "AWS_KMS";
+        if (origin is not ("AWS_KMS" or "EXTERNAL")) throw KmsException.Unsupported($"KmsLab does not simulate keys with Origin {origin} yet.");
+        if (request.MultiRegion == true) throw KmsException.Unsupported("KmsLab does not simulate multi-Region keys yet.");
+        if (!spec.IsSimulated(usage))
+        {
+            throw KmsException.Unsupported(usage == "KEY_AGREEMENT"
+                ? $"KmsLab does not simulate KEY_AGREEMENT keys (DeriveSharedSecret) yet; {spec.Name} keys with KeyUsage SIGN_VERIFY are simulated."
+                : $"KmsLab does not simulate {spec.Name} keys yet. Simulated key specs: SYMMETRIC_DEFAULT, RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1, HMAC_224/256/384/512.");
+        }
+
+        var policy = request.Policy is null ? null : PolicyDocument.ParseKeyPolicy(request.Policy);
+
+        // A key with Origin EXTERNAL starts without material (PendingImport). Key pairs are generated
+        // outside the world lock: an RSA_4096 pair takes about a second.
+        var material = origin == "AWS_KMS" ? KeyMaterial.Generate(spec, World.KeyPairs, World.Random, Now) : null;
+        try
+        {
+            // The request's tags are condition keys (aws:RequestTag/<k>, aws:TagKeys): IAM can demand them.
+            return pipeline.RunWithoutKey(CreateKeyOperation, ctx, (Service: this, Ctx: ctx, Request: request, Spec: spec, Usage: usage, Origin: origin, Policy: policy, Material: material),
+                static (s, kms) => s.Service.CreateKey(s.Ctx, kms, s.Request, s.Spec, s.Usage, s.Origin, s.Policy, s.Material),
+                TagRules.RequestConditions(request.Tags));
+        }
+        catch
+        {
+            material?.Dispose();
+            throw;
+        }
+    }
+
+    private KeyMetadataResponse CreateKey(CallContext ctx, RegionalKms kms, CreateKeyRequest request, KeySpecInfo spec, string usage, string origin, PolicyDocument? policy, KeyMaterial? material)
+    {
+        var key = new KmsKey(NewKeyId(World.Random), kms.AccountId, kms.Region, Now, spec, usage, origin,
+            request.Description ?? "", policy ?? PolicyDocument.ParseKeyPolicy(KeyPolicyDocument.Default(kms.AccountId)));
+        if (policy is not null) Authorizer.CheckLockout(ctx, key, policy, request.BypassPolicyLockoutSafetyCheck);
+        if (material is not null) key.AddMaterial(material);
+        else key.State = KeyState.PendingImport;
+        foreach (var tag in request.Tags ?? []) TagRules.Set(key, tag.TagKey!, tag.TagValue!);
+        kms.Add(key);
+        ctx.Touch(key);
+        return new KeyMetadataResponse { KeyMetadata = Metadata(key) };
+    }
+
+    public KeyMetadataResponse DescribeKey(CallContext ctx, DescribeKeyRequest request)
+    {
+        RequestRules.KeyId(request.KeyId);
+        RequestValidator.Start().GrantTokens(request.GrantTokens).ThrowIfInvalid();
+        return pipeline.InWorld(ctx, (Service: this, Ctx: ctx, Request: request), static (s, kms) => s.Service.DescribeKey(s.Ctx, kms, s.Request));
+    }
+
+    /// <summary>
+    /// DescribeKey's own path, for one extra step between the grant tokens and the key: DescribeKey
+    /// on a predefined AWS alias (alias/aws/s3) creates its AWS managed key, as in KMS.
+    /// </summary>
+    private KeyMetadataResponse DescribeKey(CallContext ctx, RegionalKms kms, DescribeKeyRequest request)
+    {
+        var op = DescribeKeyOperation;
+        pipeline.CheckGrantTokens(request.GrantTokens);
+        awsManagedKeys.CreateOnDescribe(kms, request.KeyId!);
+        var key = pipeline.ResolveKey(ctx, kms, request.KeyId!, op.AcceptsAlias);
+        Authorizer.Authorize(ctx, op.Action, key);
+        KeyChecks.State(key, op.KeyStates);
+        return new KeyMetadataResponse { KeyMetadata = Metadata(key) };
+    }
+
+    public ListKeysResponse ListKeys(CallContext ctx, ListKeysRequest request)
+    {
+        RequestRules.Paging(request.Limit, request.Marker, KmsLimits.MaxListLimit);
+        return pipeline.RunWithoutKey(ListKeysOperation, ctx, request, static (request, kms) =>
+        {
+            var page = Paging.Page(kms.Keys, k => k.KeyId, request.Limit ?? KmsLimits.DefaultListLimit, request.Marker);
+            return new ListKeysResponse
+            {
+                Keys = page.Items.Select(k => new KeyListEntry { KeyId = k.KeyId, KeyArn = k.Arn }).ToList(),
+                NextMarker = page.NextMarker,
+                Truncated = page.NextMarker is not null,
+            };
+        });
+    }
+
+    public EmptyResponse UpdateKeyDescription(CallContext ctx, UpdateKeyDescriptionRequest request)
+    {
+        RequestValidator.Start()
+            .Required(request.KeyId, "keyId").Length(request.KeyId, "keyId", 1, 2048)
+            .Required(request.Description, "description").Length(request.Description, "description", 0, KmsLimits.MaxDescriptionLength)
+            .ThrowIfInvalid();
+        return pipeline.Run(UpdateKeyDescriptionOperation, ctx, new KeyedCall(request.KeyId!), request.Description!, UpdateKeyDescriptionSteps);
+    }
+
+    private static readonly KeyedSteps<string, EmptyResponse> UpdateKeyDescriptionSteps = new(static (description, _, key) =>
+    {
+        key.Description = description;
+        return EmptyResponse.Instance;
+    });
+
+    public EmptyResponse EnableKey(CallContext ctx, KeyIdRequest request)
+    {
+        RequestRules.KeyId(request.KeyId);
+        return pipeline.Run(EnableKeyOperation, ctx, new KeyedCall(request.KeyId!), this, EnableKeySteps);
+    }
+
+    private static readonly KeyedSteps<KeyService, EmptyResponse> EnableKeySteps = new(static (service, _, key) =>
+    {
+        service.Enable(key);
+        return EmptyResponse.Instance;
+    });
+
+    private void Enable(KmsKey key)
+    {
+        if (key.State != KeyState.Disabled) return;
+        key.State = KeyState.Enabled;
+        // A disabled key misses its rotations; once enabled again, overdue material rotates at once.
+        if (key.NextRotationDate <= Now)
+        {
+            key.AddMaterial(KeyMaterial.Generate(World.Random, Now, RotationTypes.Automatic));
+            key.RotationBase = Now;
+        }
+        World.Schedule(key.NextRotationDate);
+    }
+
+    public EmptyResponse DisableKey(CallContext ctx, KeyIdRequest request)
+    {
+        RequestRules.KeyId(request.KeyId);
+        return pipeline.Run(DisableKeyOperation, ctx, new KeyedCall(request.KeyId!), 0, DisableKeySteps);
+    }
+
+    private static readonly KeyedSteps<int, EmptyResponse> DisableKeySteps = new(static (_, _, key) =>
+    {
+        key.State = KeyState.Disabled;
+        return EmptyResponse.Instance;
+    });
+
+    public ScheduleKeyDeletionResponse ScheduleKeyDeletion(CallContext ctx, ScheduleKeyDeletionRequest request)
+    {
+        RequestValidator.Start()
+            .Required(request.KeyId, "keyId").Length(request.KeyId, "keyId", 1, 2048)
+            .Range(request.PendingWindowInDays, "pendingWindowInDays", KmsLimits.MinPendingWindowInDays, KmsLimits.MaxPendingWindowInDays)
+            .ThrowIfInvalid();
+        int days = request.PendingWindowInDays ?? KmsLimits.DefaultPendingWindowInDays;
+        var call = new KeyedCall(request.KeyId!)
+        {
+            Conditions = new Dictionary<string, IReadOnlyList<string>> { ["kms:ScheduleKeyDeletionPendingWindowInDays"] = [days.ToString(System.Globalization.CultureInfo.InvariantCulture)] },
+        };
+        return pipeline.Run(ScheduleKeyDeletionOperation, ctx, call, (Service: this, Days: days), ScheduleKeyDeletionSteps);
+    }
+
+    private static readonly KeyedSteps<(KeyService Service, int Days), ScheduleKeyDeletionResponse> ScheduleKeyDeletionSteps =
+        new(static (s, _, key) => s.Service.ScheduleDeletion(key, s.Days));
+
+    private ScheduleKeyDeletionResponse ScheduleDeletion(KmsKey key, int days)
+    {
+        key.State = KeyState.PendingDeletion;
+        key.PendingWindowInDays = days;
+        key.DeletionDate = Now.AddDays(days);
+        World.Schedule(key.DeletionDate);
+        return new ScheduleKeyDeletionResponse { KeyId = key.Arn, DeletionDate = key.DeletionDate, KeyState = key.State, PendingWindowInDays = days };
+    }
+
+    public KeyIdResponse CancelKeyDeletion(CallContext ctx, KeyIdRequest request)
+    {
+        RequestRules.KeyId(request.KeyId);
+        return pipeline.Run(CancelKeyDeletionOperation, ctx, new KeyedCall(request.KeyId!), 0, CancelKeyDeletionSteps);
+    }
+
+    private static readonly KeyedSteps<int, KeyIdResponse> CancelKeyDeletionSteps = new(static (_, _, key) =>
+    {
+        // KMS leaves a key whose deletion is cancelled Disabled, whatever it was before — or
+        // PendingImport if it is an EXTERNAL key whose imported material expired or was deleted.
+        key.State = key.HasMaterial ? KeyState.Disabled : KeyState.PendingImport;
+        key.DeletionDate = null;
+        key.PendingWindowInDays = null;
+        return new KeyIdResponse { KeyId = key.Arn };
+    });
+
+    /// <summary>A new key ID: a random (version 4) UUID.</summary>
+    internal static Guid NewKeyId(RandomNumberGenerator random)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        random.GetBytes(bytes);
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40); // UUID version 4
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    private static KeyMetadata Metadata(KmsKey key)
+    {
+        var encryption = key.Spec.EncryptionAlgorithms(key.KeyUsage);
+        var signing = key.Spec.SigningAlgorithms(key.KeyUsage);
+        var mac = key.Spec.MacAlgorithms(key.KeyUsage);
+        return new KeyMetadata
+        {
+            AWSAccountId = key.AccountId,
+            KeyId = key.KeyId,
+            Arn = key.Arn,
+            CreationDate = key.CreationDate,
+            Enabled = key.Enabled,
+            Description = key.Description,
+            KeyUsage = key.KeyUsage,
+            KeyState = key.State,
+            DeletionDate = key.DeletionDate,
+            ValidTo = key.ValidTo,
+            ExpirationModel = key.ExpirationModel,
+            PendingDeletionWindowInDays = key.PendingWindowInDays,
+            Origin = key.Origin,
+            KeyManager = key.KeyManager,
+            CustomerMasterKeySpec = key.Spec.Name,
+            KeySpec = key.Spec.Name,
+            EncryptionAlgorithms = encryption.Count > 0 ? [.. encryption] : null,
+            SigningAlgorithms = signing.Count > 0 ? [.. signing] : null,
+            MacAlgorithms = mac.Count > 0 ? [.. mac] : null,
+            MultiRegion = false,
+            CurrentKeyMaterialId = key.Spec.IsSymmetric ? key.CurrentMaterialId : null,
+        };
+    }
+}

@@ -1,0 +1,169 @@
+using KmsLab.Simulation.Model;
+using KmsLab.Simulation.Operations;
+using KmsLab.Simulation.Pipeline;
+
+namespace KmsLab.Simulation.Services;
+
+/// <summary>Key rotation: automatic (enable, disable, status), on demand, and the list of a key's rotations.</summary>
+internal sealed class RotationService(RequestPipeline pipeline)
+{
+    private static readonly KmsOperation EnableKeyRotationOperation = OperationCatalog.Get("EnableKeyRotation");
+    private static readonly KmsOperation DisableKeyRotationOperation = OperationCatalog.Get("DisableKeyRotation");
+    private static readonly KmsOperation GetKeyRotationStatusOperation = OperationCatalog.Get("GetKeyRotationStatus");
+    private static readonly KmsOperation RotateKeyOnDemandOperation = OperationCatalog.Get("RotateKeyOnDemand");
+    private static readonly KmsOperation ListKeyRotationsOperation = OperationCatalog.Get("ListKeyRotations");
+
+    private static readonly IReadOnlyList<string> IncludeKeyMaterialValues = ["ALL_KEY_MATERIAL", "ROTATIONS_ONLY"];
+
+    private const string Automatic = "automatic key rotation";
+    private const string OnDemand = "on-demand key rotation";
+
+    private KmsWorld World => pipeline.World;
+
+    private DateTimeOffset Now => pipeline.Now;
+
+    public EmptyResponse EnableKeyRotation(CallContext ctx, EnableKeyRotationRequest request)
+    {
+        RequestValidator.Start()
+            .Required(request.KeyId, "keyId").Length(request.KeyId, "keyId", 1, 2048)
+            .Range(request.RotationPeriodInDays, "rotationPeriodInDays", KmsLimits.MinRotationPeriodInDays, KmsLimits.MaxRotationPeriodInDays)
+            .ThrowIfInvalid();
+        return pipeline.Run(EnableKeyRotationOperation, ctx, new KeyedCall(request.KeyId!), (Service: this, Days: request.RotationPeriodInDays), EnableKeyRotationSteps);
+    }
+
+    private static readonly KeyedSteps<(RotationService Service, int? Days), EmptyResponse> EnableKeyRotationSteps =
+        new(static (s, _, key) => s.Service.EnableRotation(key, s.Days))
+        {
+            BeforeState = static (_, _, key) => CheckRotatable(key, Automatic),
+        };
+
+    private EmptyResponse EnableRotation(KmsKey key, int? days)
+    {
+        if (!key.RotationEnabled) key.RotationBase = Now;
+        key.RotationEnabled = true;
+        key.RotationPeriodInDays = days ?? KmsLimits.DefaultRotationPeriodInDays;
+        World.Schedule(key.NextRotationDate);
+        return EmptyResponse.Instance;
+    }
+
+    public EmptyResponse DisableKeyRotation(CallContext ctx, KeyIdRequest request)
+    {
+        RequestRules.KeyId(request.KeyId);
+        return pipeline.Run(DisableKeyRotationOperation, ctx, new KeyedCall(request.KeyId!), 0, DisableKeyRotationSteps);
+    }
+
+    private static readonly KeyedSteps<int, EmptyResponse> DisableKeyRotationSteps =
+        new(static (_, _, key) =>
+        {
+            key.RotationEnabled = false;
+            return EmptyResponse.Instance;
+        })
+        {
+            BeforeState = static (_, _, key) => CheckRotatable(key, Automatic),
+        };
+
+    public GetKeyRotationStatusResponse GetKeyRotationStatus(CallContext ctx, KeyIdRequest request)
+    {
+        RequestRules.KeyId(request.KeyId);
+        return pipeline.Run(GetKeyRotationStatusOperation, ctx, new KeyedCall(request.KeyId!), 0, GetKeyRotationStatusSteps);
+    }
+
+    private static readonly KeyedSteps<int, GetKeyRotationStatusResponse> GetKeyRotationStatusSteps =
+        new(static (_, _, key) => new GetKeyRotationStatusResponse
+        {
+            KeyRotationEnabled = key.RotationEnabled,
+            KeyId = key.Arn,
+            RotationPeriodInDays = key.RotationEnabled ? key.RotationPeriodInDays : null,
+            NextRotationDate = key.NextRotationDate,
+        })
+        {
+            BeforeState = static (_, _, key) => CheckRotatable(key, Automatic),
+        };
+
+    public KeyIdResponse RotateKeyOnDemand(CallContext ctx, KeyIdRequest request)
+    {
+        RequestRules.KeyId(request.KeyId);
+        return pipeline.Run(RotateKeyOnDemandOperation, ctx, new KeyedCall(request.KeyId!), this, RotateKeyOnDemandSteps);
+    }
+
+    private static readonly KeyedSteps<RotationService, KeyIdResponse> RotateKeyOnDemandSteps =
+        new(static (service, _, key) => service.RotateOnDemand(key))
+        {
+            BeforeState = static (_, _, key) => CheckRotatable(key, OnDemand),
+            Check = static (_, _, key) =>
+            {
+                if (key.OnDemandRotationCount >= KmsLimits.MaxOnDemandRotations)
+                {
+                    throw new KmsException(KmsErrorCodes.LimitExceeded, $"{key.Arn} has reached the limit of {KmsLimits.MaxOnDemandRotations} on-demand rotations.");
+                }
+            },
+        };
+
+    private KeyIdResponse RotateOnDemand(KmsKey key)
+    {
+        // On-demand rotation adds material but leaves the automatic schedule where it was.
+        key.AddMaterial(KeyMaterial.Generate(World.Random, Now, RotationTypes.OnDemand));
+        key.OnDemandRotationCount++;
+        return new KeyIdResponse { KeyId = key.Arn };
+    }
+
+    public ListKeyRotationsResponse ListKeyRotations(CallContext ctx, ListKeyRotationsRequest request)
+    {
+        RequestValidator.Start()
+            .Required(request.KeyId, "keyId").Length(request.KeyId, "keyId", 1, 2048)
+            .Enum(request.IncludeKeyMaterial, "includeKeyMaterial", IncludeKeyMaterialValues)
+            .ThrowIfInvalid();
+        RequestRules.Paging(request.Limit, request.Marker, KmsLimits.MaxListLimit);
+        return pipeline.Run(ListKeyRotationsOperation, ctx, new KeyedCall(request.KeyId!), request, ListKeyRotationsSteps);
+    }
+
+    private static readonly KeyedSteps<ListKeyRotationsRequest, ListKeyRotationsResponse> ListKeyRotationsSteps =
+        new(static (request, _, key) => ListRotations(key, request))
+        {
+            // Symmetric keys with imported material list their material too.
+            BeforeState = static (_, _, key) =>
+            {
+                if (!IsImported(key)) CheckRotatable(key, "key rotation");
+            },
+        };
+
+    private static ListKeyRotationsResponse ListRotations(KmsKey key, ListKeyRotationsRequest request)
+    {
+        if (key.Origin == "EXTERNAL") return ImportService.ListImportedKeyMaterial(key, request);
+        var materials = key.Materials.Where(m => request.IncludeKeyMaterial == "ALL_KEY_MATERIAL" || m.RotationType is not null).ToList();
+        var page = Paging.Page(materials, m => m.Id, request.Limit ?? KmsLimits.DefaultListLimit, request.Marker);
+        return new ListKeyRotationsResponse
+        {
+            Rotations = page.Items.Select(m => new RotationsListEntry
+            {
+                KeyId = key.Arn,
+                KeyMaterialId = m.Id,
+                KeyMaterialState = m == key.CurrentMaterial ? "CURRENT" : "NON_CURRENT",
+                RotationDate = m.RotationType is null ? null : m.CreatedAt,
+                RotationType = m.RotationType,
+            }).ToList(),
+            NextMarker = page.NextMarker,
+            Truncated = page.NextMarker is not null,
+        };
+    }
+
+    private static bool IsImported(KmsKey key) => key.Spec.IsSymmetric && key.Origin == "EXTERNAL";
+
+    /// <summary>
+    /// Only symmetric keys with KMS-generated material rotate; the others get
+    /// UnsupportedOperationException, whatever their state.
+    /// </summary>
+    private static void CheckRotatable(KmsKey key, string what)
+    {
+        if (IsImported(key))
+        {
+            throw KmsException.Unsupported(what == OnDemand
+                ? $"KmsLab does not simulate on-demand rotation of imported key material yet (ImportKeyMaterial with NEW_KEY_MATERIAL, then RotateKeyOnDemand); {key.Arn} keeps its first key material."
+                : $"{key.Arn} does not support {what}: automatic rotation is not available for keys with imported key material.");
+        }
+        if (!key.Spec.IsSymmetric || key.Origin != "AWS_KMS")
+        {
+            throw KmsException.Unsupported($"{key.Arn} does not support {what}: only symmetric encryption keys with key material generated by KMS rotate.");
+        }
+    }
+}
