@@ -28,7 +28,7 @@ public class HotPathBufferTests
         // Each thread encrypts under its own key, with bodies of its own lengths, as its own
         // principal; any byte of one request in another's buffer breaks a signature, a plaintext,
         // an encryption context or an audit event.
-        const int threads = 4, calls = 150;
+        const int threads = 4, calls = 300;
         var lab = new TestLab();
         var principals = new[] { Lab.AdministratorName, Lab.KeyUserName, Lab.KeyManagerName, Lab.AdministratorName };
         var keys = new string[threads];
@@ -219,6 +219,21 @@ public class HotPathBufferTests
         Assert.Null(nested.Get("X-Amz-Date"));
         nested.Release();
         next.Release();
+
+        // The spare is this thread's: another thread takes one of its own, and this one's stays.
+        var spare = HeaderSnapshot.Take(second);
+        spare.Release();
+        HeaderSnapshot? theirs = null;
+        var other = new Thread(() => theirs = HeaderSnapshot.Take(first));
+        other.Start();
+        other.Join();
+        Assert.NotNull(theirs);
+        Assert.NotSame(spare, theirs);
+        Assert.Equal("TrentService.ListKeys", theirs.Get("X-Amz-Target"));
+        var again = HeaderSnapshot.Take(second);
+        Assert.Same(spare, again);
+        Assert.Null(again.Get("X-Amz-Target"));
+        again.Release();
     }
 
     [Fact]

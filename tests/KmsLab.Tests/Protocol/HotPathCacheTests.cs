@@ -35,23 +35,36 @@ public class HotPathCacheTests
     [Fact]
     public async Task LastAllowed_ends_when_the_key_policy_is_replaced()
     {
+        // The key policy is replaced by a manager whose IAM policy has a condition: its own
+        // PutKeyPolicy decision is not remembered, so the user's remembered Encrypt stays the key's
+        // last decision across the change, and only the policy check can end it.
         var lab = new TestLab();
         var account = lab.Lab.AccountId;
         var user = lab.Lab.CreateKmsClient(Lab.KeyUserName);
+        var manager = lab.Lab.CreateKmsClient(Lab.KeyManagerName);
+        lab.Lab.PutIdentityPolicy(Lab.KeyManagerName, "policies", """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:PutKeyPolicy","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}}]}
+            """);
         var key = (await lab.Kms.CreateKeyAsync(new CreateKeyRequest { Policy = Policy(Root(account), AllowUser(account, Lab.KeyUserName, "kms:Encrypt")) })).KeyMetadata.KeyId;
         await WarmAsync(user, key);
 
-        await lab.Kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, Policy = Policy(Root(account)) });
+        await manager.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, Policy = Policy(Root(account)) });
         var e = await KmsAssert.Code("AccessDeniedException", () => EncryptAsync(user, key));
         Assert.EndsWith("because no identity-based policy allows the kms:Encrypt action", e.Message);
 
         // Allowed again by a new policy, then an explicit Deny added in yet another one.
-        await lab.Kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, Policy = Policy(Root(account), AllowUser(account, Lab.KeyUserName, "kms:Encrypt")) });
+        await manager.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, Policy = Policy(Root(account), AllowUser(account, Lab.KeyUserName, "kms:Encrypt")) });
         await WarmAsync(user, key);
         var deny = $$"""{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::{{account}}:user/{{Lab.KeyUserName}}"},"Action":"kms:Encrypt","Resource":"*"}""";
-        await lab.Kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, Policy = Policy(Root(account), AllowUser(account, Lab.KeyUserName, "kms:Encrypt"), deny) });
+        await manager.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, Policy = Policy(Root(account), AllowUser(account, Lab.KeyUserName, "kms:Encrypt"), deny) });
         var denied = await KmsAssert.Code("AccessDeniedException", () => EncryptAsync(user, key));
         Assert.EndsWith("with an explicit deny in a resource-based policy", denied.Message);
+
+        // The same through the administrator, whose PutKeyPolicy is remembered in the user's place.
+        await lab.Kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, Policy = Policy(Root(account), AllowUser(account, Lab.KeyUserName, "kms:Encrypt")) });
+        await WarmAsync(user, key);
+        await lab.Kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, Policy = Policy(Root(account)) });
+        await KmsAssert.Code("AccessDeniedException", () => EncryptAsync(user, key));
     }
 
     [Fact]
@@ -116,6 +129,19 @@ public class HotPathCacheTests
             await EncryptAsync(user, key);
             await KmsAssert.Code("AccessDeniedException", () => EncryptAsync(manager, key));
             await KmsAssert.Code("AccessDeniedException", () => user.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key, KeySpec = DataKeySpec.AES_256 }));
+        }
+
+        // Two users without any IAM policy have the same (empty) identity statements: only the
+        // caller tells their decisions apart.
+        lab.Lab.CreateUser("alice");
+        lab.Lab.CreateUser("bob");
+        var alice = lab.Lab.CreateKmsClient("alice");
+        var bob = lab.Lab.CreateKmsClient("bob");
+        var direct = (await lab.Kms.CreateKeyAsync(new CreateKeyRequest { Policy = Policy(Root(account), AllowUser(account, "alice", "kms:Encrypt")) })).KeyMetadata.KeyId;
+        for (int i = 0; i < 3; i++)
+        {
+            await EncryptAsync(alice, direct);
+            await KmsAssert.Code("AccessDeniedException", () => EncryptAsync(bob, direct));
         }
     }
 
@@ -207,10 +233,11 @@ public class HotPathCacheTests
         var lab = new TestLab();
         var clients = new[]
         {
+            // Turns that change the account only, then the Region only.
             lab.Kms,
-            lab.Lab.CreateKmsClient(RegionEndpoint.EUWest1),
             lab.Lab.CreateKmsClient(Partner(lab)),
             lab.Lab.CreateKmsClient(Partner(lab), RegionEndpoint.EUWest1),
+            lab.Lab.CreateKmsClient(RegionEndpoint.EUWest1),
         };
         var keys = new List<string>[clients.Length];
         for (int round = 0; round < 2; round++)
