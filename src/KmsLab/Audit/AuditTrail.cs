@@ -12,6 +12,13 @@ public sealed class AuditTrail
     // Events are kept in a ring of structs whose request and response JSON live in one ring of
     // bytes. Every call of every lab is recorded, and this layout keeps no object per event alive
     // for the garbage collector to trace and promote; AuditEvent objects are made when read.
+    // The arena. Keeps: each event's JSON at an absolute position (_arenaWritten counts every byte
+    // ever written, wrap-arounds included). Lifetime: a blob's bytes live until the arena has wrapped
+    // over them, which can happen while the event is still in the ring. Invalidation: a blob at
+    // Position is intact while Position >= _arenaWritten - _arena.Length; after that Load answers null
+    // (an event without parameters), never the newer bytes; a blob is never split across the end
+    // (the rest of the lap is skipped), and one over an eighth of the arena gets an array of its own.
+    // Safe because writes and reads hold _sync. Tests: AuditArenaTests.
     private readonly Entry[] _ring;
     private readonly byte[] _arena;
     private readonly Lock _sync = new();
@@ -106,7 +113,8 @@ public sealed class AuditTrail
     private const int MaxUserAgentLength = 170;
 
     // The User-Agent most recently recorded. A client sends the same one call after call, so
-    // events share that one string rather than each keeping a copy.
+    // events share that one string rather than each keeping a copy. It is reused only when its text
+    // equals the new one, so it needs no invalidation; written under _sync.
     private string? _userAgent;
 
     private string? Shared(string? userAgent)

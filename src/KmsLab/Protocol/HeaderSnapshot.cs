@@ -8,8 +8,15 @@ namespace KmsLab.Protocol;
 /// pass over all of them. Values are turned into strings only when read.
 /// </summary>
 /// <remarks>
-/// Every request needs one, only while it is handled: each thread keeps a spare, taken with
-/// <see cref="Take"/> and handed back with <see cref="Release"/>.
+/// Hot-path cache. <b>Keeps:</b> one spare snapshot per thread (<c>t_spare</c>), and per header a
+/// fingerprint of its name. <b>Lifetime:</b> a request owns the snapshot from <see cref="Take"/> to
+/// <see cref="Release"/>; <see cref="Lookup"/> must not be called after Release (the adapter reads
+/// headers only while it handles the request). <b>Invalidation:</b> Take removes the spare from the
+/// thread, so a nested request or another thread never shares it; Release forgets every name and value
+/// before the thread's next request. Fingerprints need none: they are a function of the name, equal
+/// for names equal but for ASCII case, and a match is always confirmed by comparing the whole name
+/// (header names are ASCII tokens: <see cref="HttpHeaders"/> refuses others). Tests:
+/// <c>HotPathBufferTests</c> (header snapshot, concurrent calls).
 /// </remarks>
 internal sealed class HeaderSnapshot
 {

@@ -55,6 +55,16 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
     }
 
     /// <summary>A fixed-size buffer for request bodies, kept per thread for the next request.</summary>
+    /// <remarks>
+    /// Hot-path cache. <b>Keeps:</b> one spare buffer per thread (<c>t_spare</c>), up to 64 KiB.
+    /// <b>Lifetime:</b> the thread's; a request owns it from <see cref="Take"/> to <see cref="Release"/>.
+    /// <b>Invalidation:</b> <see cref="Take"/> removes it from the thread, so a request nested in this
+    /// one (a clock source that calls KMS) gets a buffer of its own; <see cref="Release"/> wipes what the
+    /// request wrote (it may be plaintext) before keeping it. <b>Safe because</b> everything from Take to
+    /// Release runs synchronously on one thread, and nothing keeps the body past the adapter's answer
+    /// (the request is deserialized into objects of its own; the audit copy is written from those).
+    /// Tests: <c>HotPathBufferTests</c> (concurrent calls, the wiped spare, a nested request).
+    /// </remarks>
     private sealed class BodyBuffer
     {
         private const int KeptBytes = 64 * 1024;

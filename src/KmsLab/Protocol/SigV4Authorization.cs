@@ -16,6 +16,13 @@ internal sealed record SigV4Authorization(SigV4Scope Scope, ReadOnlyMemory<char>
 
     // A client sends the same credential scope and signed-header list request after request; only
     // the signature changes. Scopes already parsed are remembered by the text before the signature.
+    // Hot-path cache. Keeps: the parsed scope (access key ID, date, Region, service, signed headers)
+    // of up to 1024 header prefixes, process-wide, plus the last one used (s_last). Lifetime: the
+    // process; never evicted (once full, new prefixes are parsed every time). Invalidation: none is
+    // needed: the key is the whole text the value is parsed from, and the value holds no secret and
+    // no world state, so it is right for every lab and every thread. The signature is never
+    // remembered: it is read from the header at hand, and only when it is the last field, so that the
+    // prefix cannot depend on it. Tests: HotPathBufferTests (remembered scope, another secret).
     private static readonly ConcurrentDictionary<string, SigV4Scope> Remembered = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, SigV4Scope>.AlternateLookup<ReadOnlySpan<char>> RememberedBySpan =
         Remembered.GetAlternateLookup<ReadOnlySpan<char>>();

@@ -17,12 +17,21 @@ namespace KmsLab.Protocol;
 /// </remarks>
 internal sealed class SigV4Verifier
 {
+    // Hot-path cache. Keeps: each derived signing key, by everything SigV4 derives it from — the
+    // secret the simulator holds for the signer (never the client's), the date, the Region, the
+    // service. Lifetime: this verifier's, i.e. its lab's; one entry per principal, day and Region
+    // (a long-running serve adds one a day per principal and Region: small, never evicted).
+    // Invalidation: none is needed, the key is the whole input of the derivation; a principal whose
+    // secret changed would simply use another entry. Tests: HotPathBufferTests (signing keys taking turns).
     private readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), SigningKey> _signingKeys = new();
 
     // The key used last, checked before the dictionary: one client's requests share their scope
-    // strings, so the check is a few reference comparisons instead of hashing four strings.
+    // strings, so the check is a few reference comparisons instead of hashing four strings. It is
+    // matched on the same four strings as the dictionary, so it answers only what the dictionary would.
     private volatile RecentSigningKey? _recent;
 
+    // Per-thread scratch (a SHA-256 and the canonical text), reset at every use and never read across
+    // calls: safe on any thread, and a nested request would only reset them between their uses.
     [ThreadStatic] private static IncrementalHash? t_sha256;
     [ThreadStatic] private static Utf8Text? t_text;
 

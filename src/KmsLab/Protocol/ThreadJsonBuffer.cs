@@ -9,6 +9,18 @@ namespace KmsLab.Protocol;
 /// call produces (its response, and its request for the audit trail) cost no writer and no
 /// intermediate buffers. What is written is valid until the same buffer is used again on this thread.
 /// </summary>
+/// <remarks>
+/// Hot-path cache. <b>Keeps:</b> per thread, one buffer for responses and another for audit copies (so
+/// writing the audit copy never overwrites a response). <b>Lifetime:</b> the thread's; what
+/// <see cref="Serialize"/> returns lives until the next Serialize on the same buffer on this thread.
+/// <b>Rule for callers:</b> copy or consume the result before anything else can run a KMS call on this
+/// thread — the adapter copies a response at once (<c>ToArray</c>), and the audit trail copies the audit
+/// copy into its arena when the call is recorded. <b>Safe because</b> a call is handled synchronously on
+/// one thread; a buffer is never shared between threads. Known gap: a refused request's audit event is
+/// timed after its audit copy is written, so a clock source that itself calls KMS there overwrites it
+/// (<c>HotPathBufferTests.A_request_nested_while_a_refused_request_is_audited...</c>, skipped until the
+/// adapter reads that time first).
+/// </remarks>
 internal sealed class ThreadJsonBuffer
 {
     // Documents bigger than this are not worth keeping a buffer around for.

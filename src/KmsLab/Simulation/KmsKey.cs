@@ -40,6 +40,15 @@ internal sealed class KmsKey
     public string Policy => PolicyDocument.Text;
 
     /// <summary>The last call the key's policy allowed without conditions or grants (see <see cref="AllowedCall"/>).</summary>
+    /// <remarks>
+    /// Hot-path cache. <b>Keeps:</b> one decision per key. <b>Lifetime:</b> the key's; replaced by every
+    /// later remembered Allow on this key (by any caller, for any action). <b>Valid while</b> the same
+    /// caller asks for the same action with the same key policy document and the same identity
+    /// statements in force (<see cref="AllowedCall.Answers"/>): PutKeyPolicy installs a new document
+    /// and PutIdentityPolicy/DeleteIdentityPolicy a new statements array, which ends it; a decision a
+    /// grant or a condition took part in is never remembered. Read and written under the world lock.
+    /// Tests: <c>HotPathCacheTests.LastAllowed_*</c>.
+    /// </remarks>
     public AllowedCall? LastAllowed { get; set; }
 
     /// <summary>The last successful call that used the key (the operations that track last usage); null if none has.</summary>

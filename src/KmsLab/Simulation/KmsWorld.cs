@@ -54,6 +54,12 @@ internal sealed class KmsWorld
 
     // Calls come in runs from one account and Region: the one used last is checked first, which
     // costs two short comparisons instead of hashing both strings.
+    // Hot-path cache. Keeps: the RegionalKms returned last. Lifetime: this world's (an instance
+    // field: another lab's world has its own). Invalidation: none is needed because an entry of
+    // _regions is never removed or replaced, so the cached object is always the one the dictionary
+    // holds for its account and Region; it is matched on both strings. Whoever ever removes a
+    // Region must clear it there. Read and written under Sync, as every caller of Region holds it.
+    // Tests: HotPathCacheTests (LastRegion_*, LastFound_and_LastRegion_belong_to_one_world).
     private RegionalKms? _lastRegion;
 
     public RegionalKms Region(string accountId, string region)

@@ -38,6 +38,7 @@ internal sealed class LabPrincipal(string accountId, string name, PrincipalKind 
         ? new AuditIdentity("IAMUser", "AIDA" + AccessKeyId[4..], CallerArn, AccountId, AccessKeyId, Name, null)
         : new AuditIdentity("AssumedRole", $"AROA{AccessKeyId[4..]}:{RoleSessionName}", CallerArn, AccountId, AccessKeyId, null, null);
 
+    // Made from fields that never change, so it is never stale; two threads racing to make it make equal ones.
     private AuditIdentity? _auditIdentity;
 
     public IReadOnlyDictionary<string, string> IdentityPolicyTexts

@@ -7,6 +7,12 @@ namespace KmsLab.Simulation;
 /// is replaced — which <see cref="Answers"/> sees, since policies are replaced, never edited. A
 /// data-plane loop asks the same question on every call; this spares it the evaluation.
 /// </summary>
+/// <remarks>
+/// Grants created after the decision need no check: a grant can only allow more, never deny. The
+/// caller is compared as well as its statements: principals without any IAM policy share one empty
+/// statements array. Tests: <c>HotPathCacheTests.LastAllowed_*</c> (one per part of <see cref="Answers"/>
+/// and <see cref="IsRepeatable"/>: each fails when that part is left out).
+/// </remarks>
 internal sealed record AllowedCall(LabPrincipal Caller, PolicyStatement[] IdentityStatements, PolicyDocument KeyPolicy, string Action)
 {
     /// <summary>
