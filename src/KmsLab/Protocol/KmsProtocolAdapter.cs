@@ -103,7 +103,7 @@ internal sealed class KmsProtocolAdapter
             }
             if (request.Body.Length > MaxBodyBytes) throw new KmsException(KmsErrorCodes.Serialization, $"The request body is larger than {MaxBodyBytes} bytes.");
             var (caller, region) = Authenticate(request);
-            var context = new CallContext(caller.AccountId, region, caller, requestId);
+            var context = new CallContext(caller.AccountId, region, caller, requestId, EventId: ids.Event);
             return Invoke(operation, context, ids, request.Body, request.SourceIp, request.Header("User-Agent"));
         }
         catch (KmsException e)
@@ -176,7 +176,7 @@ internal sealed class KmsProtocolAdapter
         var requestId = ids.Request.ToString("D");
         if (!Operations.TryGetValue(operation, out var op)) return Error(KmsErrorCodes.UnknownOperation, $"Unknown operation '{operation}'.", requestId);
         if (op.Run is null) return Error(KmsErrorCodes.UnknownOperation, NotSimulated(op.Facts).Message, requestId);
-        var context = new CallContext(caller.AccountId, region, caller, requestId, viaService);
+        var context = new CallContext(caller.AccountId, region, caller, requestId, viaService, ids.Event);
         return Invoke(op, context, ids, body, viaService, viaService);
     }
 
@@ -296,7 +296,7 @@ internal sealed class KmsProtocolAdapter
                 var request = Parse(body, requestInfo);
                 try
                 {
-                    var response = ThreadJsonBuffer.Responses.Serialize(operation.Invoke(engine, context, request), responseInfo).ToArray();
+                    var response = ThreadJsonBuffer.Responses.Serialize(engine.Invoke(operation, context, request), responseInfo).ToArray();
                     audit.Response = response;
                     return response;
                 }
@@ -307,6 +307,8 @@ internal sealed class KmsProtocolAdapter
                         if (secret.Get!(request) is byte[] bytes) System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
                         secret.Set!(request, null);
                     }
+                    // The audit event's time is read before its copy is written: a clock source may itself call KMS on this thread.
+                    context.Time ??= engine.World.Clock.GetUtcNow();
                     audit.Request = ThreadJsonBuffer.Audit.Serialize(request, requestInfo);
                 }
             };

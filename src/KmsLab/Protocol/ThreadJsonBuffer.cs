@@ -16,10 +16,9 @@ namespace KmsLab.Protocol;
 /// <b>Rule for callers:</b> copy or consume the result before anything else can run a KMS call on this
 /// thread — the adapter copies a response at once (<c>ToArray</c>), and the audit trail copies the audit
 /// copy into its arena when the call is recorded. <b>Safe because</b> a call is handled synchronously on
-/// one thread; a buffer is never shared between threads. Known gap: a refused request's audit event is
-/// timed after its audit copy is written, so a clock source that itself calls KMS there overwrites it
-/// (<c>HotPathBufferTests.A_request_nested_while_a_refused_request_is_audited...</c>, skipped until the
-/// adapter reads that time first).
+/// one thread; a buffer is never shared between threads, and the adapter reads the audit event's time
+/// before it writes the audit copy, so a clock source that itself calls KMS cannot overwrite it
+/// (<c>HotPathBufferTests.A_request_nested_while_a_refused_request_is_audited...</c>).
 /// </remarks>
 internal sealed class ThreadJsonBuffer
 {

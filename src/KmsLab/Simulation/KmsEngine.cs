@@ -54,7 +54,7 @@ internal sealed partial class KmsEngine
     public TResponse Invoke<TRequest, TResponse>(KmsOperation<TRequest, TResponse> operation, CallContext ctx, TRequest request)
         where TRequest : class, new()
         where TResponse : class
-        => operation.Handler(this, ctx, request);
+        => operation.Invoke(this, ctx, request);
 
     /// <summary>Applies the events that the clock has passed: automatic rotations, scheduled deletions and expiry of imported key material.</summary>
     internal void CatchUp()

@@ -65,6 +65,28 @@ internal sealed class ScheduleKeyDeletionResponse
     public int? PendingWindowInDays { get; set; }
 }
 
+internal sealed class GetKeyLastUsageRequest
+{
+    public string? KeyId { get; set; }
+}
+
+internal sealed class GetKeyLastUsageResponse
+{
+    public string? KeyId { get; set; }
+    public KeyLastUsageData? KeyLastUsage { get; set; }
+    public DateTimeOffset? TrackingStartDate { get; set; }
+    public DateTimeOffset? KeyCreationDate { get; set; }
+}
+
+/// <summary>Empty (<c>{}</c>) when the key has not been used since tracking began.</summary>
+internal sealed class KeyLastUsageData
+{
+    public string? Operation { get; set; }
+    public DateTimeOffset? Timestamp { get; set; }
+    public string? CloudTrailEventId { get; set; }
+    public string? KmsRequestId { get; set; }
+}
+
 // The wire registers these shapes through OperationShapes (see Common.cs).
 internal sealed partial class OperationShapes
 {
@@ -76,4 +98,6 @@ internal sealed partial class OperationShapes
     public UpdateKeyDescriptionRequest? UpdateKeyDescriptionRequest { get; set; }
     public ScheduleKeyDeletionRequest? ScheduleKeyDeletionRequest { get; set; }
     public ScheduleKeyDeletionResponse? ScheduleKeyDeletionResponse { get; set; }
+    public GetKeyLastUsageRequest? GetKeyLastUsageRequest { get; set; }
+    public GetKeyLastUsageResponse? GetKeyLastUsageResponse { get; set; }
 }

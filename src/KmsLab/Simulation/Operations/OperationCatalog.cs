@@ -67,6 +67,10 @@ internal static class OperationCatalog
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.NotPendingDeletion,
         },
+        new KmsOperation<GetKeyLastUsageRequest, GetKeyLastUsageResponse>("GetKeyLastUsage", (e, c, r) => e.Keys.GetKeyLastUsage(c, r))
+        {
+            ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any,
+        },
         new KmsOperation<KeyIdRequest, KeyIdResponse>("CancelKeyDeletion", (e, c, r) => e.Keys.CancelKeyDeletion(c, r))
         {
             ChangesState = true, ReadOnly = false, KeyStates = KeyStates.PendingDeletion,

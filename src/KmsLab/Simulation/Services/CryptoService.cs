@@ -171,7 +171,6 @@ internal sealed class CryptoService(RequestPipeline pipeline)
             .Required(request.NumberOfBytes, "numberOfBytes")
             .Range(request.NumberOfBytes, "numberOfBytes", 1, KmsLimits.MaxRandomBytes)
             .ThrowIfInvalid();
-        if (request.CustomKeyStoreId is not null) throw new KmsException("CustomKeyStoreNotFoundException", $"Custom key store '{request.CustomKeyStoreId}' does not exist. KmsLab simulates no custom key stores.");
         if (request.Recipient is not null) throw KmsException.Validation("KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
         return pipeline.RunWithoutKey(GenerateRandomOperation, ctx, (World, Length: request.NumberOfBytes!.Value), static (s, _) =>
         {

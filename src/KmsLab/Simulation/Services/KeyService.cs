@@ -16,6 +16,7 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
     private static readonly KmsOperation DisableKeyOperation = OperationCatalog.Get("DisableKey");
     private static readonly KmsOperation ScheduleKeyDeletionOperation = OperationCatalog.Get("ScheduleKeyDeletion");
     private static readonly KmsOperation CancelKeyDeletionOperation = OperationCatalog.Get("CancelKeyDeletion");
+    private static readonly KmsOperation GetKeyLastUsageOperation = OperationCatalog.Get("GetKeyLastUsage");
 
     private static readonly IReadOnlyList<string> Origins = ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"];
 
@@ -44,10 +45,6 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         if (!spec.Usages.Contains(usage))
         {
             throw KmsException.Validation($"KeyUsage {usage} is not compatible with KeySpec {spec.Name}. {spec.Name} keys support: {string.Join(", ", spec.Usages)}.");
-        }
-        if (request.CustomKeyStoreId is not null)
-        {
-            throw new KmsException("CustomKeyStoreNotFoundException", $"Custom key store '{request.CustomKeyStoreId}' does not exist. KmsLab simulates no custom key stores.");
         }
         var origin = request.Origin ?? "AWS_KMS";
         if (origin is not ("AWS_KMS" or "EXTERNAL")) throw KmsException.Unsupported($"KmsLab does not simulate keys with Origin {origin} yet.");
@@ -178,6 +175,23 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
     {
         key.State = KeyState.Disabled;
         return EmptyResponse.Instance;
+    });
+
+    public GetKeyLastUsageResponse GetKeyLastUsage(CallContext ctx, GetKeyLastUsageRequest request)
+    {
+        RequestRules.KeyId(request.KeyId);
+        return pipeline.Run(GetKeyLastUsageOperation, ctx, new KeyedCall(request.KeyId!), 0, GetKeyLastUsageSteps);
+    }
+
+    // The simulator tracks every key from its creation, so tracking starts when the key was created.
+    private static readonly KeyedSteps<int, GetKeyLastUsageResponse> GetKeyLastUsageSteps = new(static (_, _, key) => new GetKeyLastUsageResponse
+    {
+        KeyId = key.KeyId,
+        KeyCreationDate = key.CreationDate,
+        TrackingStartDate = key.CreationDate,
+        KeyLastUsage = key.LastUse is { } use
+            ? new KeyLastUsageData { Operation = use.Operation, Timestamp = use.Time, KmsRequestId = use.RequestId, CloudTrailEventId = use.EventId.ToString("D") }
+            : new KeyLastUsageData(),
     });
 
     public ScheduleKeyDeletionResponse ScheduleKeyDeletion(CallContext ctx, ScheduleKeyDeletionRequest request)
