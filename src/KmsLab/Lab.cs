@@ -6,6 +6,8 @@ using KmsLab.Protocol;
 using KmsLab.RealAws;
 using KmsLab.Simulation;
 using KmsLab.Targets;
+using KmsLab.Audit;
+using KmsLab.Simulation.Identity;
 
 namespace KmsLab;
 

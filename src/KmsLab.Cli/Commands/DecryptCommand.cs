@@ -67,16 +67,7 @@ internal static class DecryptCommand
                 Console.Error.WriteLine($"kmslab decrypt: {e.Message}");
                 return ExitCodes.Usage;
             }
-            KmsTarget target;
-            try
-            {
-                target = CreateKms(parse.GetValue(endpoint), parse.GetValue(region), parse.GetValue(profile));
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-            {
-                Console.Error.WriteLine($"kmslab decrypt: {e.Message}");
-                return ExitCodes.Usage;
-            }
+            if (CreateKmsOrExplain("decrypt", parse.GetValue(endpoint), parse.GetValue(region), parse.GetValue(profile), Console.Error) is not { } target) return ExitCodes.Usage;
             return await RunAsync(settings, target.Client, Console.Error, target.EphemeralSimulator, ct);
         });
         return command;

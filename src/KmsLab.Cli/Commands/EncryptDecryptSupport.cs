@@ -47,6 +47,23 @@ internal static class EncryptDecryptSupport
         return new KmsTarget(client, EphemeralSimulator: false);
     }
 
+    /// <summary>
+    /// <see cref="CreateKms"/> for a command: null after writing why to <paramref name="stderr"/>
+    /// (a usage error), so the command exits with <see cref="ExitCodes.Usage"/>.
+    /// </summary>
+    public static KmsTarget? CreateKmsOrExplain(string command, string? endpointUrl, string? region, string? profile, TextWriter stderr)
+    {
+        try
+        {
+            return CreateKms(endpointUrl, region, profile);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            stderr.WriteLine($"kmslab {command}: {e.Message}");
+            return null;
+        }
+    }
+
     /// <summary>Parses repeated <c>key=value</c> options (split at the first '=').</summary>
     public static Dictionary<string, string> ParseContext(IEnumerable<string>? pairs)
     {

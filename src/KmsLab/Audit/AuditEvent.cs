@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using KmsLab.Simulation.Operations;
 
-namespace KmsLab;
+namespace KmsLab.Audit;
 
 /// <summary>
 /// One KMS call as CloudTrail records it: who, what, when, where, on which key, and how it ended.

@@ -1,4 +1,4 @@
-namespace KmsLab;
+namespace KmsLab.Audit;
 
 /// <summary>CloudTrail's <c>userIdentity</c>: who made a call.</summary>
 /// <param name="Type"><c>IAMUser</c> or <c>AssumedRole</c>.</param>

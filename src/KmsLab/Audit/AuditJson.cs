@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace KmsLab;
+namespace KmsLab.Audit;
 
 /// <summary>
 /// Renders an operation's request or response shape as CloudTrail does: members in camelCase,

@@ -1,6 +1,6 @@
 using KmsLab.Simulation.Operations;
 
-namespace KmsLab;
+namespace KmsLab.Audit;
 
 /// <summary>What the protocol adapter hands the audit trail for one call; the trail copies what it keeps.</summary>
 internal readonly ref struct AuditRecord

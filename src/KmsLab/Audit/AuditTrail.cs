@@ -1,6 +1,6 @@
 using KmsLab.Simulation.Operations;
 
-namespace KmsLab;
+namespace KmsLab.Audit;
 
 /// <summary>
 /// The simulator's CloudTrail: every KMS call, allowed or denied, in order. Query it by key,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KmsLab.Simulation.Policies;
 
 namespace KmsLab.KeyTools;
 
@@ -25,7 +26,7 @@ public static class KeyPolicies
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>The policy KMS attaches to a key created through the API without one: the account root may do everything.</summary>
-    public static string Default(string accountId) => Simulation.KeyPolicyDocument.Default(accountId);
+    public static string Default(string accountId) => Simulation.Policies.KeyPolicyDocument.Default(accountId);
 
     /// <summary>
     /// The key policy the KMS console writes: the account root statement (which lets IAM policies

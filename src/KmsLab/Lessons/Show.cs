@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Amazon.KeyManagementService.Model;
+using KmsLab.Audit;
 
 namespace KmsLab.Lessons;
 

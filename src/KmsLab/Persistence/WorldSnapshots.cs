@@ -1,4 +1,7 @@
 using KmsLab.Simulation;
+using KmsLab.Simulation.Grants;
+using KmsLab.Simulation.Identity;
+using KmsLab.Simulation.Policies;
 
 namespace KmsLab.Persistence;
 

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using KmsLab.Simulation;
 using KmsLab.Simulation.Operations;
+using KmsLab.Audit;
+using KmsLab.Simulation.Identity;
 
 namespace KmsLab.Protocol;
 

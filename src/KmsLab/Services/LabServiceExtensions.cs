@@ -1,6 +1,5 @@
-using KmsLab.Services;
 
-namespace KmsLab;
+namespace KmsLab.Services;
 
 /// <summary>Simulated AWS services that use the lab's KMS on a principal's behalf.</summary>
 public static class LabServiceExtensions

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 using KmsLab.Protocol;
 using KmsLab.Simulation;
 using KmsLab.Simulation.Model;
+using KmsLab.Simulation.Identity;
 
 namespace KmsLab.Services;
 

@@ -1,3 +1,4 @@
+using KmsLab.Simulation.Identity;
 namespace KmsLab.Simulation;
 
 /// <summary>Who is calling, where: the account and Region a request is addressed to, and the caller's identity.</summary>

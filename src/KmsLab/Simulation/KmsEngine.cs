@@ -11,7 +11,7 @@ namespace KmsLab.Simulation;
 /// the operations by feature. A carrier calls <see cref="Invoke{TRequest, TResponse}"/> with an
 /// operation of the <see cref="OperationCatalog"/>.
 /// </summary>
-internal sealed partial class KmsEngine
+internal sealed class KmsEngine
 {
     private readonly RequestPipeline _pipeline;
     private readonly AwsManagedKeys _awsManagedKeys;

@@ -1,3 +1,5 @@
+using KmsLab.Simulation.Grants;
+using KmsLab.Simulation.Policies;
 namespace KmsLab.Simulation;
 
 /// <summary>

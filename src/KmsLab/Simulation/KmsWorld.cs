@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using KmsLab.Simulation.Grants;
+using KmsLab.Simulation.Identity;
 
 namespace KmsLab.Simulation;
 

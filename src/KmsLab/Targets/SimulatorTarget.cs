@@ -4,6 +4,9 @@ using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using KmsLab.Protocol;
 using KmsLab.Simulation;
+using KmsLab.Audit;
+using KmsLab.Simulation.Identity;
+using KmsLab.Simulation.Policies;
 
 namespace KmsLab.Targets;
 

@@ -1,5 +1,6 @@
 using Amazon.KeyManagementService.Model;
 using KmsLab.Simulation;
+using KmsLab.Simulation.Identity;
 
 namespace KmsLab.Tests.Identity;
 

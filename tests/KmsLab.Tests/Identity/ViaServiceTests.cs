@@ -21,21 +21,21 @@ public class ViaServiceTests
               {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{{{_lab.AccountId}}}}:user/myKeyUser"},"Action":"kms:GenerateDataKey","Resource":"*",
                "Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}]}
             """;
-        var key = _lab.Engine.CreateKey(As("labAdmin", null), new CreateKeyRequest { Policy = policy }).KeyMetadata!.KeyId;
+        var key = _lab.Engine.Keys.CreateKey(As("labAdmin", null), new CreateKeyRequest { Policy = policy }).KeyMetadata!.KeyId;
         var request = new GenerateDataKeyRequest { KeyId = key, KeySpec = "AES_256" };
-        var direct = Assert.Throws<KmsException>(() => _lab.Engine.GenerateDataKey(As("myKeyUser", null), request));
+        var direct = Assert.Throws<KmsException>(() => _lab.Engine.Crypto.GenerateDataKey(As("myKeyUser", null), request));
         Assert.Equal("AccessDeniedException", direct.ErrorCode);
-        Assert.Equal(32, _lab.Engine.GenerateDataKey(As("myKeyUser", "s3.us-east-1.amazonaws.com"), request).Plaintext!.Length);
-        Assert.Throws<KmsException>(() => _lab.Engine.GenerateDataKey(As("myKeyUser", "ebs.us-east-1.amazonaws.com"), request));
+        Assert.Equal(32, _lab.Engine.Crypto.GenerateDataKey(As("myKeyUser", "s3.us-east-1.amazonaws.com"), request).Plaintext!.Length);
+        Assert.Throws<KmsException>(() => _lab.Engine.Crypto.GenerateDataKey(As("myKeyUser", "ebs.us-east-1.amazonaws.com"), request));
     }
 
     [Fact]
     public void The_console_policy_lets_key_users_create_grants_only_for_AWS_resources()
     {
         var policy = KeyPolicies.Console(_lab.AccountId, [], [$"arn:aws:iam::{_lab.AccountId}:user/myKeyUser"]);
-        var key = _lab.Engine.CreateKey(As("labAdmin", null), new CreateKeyRequest { Policy = policy }).KeyMetadata!.KeyId;
+        var key = _lab.Engine.Keys.CreateKey(As("labAdmin", null), new CreateKeyRequest { Policy = policy }).KeyMetadata!.KeyId;
         var grant = new CreateGrantRequest { KeyId = key, GranteePrincipal = "arn:aws:iam::111122223333:role/EbsVolumeRole", Operations = ["Decrypt"] };
-        Assert.Equal("AccessDeniedException", Assert.Throws<KmsException>(() => _lab.Engine.CreateGrant(As("myKeyUser", null), grant)).ErrorCode);
-        Assert.NotNull(_lab.Engine.CreateGrant(As("myKeyUser", "ec2.us-east-1.amazonaws.com"), grant).GrantId);
+        Assert.Equal("AccessDeniedException", Assert.Throws<KmsException>(() => _lab.Engine.Grants.CreateGrant(As("myKeyUser", null), grant)).ErrorCode);
+        Assert.NotNull(_lab.Engine.Grants.CreateGrant(As("myKeyUser", "ec2.us-east-1.amazonaws.com"), grant).GrantId);
     }
 }

@@ -7,6 +7,7 @@ using System.Text.Json.Serialization.Metadata;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Protocol;
+using KmsLab.Simulation.Identity;
 
 namespace KmsLab.Tests.Protocol;
 
@@ -327,7 +328,7 @@ public class HotPathBufferTests
         using var invoker = new HttpMessageInvoker(new KmsHttpMessageHandler(lab.Lab.Adapter));
         using var otherInvoker = new HttpMessageInvoker(new KmsHttpMessageHandler(other.Lab.Adapter));
         var user = lab.Lab.World.Principals.Find(Lab.KeyUserName, lab.Lab.AccountId)!;
-        var turns = new (Simulation.LabPrincipal Principal, string Region, DateTimeOffset At, HttpMessageInvoker Via)[]
+        var turns = new (LabPrincipal Principal, string Region, DateTimeOffset At, HttpMessageInvoker Via)[]
         {
             (lab.Lab.Admin, "us-east-1", TestLab.Start, invoker),
             (user, "us-east-1", TestLab.Start, invoker),

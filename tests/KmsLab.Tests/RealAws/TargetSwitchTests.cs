@@ -5,6 +5,7 @@ using KmsLab.Hosting;
 using KmsLab.KeyTools;
 using KmsLab.RealAws;
 using KmsLab.Targets;
+using KmsLab.Services;
 
 namespace KmsLab.Tests.RealAws;
 

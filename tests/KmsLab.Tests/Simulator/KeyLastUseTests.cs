@@ -80,9 +80,9 @@ public class KeyLastUseTests
         var caller = lab.World.Principals.Find(Lab.AdministratorName, lab.AccountId)!;
         var eventId = Guid.NewGuid();
         var ctx = new CallContext(lab.AccountId, lab.DefaultRegion.SystemName, caller, "request-1", EventId: eventId);
-        var keyId = lab.Engine.CreateKey(ctx, new Simulation.Model.CreateKeyRequest()).KeyMetadata!.KeyId!;
+        var keyId = lab.Engine.Keys.CreateKey(ctx, new Simulation.Model.CreateKeyRequest()).KeyMetadata!.KeyId!;
 
-        lab.Engine.Encrypt(ctx, new Simulation.Model.EncryptRequest { KeyId = keyId, Plaintext = [1, 2, 3] });
+        lab.Engine.Crypto.Encrypt(ctx, new Simulation.Model.EncryptRequest { KeyId = keyId, Plaintext = [1, 2, 3] });
 
         Assert.Equal(new KeyLastUse("Encrypt", TestLab.Start, "request-1", eventId), LastUse(keyId));
     }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace KmsLab.Simulation;
+namespace KmsLab.Simulation.Grants;
 
 /// <summary>
 /// Grant IDs and the tokens issued for grants. A token is opaque to callers; every CreateGrant

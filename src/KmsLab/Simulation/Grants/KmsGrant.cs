@@ -1,4 +1,5 @@
-namespace KmsLab.Simulation;
+using KmsLab.Simulation.Identity;
+namespace KmsLab.Simulation.Grants;
 
 /// <summary>
 /// A grant: a delegation of chosen operations on one key to a grantee principal, optionally only

@@ -1,4 +1,6 @@
-namespace KmsLab.Simulation;
+using KmsLab.Audit;
+using KmsLab.Simulation.Policies;
+namespace KmsLab.Simulation.Identity;
 
 /// <summary>
 /// A simulated IAM identity (a user, or a role whose session the lab acts as) with its access key

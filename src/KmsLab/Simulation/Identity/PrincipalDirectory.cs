@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace KmsLab.Simulation;
+namespace KmsLab.Simulation.Identity;
 
 /// <summary>
 /// The simulated IAM users and roles of every account, found by access key as AWS finds the

@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
 using KmsLab.Simulation.Operations;
+using KmsLab.Simulation.Identity;
+using KmsLab.Simulation.Policies;
 
 namespace KmsLab.Simulation.Pipeline;
 

@@ -1,4 +1,5 @@
-namespace KmsLab.Simulation;
+using KmsLab.Simulation.Identity;
+namespace KmsLab.Simulation.Policies;
 
 /// <summary>
 /// One authorization question: may this caller perform this KMS action on this key (or on

@@ -1,4 +1,5 @@
-namespace KmsLab.Simulation;
+using KmsLab.Simulation.Identity;
+namespace KmsLab.Simulation.Policies;
 
 /// <summary>
 /// A decision worth remembering: this caller may perform this action on a key, decided by the

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace KmsLab.Simulation;
+namespace KmsLab.Simulation.Policies;
 
 /// <summary>
 /// Key policies as documents: the default policy KMS attaches, and the structural checks

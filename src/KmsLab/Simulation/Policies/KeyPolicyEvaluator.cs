@@ -1,4 +1,6 @@
-namespace KmsLab.Simulation;
+using KmsLab.Simulation.Grants;
+using KmsLab.Simulation.Identity;
+namespace KmsLab.Simulation.Policies;
 
 /// <summary>
 /// Decides KMS requests as AWS does. An explicit Deny anywhere wins. Otherwise a request on a key

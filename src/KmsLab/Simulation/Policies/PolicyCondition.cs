@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace KmsLab.Simulation;
+namespace KmsLab.Simulation.Policies;
 
 /// <summary>
 /// One test of a Condition block: an operator (with an optional ForAnyValue:/ForAllValues: set

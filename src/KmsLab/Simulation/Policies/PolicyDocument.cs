@@ -1,6 +1,7 @@
 using System.Text.Json;
+using KmsLab.Simulation.Identity;
 
-namespace KmsLab.Simulation;
+namespace KmsLab.Simulation.Policies;
 
 /// <summary>
 /// A parsed IAM policy document (a key policy or an identity policy): its statements with their

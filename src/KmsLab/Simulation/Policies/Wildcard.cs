@@ -1,4 +1,4 @@
-namespace KmsLab.Simulation;
+namespace KmsLab.Simulation.Policies;
 
 /// <summary>IAM's wildcard matching: <c>*</c> matches any run of characters, <c>?</c> any one character.</summary>
 internal static class Wildcard

@@ -1,4 +1,5 @@
 using KmsLab.Simulation.Pipeline;
+using KmsLab.Simulation.Policies;
 
 namespace KmsLab.Simulation.Services;
 

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using KmsLab.Simulation.Model;
 using KmsLab.Simulation.Operations;
 using KmsLab.Simulation.Pipeline;
+using KmsLab.Simulation.Grants;
 
 namespace KmsLab.Simulation.Services;
 

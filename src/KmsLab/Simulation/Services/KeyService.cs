@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using KmsLab.Simulation.Model;
 using KmsLab.Simulation.Operations;
 using KmsLab.Simulation.Pipeline;
+using KmsLab.Simulation.Policies;
 
 namespace KmsLab.Simulation.Services;
 

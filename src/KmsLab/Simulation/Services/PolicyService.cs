@@ -1,6 +1,7 @@
 using KmsLab.Simulation.Model;
 using KmsLab.Simulation.Operations;
 using KmsLab.Simulation.Pipeline;
+using KmsLab.Simulation.Policies;
 
 namespace KmsLab.Simulation.Services;
 
