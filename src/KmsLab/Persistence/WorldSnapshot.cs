@@ -107,6 +107,17 @@ internal sealed class SnapshotKey
 
     /// <summary>Every material version, oldest first; the last is the current one. EXTERNAL keys pending import have none.</summary>
     public List<SnapshotMaterial>? Materials { get; set; }
+
+    /// <summary>The last call that used the key, as GetKeyLastUsage reports it. Absent: never used (or a file written before it was saved).</summary>
+    public SnapshotLastUse? LastUse { get; set; }
+}
+
+internal sealed class SnapshotLastUse
+{
+    public string? Operation { get; set; }
+    public DateTimeOffset Time { get; set; }
+    public string? RequestId { get; set; }
+    public Guid EventId { get; set; }
 }
 
 internal sealed class SnapshotTag

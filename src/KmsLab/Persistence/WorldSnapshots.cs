@@ -65,6 +65,7 @@ internal static class WorldSnapshots
         ImportedMaterialId = key.ImportedMaterialId is { } imported ? Convert.ToHexStringLower(imported) : null,
         ValidTo = key.ValidTo,
         ExpirationModel = key.ExpirationModel,
+        LastUse = key.LastUse is { } use ? new SnapshotLastUse { Operation = use.Operation, Time = use.Time, RequestId = use.RequestId, EventId = use.EventId } : null,
         Tags = key.Tags.Select(t => new SnapshotTag { Key = t.Key, Value = t.Value }).ToList(),
         Grants = key.Grants.Select(g => new SnapshotGrant
         {
@@ -220,6 +221,10 @@ internal static class WorldSnapshots
             OnDemandRotationCount = k.OnDemandRotationCount,
             ValidTo = k.ValidTo,
             ExpirationModel = k.ExpirationModel,
+            LastUse = k.LastUse is { } use
+                ? new KeyLastUse(Require(use.Operation, $"the last use of {what} has no operation"), use.Time,
+                    Require(use.RequestId, $"the last use of {what} has no requestId"), use.EventId)
+                : null,
         };
         what = $"key {key.KeyId} in {account}/{region}";
         if (key.State is not (KeyState.Enabled or KeyState.Disabled or KeyState.PendingDeletion or KeyState.PendingImport)) throw Invalid($"{what} has an unknown state '{key.State}'");

@@ -84,12 +84,12 @@ public sealed class StatePersistenceTests : IDisposable
             .Select(g => new { g.GrantId, g.Name, g.CreationDate, g.GranteePrincipal, g.RetiringPrincipal, g.IssuingAccount, g.Operations, g.EncryptionContextEquals, g.EncryptionContextSubset, Key = g.Key.KeyId }));
         Assert.Equal(Grants(before.Lab, rotated.KeyId), Grants(after, rotated.KeyId));
         Assert.Contains("for-alice", Grants(after, rotated.KeyId));
-        // A grant token issued before the restart still names its grant.
+        await AssertSameViewAsync(kms, restored);
+        await AssertSameViewAsync(before.Lab.CreateKmsClient(Amazon.RegionEndpoint.EUWest1), after.CreateKmsClient(Amazon.RegionEndpoint.EUWest1));
+        // A grant token issued before the restart still names its grant (this use is the restored key's last use, so it comes after the comparison).
         await restored.EncryptAsync(new EncryptRequest { KeyId = rotated.KeyId, Plaintext = Bytes("with token"), EncryptionContext = context, GrantTokens = [grant.GrantToken] });
         await after.CreateKmsClient("auditor").RetireGrantAsync(new RetireGrantRequest { GrantToken = grant.GrantToken });
         Assert.Empty((await restored.ListGrantsAsync(new ListGrantsRequest { KeyId = rotated.KeyId })).Grants);
-        await AssertSameViewAsync(kms, restored);
-        await AssertSameViewAsync(before.Lab.CreateKmsClient(Amazon.RegionEndpoint.EUWest1), after.CreateKmsClient(Amazon.RegionEndpoint.EUWest1));
         for (int i = 0; i < blobs.Count; i++)
         {
             var plain = await restored.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blobs[i].ToArray()), EncryptionContext = context });
@@ -182,13 +182,16 @@ public sealed class StatePersistenceTests : IDisposable
         bool rotates = m.KeySpec == KeySpec.SYMMETRIC_DEFAULT && m.Origin == OriginType.AWS_KMS;
         var rotation = rotates ? await kms.GetKeyRotationStatusAsync(new GetKeyRotationStatusRequest { KeyId = keyId }) : null;
         var rotations = rotates ? (await kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = keyId })).Rotations.Select(r => new { r.KeyMaterialId, r.RotationDate, RotationType = r.RotationType?.Value }).ToList() : null;
+        var used = (await kms.GetKeyLastUsageAsync(new GetKeyLastUsageRequest { KeyId = keyId })) is var u
+            ? new { u.TrackingStartDate, Operation = u.KeyLastUsage?.Operation?.Value, u.KeyLastUsage?.Timestamp, u.KeyLastUsage?.KmsRequestId, u.KeyLastUsage?.CloudTrailEventId }
+            : null;
         return new
         {
             m.Arn, m.CreationDate, m.Description, m.Enabled, KeyState = m.KeyState.Value, m.DeletionDate, m.PendingDeletionWindowInDays, KeySpec = m.KeySpec.Value,
             KeyUsage = m.KeyUsage.Value, Origin = m.Origin.Value, m.CurrentKeyMaterialId, m.ValidTo, ExpirationModel = m.ExpirationModel?.Value,
             m.EncryptionAlgorithms, m.SigningAlgorithms,
             m.MacAlgorithms, tags, policy,
-            rotation?.KeyRotationEnabled, rotation?.RotationPeriodInDays, rotation?.NextRotationDate, rotations,
+            rotation?.KeyRotationEnabled, rotation?.RotationPeriodInDays, rotation?.NextRotationDate, rotations, used,
         };
     }
 
