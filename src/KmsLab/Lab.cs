@@ -277,8 +277,8 @@ public sealed class Lab
     /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
     public bool DeleteIdentityPolicy(string principal, string policyName) => SimulatorOnly(nameof(DeleteIdentityPolicy), IamAdvice).DeleteIdentityPolicy(principal, policyName);
 
-    /// <summary>Tells the learner something through the lesson host's notes (nowhere outside a host: the library never writes to the console).</summary>
-    internal static void Note(string text) => LessonHost.Current?.Notes?.WriteLine(text);
+    /// <summary>Tells the learner something through the lesson host's notes, else <see cref="LessonHost.DefaultNotes"/> (the library itself never writes to the console).</summary>
+    internal static void Note(string text) => LessonHost.NotesInForce?.WriteLine(text);
 
     private SimulatorTarget Simulated => _target as SimulatorTarget ?? throw new InvalidOperationException("This lab targets real AWS; it has no simulated world.");
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text;
 using KmsLab.Cli.Notebooks;
 using KmsLab.Hosting;
 
@@ -117,7 +116,7 @@ internal static class RunCommand
         if (files is null) return ExitCodes.Usage;
         NotebookHost.Configure();
         // Every lesson's Lab.ForLesson sees the target, and its notes go to the cell's output as its console output does.
-        using var host = LessonHost.Use(new LessonHost { Target = settings.Target, Notes = new CurrentConsoleOut() });
+        using var host = LessonHost.Use(new LessonHost { Target = settings.Target, Notes = KmsLab.Lessons.Notebook.CellOutput });
 
         var view = new TerminalView(stdout, color, settings.Quiet);
         var runner = new NotebookRunner(new NotebookRunOptions(settings.OutputDirectory, settings.CellTimeout), view);
@@ -148,16 +147,6 @@ internal static class RunCommand
     /// Writes to whatever <see cref="Console.Out"/> is at the moment of writing: while a cell runs,
     /// the kernel's capture of the cell's output.
     /// </summary>
-    private sealed class CurrentConsoleOut : TextWriter
-    {
-        public override Encoding Encoding => Console.OutputEncoding;
-
-        public override void Write(char value) => Console.Out.Write(value);
-
-        public override void Write(string? value) => Console.Out.Write(value);
-
-        public override void WriteLine(string? value) => Console.Out.WriteLine(value);
-    }
 
     private static string FirstLine(string s) => s.Split('\n')[0].TrimEnd('\r');
 }

@@ -28,6 +28,17 @@ public sealed record LessonHost
     /// <summary>The host in force here, or null outside every <see cref="Use"/> scope.</summary>
     public static LessonHost? Current => Scoped.Value;
 
+    /// <summary>
+    /// Where labs write their notes when no host is in force, as in a lesson opened in VS Code or
+    /// Jupyter (no <c>kmslab run</c> around it): KmsLab.Lessons' <c>Notebook.Start</c> sets it to the
+    /// running cell's output. Null (the default) drops them; a host in force always wins, even one
+    /// whose <see cref="Notes"/> is null.
+    /// </summary>
+    public static TextWriter? DefaultNotes { get; set; }
+
+    /// <summary>Where a note written here goes: the host's notes, else <see cref="DefaultNotes"/>.</summary>
+    internal static TextWriter? NotesInForce => Scoped.Value is { } host ? host.Notes : DefaultNotes;
+
     /// <summary>Puts <paramref name="host"/> in force until the returned scope is disposed (then the previous host is back).</summary>
     public static IDisposable Use(LessonHost host)
     {

@@ -101,7 +101,8 @@ public sealed class RunTargetTests : IDisposable
         _env.Set("KMSLAB_REGION", "eu-west-1").Set("KMSLAB_OWNER", "teacher@example.com");
         var lab = Lab.Aws();
         var output = new StringWriter();
-        var console = Console.Out;
+        var (console, defaultNotes) = (Console.Out, LessonHost.DefaultNotes);
+        LessonHost.DefaultNotes = null;   // as in a program that never started a notebook (a lesson run earlier in this process may have)
         Console.SetOut(output);
         try
         {
@@ -111,6 +112,7 @@ public sealed class RunTargetTests : IDisposable
         finally
         {
             Console.SetOut(console);
+            LessonHost.DefaultNotes = defaultNotes;
         }
         Assert.Equal("", output.ToString());
     }

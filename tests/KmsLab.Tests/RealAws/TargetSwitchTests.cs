@@ -170,6 +170,37 @@ public sealed class TargetSwitchTests : IDisposable
     }
 
     [Fact]
+    public void In_a_notebook_opened_without_kmslab_run_a_labs_note_reaches_the_running_cell()
+    {
+        var lab = AwsLab();
+        var (console, defaultNotes) = (Console.Out, LessonHost.DefaultNotes);
+        var firstCell = new StringWriter();
+        var secondCell = new StringWriter();
+        try
+        {
+            LessonHost.DefaultNotes = null;
+            global::KmsLab.Lessons.Notebook.Start();                     // the setup cell of a lesson in VS Code or Jupyter
+            Console.SetOut(firstCell);                      // the kernel routes Console.Out to the running cell
+            Assert.False(lab.AdvanceClockOrExplain(TimeSpan.FromDays(30)));
+            Console.SetOut(secondCell);
+            Assert.False(lab.AdvanceClockOrExplain(TimeSpan.FromDays(90)));
+            using (LessonHost.Use(new LessonHost { Notes = null }))  // a host in force wins, even one that drops notes
+            {
+                Assert.False(lab.AdvanceClockOrExplain(TimeSpan.FromDays(7)));
+            }
+        }
+        finally
+        {
+            Console.SetOut(console);
+            LessonHost.DefaultNotes = defaultNotes;
+        }
+        Assert.Contains("30 days", firstCell.ToString());
+        Assert.DoesNotContain("90 days", firstCell.ToString());
+        Assert.Contains("90 days", secondCell.ToString());
+        Assert.DoesNotContain("7 days", firstCell.ToString() + secondCell.ToString());
+    }
+
+    [Fact]
     public void On_the_simulator_the_helpers_just_work()
     {
         var lab = _sim.Lab;
