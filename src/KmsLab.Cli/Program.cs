@@ -21,6 +21,7 @@ internal static class Program
             EnvelopeBenchCommand.Create(),
             RunCommand.Create(),
             LessonsCommand.Create(),
+            KernelCommand.Create(),
             CleanupCommand.Create(),
             LabSetupCommand.Create(),
         };

@@ -43,6 +43,8 @@ internal static class PythonLocator
         var root = Environment.GetEnvironmentVariable("PYENV_ROOT") is { Length: > 0 } r ? r : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pyenv");
         var shim = Path.Combine(root, "shims", "python3");
         if (File.Exists(shim)) list.Add(shim);
+        // Debian's own interpreter, where apt installs Jupyter's modules (jupyter-client, nbclient).
+        if (File.Exists("/usr/bin/python3")) list.Add("/usr/bin/python3");
         return list;
     }
 }

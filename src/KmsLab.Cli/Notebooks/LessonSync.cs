@@ -29,12 +29,15 @@ internal static partial class LessonSync
     /// </summary>
     public static IReadOnlyList<string> LessonTablePages { get; } = [Path.Combine("docs", "learner.md"), Path.Combine("notebooks", "README.md")];
 
-    /// <summary>The relative folder (from a notebook) of the build output the setup cell references.</summary>
-    public const string BuildOutput = "../src/KmsLab.Lessons/bin/Debug/net10.0";
+    /// <summary>
+    /// The relative folder (from a notebook) the setup cell references: every build of
+    /// KmsLab.Lessons, Debug or Release, copies its output there (its CopyForNotebooks target).
+    /// </summary>
+    public const string BuildOutput = "../artifacts/kmslab";
 
     public static readonly string SetupCell = $$"""
         {{SetupMarker}} — the same in every lesson (written by `kmslab lessons sync`).
-        // In VS Code or Jupyter, build KmsLab first (`dotnet build` in the repository root): these lines load it.
+        // In VS Code or Jupyter, build KmsLab first (`dotnet build` in the repository root, Debug or Release): these lines load it.
         // `kmslab run` references KmsLab itself and skips the #r lines.
         #r "{{BuildOutput}}/AWSSDK.Core.dll"
         #r "{{BuildOutput}}/AWSSDK.KeyManagementService.dll"
