@@ -150,6 +150,24 @@ public partial class MultiRegionKeyTests
     }
 
     [Fact]
+    public async Task The_audit_trail_records_ReplicateKey_and_UpdatePrimaryRegion_as_changes_naming_both_keys()
+    {
+        var w = new World();
+        var primary = await w.PrimaryAsync();
+        await w.ReplicaAsync(primary);
+        await w.EastKms.UpdatePrimaryRegionAsync(new UpdatePrimaryRegionRequest { KeyId = primary.KeyId, PrimaryRegion = "eu-west-1" });
+        var replicaArn = $"arn:aws:kms:eu-west-1:111122223333:key/{primary.KeyId}";
+        foreach (var name in new[] { "ReplicateKey", "UpdatePrimaryRegion" })
+        {
+            var e = Assert.Single(w.Lab.Lab.AuditTrail.Events, e => e.EventName == name);
+            Assert.True(e.Succeeded);
+            Assert.False(e.ReadOnly);
+            Assert.Equal("us-east-1", e.AwsRegion);
+            Assert.Equal([primary.Arn, replicaArn], e.ResourceArns);
+        }
+    }
+
+    [Fact]
     public async Task A_ciphertext_made_in_one_Region_decrypts_with_the_related_key_in_another()
     {
         var w = new World();
