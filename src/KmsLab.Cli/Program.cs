@@ -14,6 +14,7 @@ internal static class Program
         {
             DemoCommand.Create(),
             DemoAsymmetricCommand.Create(),
+            DemoMultiRegionCommand.Create(),
             BenchCommand.Create(),
             ServeCommand.Create(),
             EncryptCommand.Create(),

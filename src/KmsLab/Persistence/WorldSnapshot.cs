@@ -100,6 +100,15 @@ internal sealed class SnapshotKey
     /// <summary>EXTERNAL keys: KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE while material is imported.</summary>
     public string? ExpirationModel { get; set; }
 
+    /// <summary>Multi-Region keys: true (absent for single-Region keys). The related keys are the keys with the same ID in the account's other Regions.</summary>
+    public bool? MultiRegion { get; set; }
+
+    /// <summary>Multi-Region keys: the Region of the primary key (the same in every key of the set).</summary>
+    public string? PrimaryRegion { get; set; }
+
+    /// <summary>Multi-Region keys in a transient state (Creating, Updating): when it ends.</summary>
+    public DateTimeOffset? SettlesAt { get; set; }
+
     public List<SnapshotTag>? Tags { get; set; }
 
     /// <summary>The key's grants, in creation order.</summary>

@@ -66,6 +66,9 @@ internal static class WorldSnapshots
         ValidTo = key.ValidTo,
         ExpirationModel = key.ExpirationModel,
         LastUse = key.LastUse is { } use ? new SnapshotLastUse { Operation = use.Operation, Time = use.Time, RequestId = use.RequestId, EventId = use.EventId } : null,
+        MultiRegion = key.MultiRegion is null ? null : true,
+        PrimaryRegion = key.MultiRegion?.PrimaryRegion,
+        SettlesAt = key.SettlesAt,
         Tags = key.Tags.Select(t => new SnapshotTag { Key = t.Key, Value = t.Value }).ToList(),
         Grants = key.Grants.Select(g => new SnapshotGrant
         {
@@ -109,6 +112,7 @@ internal static class WorldSnapshots
             }
         }
         var regions = (snapshot.Regions ?? []).Select(BuildRegion).ToList();
+        RelateMultiRegionKeys(regions);
         var principals = (snapshot.Principals ?? []).Select(BuildPrincipal).ToList();
 
         lock (world.Sync)
@@ -165,7 +169,8 @@ internal static class WorldSnapshots
         }
     }
 
-    private sealed record BuiltRegion(string AccountId, string Region, List<KmsKey> Keys, List<KmsAlias> Aliases, List<Guid> Deleted, List<(string Token, KmsGrant Grant)> GrantTokens);
+    private sealed record BuiltRegion(string AccountId, string Region, List<KmsKey> Keys, List<KmsAlias> Aliases, List<Guid> Deleted, List<(string Token, KmsGrant Grant)> GrantTokens,
+        Dictionary<KmsKey, string> PrimaryRegions);
 
     private static BuiltRegion BuildRegion(SnapshotRegion r, int index)
     {
@@ -176,9 +181,10 @@ internal static class WorldSnapshots
         var keys = new List<KmsKey>();
         var byId = new Dictionary<Guid, KmsKey>();
         var tokens = new List<(string, KmsGrant)>();
+        var primaryRegions = new Dictionary<KmsKey, string>();
         foreach (var (k, i) in (r.Keys ?? []).Select((k, i) => (k, i)))
         {
-            var key = BuildKey(k, account, region, $"key {i + 1} in {where}", tokens);
+            var key = BuildKey(k, account, region, $"key {i + 1} in {where}", tokens, primaryRegions);
             if (!byId.TryAdd(key.Id, key)) throw Invalid($"key {key.KeyId} appears twice in {where}");
             keys.Add(key);
         }
@@ -192,10 +198,34 @@ internal static class WorldSnapshots
             if (!byId.TryGetValue(a.TargetKeyId, out var target)) throw Invalid($"alias '{name}' in {where} points at key {a.TargetKeyId:D}, which is not in the file");
             aliases.Add(new KmsAlias(name, KmsArn.ForAlias(region, account, name), target, a.CreationDate) { LastUpdatedDate = a.LastUpdatedDate });
         }
-        return new BuiltRegion(account, region, keys, aliases, r.DeletedKeyIds ?? [], tokens);
+        return new BuiltRegion(account, region, keys, aliases, r.DeletedKeyIds ?? [], tokens, primaryRegions);
     }
 
-    private static KmsKey BuildKey(SnapshotKey k, string account, string region, string what, List<(string, KmsGrant)> tokens)
+    /// <summary>
+    /// Joins the multi-Region keys of the file into their sets: the keys with one ID in one
+    /// account's Regions, which must agree on their primary Region and include a key there.
+    /// </summary>
+    private static void RelateMultiRegionKeys(List<BuiltRegion> regions)
+    {
+        var primaryRegions = regions.SelectMany(r => r.PrimaryRegions).ToDictionary(p => p.Key, p => p.Value);
+        var keys = regions.SelectMany(r => r.Keys).Where(primaryRegions.ContainsKey).ToList();
+        foreach (var group in keys.GroupBy(k => (k.AccountId, k.Id)))
+        {
+            var members = group.OrderBy(k => k.CreationDate).ThenBy(k => k.Region, StringComparer.Ordinal).ToList();
+            var primaryRegion = primaryRegions[members[0]];
+            var what = $"the multi-Region key {members[0].KeyId} of account {group.Key.AccountId}";
+            if (members.Any(k => primaryRegions[k] != primaryRegion)) throw Invalid($"the keys of {what} disagree on their primary Region");
+            var primary = members.FirstOrDefault(k => k.Region == primaryRegion) ?? throw Invalid($"{what} has no key in its primary Region {primaryRegion}");
+            var set = new MultiRegionSet(primary.Id, primary.AccountId, primaryRegion);
+            foreach (var key in members)
+            {
+                if (key != primary) set.Add(key.Region);
+                key.MultiRegion = set;
+            }
+        }
+    }
+
+    private static KmsKey BuildKey(SnapshotKey k, string account, string region, string what, List<(string, KmsGrant)> tokens, Dictionary<KmsKey, string> primaryRegions)
     {
         var specName = Require(k.KeySpec, $"{what} has no keySpec");
         KeySpecInfo spec;
@@ -209,8 +239,9 @@ internal static class WorldSnapshots
         }
         var key = new KmsKey(k.KeyId, account, region, k.CreationDate, spec,
             Require(k.KeyUsage, $"{what} has no keyUsage"), Require(k.Origin, $"{what} has no origin"),
-            k.Description ?? "", Parse(Require(k.Policy, $"{what} has no policy"), identity: false, $"the key policy of {what}"))
+            k.Description ?? "", Parse(Require(k.Policy, $"{what} has no policy"), identity: false, $"the key policy of {what}"), multiRegion: k.MultiRegion == true)
         {
+            SettlesAt = k.SettlesAt,
             KeyManager = k.KeyManager ?? "CUSTOMER",
             State = Require(k.State, $"{what} has no state"),
             DeletionDate = k.DeletionDate,
@@ -227,8 +258,11 @@ internal static class WorldSnapshots
                 : null,
         };
         what = $"key {key.KeyId} in {account}/{region}";
-        if (key.State is not (KeyState.Enabled or KeyState.Disabled or KeyState.PendingDeletion or KeyState.PendingImport)) throw Invalid($"{what} has an unknown state '{key.State}'");
+        if (key.State is not (KeyState.Enabled or KeyState.Disabled or KeyState.PendingDeletion or KeyState.PendingImport
+            or KeyState.Creating or KeyState.Updating or KeyState.PendingReplicaDeletion)) throw Invalid($"{what} has an unknown state '{key.State}'");
         if (key.State == KeyState.PendingDeletion && key.DeletionDate is null) throw Invalid($"{what} is pending deletion but has no deletionDate");
+        if (k.MultiRegion == true) primaryRegions[key] = Require(k.PrimaryRegion, $"{what} is a multi-Region key but has no primaryRegion");
+        else if (key.State is KeyState.Creating or KeyState.Updating or KeyState.PendingReplicaDeletion) throw Invalid($"{what} is in state {key.State}, which only multi-Region keys have");
         foreach (var t in k.Tags ?? []) key.Tags.Add(new(Require(t.Key, $"{what} has a tag without a key"), t.Value ?? ""));
         foreach (var (g, i) in (k.Grants ?? []).Select((g, i) => (g, i)))
         {

@@ -7,4 +7,13 @@ internal static class KeyState
     public const string Disabled = "Disabled";
     public const string PendingDeletion = "PendingDeletion";
     public const string PendingImport = "PendingImport";
+
+    /// <summary>A multi-Region replica key while ReplicateKey's work is still under way (then Enabled or PendingImport).</summary>
+    public const string Creating = "Creating";
+
+    /// <summary>The old and new primary keys of a multi-Region key while UpdatePrimaryRegion's work is under way.</summary>
+    public const string Updating = "Updating";
+
+    /// <summary>A multi-Region primary key scheduled for deletion while it still has replica keys.</summary>
+    public const string PendingReplicaDeletion = "PendingReplicaDeletion";
 }

@@ -29,6 +29,7 @@ internal sealed class KmsEngine
         Grants = new GrantService(_pipeline);
         Aliases = new AliasService(_pipeline);
         Policies = new PolicyService(_pipeline);
+        MultiRegion = new MultiRegionService(_pipeline);
     }
 
     public KmsWorld World { get; }
@@ -49,6 +50,9 @@ internal sealed class KmsEngine
 
     /// <summary>Tags and key policies.</summary>
     public PolicyService Policies { get; }
+
+    /// <summary>ReplicateKey and UpdatePrimaryRegion.</summary>
+    public MultiRegionService MultiRegion { get; }
 
     /// <summary>Carries out one operation of the catalogue for an authenticated caller; throws <see cref="KmsException"/> with KMS's error.</summary>
     public TResponse Invoke<TRequest, TResponse>(KmsOperation<TRequest, TResponse> operation, CallContext ctx, TRequest request)

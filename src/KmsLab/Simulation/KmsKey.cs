@@ -10,10 +10,10 @@ internal sealed class KmsKey
 {
     private readonly List<KeyMaterial> _materials = [];
 
-    public KmsKey(Guid id, string accountId, string region, DateTimeOffset creationDate, KeySpecInfo spec, string keyUsage, string origin, string description, PolicyDocument policy)
+    public KmsKey(Guid id, string accountId, string region, DateTimeOffset creationDate, KeySpecInfo spec, string keyUsage, string origin, string description, PolicyDocument policy, bool multiRegion = false)
     {
         Id = id;
-        KeyId = id.ToString("D");
+        KeyId = MultiRegionSet.KeyIdOf(id, multiRegion);
         AccountId = accountId;
         Region = region;
         Arn = KmsArn.ForKey(region, accountId, KeyId);
@@ -55,6 +55,15 @@ internal sealed class KmsKey
 
     /// <summary>The last successful call that used the key (the operations that track last usage); null if none has.</summary>
     public KeyLastUse? LastUse { get; set; }
+
+    /// <summary>The related multi-Region keys this key is one of (its primary and replicas); null for a single-Region key.</summary>
+    public MultiRegionSet? MultiRegion { get; set; }
+
+    /// <summary>True for a multi-Region replica key: shared properties (rotation) are managed on its primary.</summary>
+    public bool IsReplica => MultiRegion is { } set && set.PrimaryRegion != Region;
+
+    /// <summary>When a transient multi-Region state (Creating, Updating) ends; null otherwise.</summary>
+    public DateTimeOffset? SettlesAt { get; set; }
 
     /// <summary>The key's grants, in creation order.</summary>
     public List<KmsGrant> Grants { get; } = [];
@@ -133,6 +142,9 @@ internal sealed class KmsKey
     {
         KeyState.PendingDeletion => $"{Arn} is pending deletion.",
         KeyState.PendingImport => $"{Arn} is pending import.",
+        KeyState.PendingReplicaDeletion => $"{Arn} is pending replica deletion.",
+        KeyState.Creating => $"{Arn} is creating.",
+        KeyState.Updating => $"{Arn} is updating.",
         KeyState.Disabled => $"{Arn} is disabled.",
         _ => $"{Arn} is {State}.",
     });

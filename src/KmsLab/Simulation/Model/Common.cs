@@ -56,6 +56,7 @@ internal sealed class KeyMetadata
     public List<string>? SigningAlgorithms { get; set; }
     public List<string>? MacAlgorithms { get; set; }
     public bool? MultiRegion { get; set; }
+    public MultiRegionConfiguration? MultiRegionConfiguration { get; set; }
     public int? PendingDeletionWindowInDays { get; set; }
     public string? CurrentKeyMaterialId { get; set; }
 }

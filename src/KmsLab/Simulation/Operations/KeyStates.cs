@@ -14,15 +14,27 @@ internal enum KeyStates
     PendingDeletion = 4,
     PendingImport = 8,
 
-    /// <summary>Cryptographic operations and CreateGrant: the key must be usable.</summary>
-    Usable = Enabled,
+    /// <summary>Multi-Region replicas being created: they can be managed, not used.</summary>
+    Creating = 16,
+
+    /// <summary>Multi-Region keys whose primary Region is changing: they can be used, not enabled, disabled or replicated.</summary>
+    Updating = 32,
+
+    /// <summary>A multi-Region primary scheduled for deletion that still has replicas.</summary>
+    PendingReplicaDeletion = 64,
+
+    /// <summary>Cryptographic operations and CreateGrant: the key must be usable (an Updating multi-Region key is).</summary>
+    Usable = Enabled | Updating,
 
     /// <summary>EnableKey and DisableKey.</summary>
     EnabledOrDisabled = Enabled | Disabled,
 
     /// <summary>Aliases, tags and the description can change unless the key is pending deletion.</summary>
-    NotPendingDeletion = Enabled | Disabled | PendingImport,
+    NotPendingDeletion = Enabled | Disabled | PendingImport | Creating | Updating,
+
+    /// <summary>CancelKeyDeletion: a key scheduled for deletion, with or without replicas left.</summary>
+    ScheduledForDeletion = PendingDeletion | PendingReplicaDeletion,
 
     /// <summary>Describe, List, policies, grants' retirement: any state.</summary>
-    Any = Enabled | Disabled | PendingDeletion | PendingImport,
+    Any = Enabled | Disabled | PendingDeletion | PendingImport | Creating | Updating | PendingReplicaDeletion,
 }

@@ -21,7 +21,6 @@ internal static class OperationCatalog
     private const string EncapsulateDecapsulate = "ENCAPSULATE_DECAPSULATE";
 
     private const string NoCustomKeyStores = "KmsLab simulates no custom key stores yet.";
-    private const string NoMultiRegionKeys = "KmsLab does not simulate multi-Region keys yet.";
 
     private static readonly RefusedMember Recipient = new(KmsErrorCodes.Validation, "KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
     private static readonly RefusedMember DryRunModifiers = new(KmsErrorCodes.Validation, "KmsLab does not simulate DryRunModifiers (IGNORE_CIPHERTEXT) yet; omit DryRunModifiers.");
@@ -39,7 +38,6 @@ internal static class OperationCatalog
             {
                 ["CustomKeyStoreId"] = CustomKeyStore,
                 ["XksKeyId"] = CustomKeyStore,
-                ["MultiRegion"] = new(KmsErrorCodes.UnsupportedOperation, NoMultiRegionKeys),
             },
         },
         new KmsOperation<DescribeKeyRequest, KeyMetadataResponse>("DescribeKey", (e, c, r) => e.Keys.DescribeKey(c, r))
@@ -73,7 +71,7 @@ internal static class OperationCatalog
         },
         new KmsOperation<KeyIdRequest, KeyIdResponse>("CancelKeyDeletion", (e, c, r) => e.Keys.CancelKeyDeletion(c, r))
         {
-            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.PendingDeletion,
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.ScheduledForDeletion,
         },
 
         // Aliases
@@ -291,8 +289,16 @@ internal static class OperationCatalog
         },
 
         // Multi-Region keys
-        new NotSimulatedOperation("ReplicateKey") { NotSimulatedReason = NoMultiRegionKeys, ChangesState = true, ReadOnly = false },
-        new NotSimulatedOperation("UpdatePrimaryRegion") { NotSimulatedReason = NoMultiRegionKeys, ChangesState = true, ReadOnly = false },
+        new KmsOperation<ReplicateKeyRequest, ReplicateKeyResponse>("ReplicateKey", (e, c, r) => e.MultiRegion.ReplicateKey(c, r))
+        {
+            // On the primary key (not while Updating or pending deletion); key ID or key ARN only.
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Enabled | KeyStates.PendingImport,
+        },
+        new KmsOperation<UpdatePrimaryRegionRequest, EmptyResponse>("UpdatePrimaryRegion", (e, c, r) => e.MultiRegion.UpdatePrimaryRegion(c, r))
+        {
+            // Both the primary and the replica must be Enabled when it starts.
+            ChangesState = true, ReadOnly = false, KeyStates = KeyStates.Enabled,
+        },
 
         // Custom key stores
         new NotSimulatedOperation("CreateCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },

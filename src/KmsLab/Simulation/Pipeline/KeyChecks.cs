@@ -15,7 +15,7 @@ internal static class KeyChecks
         if ((accepted & state) != 0) return;
         // CancelKeyDeletion is the one operation that accepts only PendingDeletion: whatever the
         // key's state, KMS says what it is not rather than what it is.
-        if (accepted == KeyStates.PendingDeletion) throw KmsException.InvalidState($"{key.Arn} is not pending deletion.");
+        if (accepted == KeyStates.ScheduledForDeletion) throw KmsException.InvalidState($"{key.Arn} is not pending deletion.");
         if (state == KeyStates.Disabled) throw new KmsException(KmsErrorCodes.Disabled, $"{key.Arn} is disabled.");
         throw key.InvalidState();
     }
@@ -46,6 +46,9 @@ internal static class KeyChecks
         KeyState.Disabled => KeyStates.Disabled,
         KeyState.PendingDeletion => KeyStates.PendingDeletion,
         KeyState.PendingImport => KeyStates.PendingImport,
+        KeyState.Creating => KeyStates.Creating,
+        KeyState.Updating => KeyStates.Updating,
+        KeyState.PendingReplicaDeletion => KeyStates.PendingReplicaDeletion,
         _ => KeyStates.None,
     };
 }

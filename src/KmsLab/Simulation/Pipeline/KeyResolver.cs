@@ -62,8 +62,11 @@ internal sealed class KeyResolver(KmsWorld world)
 
     private static KmsKey FindKey(RegionalKms kms, ReadOnlySpan<char> id, string asGiven)
     {
-        if (!Guid.TryParseExact(id, "D", out var guid)) throw KmsException.NotFound($"Invalid keyId {asGiven}");
-        return kms.Find(guid) ?? throw KmsException.NotFound($"Key '{KmsArn.ForKey(kms.Region, kms.AccountId, id.ToString())}' does not exist");
+        // A multi-Region key is named by its mrk- ID only, a single-Region key by its UUID only.
+        bool multiRegion = MultiRegionSet.TryParseKeyId(id, out var guid);
+        if (!multiRegion && !Guid.TryParseExact(id, "D", out guid)) throw KmsException.NotFound($"Invalid keyId {asGiven}");
+        var found = kms.Find(guid);
+        return found is not null && (found.MultiRegion is not null) == multiRegion ? found : throw KmsException.NotFound($"Key '{KmsArn.ForKey(kms.Region, kms.AccountId, id.ToString())}' does not exist");
     }
 
     private static KmsKey FindAliasTarget(RegionalKms kms, string aliasName) =>

@@ -11,8 +11,21 @@ internal sealed class ScheduledEvents(KmsWorld world)
     public void CatchUp(DateTimeOffset now)
     {
         if (now < world.NextEventAt) return;
+        // Deleting the last replica of a multi-Region key starts its primary's waiting period,
+        // which may itself be over already (the clock jumped): then the world goes round again.
+        DateTimeOffset next;
+        do
+        {
+            next = CatchUpOnce(now);
+        }
+        while (next <= now);
+        world.RecomputeNextEvent(next);
+    }
+
+    private DateTimeOffset CatchUpOnce(DateTimeOffset now)
+    {
         var next = DateTimeOffset.MaxValue;
-        foreach (var region in world.AllRegions)
+        foreach (var region in world.AllRegions.ToList())
         {
             foreach (var key in region.Keys.ToList())
             {
@@ -20,28 +33,37 @@ internal sealed class ScheduledEvents(KmsWorld world)
                 {
                     region.Remove(key);
                     world.NoteSpontaneousChange();
+                    if (key.MultiRegion?.Removed(world, key, key.DeletionDate!.Value) is { } primary) next = Min(next, primary.DeletionDate);
                     continue;
+                }
+                if (key.SettlesAt is { } settles && settles <= now)
+                {
+                    MultiRegionSet.Settle(key);
+                    world.NoteSpontaneousChange();
                 }
                 if (key.ValidTo is { } validTo && validTo <= now && key.HasMaterial)
                 {
                     ImportService.RemoveImportedMaterial(key);
                     world.NoteSpontaneousChange();
                 }
-                if (key.RotationEnabled && key.State == KeyState.Enabled)
+                // A multi-Region replica rotates with its primary, which shares each new material.
+                if (key.RotationEnabled && key.State == KeyState.Enabled && !key.IsReplica)
                 {
                     while (key.NextRotationDate is { } due && due <= now)
                     {
                         key.AddMaterial(KeyMaterial.Generate(world.Random, due, RotationTypes.Automatic));
                         key.RotationBase = due;
+                        key.MultiRegion?.ShareFrom(world, key);
                         world.NoteSpontaneousChange();
                     }
                 }
                 next = Min(next, key.State == KeyState.PendingDeletion ? key.DeletionDate : null);
-                next = Min(next, key.State == KeyState.Enabled ? key.NextRotationDate : null);
+                next = Min(next, key.State == KeyState.Enabled && !key.IsReplica ? key.NextRotationDate : null);
                 next = Min(next, key.HasMaterial ? key.ValidTo : null);
+                next = Min(next, key.SettlesAt);
             }
         }
-        world.RecomputeNextEvent(next);
+        return next;
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset? b) => b is { } v && v < a ? v : a;

@@ -57,6 +57,8 @@ internal sealed class AccessRequest(CallContext context, string action, KmsKey? 
             "kms:keyusage" => Key is null ? null : [Key.KeyUsage],
             "kms:keyorigin" => Key is null ? null : [Key.Origin],
             "kms:keymanager" => Key is null ? null : [Key.KeyManager],
+            "kms:multiregion" => Key is null ? null : [Key.MultiRegion is null ? "false" : "true"],
+            "kms:multiregionkeytype" => Key?.MultiRegion is { } set ? [set.TypeOf(Key)] : null,
             "aws:resourceaccount" => Key is null ? null : [Key.AccountId],
             _ => null,
         };

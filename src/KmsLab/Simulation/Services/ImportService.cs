@@ -233,6 +233,11 @@ internal sealed class ImportService(RequestPipeline pipeline)
             var id = World.Secrets.ImportedMaterialId(key.Id, canonical);
             var idHex = Convert.ToHexStringLower(id);
             var known = key.ImportedMaterialId;
+            if (known is null && key.IsReplica)
+            {
+                throw new KmsException(KmsErrorCodes.IncorrectKeyMaterial,
+                    $"{key.Arn} is a multi-Region replica key: import the key material into its primary key in {key.MultiRegion!.PrimaryRegion} first, then the same key material into each replica.");
+            }
             bool same = known is not null && CryptographicOperations.FixedTimeEquals(known, id);
             if (known is null && request.ImportType == ExistingKeyMaterial)
             {
@@ -259,6 +264,8 @@ internal sealed class ImportService(RequestPipeline pipeline)
             }
             // Importing again (same material) sets a new expiration model and date.
             key.ImportedMaterialId = id;
+            // The related multi-Region keys are bound to the same key material from now on.
+            key.MultiRegion?.ShareFrom(World, key);
             key.ExpirationModel = expirationModel;
             key.ValidTo = expirationModel == ExpiresModel ? request.ValidTo : null;
             if (key.State == KeyState.PendingImport) key.State = KeyState.Enabled;

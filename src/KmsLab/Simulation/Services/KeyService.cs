@@ -49,7 +49,6 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         }
         var origin = request.Origin ?? "AWS_KMS";
         if (origin is not ("AWS_KMS" or "EXTERNAL")) throw KmsException.Unsupported($"KmsLab does not simulate keys with Origin {origin} yet.");
-        if (request.MultiRegion == true) throw KmsException.Unsupported("KmsLab does not simulate multi-Region keys yet.");
         if (!spec.IsSimulated(usage))
         {
             throw KmsException.Unsupported(usage == "KEY_AGREEMENT"
@@ -67,7 +66,7 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
             // The request's tags are condition keys (aws:RequestTag/<k>, aws:TagKeys): IAM can demand them.
             return pipeline.RunWithoutKey(CreateKeyOperation, ctx, (Service: this, Ctx: ctx, Request: request, Spec: spec, Usage: usage, Origin: origin, Policy: policy, Material: material),
                 static (s, kms) => s.Service.CreateKey(s.Ctx, kms, s.Request, s.Spec, s.Usage, s.Origin, s.Policy, s.Material),
-                TagRules.RequestConditions(request.Tags));
+                MultiRegionConditions.ForCreateKey(request.MultiRegion == true, TagRules.RequestConditions(request.Tags)));
         }
         catch
         {
@@ -78,8 +77,10 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
 
     private KeyMetadataResponse CreateKey(CallContext ctx, RegionalKms kms, CreateKeyRequest request, KeySpecInfo spec, string usage, string origin, PolicyDocument? policy, KeyMaterial? material)
     {
+        bool multiRegion = request.MultiRegion == true;
         var key = new KmsKey(NewKeyId(World.Random), kms.AccountId, kms.Region, Now, spec, usage, origin,
-            request.Description ?? "", policy ?? PolicyDocument.ParseKeyPolicy(KeyPolicyDocument.Default(kms.AccountId)));
+            request.Description ?? "", policy ?? PolicyDocument.ParseKeyPolicy(KeyPolicyDocument.Default(kms.AccountId)), multiRegion);
+        if (multiRegion) key.MultiRegion = new MultiRegionSet(key.Id, kms.AccountId, kms.Region);
         if (policy is not null) Authorizer.CheckLockout(ctx, key, policy, request.BypassPolicyLockoutSafetyCheck);
         if (material is not null) key.AddMaterial(material);
         else key.State = KeyState.PendingImport;
@@ -158,10 +159,12 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         if (key.State != KeyState.Disabled) return;
         key.State = KeyState.Enabled;
         // A disabled key misses its rotations; once enabled again, overdue material rotates at once.
-        if (key.NextRotationDate <= Now)
+        // A multi-Region replica rotates only with its primary.
+        if (key.NextRotationDate <= Now && !key.IsReplica)
         {
             key.AddMaterial(KeyMaterial.Generate(World.Random, Now, RotationTypes.Automatic));
             key.RotationBase = Now;
+            key.MultiRegion?.ShareFrom(World, key);
         }
         World.Schedule(key.NextRotationDate);
     }
@@ -214,6 +217,14 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
 
     private ScheduleKeyDeletionResponse ScheduleDeletion(KmsKey key, int days)
     {
+        if (key.MultiRegion is { HasReplicas: true } set && !key.IsReplica)
+        {
+            // A primary with replicas waits for them: its waiting period starts when the last is deleted.
+            key.State = KeyState.PendingReplicaDeletion;
+            key.PendingWindowInDays = days;
+            key.DeletionDate = null;
+            return new ScheduleKeyDeletionResponse { KeyId = key.Arn, KeyState = key.State, PendingWindowInDays = days };
+        }
         key.State = KeyState.PendingDeletion;
         key.PendingWindowInDays = days;
         key.DeletionDate = Now.AddDays(days);
@@ -247,7 +258,8 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         return new Guid(bytes, bigEndian: true);
     }
 
-    private static KeyMetadata Metadata(KmsKey key)
+    /// <summary>DescribeKey's view of a key (also CreateKey's and ReplicateKey's).</summary>
+    internal static KeyMetadata Metadata(KmsKey key)
     {
         var encryption = key.Spec.EncryptionAlgorithms(key.KeyUsage);
         var signing = key.Spec.SigningAlgorithms(key.KeyUsage);
@@ -273,8 +285,16 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
             EncryptionAlgorithms = encryption.Count > 0 ? [.. encryption] : null,
             SigningAlgorithms = signing.Count > 0 ? [.. signing] : null,
             MacAlgorithms = mac.Count > 0 ? [.. mac] : null,
-            MultiRegion = false,
+            MultiRegion = key.MultiRegion is not null,
+            MultiRegionConfiguration = key.MultiRegion is { } set ? MultiRegionConfigurationOf(key, set) : null,
             CurrentKeyMaterialId = key.Spec.IsSymmetric ? key.CurrentMaterialId : null,
         };
     }
+
+    private static MultiRegionConfiguration MultiRegionConfigurationOf(KmsKey key, MultiRegionSet set) => new()
+    {
+        MultiRegionKeyType = set.TypeOf(key),
+        PrimaryKey = new MultiRegionKey { Arn = KmsArn.ForKey(set.PrimaryRegion, key.AccountId, key.KeyId), Region = set.PrimaryRegion },
+        ReplicaKeys = set.ReplicaRegions.Select(r => new MultiRegionKey { Arn = KmsArn.ForKey(r, key.AccountId, key.KeyId), Region = r }).ToList(),
+    };
 }

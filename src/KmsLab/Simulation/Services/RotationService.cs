@@ -34,7 +34,7 @@ internal sealed class RotationService(RequestPipeline pipeline)
     private static readonly KeyedSteps<(RotationService Service, int? Days), EmptyResponse> EnableKeyRotationSteps =
         new(static (s, _, key) => s.Service.EnableRotation(key, s.Days))
         {
-            BeforeState = static (_, _, key) => CheckRotatable(key, Automatic),
+            BeforeState = static (_, _, key) => CheckManagedHere(key, Automatic),
         };
 
     private EmptyResponse EnableRotation(KmsKey key, int? days)
@@ -43,23 +43,25 @@ internal sealed class RotationService(RequestPipeline pipeline)
         key.RotationEnabled = true;
         key.RotationPeriodInDays = days ?? KmsLimits.DefaultRotationPeriodInDays;
         World.Schedule(key.NextRotationDate);
+        key.MultiRegion?.ShareFrom(World, key);
         return EmptyResponse.Instance;
     }
 
     public EmptyResponse DisableKeyRotation(CallContext ctx, KeyIdRequest request)
     {
         RequestRules.KeyId(request.KeyId);
-        return pipeline.Run(DisableKeyRotationOperation, ctx, new KeyedCall(request.KeyId!), 0, DisableKeyRotationSteps);
+        return pipeline.Run(DisableKeyRotationOperation, ctx, new KeyedCall(request.KeyId!), this, DisableKeyRotationSteps);
     }
 
-    private static readonly KeyedSteps<int, EmptyResponse> DisableKeyRotationSteps =
-        new(static (_, _, key) =>
+    private static readonly KeyedSteps<RotationService, EmptyResponse> DisableKeyRotationSteps =
+        new(static (service, _, key) =>
         {
             key.RotationEnabled = false;
+            key.MultiRegion?.ShareFrom(service.World, key);
             return EmptyResponse.Instance;
         })
         {
-            BeforeState = static (_, _, key) => CheckRotatable(key, Automatic),
+            BeforeState = static (_, _, key) => CheckManagedHere(key, Automatic),
         };
 
     public GetKeyRotationStatusResponse GetKeyRotationStatus(CallContext ctx, KeyIdRequest request)
@@ -89,7 +91,7 @@ internal sealed class RotationService(RequestPipeline pipeline)
     private static readonly KeyedSteps<RotationService, KeyIdResponse> RotateKeyOnDemandSteps =
         new(static (service, _, key) => service.RotateOnDemand(key))
         {
-            BeforeState = static (_, _, key) => CheckRotatable(key, OnDemand),
+            BeforeState = static (_, _, key) => CheckManagedHere(key, OnDemand),
             Check = static (_, _, key) =>
             {
                 if (key.OnDemandRotationCount >= KmsLimits.MaxOnDemandRotations)
@@ -104,6 +106,7 @@ internal sealed class RotationService(RequestPipeline pipeline)
         // On-demand rotation adds material but leaves the automatic schedule where it was.
         key.AddMaterial(KeyMaterial.Generate(World.Random, Now, RotationTypes.OnDemand));
         key.OnDemandRotationCount++;
+        key.MultiRegion?.ShareFrom(World, key);
         return new KeyIdResponse { KeyId = key.Arn };
     }
 
@@ -145,6 +148,20 @@ internal sealed class RotationService(RequestPipeline pipeline)
             NextMarker = page.NextMarker,
             Truncated = page.NextMarker is not null,
         };
+    }
+
+    /// <summary>
+    /// Rotation of a multi-Region key is managed on its primary, which shares it with every
+    /// replica: on a replica, changing it is refused (after the checks every key gets).
+    /// </summary>
+    private static void CheckManagedHere(KmsKey key, string what)
+    {
+        CheckRotatable(key, what);
+        if (key.IsReplica)
+        {
+            throw KmsException.Unsupported(
+                $"{key.Arn} is a multi-Region replica key: its {what} is managed on its primary key in {key.MultiRegion!.PrimaryRegion}, which shares it with every replica.");
+        }
     }
 
     private static bool IsImported(KmsKey key) => key.Spec.IsSymmetric && key.Origin == "EXTERNAL";
