@@ -47,8 +47,14 @@ internal static class BouncyCastleKeys
     public static byte[] SubjectPublicKeyInfo(AsymmetricKeyParameter privateKey) =>
         SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(PublicKey(privateKey)).GetDerEncoded();
 
-    /// <summary>The private key as DER PKCS#8 PrivateKeyInfo (RFC 5958): Ed25519 as RFC 8410 gives it, ML-DSA and ML-KEM as their seed.</summary>
-    public static byte[] PrivateKeyInfo(AsymmetricKeyParameter privateKey) => PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetDerEncoded();
+    /// <summary>
+    /// The private key as DER PKCS#8 PrivateKeyInfo (RFC 5958): Ed25519 as RFC 8410 §7 gives it
+    /// (version 0, the key as a CurvePrivateKey OCTET STRING, no public key: BouncyCastle's default
+    /// adds one, which OpenSSL 3.0 cannot read), ML-DSA and ML-KEM as their seed.
+    /// </summary>
+    public static byte[] PrivateKeyInfo(AsymmetricKeyParameter privateKey) => privateKey is Ed25519PrivateKeyParameters ed
+        ? new Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo(new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(Org.BouncyCastle.Asn1.EdEC.EdECObjectIdentifiers.id_Ed25519), new Org.BouncyCastle.Asn1.DerOctetString(ed.GetEncoded())).GetDerEncoded()
+        : PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetDerEncoded();
 
     /// <summary>
     /// An Ed25519 signature (64 bytes): PureEdDSA over <paramref name="message"/>, or with
