@@ -71,6 +71,12 @@ public class KeySpecTests
     [InlineData("RSA_2048", "GENERATE_VERIFY_MAC")]
     [InlineData("RSA_2048", "KEY_AGREEMENT")]
     [InlineData("SYMMETRIC_DEFAULT", "SIGN_VERIFY")]
+    [InlineData("ECC_NIST_EDWARDS25519", "KEY_AGREEMENT")]
+    [InlineData("ML_DSA_65", "ENCRYPT_DECRYPT")]
+    [InlineData("ML_DSA_65", null)]
+    [InlineData("ML_KEM_768", "SIGN_VERIFY")]
+    [InlineData("ML_KEM_768", null)]
+    [InlineData("HMAC_256", "ENCAPSULATE_DECAPSULATE")]
     public async Task A_key_usage_the_spec_does_not_allow_is_a_validation_error(string spec, string? usage)
     {
         var lab = new TestLab();
