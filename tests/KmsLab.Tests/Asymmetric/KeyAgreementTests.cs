@@ -154,11 +154,13 @@ public class KeyAgreementTests
         var grant = await lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key.KeyId, GranteePrincipal = lab.Lab.AdminArn, Operations = [GrantOperation.DeriveSharedSecret] });
         Assert.NotNull(grant.GrantId);
 
-        await lab.Kms.DisableKeyAsync(new DisableKeyRequest { KeyId = key.KeyId });
-        await Assert.ThrowsAsync<DisabledException>(() => DeriveAsync(lab.Kms, key.KeyId, spki));
-        await Assert.ThrowsAnyAsync<AmazonKeyManagementServiceException>(() => lab.Kms.DeriveSharedSecretAsync(new DeriveSharedSecretRequest
+        var recipient = await AssertErrorAsync("ValidationException", () => lab.Kms.DeriveSharedSecretAsync(new DeriveSharedSecretRequest
         {
             KeyId = key.KeyId, KeyAgreementAlgorithm = KeyAgreementAlgorithmSpec.ECDH, PublicKey = Stream(spki), Recipient = new RecipientInfo { AttestationDocument = Stream("doc") },
         }));
+        Assert.Contains("Recipient", recipient.Message);
+
+        await lab.Kms.DisableKeyAsync(new DisableKeyRequest { KeyId = key.KeyId });
+        await Assert.ThrowsAsync<DisabledException>(() => DeriveAsync(lab.Kms, key.KeyId, spki));
     }
 }

@@ -89,6 +89,8 @@ public class MLKemTests
         var d = await lab.Kms.DecapsulateAsync(new DecapsulateRequest { KeyId = key.KeyId, SharedSecretCiphertextBlob = e.SharedSecretCiphertextBlob, EncapsulationAlgorithm = "ML_KEM" });
         var secret = Convert.ToBase64String(d.SharedSecret.ToArray());
         Assert.All(lab.Lab.AuditTrail.Events, ev => Assert.DoesNotContain(secret, ev.ToJson()));
+        var grant = await lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key.KeyId, GranteePrincipal = lab.Lab.AdminArn, Operations = [GrantOperation.Encapsulate, GrantOperation.Decapsulate] });
+        Assert.NotNull(grant.GrantToken);
         Assert.Equal("Decapsulate", (await lab.Kms.GetKeyLastUsageAsync(new GetKeyLastUsageRequest { KeyId = key.KeyId })).KeyLastUsage.Operation.Value);
     }
 
