@@ -72,6 +72,8 @@ public sealed class KeyView : LessonView
         if (m.EncryptionAlgorithms is { Count: > 0 } algorithms) yield return ("EncryptionAlgorithms", string.Join(", ", algorithms), "algorithms it accepts");
         if (m.SigningAlgorithms is { Count: > 0 } signing) yield return ("SigningAlgorithms", string.Join(", ", signing), "algorithms it signs with");
         if (m.MacAlgorithms is { Count: > 0 } macs) yield return ("MacAlgorithms", string.Join(", ", macs), "HMAC algorithms");
+        if (m.KeyAgreementAlgorithms is { Count: > 0 } agreement) yield return ("KeyAgreementAlgorithms", string.Join(", ", agreement), "how it derives a shared secret with a peer (DeriveSharedSecret)");
+        if (m.EncapsulationAlgorithms is { Count: > 0 } kem) yield return ("EncapsulationAlgorithms", string.Join(", ", kem), "how a sender encapsulates a shared secret to it (ML-KEM)");
         if (m.ExpirationModel is { } model) yield return ("ExpirationModel", model.Value, "whether imported key material expires");
         if (m.ValidTo is { } validTo) yield return ("ValidTo", validTo.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture), "when imported key material expires");
         if (m.DeletionDate is { } d) yield return ("DeletionDate", d.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture), "when KMS deletes it, for good");

@@ -2,12 +2,32 @@ using System.Security.Cryptography;
 
 namespace KmsLab.Simulation;
 
-/// <summary>A signing algorithm of the service model and how the platform performs it.</summary>
+/// <summary>How a signing algorithm signs: with the platform (RSA, ECDSA) or with BouncyCastle (<see cref="BouncyCastleKeys"/>).</summary>
+internal enum SignatureScheme
+{
+    /// <summary>RSA or ECDSA over the hash of the message (or the given DIGEST).</summary>
+    HashThenSign,
+
+    /// <summary>PureEdDSA Ed25519 (RFC 8032) over the RAW message.</summary>
+    Ed25519,
+
+    /// <summary>HashEdDSA Ed25519ph (RFC 8032 §5.1, FIPS 186-5 §7.8.1) over the given DIGEST, which it hashes again.</summary>
+    Ed25519ph,
+
+    /// <summary>Pure ML-DSA (FIPS 204) over the RAW message, or over an EXTERNAL_MU representative.</summary>
+    MLDsa,
+}
+
+/// <summary>A signing algorithm of the service model and how the simulator performs it.</summary>
 /// <param name="Name">As on the wire, e.g. <c>RSASSA_PSS_SHA_256</c>.</param>
 /// <param name="Hash">The hash the algorithm applies to RAW messages (and whose length a DIGEST must have).</param>
 /// <param name="RsaPadding">PKCS#1 v1.5 or PSS for RSA algorithms (.NET's PSS uses salt length = hash length, as KMS does); null for ECDSA.</param>
-internal sealed record SigningAlgorithm(string Name, HashAlgorithmName Hash, RSASignaturePadding? RsaPadding)
+/// <param name="Scheme">Which signature scheme performs it.</param>
+internal sealed record SigningAlgorithm(string Name, HashAlgorithmName Hash, RSASignaturePadding? RsaPadding, SignatureScheme Scheme = SignatureScheme.HashThenSign)
 {
+    /// <summary>The length of EXTERNAL_MU messages: ML-DSA's message representative μ (FIPS 204 §6.2).</summary>
+    public const int MuLength = 64;
+
     /// <summary>Every value of the model's <c>SigningAlgorithmSpec</c> enum, in the model's order.</summary>
     public static readonly IReadOnlyList<string> AllNames =
         ["RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512", "SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512"];
@@ -26,6 +46,9 @@ internal sealed record SigningAlgorithm(string Name, HashAlgorithmName Hash, RSA
         new("ECDSA_SHA_256", HashAlgorithmName.SHA256, null),
         new("ECDSA_SHA_384", HashAlgorithmName.SHA384, null),
         new("ECDSA_SHA_512", HashAlgorithmName.SHA512, null),
+        new("ML_DSA_SHAKE_256", default, null, SignatureScheme.MLDsa),
+        new("ED25519_SHA_512", HashAlgorithmName.SHA512, null, SignatureScheme.Ed25519),
+        new("ED25519_PH_SHA_512", HashAlgorithmName.SHA512, null, SignatureScheme.Ed25519ph),
     }.ToDictionary(a => a.Name, StringComparer.Ordinal);
 
     /// <summary>The algorithm, if KmsLab can perform it (every one that a simulated key spec lists).</summary>

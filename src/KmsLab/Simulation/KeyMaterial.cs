@@ -15,7 +15,10 @@ internal sealed class KeyMaterial : IDisposable
 
     private readonly byte[] _secret;
     private AesGcm? _aes;
+    private readonly KeySpecInfo? _spec;
     private AsymmetricAlgorithm? _keyPair;
+    private ECDiffieHellman? _ecdh;
+    private Org.BouncyCastle.Crypto.AsymmetricKeyParameter? _bouncyCastleKey;
     private byte[]? _publicKey;
 
     public KeyMaterial(byte[] id, byte[] secret, DateTimeOffset createdAt, string? rotationType)
@@ -23,8 +26,9 @@ internal sealed class KeyMaterial : IDisposable
     {
     }
 
-    private KeyMaterial(KeyMaterialKind kind, byte[] id, byte[] secret, DateTimeOffset createdAt, string? rotationType, AsymmetricAlgorithm? keyPair = null)
+    private KeyMaterial(KeyMaterialKind kind, byte[] id, byte[] secret, DateTimeOffset createdAt, string? rotationType, AsymmetricAlgorithm? keyPair = null, KeySpecInfo? spec = null)
     {
+        _spec = spec;
         if (id.Length != IdLength) throw new ArgumentException("Key material IDs are 32 bytes.", nameof(id));
         Kind = kind;
         IdBytes = id;
@@ -60,8 +64,15 @@ internal sealed class KeyMaterial : IDisposable
     /// <summary>The EC key pair of ECC material.</summary>
     public ECDsa Ecdsa => Kind == KeyMaterialKind.Ecc ? (ECDsa)KeyPair : throw WrongKind(KeyMaterialKind.Ecc);
 
+    /// <summary>The EC key pair of ECC material for ECDH (KEY_AGREEMENT keys), from the same PKCS#8 private key.</summary>
+    public ECDiffieHellman Ecdh => Kind == KeyMaterialKind.Ecc ? _ecdh ??= ImportPkcs8(ECDiffieHellman.Create(), _secret) : throw WrongKind(KeyMaterialKind.Ecc);
+
+    /// <summary>The private key of Ed25519, ML-DSA and ML-KEM material, expanded from its seed once (used under the world lock).</summary>
+    public Org.BouncyCastle.Crypto.AsymmetricKeyParameter BouncyCastleKey =>
+        _spec is { IsBouncyCastle: true } spec ? _bouncyCastleKey ??= BouncyCastleKeys.PrivateKey(spec, _secret) : throw new InvalidOperationException($"{Kind} material is not held by BouncyCastle.");
+
     /// <summary>The public key of a key pair as DER-encoded X.509 SubjectPublicKeyInfo (RFC 5280), as GetPublicKey returns it.</summary>
-    public byte[] PublicKey => (_publicKey ??= KeyPair.ExportSubjectPublicKeyInfo()).ToArray();
+    public byte[] PublicKey => (_publicKey ??= _spec is { IsBouncyCastle: true } ? BouncyCastleKeys.SubjectPublicKeyInfo(BouncyCastleKey) : KeyPair.ExportSubjectPublicKeyInfo()).ToArray();
 
     /// <summary>The secret itself: AES key, HMAC key, or PKCS#8 private key. For the engine's own use only.</summary>
     internal ReadOnlySpan<byte> Secret => _secret;
@@ -104,6 +115,13 @@ internal sealed class KeyMaterial : IDisposable
             case KeyMaterialKind.Ecc:
                 var ecdsa = keyPairs.CreateEcdsa(spec.Curve);
                 return new KeyMaterial(spec.Kind, id, ecdsa.ExportPkcs8PrivateKey(), now, rotationType: null, ecdsa);
+            case KeyMaterialKind.Ed25519:
+            case KeyMaterialKind.MLDsa:
+            case KeyMaterialKind.MLKem:
+                // The seed is the key (FIPS 203/204 KeyGen from a seed; RFC 8032 §5.1.5).
+                var seed = new byte[BouncyCastleKeys.SeedLength(spec.Kind)];
+                random.GetBytes(seed);
+                return new KeyMaterial(spec.Kind, id, seed, now, rotationType: null, spec: spec);
             default:
                 throw new InvalidOperationException($"KmsLab does not simulate {spec.Name} key material.");
         }
@@ -111,11 +129,11 @@ internal sealed class KeyMaterial : IDisposable
 
     /// <summary>Material as a state file kept it (the secret as <see cref="Secret"/> gave it): its kind follows from the key's spec.</summary>
     public static KeyMaterial Restore(KeySpecInfo spec, byte[] id, byte[] secret, DateTimeOffset createdAt, string? rotationType) =>
-        new(spec.Kind, id, secret, createdAt, rotationType);
+        new(spec.Kind, id, secret, createdAt, rotationType, spec: spec);
 
     /// <summary>Material imported into an EXTERNAL key: <paramref name="canonical"/> comes from <see cref="Canonicalize"/>.</summary>
     public static KeyMaterial Imported(KeySpecInfo spec, byte[] id, byte[] canonical, DateTimeOffset now) =>
-        new(spec.Kind, id, canonical, now, rotationType: null);
+        new(spec.Kind, id, canonical, now, rotationType: null, spec: spec);
 
     /// <summary>
     /// Checks that imported bytes are key material for <paramref name="spec"/> and returns them in
@@ -145,6 +163,11 @@ internal sealed class KeyMaterial : IDisposable
                     if (!TryImportPkcs8(ecdsa, material) || ecdsa.ExportParameters(false).Curve.Oid?.Value != spec.CurveOid) return null;
                     return ecdsa.ExportPkcs8PrivateKey();
                 }
+            case KeyMaterialKind.Ed25519:
+            case KeyMaterialKind.MLDsa:
+            case KeyMaterialKind.MLKem:
+                // The engine's own form (a state file's): the seed. KmsLab imports no such material (CreateKey refuses EXTERNAL for these specs).
+                return material.Length == BouncyCastleKeys.SeedLength(spec.Kind) ? material.ToArray() : null;
             default:
                 return null;
         }
@@ -154,6 +177,7 @@ internal sealed class KeyMaterial : IDisposable
     {
         _aes?.Dispose();
         _keyPair?.Dispose();
+        _ecdh?.Dispose();
         CryptographicOperations.ZeroMemory(_secret);
     }
 

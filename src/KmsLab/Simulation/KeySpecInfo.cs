@@ -17,7 +17,16 @@ internal enum KeyMaterialKind
     /// <summary>An elliptic-curve key pair (ECDSA), held as a PKCS#8 private key.</summary>
     Ecc,
 
-    /// <summary>A spec KMS knows but KmsLab does not simulate (SM2, ML-DSA, Ed25519).</summary>
+    /// <summary>An Ed25519 key pair (ECC_NIST_EDWARDS25519), held as its 32-byte private key (BouncyCastle).</summary>
+    Ed25519,
+
+    /// <summary>An ML-DSA key pair (FIPS 204), held as its 32-byte seed (BouncyCastle).</summary>
+    MLDsa,
+
+    /// <summary>An ML-KEM key pair (FIPS 203), held as its 64-byte seed (BouncyCastle).</summary>
+    MLKem,
+
+    /// <summary>A spec KMS knows but KmsLab does not simulate (SM2).</summary>
     NotSimulated,
 }
 
@@ -35,12 +44,12 @@ internal sealed record KeySpecInfo(string Name, IReadOnlyList<string> Usages, Ke
     public const string SymmetricDefault = "SYMMETRIC_DEFAULT";
 
     public static readonly IReadOnlyList<string> AllKeySpecs =
-        ["RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519"];
+        ["RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519", "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024"];
 
     public static readonly IReadOnlyList<string> CustomerMasterKeySpecs =
         ["RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2"];
 
-    public static readonly IReadOnlyList<string> AllKeyUsages = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"];
+    public static readonly IReadOnlyList<string> AllKeyUsages = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT", "ENCAPSULATE_DECAPSULATE"];
 
     public const string P256Oid = "1.2.840.10045.3.1.7";
     public const string P384Oid = "1.3.132.0.34";
@@ -57,15 +66,18 @@ internal sealed record KeySpecInfo(string Name, IReadOnlyList<string> Usages, Ke
         new("ECC_NIST_P384", ["SIGN_VERIFY", "KEY_AGREEMENT"], KeyMaterialKind.Ecc, 384, P384Oid),
         new("ECC_NIST_P521", ["SIGN_VERIFY", "KEY_AGREEMENT"], KeyMaterialKind.Ecc, 521, P521Oid),
         new("ECC_SECG_P256K1", ["SIGN_VERIFY"], KeyMaterialKind.Ecc, 256, Secp256k1Oid),
-        new("ECC_NIST_EDWARDS25519", ["SIGN_VERIFY"], KeyMaterialKind.NotSimulated),
+        new("ECC_NIST_EDWARDS25519", ["SIGN_VERIFY"], KeyMaterialKind.Ed25519),
         new("HMAC_224", ["GENERATE_VERIFY_MAC"], KeyMaterialKind.Hmac, 28),
         new("HMAC_256", ["GENERATE_VERIFY_MAC"], KeyMaterialKind.Hmac, 32),
         new("HMAC_384", ["GENERATE_VERIFY_MAC"], KeyMaterialKind.Hmac, 48),
         new("HMAC_512", ["GENERATE_VERIFY_MAC"], KeyMaterialKind.Hmac, 64),
         new("SM2", ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "KEY_AGREEMENT"], KeyMaterialKind.NotSimulated),
-        new("ML_DSA_44", ["SIGN_VERIFY"], KeyMaterialKind.NotSimulated),
-        new("ML_DSA_65", ["SIGN_VERIFY"], KeyMaterialKind.NotSimulated),
-        new("ML_DSA_87", ["SIGN_VERIFY"], KeyMaterialKind.NotSimulated),
+        new("ML_DSA_44", ["SIGN_VERIFY"], KeyMaterialKind.MLDsa),
+        new("ML_DSA_65", ["SIGN_VERIFY"], KeyMaterialKind.MLDsa),
+        new("ML_DSA_87", ["SIGN_VERIFY"], KeyMaterialKind.MLDsa),
+        new("ML_KEM_512", ["ENCAPSULATE_DECAPSULATE"], KeyMaterialKind.MLKem),
+        new("ML_KEM_768", ["ENCAPSULATE_DECAPSULATE"], KeyMaterialKind.MLKem),
+        new("ML_KEM_1024", ["ENCAPSULATE_DECAPSULATE"], KeyMaterialKind.MLKem),
     }.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
     public static KeySpecInfo Symmetric => Catalogue[SymmetricDefault];
@@ -74,11 +86,14 @@ internal sealed record KeySpecInfo(string Name, IReadOnlyList<string> Usages, Ke
 
     public bool IsSymmetric => Name == SymmetricDefault;
 
-    /// <summary>RSA and ECC specs: the key pairs whose public half GetPublicKey returns.</summary>
-    public bool IsAsymmetric => Kind is KeyMaterialKind.Rsa or KeyMaterialKind.Ecc;
+    /// <summary>The key pairs whose public half GetPublicKey returns: RSA, ECC, Ed25519, ML-DSA, ML-KEM.</summary>
+    public bool IsAsymmetric => Kind is KeyMaterialKind.Rsa or KeyMaterialKind.Ecc or KeyMaterialKind.Ed25519 or KeyMaterialKind.MLDsa or KeyMaterialKind.MLKem;
 
-    /// <summary>Whether KmsLab simulates keys of this spec with this usage (ECDH key agreement it does not).</summary>
-    public bool IsSimulated(string usage) => Kind != KeyMaterialKind.NotSimulated && usage != "KEY_AGREEMENT";
+    /// <summary>Key pairs held by BouncyCastle (<see cref="BouncyCastleKeys"/>) rather than by the platform.</summary>
+    public bool IsBouncyCastle => Kind is KeyMaterialKind.Ed25519 or KeyMaterialKind.MLDsa or KeyMaterialKind.MLKem;
+
+    /// <summary>Whether KmsLab simulates keys of this spec (all but SM2).</summary>
+    public bool IsSimulated => Kind != KeyMaterialKind.NotSimulated;
 
     /// <summary>The size of an RSA key's modulus (and of its ciphertexts and signatures), in bytes.</summary>
     public int RsaModulusBytes => Kind == KeyMaterialKind.Rsa ? Size / 8 : throw new InvalidOperationException($"{Name} is not an RSA spec.");
@@ -110,6 +125,15 @@ internal sealed record KeySpecInfo(string Name, IReadOnlyList<string> Usages, Ke
         "ECC_NIST_EDWARDS25519" => ["ED25519_SHA_512", "ED25519_PH_SHA_512"],
         _ => [],
     };
+
+    private static readonly string[] Ecdh = ["ECDH"];
+    private static readonly string[] MLKemAlgorithms = ["ML_KEM"];
+
+    /// <summary>KeyMetadata's KeyAgreementAlgorithms: ECDH for NIST-curve keys with KEY_AGREEMENT.</summary>
+    public IReadOnlyList<string> KeyAgreementAlgorithms(string usage) => usage == "KEY_AGREEMENT" && Kind == KeyMaterialKind.Ecc ? Ecdh : [];
+
+    /// <summary>KeyMetadata's EncapsulationAlgorithms: ML_KEM for ML-KEM keys.</summary>
+    public IReadOnlyList<string> EncapsulationAlgorithms(string usage) => usage == "ENCAPSULATE_DECAPSULATE" && Kind == KeyMaterialKind.MLKem ? MLKemAlgorithms : [];
 
     public IReadOnlyList<string> MacAlgorithms(string usage) => usage != "GENERATE_VERIFY_MAC" || Kind != KeyMaterialKind.Hmac ? [] : ["HMAC_SHA_" + Name[5..]];
 }

@@ -24,6 +24,7 @@ internal sealed class KmsEngine
         Keys = new KeyService(_pipeline, _awsManagedKeys);
         Crypto = new CryptoService(_pipeline);
         Asymmetric = new AsymmetricService(_pipeline);
+        SharedSecrets = new SharedSecretService(_pipeline);
         Rotation = new RotationService(_pipeline);
         Import = new ImportService(_pipeline);
         Grants = new GrantService(_pipeline);
@@ -39,6 +40,9 @@ internal sealed class KmsEngine
     public CryptoService Crypto { get; }
 
     public AsymmetricService Asymmetric { get; }
+
+    /// <summary>DeriveSharedSecret (ECDH), Encapsulate and Decapsulate (ML-KEM).</summary>
+    public SharedSecretService SharedSecrets { get; }
 
     public RotationService Rotation { get; }
 

@@ -71,6 +71,12 @@ public class KeySpecTests
     [InlineData("RSA_2048", "GENERATE_VERIFY_MAC")]
     [InlineData("RSA_2048", "KEY_AGREEMENT")]
     [InlineData("SYMMETRIC_DEFAULT", "SIGN_VERIFY")]
+    [InlineData("ECC_NIST_EDWARDS25519", "KEY_AGREEMENT")]
+    [InlineData("ML_DSA_65", "ENCRYPT_DECRYPT")]
+    [InlineData("ML_DSA_65", null)]
+    [InlineData("ML_KEM_768", "SIGN_VERIFY")]
+    [InlineData("ML_KEM_768", null)]
+    [InlineData("HMAC_256", "ENCAPSULATE_DECAPSULATE")]
     public async Task A_key_usage_the_spec_does_not_allow_is_a_validation_error(string spec, string? usage)
     {
         var lab = new TestLab();
@@ -79,16 +85,33 @@ public class KeySpecTests
     }
 
     [Theory]
-    [InlineData("ECC_NIST_P256", "KEY_AGREEMENT")]
-    [InlineData("ECC_NIST_P521", "KEY_AGREEMENT")]
-    [InlineData("SM2", "SIGN_VERIFY")]
-    [InlineData("ML_DSA_65", "SIGN_VERIFY")]
-    [InlineData("ECC_NIST_EDWARDS25519", "SIGN_VERIFY")]
-    public async Task Specs_and_usages_KmsLab_does_not_simulate_are_unsupported_with_a_clear_message(string spec, string usage)
+    [InlineData("SIGN_VERIFY")]
+    [InlineData("ENCRYPT_DECRYPT")]
+    [InlineData("KEY_AGREEMENT")]
+    public async Task SM2_exists_only_in_the_China_Regions_and_KmsLab_does_not_model_it_there(string usage)
     {
+        // The SDK's CreateKey KeySpec doc: "SM2 (China Regions only)".
         var lab = new TestLab();
-        var e = await Assert.ThrowsAsync<UnsupportedOperationException>(() => lab.Kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = spec, KeyUsage = usage }));
-        Assert.Contains("KmsLab does not simulate", e.Message);
+        var e = await Assert.ThrowsAsync<UnsupportedOperationException>(() => lab.Kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = "SM2", KeyUsage = usage }));
+        Assert.Contains("only in the China Regions", e.Message);
+        foreach (var region in new[] { Amazon.RegionEndpoint.CNNorth1, Amazon.RegionEndpoint.CNNorthWest1 })
+        {
+            var china = lab.Lab.CreateKmsClient(region);
+            var there = await Assert.ThrowsAsync<UnsupportedOperationException>(() => china.CreateKeyAsync(new CreateKeyRequest { KeySpec = "SM2", KeyUsage = usage }));
+            Assert.Contains("KmsLab does not model SM2", there.Message);
+        }
+    }
+
+    [Fact]
+    public async Task ML_KEM_keys_are_not_available_in_the_China_Regions()
+    {
+        // The SDK's CreateKey KeySpec doc: "The ML-KEM key specs are not available in China Regions."
+        var lab = new TestLab();
+        var china = lab.Lab.CreateKmsClient(Amazon.RegionEndpoint.CNNorth1);
+        var e = await Assert.ThrowsAsync<UnsupportedOperationException>(() => china.CreateKeyAsync(new CreateKeyRequest { KeySpec = "ML_KEM_768", KeyUsage = "ENCAPSULATE_DECAPSULATE" }));
+        Assert.Contains("China", e.Message);
+        var dsa = (await china.CreateKeyAsync(new CreateKeyRequest { KeySpec = "ML_DSA_44", KeyUsage = "SIGN_VERIFY" })).KeyMetadata;
+        Assert.Equal("Enabled", dsa.KeyState);
     }
 
     [Theory]

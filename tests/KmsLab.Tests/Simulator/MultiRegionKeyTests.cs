@@ -214,6 +214,41 @@ public partial class MultiRegionKeyTests
         Assert.True(verified.MacValid);
     }
 
+    [Theory]
+    [InlineData("ML_DSA_44", "SIGN_VERIFY")]
+    [InlineData("ECC_NIST_EDWARDS25519", "SIGN_VERIFY")]
+    [InlineData("ECC_NIST_P384", "KEY_AGREEMENT")]
+    [InlineData("ML_KEM_768", "ENCAPSULATE_DECAPSULATE")]
+    public async Task Replicas_of_the_2025_key_specs_share_the_key_pair(string spec, string usage)
+    {
+        var w = new World();
+        var key = await w.PrimaryAsync(spec, usage);
+        await w.ReplicaAsync(key);
+        var east = (await w.EastKms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = key.KeyId })).PublicKey.ToArray();
+        var west = (await w.WestKms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = key.KeyId })).PublicKey.ToArray();
+        Assert.Equal(east, west);
+        switch (usage)
+        {
+            case "SIGN_VERIFY":
+                var algorithm = spec == "ML_DSA_44" ? SigningAlgorithmSpec.ML_DSA_SHAKE_256 : SigningAlgorithmSpec.ED25519_SHA_512;
+                var signature = (await w.WestKms.SignAsync(new SignRequest { KeyId = key.KeyId, Message = Bytes.Stream("signed in Ireland"), MessageType = MessageType.RAW, SigningAlgorithm = algorithm })).Signature;
+                Assert.True((await w.EastKms.VerifyAsync(new VerifyRequest { KeyId = key.KeyId, Message = Bytes.Stream("signed in Ireland"), MessageType = MessageType.RAW, Signature = signature, SigningAlgorithm = algorithm })).SignatureValid);
+                break;
+            case "KEY_AGREEMENT":
+                using (var peer = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP384))
+                {
+                    var request = () => new DeriveSharedSecretRequest { KeyId = key.KeyId, KeyAgreementAlgorithm = KeyAgreementAlgorithmSpec.ECDH, PublicKey = new MemoryStream(peer.ExportSubjectPublicKeyInfo()) };
+                    Assert.Equal((await w.EastKms.DeriveSharedSecretAsync(request())).SharedSecret.ToArray(), (await w.WestKms.DeriveSharedSecretAsync(request())).SharedSecret.ToArray());
+                }
+                break;
+            default:
+                var sealedSecret = await w.EastKms.EncapsulateAsync(new EncapsulateRequest { KeyId = key.KeyId, EncapsulationAlgorithm = EncapsulationAlgorithmSpec.ML_KEM });
+                var opened = await w.WestKms.DecapsulateAsync(new DecapsulateRequest { KeyId = key.KeyId, EncapsulationAlgorithm = EncapsulationAlgorithmSpec.ML_KEM, SharedSecretCiphertextBlob = sealedSecret.SharedSecretCiphertextBlob });
+                Assert.Equal(sealedSecret.SharedSecret.ToArray(), opened.SharedSecret.ToArray());
+                break;
+        }
+    }
+
     [Fact]
     public async Task Policy_aliases_tags_description_and_enabled_state_are_each_keys_own()
     {

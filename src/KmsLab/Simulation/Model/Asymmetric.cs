@@ -83,6 +83,8 @@ internal sealed class GetPublicKeyResponse
     public string? KeyUsage { get; set; }
     public List<string>? EncryptionAlgorithms { get; set; }
     public List<string>? SigningAlgorithms { get; set; }
+    public List<string>? KeyAgreementAlgorithms { get; set; }
+    public List<string>? EncapsulationAlgorithms { get; set; }
 }
 
 /// <summary>The input of GenerateDataKeyPair and of GenerateDataKeyPairWithoutPlaintext (which has no Recipient).</summary>

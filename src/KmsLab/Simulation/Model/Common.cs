@@ -55,6 +55,8 @@ internal sealed class KeyMetadata
     public List<string>? EncryptionAlgorithms { get; set; }
     public List<string>? SigningAlgorithms { get; set; }
     public List<string>? MacAlgorithms { get; set; }
+    public List<string>? KeyAgreementAlgorithms { get; set; }
+    public List<string>? EncapsulationAlgorithms { get; set; }
     public bool? MultiRegion { get; set; }
     public MultiRegionConfiguration? MultiRegionConfiguration { get; set; }
     public int? PendingDeletionWindowInDays { get; set; }

@@ -177,23 +177,24 @@ internal static class OperationCatalog
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
         },
-        new NotSimulatedOperation("DeriveSharedSecret")
+        new KmsOperation<DeriveSharedSecretRequest, DeriveSharedSecretResponse>("DeriveSharedSecret", (e, c, r) => e.SharedSecrets.DeriveSharedSecret(c, r))
         {
-            NotSimulatedReason = "KmsLab does not simulate KEY_AGREEMENT keys (DeriveSharedSecret) yet.",
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["DeriveSharedSecret"],
-            KeyUsages = [KeyAgreement], KeyStates = KeyStates.Usable, AcceptsAlias = true, AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+            KeyUsages = [KeyAgreement], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["GrantTokens", "Recipient"], ResponseSecrets = ["SharedSecret"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+            RefusedMembers = new Dictionary<string, RefusedMember> { ["Recipient"] = Recipient },
         },
-        new NotSimulatedOperation("Encapsulate")
+        new KmsOperation<EncapsulateRequest, EncapsulateResponse>("Encapsulate", (e, c, r) => e.SharedSecrets.Encapsulate(c, r))
         {
-            NotSimulatedReason = "KmsLab does not simulate ML-KEM keys (KeyUsage ENCAPSULATE_DECAPSULATE) yet.",
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["Encapsulate"],
-            KeyUsages = [EncapsulateDecapsulate], KeyStates = KeyStates.Usable, AcceptsAlias = true, AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+            KeyUsages = [EncapsulateDecapsulate], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["GrantTokens"], ResponseSecrets = ["SharedSecret"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
         },
-        new NotSimulatedOperation("Decapsulate")
+        new KmsOperation<DecapsulateRequest, DecapsulateResponse>("Decapsulate", (e, c, r) => e.SharedSecrets.Decapsulate(c, r))
         {
-            NotSimulatedReason = "KmsLab does not simulate ML-KEM keys (KeyUsage ENCAPSULATE_DECAPSULATE) yet.",
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.Asymmetric, GrantOperations = ["Decapsulate"],
-            KeyUsages = [EncapsulateDecapsulate], KeyStates = KeyStates.Usable, AcceptsAlias = true, AuditsResponse = false, DryRun = true, TracksLastUsage = true,
+            KeyUsages = [EncapsulateDecapsulate], KeyStates = KeyStates.Usable, AcceptsAlias = true,
+            RequestSecrets = ["SharedSecretCiphertextBlob", "GrantTokens"], ResponseSecrets = ["SharedSecret"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
         },
 
         // Rotation

@@ -17,7 +17,7 @@ internal sealed class AsymmetricService(RequestPipeline pipeline)
     private static readonly KmsOperation GenerateDataKeyPairWithoutPlaintextOperation = OperationCatalog.Get("GenerateDataKeyPairWithoutPlaintext");
 
     private static readonly IReadOnlyList<string> DataKeyPairSpecs =
-        ["RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SM2", "ECC_NIST_EDWARDS25519"];
+        ["RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SM2", "ECC_NIST_EDWARDS25519", "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024"];
 
     private KmsWorld World => pipeline.World;
 
@@ -34,19 +34,25 @@ internal sealed class AsymmetricService(RequestPipeline pipeline)
         {
             GrantTokens = request.GrantTokens, DryRun = request.DryRun, Conditions = SigningConditions(request.SigningAlgorithm!, request.MessageType),
         };
-        return pipeline.Run(SignOperation, ctx, call, (request.SigningAlgorithm!, request.Message!, request.MessageType), SignSteps);
+        return pipeline.Run(SignOperation, ctx, call, (request.SigningAlgorithm!, request.Message!, request.MessageType, World.Random), SignSteps);
     }
 
-    private static readonly KeyedSteps<(string Algorithm, byte[] Message, string? MessageType), SignResponse> SignSteps =
+    private static readonly KeyedSteps<(string Algorithm, byte[] Message, string? MessageType, RandomNumberGenerator Random), SignResponse> SignSteps =
         new(static (s, _, key) =>
         {
             var algorithm = SigningAlgorithm.Find(s.Algorithm)!;
-            var digest = MessageDigest(algorithm, s.Message, s.MessageType);
             var material = key.CurrentMaterial;
-            // ECDSA signatures are DER-encoded (RFC 3279 Ecdsa-Sig-Value), as KMS returns them.
-            byte[] signature = algorithm.RsaPadding is { } padding
-                ? material.Rsa.SignHash(digest, algorithm.Hash, padding)
-                : material.Ecdsa.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence);
+            byte[] signature = algorithm.Scheme switch
+            {
+                SignatureScheme.Ed25519 => BouncyCastleKeys.SignEd25519(material.BouncyCastleKey, s.Message, prehash: false),
+                // FIPS 186-5 §7.8.1 step 1: KMS hashes the DIGEST it is given once more (the SDK's MessageType doc).
+                SignatureScheme.Ed25519ph => BouncyCastleKeys.SignEd25519(material.BouncyCastleKey, s.Message, prehash: true),
+                SignatureScheme.MLDsa => BouncyCastleKeys.SignMLDsa(material.BouncyCastleKey, s.Message, s.MessageType == "EXTERNAL_MU", s.Random),
+                // ECDSA signatures are DER-encoded (RFC 3279 Ecdsa-Sig-Value), as KMS returns them.
+                _ => algorithm.RsaPadding is { } padding
+                    ? material.Rsa.SignHash(MessageDigest(algorithm, s.Message, s.MessageType), algorithm.Hash, padding)
+                    : material.Ecdsa.SignHash(MessageDigest(algorithm, s.Message, s.MessageType), DSASignatureFormat.Rfc3279DerSequence),
+            };
             return new SignResponse { KeyId = key.Arn, Signature = signature, SigningAlgorithm = algorithm.Name };
         })
         {
@@ -75,8 +81,7 @@ internal sealed class AsymmetricService(RequestPipeline pipeline)
         {
             var algorithm = SigningAlgorithm.Find(request.SigningAlgorithm!)!;
             // The message type need not match the one used to sign: a message and its digest are the same message.
-            var digest = MessageDigest(algorithm, request.Message!, request.MessageType);
-            if (!VerifyDigest(key.CurrentMaterial, algorithm, digest, request.Signature!))
+            if (!VerifySignature(key.CurrentMaterial, algorithm, request.Message!, request.MessageType, request.Signature!))
             {
                 throw new KmsException(KmsErrorCodes.KmsInvalidSignature,
                     $"The signature does not verify: it was not produced by signing this message with {key.Arn} and {algorithm.Name}.");
@@ -99,6 +104,8 @@ internal sealed class AsymmetricService(RequestPipeline pipeline)
         {
             var encryption = key.Spec.EncryptionAlgorithms(key.KeyUsage);
             var signing = key.Spec.SigningAlgorithms(key.KeyUsage);
+            var agreement = key.Spec.KeyAgreementAlgorithms(key.KeyUsage);
+            var encapsulation = key.Spec.EncapsulationAlgorithms(key.KeyUsage);
             return new GetPublicKeyResponse
             {
                 KeyId = key.Arn,
@@ -108,6 +115,8 @@ internal sealed class AsymmetricService(RequestPipeline pipeline)
                 KeyUsage = key.KeyUsage,
                 EncryptionAlgorithms = encryption.Count > 0 ? [.. encryption] : null,
                 SigningAlgorithms = signing.Count > 0 ? [.. signing] : null,
+                KeyAgreementAlgorithms = agreement.Count > 0 ? [.. agreement] : null,
+                EncapsulationAlgorithms = encapsulation.Count > 0 ? [.. encapsulation] : null,
             };
         })
         {
@@ -116,7 +125,7 @@ internal sealed class AsymmetricService(RequestPipeline pipeline)
             {
                 if (!key.Spec.IsAsymmetric)
                 {
-                    throw KmsException.Unsupported($"{key.Arn} is a {key.Spec.Name} key. GetPublicKey works only with asymmetric KMS keys (RSA and ECC key specs).");
+                    throw KmsException.Unsupported($"{key.Arn} is a {key.Spec.Name} key. GetPublicKey works only with asymmetric KMS keys (RSA, ECC, ML-DSA and ML-KEM key specs).");
                 }
             },
         };
@@ -193,15 +202,26 @@ internal sealed class AsymmetricService(RequestPipeline pipeline)
             .GrantTokens(request.GrantTokens)
             .ThrowIfInvalid();
         if (request.Recipient is not null) throw KmsException.Validation("KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
-        if (request.KeyPairSpec == "SM2") throw KmsException.Unsupported("SM2 data key pairs are available only in China Regions.");
+        ChinaRegions.CheckKeySpec(request.KeyPairSpec!, ctx.Region);
         var pairSpec = KeySpecInfo.Get(request.KeyPairSpec!);
         if (!pairSpec.IsAsymmetric) throw KmsException.Unsupported($"KmsLab does not simulate {pairSpec.Name} data key pairs yet.");
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
 
         pipeline.InWorld(ctx, (Service: this, Op: op, Ctx: ctx, Request: request), static (s, kms) => s.Service.CheckDataKeyPair(s.Op, s.Ctx, kms, s.Request));
         byte[] privateKey, publicKey;
-        using (AsymmetricAlgorithm pair = pairSpec.Kind == KeyMaterialKind.Rsa ? World.KeyPairs.CreateRsa(pairSpec.Size) : World.KeyPairs.CreateEcdsa(pairSpec.Curve))
+        if (pairSpec.IsBouncyCastle)
         {
+            // Ed25519 (RFC 8410) and ML-KEM (seed) private keys as PKCS#8, from a seed of the world's randomness.
+            var seed = new byte[BouncyCastleKeys.SeedLength(pairSpec.Kind)];
+            World.Random.GetBytes(seed);
+            var pair = BouncyCastleKeys.PrivateKey(pairSpec, seed);
+            privateKey = BouncyCastleKeys.PrivateKeyInfo(pair);
+            publicKey = BouncyCastleKeys.SubjectPublicKeyInfo(pair);
+            CryptographicOperations.ZeroMemory(seed);
+        }
+        else
+        {
+            using AsymmetricAlgorithm pair = pairSpec.Kind == KeyMaterialKind.Rsa ? World.KeyPairs.CreateRsa(pairSpec.Size) : World.KeyPairs.CreateEcdsa(pairSpec.Curve);
             privateKey = pair.ExportPkcs8PrivateKey();
             publicKey = pair.ExportSubjectPublicKeyInfo();
         }
@@ -274,7 +294,23 @@ internal sealed class AsymmetricService(RequestPipeline pipeline)
     /// <summary>What <see cref="MessageDigest"/> refuses, checked before DryRun: a digest of the wrong length, a message type the algorithm does not take.</summary>
     private static void CheckMessage(SigningAlgorithm algorithm, byte[] message, string? messageType)
     {
-        switch (messageType ?? "RAW")
+        var type = messageType ?? "RAW";
+        switch (algorithm.Scheme)
+        {
+            // The SDK's MessageType doc: ED25519_SHA_512 requires RAW, ED25519_PH_SHA_512 requires DIGEST; "not interchangeable".
+            case SignatureScheme.Ed25519 when type != "RAW":
+                throw KmsException.Validation($"The {algorithm.Name} signing algorithm requires MessageType RAW, not {type}. For a SHA-512 digest, use ED25519_PH_SHA_512 with MessageType DIGEST.");
+            case SignatureScheme.Ed25519ph when type != "DIGEST":
+                throw KmsException.Validation($"The {algorithm.Name} signing algorithm requires MessageType DIGEST (a 64-byte SHA-512 digest), not {type}. To sign a message itself, use ED25519_SHA_512 with MessageType RAW.");
+            case SignatureScheme.MLDsa:
+                if (type == "DIGEST") throw KmsException.Validation($"The {algorithm.Name} signing algorithm takes MessageType RAW or EXTERNAL_MU, not DIGEST.");
+                if (type == "EXTERNAL_MU" && message.Length != SigningAlgorithm.MuLength)
+                {
+                    throw KmsException.Validation($"With MessageType EXTERNAL_MU the message must be the 64-byte representative mu (FIPS 204, section 6.2), not {message.Length} bytes.");
+                }
+                return;
+        }
+        switch (type)
         {
             case "RAW":
                 return;
@@ -293,13 +329,19 @@ internal sealed class AsymmetricService(RequestPipeline pipeline)
     private static byte[] MessageDigest(SigningAlgorithm algorithm, byte[] message, string? messageType) =>
         (messageType ?? "RAW") == "RAW" ? algorithm.HashData(message) : message;
 
-    private static bool VerifyDigest(KeyMaterial material, SigningAlgorithm algorithm, byte[] digest, byte[] signature)
+    private static bool VerifySignature(KeyMaterial material, SigningAlgorithm algorithm, byte[] message, string? messageType, byte[] signature)
     {
         try
         {
-            return algorithm.RsaPadding is { } padding
-                ? material.Rsa.VerifyHash(digest, signature, algorithm.Hash, padding)
-                : material.Ecdsa.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence);
+            return algorithm.Scheme switch
+            {
+                SignatureScheme.Ed25519 => BouncyCastleKeys.VerifyEd25519(material.BouncyCastleKey, message, signature, prehash: false),
+                SignatureScheme.Ed25519ph => BouncyCastleKeys.VerifyEd25519(material.BouncyCastleKey, message, signature, prehash: true),
+                SignatureScheme.MLDsa => BouncyCastleKeys.VerifyMLDsa(material.BouncyCastleKey, message, signature, messageType == "EXTERNAL_MU"),
+                _ => algorithm.RsaPadding is { } padding
+                    ? material.Rsa.VerifyHash(MessageDigest(algorithm, message, messageType), signature, algorithm.Hash, padding)
+                    : material.Ecdsa.VerifyHash(MessageDigest(algorithm, message, messageType), signature, DSASignatureFormat.Rfc3279DerSequence),
+            };
         }
         catch (CryptographicException)
         {

@@ -49,12 +49,9 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         }
         var origin = request.Origin ?? "AWS_KMS";
         if (origin is not ("AWS_KMS" or "EXTERNAL")) throw KmsException.Unsupported($"KmsLab does not simulate keys with Origin {origin} yet.");
-        if (!spec.IsSimulated(usage))
-        {
-            throw KmsException.Unsupported(usage == "KEY_AGREEMENT"
-                ? $"KmsLab does not simulate KEY_AGREEMENT keys (DeriveSharedSecret) yet; {spec.Name} keys with KeyUsage SIGN_VERIFY are simulated."
-                : $"KmsLab does not simulate {spec.Name} keys yet. Simulated key specs: SYMMETRIC_DEFAULT, RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1, HMAC_224/256/384/512.");
-        }
+        ChinaRegions.CheckKeySpec(spec.Name, ctx.Region);
+        if (!spec.IsSimulated) throw KmsException.Unsupported($"KmsLab does not simulate {spec.Name} keys.");
+        if (origin == "EXTERNAL" && spec.IsBouncyCastle) throw KmsException.Unsupported($"KmsLab does not simulate importing {spec.Name} key material yet; create the key with Origin AWS_KMS.");
 
         var policy = request.Policy is null ? null : PolicyDocument.ParseKeyPolicy(request.Policy);
 
@@ -264,6 +261,8 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         var encryption = key.Spec.EncryptionAlgorithms(key.KeyUsage);
         var signing = key.Spec.SigningAlgorithms(key.KeyUsage);
         var mac = key.Spec.MacAlgorithms(key.KeyUsage);
+        var agreement = key.Spec.KeyAgreementAlgorithms(key.KeyUsage);
+        var encapsulation = key.Spec.EncapsulationAlgorithms(key.KeyUsage);
         return new KeyMetadata
         {
             AWSAccountId = key.AccountId,
@@ -285,6 +284,8 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
             EncryptionAlgorithms = encryption.Count > 0 ? [.. encryption] : null,
             SigningAlgorithms = signing.Count > 0 ? [.. signing] : null,
             MacAlgorithms = mac.Count > 0 ? [.. mac] : null,
+            KeyAgreementAlgorithms = agreement.Count > 0 ? [.. agreement] : null,
+            EncapsulationAlgorithms = encapsulation.Count > 0 ? [.. encapsulation] : null,
             MultiRegion = key.MultiRegion is not null,
             MultiRegionConfiguration = key.MultiRegion is { } set ? MultiRegionConfigurationOf(key, set) : null,
             CurrentKeyMaterialId = key.Spec.IsSymmetric ? key.CurrentMaterialId : null,
