@@ -107,6 +107,35 @@ internal sealed class SnapshotKey
 
     /// <summary>Every material version, oldest first; the last is the current one. EXTERNAL keys pending import have none.</summary>
     public List<SnapshotMaterial>? Materials { get; set; }
+
+    /// <summary>
+    /// EXTERNAL keys: every imported key material with its state (written since imported material
+    /// rotates). The secrets of bound material are in <see cref="Materials"/>, matched by ID; only
+    /// material pending rotation carries its own. Files without it (older KmsLab) describe one
+    /// material through <see cref="ImportedMaterialId"/>, <see cref="ValidTo"/> and <see cref="ExpirationModel"/>.
+    /// </summary>
+    public List<SnapshotImportedMaterial>? ImportedMaterials { get; set; }
+}
+
+internal sealed class SnapshotImportedMaterial
+{
+    public string? Id { get; set; }
+    public string? Description { get; set; }
+
+    /// <summary>CURRENT, NON_CURRENT or PENDING_ROTATION.</summary>
+    public string? State { get; set; }
+
+    public DateTimeOffset? RotationDate { get; set; }
+    public string? ExpirationModel { get; set; }
+    public DateTimeOffset? ValidTo { get; set; }
+
+    /// <summary>Whether the secret is imported (false: PENDING_IMPORT, after expiry or deletion).</summary>
+    public bool Imported { get; set; }
+
+    /// <summary>The secret of material pending rotation (bound material keeps its secret in the key's Materials).</summary>
+    public byte[]? Secret { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 internal sealed class SnapshotTag

@@ -22,9 +22,8 @@ internal sealed class ScheduledEvents(KmsWorld world)
                     world.NoteSpontaneousChange();
                     continue;
                 }
-                if (key.ValidTo is { } validTo && validTo <= now && key.HasMaterial)
+                if (key.NextMaterialExpiry <= now && ImportService.ExpireImportedMaterial(key, now))
                 {
-                    ImportService.RemoveImportedMaterial(key);
                     world.NoteSpontaneousChange();
                 }
                 if (key.RotationEnabled && key.State == KeyState.Enabled)
@@ -38,7 +37,7 @@ internal sealed class ScheduledEvents(KmsWorld world)
                 }
                 next = Min(next, key.State == KeyState.PendingDeletion ? key.DeletionDate : null);
                 next = Min(next, key.State == KeyState.Enabled ? key.NextRotationDate : null);
-                next = Min(next, key.HasMaterial ? key.ValidTo : null);
+                next = Min(next, key.NextMaterialExpiry);
             }
         }
         world.RecomputeNextEvent(next);
