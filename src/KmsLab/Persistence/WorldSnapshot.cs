@@ -166,6 +166,9 @@ internal sealed class SnapshotGrant
     public DateTimeOffset CreationDate { get; set; }
     public string? GranteePrincipal { get; set; }
     public string? RetiringPrincipal { get; set; }
+    public string? GranteeServicePrincipal { get; set; }
+    public string? RetiringServicePrincipal { get; set; }
+    public string? SourceArn { get; set; }
     public string? IssuingAccount { get; set; }
     public List<string>? Operations { get; set; }
     public Dictionary<string, string>? EncryptionContextEquals { get; set; }
