@@ -45,7 +45,8 @@ kms.rotate_key_on_demand(KeyId=key["KeyId"])
 result["rotations"] = len(kms.list_key_rotations(KeyId=key["KeyId"])["Rotations"])
 result["oldBlobStillDecrypts"] = kms.decrypt(CiphertextBlob=blob, EncryptionContext=context)["Plaintext"] == secret
 
-result["aliases"] = sorted(a["AliasName"] for a in kms.list_aliases()["Aliases"])
+# Predefined AWS aliases (alias/aws/*) are listed without a TargetKeyId, as AWS does.
+result["aliases"] = sorted(a["AliasName"] for a in kms.list_aliases()["Aliases"] if "TargetKeyId" in a)
 result["tags"] = kms.list_resource_tags(KeyId=key["KeyId"])["Tags"]
 
 print(json.dumps(result))

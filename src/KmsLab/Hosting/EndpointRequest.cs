@@ -10,7 +10,8 @@ namespace KmsLab.Hosting;
 /// <param name="Body">The whole request body.</param>
 /// <param name="Query">The query string with its leading <c>?</c>, if any.</param>
 /// <param name="Host">The authority the request was sent to, used when the request has no <c>Host</c> header.</param>
-/// <param name="SourceIp">The caller's IP address, for the audit trail's <c>sourceIPAddress</c>.</param>
+/// <param name="SourceIp">The caller's IP address, for the audit trail's <c>sourceIPAddress</c> and the <c>aws:SourceIp</c> condition key.</param>
+/// <param name="SourceVpce">The simulated VPC endpoint the request came through (<c>aws:SourceVpce</c>; <c>aws:SourceIp</c> is then absent, as in AWS), or null; <see cref="SimulatorEndpoint.VpcEndpointId"/> sets it for a whole endpoint.</param>
 public readonly record struct EndpointRequest(
     string Method,
     string Path,
@@ -18,4 +19,5 @@ public readonly record struct EndpointRequest(
     ReadOnlyMemory<byte> Body,
     string? Query = null,
     string? Host = null,
-    string SourceIp = "127.0.0.1");
+    string SourceIp = "127.0.0.1",
+    string? SourceVpce = null);

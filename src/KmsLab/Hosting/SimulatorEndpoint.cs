@@ -37,6 +37,14 @@ public sealed class SimulatorEndpoint
     public Lab Lab { get; }
 
     /// <summary>
+    /// Makes this endpoint a simulated interface VPC endpoint for KMS (e.g. <c>vpce-0123456789abcdef0</c>):
+    /// every request it handles, and every request of the clients on <see cref="CreateHandler"/>,
+    /// comes through it. Key and IAM policies then see <c>aws:SourceVpce</c> with this ID and no
+    /// <c>aws:SourceIp</c>, as AWS evaluates calls through a VPC endpoint. Null (the default): calls come from the caller's address.
+    /// </summary>
+    public string? VpcEndpointId { get; init; }
+
+    /// <summary>
     /// Where a failure of the simulator itself is reported with its stack (it is answered as HTTP 500
     /// <c>KMSInternalException</c> whatever this is); null reports it to <see cref="System.Diagnostics.Trace"/>.
     /// </summary>
@@ -48,7 +56,7 @@ public sealed class SimulatorEndpoint
 
     /// <summary>Answers one request as AWS KMS would (or STS, for <c>GetCallerIdentity</c> on the same endpoint).</summary>
     public EndpointResponse Handle(in EndpointRequest request) =>
-        From(_adapter.Handle(new KmsWireRequest(request.Method, request.Path, request.Header, request.Body, request.Query, request.Host, request.SourceIp)));
+        From(_adapter.Handle(new KmsWireRequest(request.Method, request.Path, request.Header, request.Body, request.Query, request.Host, request.SourceIp, request.SourceVpce ?? VpcEndpointId)));
 
     /// <summary>The answer to a request whose body is over <see cref="MaxRequestBodyBytes"/>: 413, in KMS's error shape.</summary>
     public EndpointResponse RequestTooLarge() =>
@@ -73,7 +81,7 @@ public sealed class SimulatorEndpoint
     /// A fresh in-process HTTP handler on this endpoint, for SDK clients made with
     /// <see cref="CreateClient"/> (e.g. behind a <see cref="DelegatingHandler"/> that records or measures).
     /// </summary>
-    public HttpMessageHandler CreateHandler() => new KmsHttpMessageHandler(_adapter);
+    public HttpMessageHandler CreateHandler() => new KmsHttpMessageHandler(_adapter) { VpcEndpointId = VpcEndpointId };
 
     /// <summary>
     /// An official SDK KMS client configured as a lab's in-process clients are (no configured

@@ -119,6 +119,14 @@ internal sealed class SnapshotKey
 
     /// <summary>The last call that used the key, as GetKeyLastUsage reports it. Absent: never used (or a file written before it was saved).</summary>
     public SnapshotLastUse? LastUse { get; set; }
+
+    /// <summary>
+    /// EXTERNAL keys: every imported key material with its state (written since imported material
+    /// rotates). The secrets of bound material are in <see cref="Materials"/>, matched by ID; only
+    /// material pending rotation carries its own. Files without it (older KmsLab) describe one
+    /// material through <see cref="ImportedMaterialId"/>, <see cref="ValidTo"/> and <see cref="ExpirationModel"/>.
+    /// </summary>
+    public List<SnapshotImportedMaterial>? ImportedMaterials { get; set; }
 }
 
 internal sealed class SnapshotLastUse
@@ -127,6 +135,27 @@ internal sealed class SnapshotLastUse
     public DateTimeOffset Time { get; set; }
     public string? RequestId { get; set; }
     public Guid EventId { get; set; }
+}
+
+internal sealed class SnapshotImportedMaterial
+{
+    public string? Id { get; set; }
+    public string? Description { get; set; }
+
+    /// <summary>CURRENT, NON_CURRENT or PENDING_ROTATION.</summary>
+    public string? State { get; set; }
+
+    public DateTimeOffset? RotationDate { get; set; }
+    public string? ExpirationModel { get; set; }
+    public DateTimeOffset? ValidTo { get; set; }
+
+    /// <summary>Whether the secret is imported (false: PENDING_IMPORT, after expiry or deletion).</summary>
+    public bool Imported { get; set; }
+
+    /// <summary>The secret of material pending rotation (bound material keeps its secret in the key's Materials).</summary>
+    public byte[]? Secret { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 internal sealed class SnapshotTag
@@ -157,6 +186,9 @@ internal sealed class SnapshotGrant
     public DateTimeOffset CreationDate { get; set; }
     public string? GranteePrincipal { get; set; }
     public string? RetiringPrincipal { get; set; }
+    public string? GranteeServicePrincipal { get; set; }
+    public string? RetiringServicePrincipal { get; set; }
+    public string? SourceArn { get; set; }
     public string? IssuingAccount { get; set; }
     public List<string>? Operations { get; set; }
     public Dictionary<string, string>? EncryptionContextEquals { get; set; }

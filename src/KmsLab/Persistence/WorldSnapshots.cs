@@ -62,7 +62,7 @@ internal static class WorldSnapshots
         RotationPeriodInDays = key.RotationPeriodInDays,
         RotationBase = key.RotationBase,
         OnDemandRotationCount = key.OnDemandRotationCount,
-        ImportedMaterialId = key.ImportedMaterialId is { } imported ? Convert.ToHexStringLower(imported) : null,
+        ImportedMaterialId = key.ImportedMaterials.FirstOrDefault()?.Id,
         ValidTo = key.ValidTo,
         ExpirationModel = key.ExpirationModel,
         LastUse = key.LastUse is { } use ? new SnapshotLastUse { Operation = use.Operation, Time = use.Time, RequestId = use.RequestId, EventId = use.EventId } : null,
@@ -77,6 +77,9 @@ internal static class WorldSnapshots
             CreationDate = g.CreationDate,
             GranteePrincipal = g.GranteePrincipal,
             RetiringPrincipal = g.RetiringPrincipal,
+            GranteeServicePrincipal = g.GranteeServicePrincipal,
+            RetiringServicePrincipal = g.RetiringServicePrincipal,
+            SourceArn = g.SourceArn,
             IssuingAccount = g.IssuingAccount,
             Operations = [.. g.Operations],
             EncryptionContextEquals = g.EncryptionContextEquals?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
@@ -85,6 +88,18 @@ internal static class WorldSnapshots
         }).ToList(),
         // Copied now, under the lock: a key deleted later zeroes its material in place.
         Materials = key.Materials.Select(m => new SnapshotMaterial { Id = m.Id, Secret = m.Secret.ToArray(), CreatedAt = m.CreatedAt, RotationType = m.RotationType }).ToList(),
+        ImportedMaterials = key.Origin != "EXTERNAL" ? null : key.ImportedMaterials.Select(m => new SnapshotImportedMaterial
+        {
+            Id = m.Id,
+            Description = m.Description,
+            State = m.State,
+            RotationDate = m.RotationDate,
+            ExpirationModel = m.ExpirationModel,
+            ValidTo = m.ValidTo,
+            Imported = m.IsImported,
+            Secret = !m.IsBound && m.Secret is { } pending ? pending.Secret.ToArray() : null,
+            CreatedAt = m.Secret?.CreatedAt ?? default,
+        }).ToList(),
     };
 
     /// <summary>
@@ -250,8 +265,6 @@ internal static class WorldSnapshots
             RotationPeriodInDays = k.RotationPeriodInDays == 0 ? KmsLimits.DefaultRotationPeriodInDays : k.RotationPeriodInDays,
             RotationBase = k.RotationBase,
             OnDemandRotationCount = k.OnDemandRotationCount,
-            ValidTo = k.ValidTo,
-            ExpirationModel = k.ExpirationModel,
             LastUse = k.LastUse is { } use
                 ? new KeyLastUse(Require(use.Operation, $"the last use of {what} has no operation"), use.Time,
                     Require(use.RequestId, $"the last use of {what} has no requestId"), use.EventId)
@@ -272,8 +285,11 @@ internal static class WorldSnapshots
                 Key = key,
                 Name = g.Name,
                 CreationDate = g.CreationDate,
-                GranteePrincipal = Require(g.GranteePrincipal, $"grant {i + 1} of {what} has no granteePrincipal"),
+                GranteePrincipal = g.GranteePrincipal ?? (g.GranteeServicePrincipal is null ? throw Invalid($"grant {i + 1} of {what} has no granteePrincipal") : null),
                 RetiringPrincipal = g.RetiringPrincipal,
+                GranteeServicePrincipal = g.GranteeServicePrincipal,
+                RetiringServicePrincipal = g.RetiringServicePrincipal,
+                SourceArn = g.SourceArn,
                 IssuingAccount = Require(g.IssuingAccount, $"grant {i + 1} of {what} has no issuingAccount"),
                 Operations = g.Operations is { Count: > 0 } ops ? ops : throw Invalid($"grant {i + 1} of {what} has no operations"),
                 EncryptionContextEquals = g.EncryptionContextEquals,
@@ -282,21 +298,71 @@ internal static class WorldSnapshots
             key.Grants.Add(grant);
             foreach (var token in g.Tokens ?? []) tokens.Add((token, grant));
         }
-        if (k.ImportedMaterialId is { } importedId)
-        {
-            key.ImportedMaterialId = Hex(importedId, $"the importedMaterialId of {what}");
-        }
         var materials = k.Materials ?? [];
         // Only an EXTERNAL key may be without material (before its first import, after expiry or deletion).
         if (materials.Count == 0 && key.Origin != "EXTERNAL") throw Invalid($"{what} has no key material");
+        var restored = new List<KeyMaterial>();
         foreach (var (m, i) in materials.Select((m, i) => (m, i)))
         {
             var idBytes = Hex(Require(m.Id, $"material {i + 1} of {what} has no id"), $"the id of material {i + 1} of {what}");
             var secret = m.Secret ?? throw Invalid($"material {i + 1} of {what} has no secret");
             if (KeyMaterial.Canonicalize(spec, secret) is null) throw Invalid($"material {i + 1} of {what} is not {spec.Name} key material");
-            key.AddMaterial(KeyMaterial.Restore(spec, idBytes, secret, m.CreatedAt, m.RotationType));
+            restored.Add(KeyMaterial.Restore(spec, idBytes, secret, m.CreatedAt, m.RotationType));
         }
+        if (key.Origin != "EXTERNAL")
+        {
+            foreach (var m in restored) key.AddMaterial(m);
+            return key;
+        }
+        RestoreImportedMaterials(k, key, spec, restored, what);
+        key.SyncImportedMaterials();
         return key;
+    }
+
+    /// <summary>The imported materials of an EXTERNAL key: from <see cref="SnapshotKey.ImportedMaterials"/>, or as an older file described its one material.</summary>
+    private static void RestoreImportedMaterials(SnapshotKey k, KmsKey key, KeySpecInfo spec, List<KeyMaterial> restored, string what)
+    {
+        if (k.ImportedMaterials is null)
+        {
+            if (k.ImportedMaterialId is not { } legacyId) return;
+            var only = new ImportedMaterial(Hex(legacyId, $"the importedMaterialId of {what}")) { State = KeyMaterialStates.Current };
+            only.Secret = restored.FirstOrDefault(m => m.Id == only.Id);
+            if (only.Secret is not null)
+            {
+                only.ExpirationModel = k.ExpirationModel;
+                only.ValidTo = k.ValidTo;
+            }
+            key.ImportedMaterials.Add(only);
+            return;
+        }
+        foreach (var (m, i) in k.ImportedMaterials.Select((m, i) => (m, i)))
+        {
+            var place = $"imported material {i + 1} of {what}";
+            var state = Require(m.State, $"{place} has no state");
+            if (state is not (KeyMaterialStates.Current or KeyMaterialStates.NonCurrent or KeyMaterialStates.PendingRotation)) throw Invalid($"{place} has an unknown state '{state}'");
+            var entry = new ImportedMaterial(Hex(Require(m.Id, $"{place} has no id"), $"the id of {place}"))
+            {
+                Description = m.Description,
+                State = state,
+                RotationDate = m.RotationDate,
+            };
+            if (m.Imported)
+            {
+                if (entry.IsBound)
+                {
+                    entry.Secret = restored.FirstOrDefault(r => r.Id == entry.Id) ?? throw Invalid($"{place} is imported but its secret is not among the key's materials");
+                }
+                else
+                {
+                    var secret = m.Secret ?? throw Invalid($"{place} is pending rotation and imported but has no secret");
+                    if (KeyMaterial.Canonicalize(spec, secret) is null) throw Invalid($"{place} is not {spec.Name} key material");
+                    entry.Secret = KeyMaterial.Imported(spec, entry.IdBytes, secret, m.CreatedAt);
+                }
+                entry.ExpirationModel = m.ExpirationModel;
+                entry.ValidTo = m.ValidTo;
+            }
+            key.ImportedMaterials.Add(entry);
+        }
     }
 
     private static byte[] Hex(string hex, string what)

@@ -11,6 +11,9 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new(KmsWireResponse.ContentType);
 
+    /// <summary>The simulated VPC endpoint this handler's requests come through (<see cref="Hosting.SimulatorEndpoint.VpcEndpointId"/>), or null.</summary>
+    public string? VpcEndpointId { get; init; }
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         // The SDK's content is already in memory: read it synchronously, without HttpContent's
@@ -120,7 +123,7 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
         {
             // The authority stands in for a Host header only where there is none (the SDK sends one).
             var host = uri is null || headers.Get("Host") is not null ? null : uri.IsDefaultPort ? uri.Host : uri.Authority;
-            wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", headers.Lookup, body, uri?.Query, host));
+            wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", headers.Lookup, body, uri?.Query, host, SourceVpce: VpcEndpointId));
         }
         finally
         {

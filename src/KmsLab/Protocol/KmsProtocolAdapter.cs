@@ -105,7 +105,11 @@ internal sealed class KmsProtocolAdapter
             }
             if (request.Body.Length > MaxBodyBytes) throw new KmsException(KmsErrorCodes.Serialization, $"The request body is larger than {MaxBodyBytes} bytes.");
             var (caller, region) = Authenticate(request);
-            var context = new CallContext(caller.AccountId, region, caller, requestId, EventId: ids.Event);
+            var context = new CallContext(caller.AccountId, region, caller, requestId, EventId: ids.Event)
+            {
+                SourceIp = request.SourceVpce is null ? request.SourceIp : null, // through a VPC endpoint, AWS has no aws:SourceIp
+                SourceVpce = request.SourceVpce,
+            };
             return Invoke(operation, context, ids, request.Body, request.SourceIp, request.Header("User-Agent"));
         }
         catch (KmsException e)

@@ -11,7 +11,8 @@ internal readonly record struct KmsWireRequest(
     ReadOnlyMemory<byte> Body,
     string? Query = null,
     string? Host = null,
-    string SourceIp = "127.0.0.1");
+    string SourceIp = "127.0.0.1",
+    string? SourceVpce = null);
 
 /// <summary>An HTTP response from the protocol adapter.</summary>
 internal readonly record struct KmsWireResponse(int StatusCode, byte[] Body, string RequestId, string MediaType = KmsWireResponse.ContentType)

@@ -8,6 +8,18 @@ namespace KmsLab.Simulation;
 /// </remarks>
 internal sealed record CallContext(string AccountId, string Region, LabPrincipal Caller, string RequestId, string? ViaService = null, Guid EventId = default)
 {
+    /// <summary>The caller's IP address (<c>aws:SourceIp</c>); null for calls through a VPC endpoint or by an AWS service.</summary>
+    public string? SourceIp { get; init; }
+
+    /// <summary>The ID of the VPC endpoint the call came through (<c>aws:SourceVpce</c>), if any.</summary>
+    public string? SourceVpce { get; init; }
+
+    /// <summary>The alias the request named its key by (<c>kms:RequestAlias</c>), set when the key is resolved; null if it used a key ID or ARN.</summary>
+    public string? RequestAlias { get; set; }
+
+    /// <summary>The aliases of a key in its own account and Region (<c>kms:ResourceAliases</c>), provided by the pipeline.</summary>
+    internal Func<KmsKey, IReadOnlyList<string>>? AliasesOf { get; set; }
+
     /// <summary>The simulated time at which the engine carried out the call, once it has (its audit event's time).</summary>
     public DateTimeOffset? Time { get; set; }
 

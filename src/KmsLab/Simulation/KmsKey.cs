@@ -81,16 +81,39 @@ internal sealed class KmsKey
     public int OnDemandRotationCount { get; set; }
 
     /// <summary>
-    /// For keys with Origin EXTERNAL: the KeyMaterialId of the material imported first. The key is
-    /// bound to that material for ever; every later import must bring the same bytes.
+    /// For keys with Origin EXTERNAL: every key material imported into the key, in the order it was
+    /// bound (the first, then each rotated in), pending rotation material last. See <see cref="ImportedMaterial"/>.
+    /// Change it only through <see cref="SyncImportedMaterials"/>, which keeps <see cref="Materials"/> in step.
     /// </summary>
-    public byte[]? ImportedMaterialId { get; set; }
+    public List<ImportedMaterial> ImportedMaterials { get; } = [];
 
-    /// <summary>When imported key material expires (KEY_MATERIAL_EXPIRES); null otherwise.</summary>
-    public DateTimeOffset? ValidTo { get; set; }
+    /// <summary>The earliest expiry of the imported material bound to the key (KEY_MATERIAL_EXPIRES); null otherwise.</summary>
+    public DateTimeOffset? ValidTo => ImportedMaterials.Where(m => m.IsBound && m.ValidTo is not null).Min(m => m.ValidTo);
 
-    /// <summary><c>KEY_MATERIAL_EXPIRES</c> or <c>KEY_MATERIAL_DOES_NOT_EXPIRE</c> while imported material is present; null otherwise.</summary>
-    public string? ExpirationModel { get; set; }
+    /// <summary>For EXTERNAL keys while bound material is imported: <c>KEY_MATERIAL_EXPIRES</c> if any of it expires, else <c>KEY_MATERIAL_DOES_NOT_EXPIRE</c>; null otherwise.</summary>
+    public string? ExpirationModel =>
+        ImportedMaterials.Where(m => m.IsBound && m.IsImported).Select(m => m.ExpirationModel).OrderBy(e => e == "KEY_MATERIAL_EXPIRES" ? 0 : 1).FirstOrDefault();
+
+    /// <summary>When the next imported material (bound or pending rotation) expires; null if none will.</summary>
+    public DateTimeOffset? NextMaterialExpiry => ImportedMaterials.Where(m => m.IsImported && m.ValidTo is not null).Min(m => m.ValidTo);
+
+    /// <summary>
+    /// After a change to <see cref="ImportedMaterials"/>: the materials cryptography may use are the
+    /// imported ones bound to the key, in binding order (the current one last).
+    /// </summary>
+    public void SyncImportedMaterials()
+    {
+        _materials.Clear();
+        foreach (var m in ImportedMaterials)
+        {
+            if (m.IsBound && m.Secret is { } secret) _materials.Add(secret);
+        }
+    }
+
+    /// <summary>True when every material the key is bound to is present: false for an EXTERNAL key pending import.</summary>
+    public bool HasAllMaterial => Origin != "EXTERNAL"
+        ? HasMaterial
+        : ImportedMaterials.Any(m => m.IsBound) && ImportedMaterials.All(m => !m.IsBound || m.IsImported);
 
     /// <summary>Tags in insertion order, as ListResourceTags returns them.</summary>
     public List<KeyValuePair<string, string>> Tags { get; } = [];
@@ -103,8 +126,10 @@ internal sealed class KmsKey
     /// <summary>False for an EXTERNAL key before its first import and after its material expired or was deleted.</summary>
     public bool HasMaterial => _materials.Count > 0;
 
-    /// <summary>The ID of the current material; for an EXTERNAL key without material, of the material it awaits.</summary>
-    public string? CurrentMaterialId => HasMaterial ? CurrentMaterial.Id : ImportedMaterialId is { } id ? Convert.ToHexStringLower(id) : null;
+    /// <summary>The ID of the current material; for an EXTERNAL key, of its CURRENT material even while that awaits reimport.</summary>
+    public string? CurrentMaterialId => Origin == "EXTERNAL"
+        ? ImportedMaterials.FirstOrDefault(m => m.State == KeyMaterialStates.Current)?.Id
+        : HasMaterial ? CurrentMaterial.Id : null;
 
     public DateTimeOffset? NextRotationDate => RotationEnabled ? RotationBase.AddDays(RotationPeriodInDays) : null;
 
@@ -152,9 +177,10 @@ internal sealed class KmsKey
     public void DisposeMaterials()
     {
         foreach (var m in _materials) m.Dispose();
+        foreach (var m in ImportedMaterials) m.Secret?.Dispose();
     }
 
-    /// <summary>Deletes imported material (DeleteImportedKeyMaterial, or its expiry): the key keeps its ID and metadata, not its secret.</summary>
+    /// <summary>Drops every material of the key (tests use it to break a key behind the engine's back).</summary>
     public void RemoveMaterials()
     {
         DisposeMaterials();

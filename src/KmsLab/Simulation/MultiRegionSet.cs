@@ -92,9 +92,20 @@ internal sealed class MultiRegionSet
         to.RotationPeriodInDays = from.RotationPeriodInDays;
         to.RotationBase = from.RotationBase;
         to.OnDemandRotationCount = from.OnDemandRotationCount;
-        to.ImportedMaterialId ??= from.ImportedMaterialId;
-        // Imported material is imported into each key by its owner: only generated material is copied.
-        if (from.Origin != "AWS_KMS") return;
+        // Imported material is imported into each key by its owner: a replica learns which
+        // materials (their IDs and states, not their secrets) it may take; generated material is copied.
+        if (from.Origin != "AWS_KMS")
+        {
+            foreach (var material in from.ImportedMaterials.Where(m => m.IsBound))
+            {
+                var known = to.ImportedMaterials.FirstOrDefault(m => m.Id == material.Id);
+                if (known is null) to.ImportedMaterials.Add(known = new ImportedMaterial(material.IdBytes.ToArray()) { Description = material.Description });
+                known.State = material.State;
+                known.RotationDate = material.RotationDate;
+            }
+            to.SyncImportedMaterials();
+            return;
+        }
         foreach (var material in from.Materials)
         {
             if (to.FindMaterial(material.IdBytes) is null)

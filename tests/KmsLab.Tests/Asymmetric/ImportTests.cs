@@ -382,7 +382,9 @@ public class ImportTests
         await Assert.ThrowsAsync<IncorrectKeyMaterialException>(() => Import(material, "EXISTING_KEY_MATERIAL", null));
         var first = await Import(material, "NEW_KEY_MATERIAL", null);
         await Assert.ThrowsAsync<IncorrectKeyMaterialException>(() => Import(material, "NEW_KEY_MATERIAL", null));
-        await Assert.ThrowsAsync<UnsupportedOperationException>(() => Import(RandomNumberGenerator.GetBytes(32), "NEW_KEY_MATERIAL", null));
+        var pending = await Import(RandomNumberGenerator.GetBytes(32), "NEW_KEY_MATERIAL", null); // waits for RotateKeyOnDemand
+        Assert.NotEqual(first.KeyMaterialId, pending.KeyMaterialId);
+        await Assert.ThrowsAsync<KMSInvalidStateException>(() => Import(RandomNumberGenerator.GetBytes(32), "NEW_KEY_MATERIAL", null)); // one pending at a time
         await AssertErrorAsync("ValidationException", () => Import(material, "NEW_KEY_MATERIAL", first.KeyMaterialId));
         await Assert.ThrowsAsync<IncorrectKeyMaterialException>(() => Import(material, "EXISTING_KEY_MATERIAL", new string('0', 64)));
         await AssertErrorAsync("ValidationException", () => Import(material, null, "XYZ"));
@@ -391,15 +393,16 @@ public class ImportTests
     }
 
     [Fact]
-    public async Task Imported_keys_do_not_rotate_and_ListKeyRotations_shows_their_import_state()
+    public async Task Imported_keys_do_not_rotate_automatically_and_ListKeyRotations_shows_their_import_state()
     {
         var lab = new TestLab().Pooled();
         var key = await CreateExternalKeyAsync(lab);
         Assert.Empty((await lab.Kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = key.KeyId, IncludeKeyMaterial = IncludeKeyMaterial.ALL_KEY_MATERIAL })).Rotations ?? []);
         var imported = await lab.ImportAsync(key.KeyId, RandomNumberGenerator.GetBytes(32), validTo: TestLab.Start.UtcDateTime.AddDays(10));
         await Assert.ThrowsAsync<UnsupportedOperationException>(() => lab.Kms.EnableKeyRotationAsync(new EnableKeyRotationRequest { KeyId = key.KeyId }));
-        var onDemand = await Assert.ThrowsAsync<UnsupportedOperationException>(() => lab.Kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = key.KeyId }));
-        Assert.Contains("KmsLab does not simulate", onDemand.Message);
+        // On demand, an imported key rotates only to new material imported beforehand (PENDING_ROTATION).
+        var onDemand = await Assert.ThrowsAsync<KMSInvalidStateException>(() => lab.Kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = key.KeyId }));
+        Assert.Contains("NEW_KEY_MATERIAL", onDemand.Message);
 
         // The default (ROTATIONS_ONLY) lists rotations: there are none. ALL_KEY_MATERIAL shows the imported material.
         Assert.Empty((await lab.Kms.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = key.KeyId })).Rotations ?? []);

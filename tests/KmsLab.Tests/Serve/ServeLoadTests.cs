@@ -82,7 +82,7 @@ public sealed class ServeLoadTests(ITestOutputHelper log) : IDisposable
         for (int page = 0; page < 100; page++)
         {
             var response = await kms.ListAliasesAsync(new ListAliasesRequest { Limit = 100, Marker = marker });
-            foreach (var a in response.Aliases) aliases.Add(a.AliasName, a.TargetKeyId);
+            foreach (var a in response.Aliases.Where(a => a.TargetKeyId is not null)) aliases.Add(a.AliasName, a.TargetKeyId); // not the predefined alias/aws/*
             marker = response.NextMarker;
             if (response.Truncated != true) break;
         }

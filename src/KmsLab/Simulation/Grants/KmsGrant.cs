@@ -12,8 +12,18 @@ internal sealed class KmsGrant
     public required KmsKey Key { get; init; }
     public string? Name { get; init; }
     public required DateTimeOffset CreationDate { get; init; }
-    public required string GranteePrincipal { get; init; }
+    /// <summary>The IAM grantee; null for a grant to an AWS service principal (<see cref="GranteeServicePrincipal"/>).</summary>
+    public string? GranteePrincipal { get; init; }
     public string? RetiringPrincipal { get; init; }
+
+    /// <summary>The AWS service principal (e.g. <c>rds.amazonaws.com</c>) the grant is for, instead of an IAM grantee.</summary>
+    public string? GranteeServicePrincipal { get; init; }
+
+    /// <summary>The AWS service principal that may retire the grant, instead of an IAM retiring principal.</summary>
+    public string? RetiringServicePrincipal { get; init; }
+
+    /// <summary>The SourceArn constraint: the grant applies only to requests made on behalf of this AWS resource (as aws:SourceArn).</summary>
+    public string? SourceArn { get; init; }
     public required string IssuingAccount { get; init; }
     public required IReadOnlyList<string> Operations { get; init; }
     public IReadOnlyDictionary<string, string>? EncryptionContextEquals { get; init; }
@@ -22,10 +32,11 @@ internal sealed class KmsGrant
     /// <summary>The operations a grant may allow (CreateGrant's <c>Operations</c>), from the operation catalogue.</summary>
     public static IReadOnlyList<string> AllOperations => KmsLab.Simulation.Operations.OperationCatalog.GrantOperationNames;
 
-    public bool IsFor(LabPrincipal caller) => GranteePrincipal == caller.Arn || GranteePrincipal == caller.CallerArn;
+    /// <summary>Whether the grant is for this IAM caller. A grant to a service principal is for no IAM identity.</summary>
+    public bool IsFor(LabPrincipal caller) => GranteePrincipal is not null && (GranteePrincipal == caller.Arn || GranteePrincipal == caller.CallerArn);
 
     public bool CanBeRetiredBy(LabPrincipal caller) =>
-        RetiringPrincipal == caller.Arn || RetiringPrincipal == caller.CallerArn || (IsFor(caller) && Operations.Contains("RetireGrant"));
+        (RetiringPrincipal is not null && RetiringPrincipal == caller.Arn) || RetiringPrincipal == caller.CallerArn || (IsFor(caller) && Operations.Contains("RetireGrant"));
 
     /// <summary>Whether this grant allows <paramref name="operation"/> for a request with this encryption context.</summary>
     public bool Allows(string operation, IReadOnlyDictionary<string, string>? context)

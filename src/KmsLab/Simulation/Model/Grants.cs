@@ -4,6 +4,7 @@ internal sealed class GrantConstraints
 {
     public Dictionary<string, string>? EncryptionContextSubset { get; set; }
     public Dictionary<string, string>? EncryptionContextEquals { get; set; }
+    public string? SourceArn { get; set; }
 }
 
 internal sealed class CreateGrantRequest
@@ -55,6 +56,8 @@ internal sealed class GrantListEntry
     public string? IssuingAccount { get; set; }
     public List<string>? Operations { get; set; }
     public GrantConstraints? Constraints { get; set; }
+    public string? GranteeServicePrincipal { get; set; }
+    public string? RetiringServicePrincipal { get; set; }
 }
 
 internal sealed class ListGrantsResponse

@@ -23,9 +23,7 @@ internal static class OperationCatalog
     private const string NoCustomKeyStores = "KmsLab simulates no custom key stores yet.";
 
     private static readonly RefusedMember Recipient = new(KmsErrorCodes.Validation, "KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
-    private static readonly RefusedMember DryRunModifiers = new(KmsErrorCodes.Validation, "KmsLab does not simulate DryRunModifiers (IGNORE_CIPHERTEXT) yet; omit DryRunModifiers.");
     private static readonly RefusedMember CustomKeyStore = new(KmsErrorCodes.CustomKeyStoreNotFound, "KmsLab simulates no custom key stores; omit CustomKeyStoreId.");
-    private static readonly RefusedMember ServicePrincipal = new(KmsErrorCodes.UnsupportedOperation, "KmsLab does not simulate grants to AWS service principals yet; use GranteePrincipal and RetiringPrincipal.");
 
     /// <summary>The operations, in the order the KMS API reference lists them by feature.</summary>
     public static IReadOnlyList<KmsOperation> All { get; } =
@@ -104,14 +102,13 @@ internal static class OperationCatalog
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["Decrypt"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["CiphertextBlob", "GrantTokens", "Recipient"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
-            RefusedMembers = new Dictionary<string, RefusedMember> { ["Recipient"] = Recipient, ["DryRunModifiers"] = DryRunModifiers },
+            RefusedMembers = new Dictionary<string, RefusedMember> { ["Recipient"] = Recipient },
         },
         new KmsOperation<ReEncryptRequest, ReEncryptResponse>("ReEncrypt", (e, c, r) => e.Crypto.ReEncrypt(c, r))
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic, GrantOperations = ["ReEncryptFrom", "ReEncryptTo"],
             KeyUsages = [EncryptDecrypt], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["CiphertextBlob", "GrantTokens"], AuditsResponse = false, DryRun = true, TracksLastUsage = true,
-            RefusedMembers = new Dictionary<string, RefusedMember> { ["DryRunModifiers"] = DryRunModifiers },
         },
         new KmsOperation<GenerateDataKeyRequest, GenerateDataKeyResponse>("GenerateDataKey", (e, c, r) => e.Crypto.GenerateDataKey(c, r))
         {
@@ -250,17 +247,14 @@ internal static class OperationCatalog
         {
             ChangesState = true, ReadOnly = false, GrantOperations = ["CreateGrant"], KeyStates = KeyStates.Usable, AcceptsAlias = true,
             RequestSecrets = ["GrantTokens"], ResponseSecrets = ["GrantToken"], DryRun = true,
-            RefusedMembers = new Dictionary<string, RefusedMember> { ["GranteeServicePrincipal"] = ServicePrincipal, ["RetiringServicePrincipal"] = ServicePrincipal },
         },
         new KmsOperation<ListGrantsRequest, ListGrantsResponse>("ListGrants", (e, c, r) => e.Grants.ListGrants(c, r))
         {
             ChangesState = false, ReadOnly = true, KeyStates = KeyStates.Any, AcceptsAlias = true,
-            RefusedMembers = new Dictionary<string, RefusedMember> { ["GranteeServicePrincipal"] = ServicePrincipal },
         },
         new KmsOperation<ListRetirableGrantsRequest, ListGrantsResponse>("ListRetirableGrants", (e, c, r) => e.Grants.ListRetirableGrants(c, r))
         {
             ChangesState = false, ReadOnly = true,
-            RefusedMembers = new Dictionary<string, RefusedMember> { ["RetiringServicePrincipal"] = ServicePrincipal },
         },
         new KmsOperation<RetireGrantRequest, EmptyResponse>("RetireGrant", (e, c, r) => e.Grants.RetireGrant(c, r))
         {

@@ -22,6 +22,7 @@ internal sealed class KeyResolver(KmsWorld world)
     {
         var key = Find(ctx, kms, keyId, allowAlias);
         ctx.Touch(key);
+        ctx.RequestAlias = RequestAlias(keyId);
         return key;
     }
 
@@ -45,6 +46,15 @@ internal sealed class KeyResolver(KmsWorld world)
             return FindAliasTarget(kms, keyId);
         }
         return Found(keyId, kms, kms, FindKey(kms, keyId, keyId));
+    }
+
+    /// <summary>kms:RequestAlias: the alias name a KeyId parameter used (alias name or alias ARN); null for a key ID or key ARN.</summary>
+    private static string? RequestAlias(string keyId)
+    {
+        if (keyId.StartsWith("alias/", StringComparison.Ordinal)) return keyId;
+        if (!keyId.StartsWith("arn:", StringComparison.Ordinal)) return null;
+        int at = keyId.IndexOf(":alias/", StringComparison.Ordinal);
+        return at < 0 ? null : keyId[(at + 1)..];
     }
 
     private KmsKey Found(string keyId, RegionalKms from, RegionalKms home, KmsKey key)

@@ -108,10 +108,16 @@ internal sealed class RequestPipeline(KmsWorld world)
     public static KmsException InvalidGrantToken() => new(KmsErrorCodes.InvalidGrantToken, "The request was rejected because the specified grant token is not valid.");
 
     /// <summary>Stamps the call with the simulated time and brings the world up to it; the caller's KMS (account and Region).</summary>
+    /// <summary>kms:ResourceAliases: a key's aliases, looked up in its own account and Region only when a policy asks (one delegate for every call).</summary>
+    private Func<KmsKey, IReadOnlyList<string>> _aliasesOf => _aliasesOfCached ??= key => [.. World.Region(key.AccountId, key.Region).Aliases.Where(a => a.Target == key).Select(a => a.Name)];
+
+    private Func<KmsKey, IReadOnlyList<string>>? _aliasesOfCached;
+
     private RegionalKms Enter(CallContext ctx)
     {
         var now = Now;
         ctx.Time = now;
+        ctx.AliasesOf = _aliasesOf;
         _events.CatchUp(now);
         return World.Region(ctx.AccountId, ctx.Region);
     }

@@ -41,9 +41,8 @@ internal sealed class ScheduledEvents(KmsWorld world)
                     MultiRegionSet.Settle(key);
                     world.NoteSpontaneousChange();
                 }
-                if (key.ValidTo is { } validTo && validTo <= now && key.HasMaterial)
+                if (key.NextMaterialExpiry <= now && ImportService.ExpireImportedMaterial(key, now))
                 {
-                    ImportService.RemoveImportedMaterial(key);
                     world.NoteSpontaneousChange();
                 }
                 // A multi-Region replica rotates with its primary, which shares each new material.
@@ -59,7 +58,7 @@ internal sealed class ScheduledEvents(KmsWorld world)
                 }
                 next = Min(next, key.State == KeyState.PendingDeletion ? key.DeletionDate : null);
                 next = Min(next, key.State == KeyState.Enabled && !key.IsReplica ? key.NextRotationDate : null);
-                next = Min(next, key.HasMaterial ? key.ValidTo : null);
+                next = Min(next, key.NextMaterialExpiry);
                 next = Min(next, key.SettlesAt);
             }
         }

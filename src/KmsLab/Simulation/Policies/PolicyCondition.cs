@@ -13,7 +13,7 @@ internal sealed record PolicyCondition(string Operator, SetQualifier Qualifier, 
     {
         "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
         "Bool", "Null", "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
-        "ArnEquals", "ArnNotEquals", "ArnLike", "ArnNotLike",
+        "ArnEquals", "ArnNotEquals", "ArnLike", "ArnNotLike", "IpAddress", "NotIpAddress",
     };
 
     public static IReadOnlyList<PolicyCondition> ParseBlock(JsonElement block)
@@ -85,8 +85,18 @@ internal sealed record PolicyCondition(string Operator, SetQualifier Qualifier, 
         "ArnEquals" or "ArnLike" => Values.Any(v => Wildcard.IsMatch(v, requestValue, ignoreCase: false)),
         "ArnNotEquals" or "ArnNotLike" => !Values.Any(v => Wildcard.IsMatch(v, requestValue, ignoreCase: false)),
         "Bool" => Values.Any(v => string.Equals(v, requestValue, StringComparison.OrdinalIgnoreCase)),
+        "IpAddress" => Values.Any(v => InRange(v, requestValue)),
+        "NotIpAddress" => !Values.Any(v => InRange(v, requestValue)),
         _ => MatchesNumber(requestValue),
     };
+
+    /// <summary>IpAddress: the address is in the CIDR range (a bare address is a /32 or /128).</summary>
+    private static bool InRange(string range, string address)
+    {
+        if (!System.Net.IPAddress.TryParse(address, out var ip)) return false;
+        if (System.Net.IPNetwork.TryParse(range, out var network)) return network.Contains(ip);
+        return System.Net.IPAddress.TryParse(range, out var single) && single.Equals(ip);
+    }
 
     private bool MatchesNumber(string requestValue)
     {

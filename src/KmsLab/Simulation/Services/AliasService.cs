@@ -97,18 +97,26 @@ internal sealed class AliasService(RequestPipeline pipeline)
     private ListAliasesResponse ListAliases(CallContext ctx, RegionalKms kms, ListAliasesRequest request)
     {
         var key = request.KeyId is null ? null : pipeline.ResolveKey(ctx, kms, request.KeyId, ListAliasesOperation.AcceptsAlias);
-        var aliases = kms.Aliases.Where(a => key is null || a.Target == key).ToList();
-        var page = Paging.Page(aliases, a => a.Name, request.Limit ?? KmsLimits.DefaultListLimit, request.Marker);
+        var aliases = kms.Aliases.Where(a => key is null || a.Target == key).Select(a => new AliasListEntry
+        {
+            AliasName = a.Name,
+            AliasArn = a.Arn,
+            TargetKeyId = a.Target.KeyId,
+            CreationDate = a.CreationDate,
+            LastUpdatedDate = a.LastUpdatedDate,
+        }).ToList();
+        if (key is null)
+        {
+            // The predefined aliases of AWS managed keys not created yet: AWS lists them without a
+            // TargetKeyId (and without dates), among the others in name order.
+            aliases.AddRange(AwsManagedKeys.PredefinedAliases.Where(name => kms.FindAlias(name) is null)
+                .Select(name => new AliasListEntry { AliasName = name, AliasArn = KmsArn.ForAlias(kms.Region, kms.AccountId, name) }));
+            aliases.Sort((a, b) => string.CompareOrdinal(a.AliasName, b.AliasName));
+        }
+        var page = Paging.Page(aliases, a => a.AliasName!, request.Limit ?? KmsLimits.DefaultListLimit, request.Marker);
         return new ListAliasesResponse
         {
-            Aliases = page.Items.Select(a => new AliasListEntry
-            {
-                AliasName = a.Name,
-                AliasArn = a.Arn,
-                TargetKeyId = a.Target.KeyId,
-                CreationDate = a.CreationDate,
-                LastUpdatedDate = a.LastUpdatedDate,
-            }).ToList(),
+            Aliases = [.. page.Items],
             NextMarker = page.NextMarker,
             Truncated = page.NextMarker is not null,
         };

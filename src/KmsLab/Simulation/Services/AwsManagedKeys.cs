@@ -15,11 +15,34 @@ internal sealed class AwsManagedKeys(RequestPipeline pipeline)
 {
     private const string AwsAliasPrefix = "alias/aws/";
 
-    /// <summary>The services whose AWS managed keys the simulator knows, with KMS's descriptions of them.</summary>
-    private static readonly Dictionary<string, string> Descriptions = new(StringComparer.Ordinal)
+    /// <summary>
+    /// The services whose AWS managed keys the simulator knows (their predefined aliases, which
+    /// ListAliases shows without a TargetKeyId until the key exists), with the key's description
+    /// and the service endpoint name its policy allows through <c>kms:ViaService</c> (EBS calls
+    /// KMS as EC2).
+    /// </summary>
+    private static readonly Dictionary<string, (string Description, string ViaService)> Services = new(StringComparer.Ordinal)
     {
-        ["s3"] = "Default key that protects my S3 objects when no other key is defined",
+        ["dynamodb"] = ("Default key that protects my DynamoDB data when no other key is defined", "dynamodb"),
+        ["ebs"] = ("Default key that protects my EBS volumes when no other key is defined", "ec2"),
+        ["elasticfilesystem"] = ("Default key that protects my EFS file systems when no other key is defined", "elasticfilesystem"),
+        ["es"] = ("Default key that protects my OpenSearch data when no other key is defined", "es"),
+        ["glue"] = ("Default key that protects my Glue data when no other key is defined", "glue"),
+        ["kinesisvideo"] = ("Default key that protects my Kinesis Video Streams data when no other key is defined", "kinesisvideo"),
+        ["lambda"] = ("Default key that protects my Lambda functions when no other key is defined", "lambda"),
+        ["rds"] = ("Default key that protects my RDS database volumes when no other key is defined", "rds"),
+        ["redshift"] = ("Default key that protects my Redshift data when no other key is defined", "redshift"),
+        ["s3"] = ("Default key that protects my S3 objects when no other key is defined", "s3"),
+        ["secretsmanager"] = ("Default key that protects my Secrets Manager data when no other key is defined", "secretsmanager"),
+        ["ssm"] = ("Default key that protects my SSM parameters when no other key is defined", "ssm"),
+        ["xray"] = ("Default key that protects my X-Ray data when no other key is defined", "xray"),
     };
+
+    /// <summary>The predefined aliases of AWS managed keys (<c>alias/aws/s3</c>...), in name order.</summary>
+    internal static readonly IReadOnlyList<string> PredefinedAliases = [.. Services.Keys.Order(StringComparer.Ordinal).Select(s => AwsAliasPrefix + s)];
+
+    /// <summary>The services <see cref="Ensure(string, string, string)"/> knows.</summary>
+    internal static IEnumerable<string> ServiceNames => Services.Keys;
 
     private KmsWorld World => pipeline.World;
 
@@ -52,8 +75,9 @@ internal sealed class AwsManagedKeys(RequestPipeline pipeline)
     {
         var aliasName = AwsAliasPrefix + service;
         if (kms.FindAlias(aliasName) is { } existing) return existing.Target;
-        if (!Descriptions.TryGetValue(service, out var description)) return null;
-        var policy = PolicyDocument.ParseKeyPolicy(KeyPolicy(kms.AccountId, kms.Region, service));
+        if (!Services.TryGetValue(service, out var known)) return null;
+        var description = known.Description;
+        var policy = PolicyDocument.ParseKeyPolicy(KeyPolicy(kms.AccountId, kms.Region, service, known.ViaService));
         var key = new KmsKey(KeyService.NewKeyId(World.Random), kms.AccountId, kms.Region, Now, KeySpecInfo.Symmetric, "ENCRYPT_DECRYPT", "AWS_KMS", description, policy)
         {
             KeyManager = "AWS",
@@ -69,8 +93,8 @@ internal sealed class AwsManagedKeys(RequestPipeline pipeline)
         return key;
     }
 
-    /// <summary>The key policy KMS gives an AWS managed key (here for S3: <c>auto-s3-2</c>).</summary>
-    internal static string KeyPolicy(string accountId, string region, string service) => $$"""
+    /// <summary>The key policy KMS gives an AWS managed key (for S3: <c>auto-s3-2</c>), use only through <paramref name="viaService"/>.</summary>
+    internal static string KeyPolicy(string accountId, string region, string service, string? viaService = null) => $$"""
         {
           "Version" : "2012-10-17",
           "Id" : "auto-{{service}}-2",
@@ -85,7 +109,7 @@ internal sealed class AwsManagedKeys(RequestPipeline pipeline)
             "Condition" : {
               "StringEquals" : {
                 "kms:CallerAccount" : "{{accountId}}",
-                "kms:ViaService" : "{{service}}.{{region}}.amazonaws.com"
+                "kms:ViaService" : "{{viaService ?? service}}.{{region}}.amazonaws.com"
               }
             }
           }, {

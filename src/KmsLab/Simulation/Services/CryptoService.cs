@@ -62,6 +62,14 @@ internal sealed class CryptoService(RequestPipeline pipeline)
             .GrantTokens(request.GrantTokens)
             .ThrowIfInvalid();
         if (request.Recipient is not null) throw KmsException.Validation("KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
+        if (IgnoresCiphertext(request.DryRun, request.DryRunModifiers, request.KeyId, "KeyId"))
+        {
+            return pipeline.InWorld(ctx, (Service: this, Ctx: ctx, Request: request), static (s, kms) =>
+            {
+                s.Service.AuthorizeOnly(DecryptOperation, s.Ctx, kms, s.Request.GrantTokens, (s.Request.KeyId!, DecryptOperation.Action, s.Request.EncryptionContext));
+                return new DecryptResponse(); // not reached: AuthorizeOnly ends in DryRunOperationException
+            });
+        }
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         return pipeline.InWorld(ctx, (Service: this, Ctx: ctx, Request: request, Context: context), static (s, kms) => s.Service.Decrypt(s.Ctx, kms, s.Request, s.Context));
     }
@@ -87,6 +95,16 @@ internal sealed class CryptoService(RequestPipeline pipeline)
             .Enum(request.DestinationEncryptionAlgorithm, "destinationEncryptionAlgorithm", EncryptionAlgorithmSpecs)
             .GrantTokens(request.GrantTokens)
             .ThrowIfInvalid();
+        if (IgnoresCiphertext(request.DryRun, request.DryRunModifiers, request.SourceKeyId, "SourceKeyId"))
+        {
+            return pipeline.InWorld(ctx, (Service: this, Ctx: ctx, Request: request), static (s, kms) =>
+            {
+                s.Service.AuthorizeOnly(ReEncryptOperation, s.Ctx, kms, s.Request.GrantTokens,
+                    (s.Request.SourceKeyId!, "kms:ReEncryptFrom", s.Request.SourceEncryptionContext),
+                    (s.Request.DestinationKeyId!, "kms:ReEncryptTo", s.Request.DestinationEncryptionContext));
+                return new ReEncryptResponse(); // not reached: AuthorizeOnly ends in DryRunOperationException
+            });
+        }
         var sourceContext = EncryptionContext.Canonicalize(request.SourceEncryptionContext);
         var destinationContext = EncryptionContext.Canonicalize(request.DestinationEncryptionContext);
         return pipeline.InWorld(ctx, (Service: this, Ctx: ctx, Request: request, Source: sourceContext, Destination: destinationContext),
@@ -196,6 +214,37 @@ internal sealed class CryptoService(RequestPipeline pipeline)
         key.Spec.IsSymmetric
             ? CiphertextBlob.Encrypt(key.Id, key.CurrentMaterial, plaintext, canonicalContext, World.Random)
             : key.CurrentMaterial.Rsa.Encrypt(plaintext, EncryptionAlgorithms.RsaPadding(algorithm));
+
+    private static readonly IReadOnlyList<string> DryRunModifierValues = ["IGNORE_CIPHERTEXT"];
+
+    /// <summary>
+    /// DryRunModifiers (Decrypt, ReEncrypt): with DryRun and IGNORE_CIPHERTEXT, KMS checks only
+    /// the caller's permissions, not the ciphertext. The ciphertext then names no key, so the
+    /// request must (<paramref name="keyMember"/>). The modifiers apply only when DryRun is true.
+    /// </summary>
+    private static bool IgnoresCiphertext(bool? dryRun, List<string>? modifiers, string? keyId, string keyMember)
+    {
+        if (modifiers is null) return false;
+        var v = RequestValidator.Start();
+        for (int i = 0; i < modifiers.Count; i++) v.Enum(modifiers[i], $"dryRunModifiers.{i + 1}.member", DryRunModifierValues);
+        v.ThrowIfInvalid();
+        if (dryRun != true || !modifiers.Contains("IGNORE_CIPHERTEXT")) return false;
+        if (keyId is null) throw KmsException.Validation($"{keyMember} must be specified when DryRunModifiers contains IGNORE_CIPHERTEXT: the ciphertext is not read, so it cannot name the KMS key.");
+        return true;
+    }
+
+    /// <summary>The permission-only dry run of IGNORE_CIPHERTEXT: the key is resolved and the caller authorized, then DryRunOperationException.</summary>
+    private void AuthorizeOnly(KmsOperation op, CallContext ctx, RegionalKms kms, List<string>? grantTokens,
+        params ReadOnlySpan<(string KeyId, string Action, Dictionary<string, string>? EncryptionContext)> checks)
+    {
+        pipeline.CheckGrantTokens(grantTokens);
+        foreach (var (keyId, action, encryptionContext) in checks)
+        {
+            var key = pipeline.ResolveKey(ctx, kms, keyId, op.AcceptsAlias);
+            Authorizer.Authorize(ctx, action, key, encryptionContext);
+        }
+        RequestPipeline.ThrowIfDryRun(op, dryRun: true);
+    }
 
     /// <summary>
     /// The decrypting half of Decrypt and ReEncrypt, for <paramref name="action"/>: finds the key

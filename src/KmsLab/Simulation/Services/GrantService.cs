@@ -34,15 +34,20 @@ internal sealed class GrantService(RequestPipeline pipeline)
     {
         var v = RequestValidator.Start()
             .Required(request.KeyId, "keyId").Length(request.KeyId, "keyId", 1, 2048)
-            .Required(request.GranteePrincipal, "granteePrincipal").Length(request.GranteePrincipal, "granteePrincipal", 1, 256)
+            .Length(request.GranteePrincipal, "granteePrincipal", 1, 256)
             .Length(request.RetiringPrincipal, "retiringPrincipal", 1, 256)
+            .Required(request.GranteeServicePrincipal is null ? request.GranteePrincipal : "", "granteePrincipal")
+            .Length(request.GranteeServicePrincipal, "granteeServicePrincipal", 1, 256)
+            .Length(request.RetiringServicePrincipal, "retiringServicePrincipal", 1, 256)
+            .Length(request.Constraints?.SourceArn, "constraints.sourceArn", 20, 2048)
             .Required(request.Operations, "operations")
             .Length(request.Name, "name", 1, 256)
             .Pattern(request.Name, "name", "^[a-zA-Z0-9:/_-]+$", n => n.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '/' or '_' or '-'));
         for (int i = 0; i < (request.Operations?.Count ?? 0); i++) v.Enum(request.Operations![i], $"operations.{i + 1}.member", KmsGrant.AllOperations);
         v.GrantTokens(request.GrantTokens).ThrowIfInvalid();
         if (request.Operations!.Count == 0) throw KmsException.Validation("1 validation error detected: Value '[]' at 'operations' failed to satisfy constraint: Member must have length greater than or equal to 1");
-        ValidatePrincipal(request.GranteePrincipal!, "GranteePrincipal");
+        ValidateServicePrincipals(request);
+        if (request.GranteePrincipal is not null) ValidatePrincipal(request.GranteePrincipal, "GranteePrincipal");
         if (request.RetiringPrincipal is not null) ValidatePrincipal(request.RetiringPrincipal, "RetiringPrincipal");
         var constraints = request.Constraints;
         if (constraints?.EncryptionContextEquals is not null && constraints.EncryptionContextSubset is not null)
@@ -63,7 +68,7 @@ internal sealed class GrantService(RequestPipeline pipeline)
                 {
                     throw KmsException.Validation($"Grant operation {invalid} is not valid for {key.Arn}, a {key.Spec.Name} key with key usage {key.KeyUsage}.");
                 }
-                if (s.Request.Constraints is not null && !key.Spec.IsSymmetric)
+                if ((s.Request.Constraints?.EncryptionContextEquals ?? s.Request.Constraints?.EncryptionContextSubset) is not null && !key.Spec.IsSymmetric)
                 {
                     throw KmsException.Validation("Encryption context grant constraints are supported only for symmetric encryption keys.");
                 }
@@ -86,8 +91,11 @@ internal sealed class GrantService(RequestPipeline pipeline)
             Key = key,
             Name = request.Name,
             CreationDate = Now,
-            GranteePrincipal = request.GranteePrincipal!,
+            GranteePrincipal = request.GranteePrincipal,
             RetiringPrincipal = request.RetiringPrincipal,
+            GranteeServicePrincipal = request.GranteeServicePrincipal,
+            RetiringServicePrincipal = request.RetiringServicePrincipal,
+            SourceArn = constraints?.SourceArn,
             IssuingAccount = KmsArn.AccountRoot(key.AccountId),
             Operations = operations,
             EncryptionContextEquals = constraints?.EncryptionContextEquals,
@@ -103,8 +111,14 @@ internal sealed class GrantService(RequestPipeline pipeline)
             .Required(request.KeyId, "keyId").Length(request.KeyId, "keyId", 1, 2048)
             .Length(request.GrantId, "grantId", 1, 128)
             .Length(request.GranteePrincipal, "granteePrincipal", 1, 256)
+            .Length(request.GranteeServicePrincipal, "granteeServicePrincipal", 1, 256)
             .ThrowIfInvalid();
         RequestRules.Paging(request.Limit, request.Marker, 100);
+        if (request.GranteePrincipal is not null && request.GranteeServicePrincipal is not null)
+        {
+            throw KmsException.Validation("You can specify either GranteePrincipal or GranteeServicePrincipal, but not both.");
+        }
+        if (request.GranteeServicePrincipal is not null) throw OnlyForServicePrincipals("GranteeServicePrincipal");
         return pipeline.Run(ListGrantsOperation, ctx, new KeyedCall(request.KeyId!), request, ListGrantsSteps);
     }
 
@@ -121,8 +135,14 @@ internal sealed class GrantService(RequestPipeline pipeline)
     public ListGrantsResponse ListRetirableGrants(CallContext ctx, ListRetirableGrantsRequest request)
     {
         RequestValidator.Start()
-            .Required(request.RetiringPrincipal, "retiringPrincipal").Length(request.RetiringPrincipal, "retiringPrincipal", 1, 256)
+            .Length(request.RetiringPrincipal, "retiringPrincipal", 1, 256)
+            .Length(request.RetiringServicePrincipal, "retiringServicePrincipal", 1, 256)
             .ThrowIfInvalid();
+        if ((request.RetiringPrincipal is null) == (request.RetiringServicePrincipal is null))
+        {
+            throw KmsException.Validation("You must specify either RetiringPrincipal or RetiringServicePrincipal, but not both.");
+        }
+        if (request.RetiringServicePrincipal is not null) throw OnlyForServicePrincipals("RetiringServicePrincipal");
         RequestRules.Paging(request.Limit, request.Marker, 100);
         return pipeline.RunWithoutKey(ListRetirableGrantsOperation, ctx, request, static (request, kms) =>
         {
@@ -196,12 +216,62 @@ internal sealed class GrantService(RequestPipeline pipeline)
 
     private static bool SameGrant(KmsGrant g, CreateGrantRequest r, List<string> operations) =>
         g.GranteePrincipal == r.GranteePrincipal && g.RetiringPrincipal == r.RetiringPrincipal
+        && g.GranteeServicePrincipal == r.GranteeServicePrincipal && g.RetiringServicePrincipal == r.RetiringServicePrincipal
+        && g.SourceArn == r.Constraints?.SourceArn
         && g.Operations.Order().SequenceEqual(operations.Order())
         && SameContext(g.EncryptionContextEquals, r.Constraints?.EncryptionContextEquals)
         && SameContext(g.EncryptionContextSubset, r.Constraints?.EncryptionContextSubset);
 
     private static bool SameContext(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
         (a is null && b is null) || (a is not null && b is not null && a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value));
+
+    /// <summary>
+    /// CreateGrant's rules for AWS service principals (SDK doc text): GranteePrincipal or
+    /// GranteeServicePrincipal, not both; a GranteeServicePrincipal needs a SourceArn constraint
+    /// and a RetiringPrincipal or RetiringServicePrincipal; RetiringPrincipal or
+    /// RetiringServicePrincipal, not both.
+    /// </summary>
+    private static void ValidateServicePrincipals(CreateGrantRequest request)
+    {
+        if (request.GranteePrincipal is not null && request.GranteeServicePrincipal is not null)
+        {
+            throw KmsException.Validation("You must specify either GranteePrincipal or GranteeServicePrincipal, but not both.");
+        }
+        if (request.RetiringPrincipal is not null && request.RetiringServicePrincipal is not null)
+        {
+            throw KmsException.Validation("You can specify either RetiringPrincipal or RetiringServicePrincipal, but not both.");
+        }
+        if (request.GranteeServicePrincipal is { } grantee)
+        {
+            ValidateServicePrincipal(grantee, "GranteeServicePrincipal");
+            if (request.Constraints?.SourceArn is null)
+            {
+                throw KmsException.Validation("A grant to a GranteeServicePrincipal must have a SourceArn grant constraint: the ARN of the AWS resource on whose behalf the service uses the key.");
+            }
+            if (request.RetiringPrincipal is null && request.RetiringServicePrincipal is null)
+            {
+                throw KmsException.Validation("A grant to a GranteeServicePrincipal must name a RetiringPrincipal or a RetiringServicePrincipal.");
+            }
+        }
+        if (request.RetiringServicePrincipal is { } retiring) ValidateServicePrincipal(retiring, "RetiringServicePrincipal");
+        if (request.Constraints?.SourceArn is { } sourceArn && !(sourceArn.StartsWith("arn:", StringComparison.Ordinal) && sourceArn.Split(':').Length >= 6))
+        {
+            throw KmsException.Validation($"SourceArn '{sourceArn}' is not an ARN: name the AWS resource, e.g. arn:aws:rds:us-east-1:111122223333:db:mydb.");
+        }
+    }
+
+    private static void ValidateServicePrincipal(string principal, string member)
+    {
+        if (!principal.EndsWith(".amazonaws.com", StringComparison.Ordinal) || principal.Length <= ".amazonaws.com".Length
+            || !principal.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-'))
+        {
+            throw KmsException.Validation($"{member} '{principal}' is not an AWS service principal: use a name such as rds.amazonaws.com.");
+        }
+    }
+
+    /// <summary>The ListGrants/ListRetirableGrants filters that only a service principal may use; a lab caller is an IAM identity.</summary>
+    private static KmsException OnlyForServicePrincipals(string member) =>
+        KmsException.Validation($"The {member} filter is only usable by callers in a service principal; you are calling as an IAM identity.");
 
     private static void ValidatePrincipal(string principal, string member)
     {
@@ -221,12 +291,15 @@ internal sealed class GrantService(RequestPipeline pipeline)
         CreationDate = g.CreationDate,
         GranteePrincipal = g.GranteePrincipal,
         RetiringPrincipal = g.RetiringPrincipal,
+        GranteeServicePrincipal = g.GranteeServicePrincipal,
+        RetiringServicePrincipal = g.RetiringServicePrincipal,
         IssuingAccount = g.IssuingAccount,
         Operations = [.. g.Operations],
-        Constraints = g.EncryptionContextEquals is null && g.EncryptionContextSubset is null ? null : new GrantConstraints
+        Constraints = g.EncryptionContextEquals is null && g.EncryptionContextSubset is null && g.SourceArn is null ? null : new GrantConstraints
         {
             EncryptionContextEquals = g.EncryptionContextEquals?.ToDictionary(),
             EncryptionContextSubset = g.EncryptionContextSubset?.ToDictionary(),
+            SourceArn = g.SourceArn,
         },
     };
 

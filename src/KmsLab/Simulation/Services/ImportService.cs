@@ -174,53 +174,85 @@ internal sealed class ImportService(RequestPipeline pipeline)
     private static readonly KeyedSteps<string?, DeleteImportedKeyMaterialResponse> DeleteImportedKeyMaterialSteps =
         new(static (keyMaterialId, _, key) =>
         {
-            var materialId = key.ImportedMaterialId is { } known ? Convert.ToHexStringLower(known) : null;
-            if (keyMaterialId is not null && keyMaterialId != materialId)
+            // Without a KeyMaterialId, KMS deletes the current key material.
+            var target = keyMaterialId is null
+                ? key.ImportedMaterials.FirstOrDefault(m => m.State == KeyMaterialStates.Current)
+                : key.ImportedMaterials.FirstOrDefault(m => m.Id == keyMaterialId)
+                  ?? throw KmsException.NotFound($"Key material {keyMaterialId} is not associated with {key.Arn}. ListKeyRotations with IncludeKeyMaterial ALL_KEY_MATERIAL lists the key's material IDs.");
+            if (target is null)
             {
-                throw KmsException.NotFound($"Key material {keyMaterialId} is not associated with {key.Arn}.");
+                if (key.State != KeyState.PendingDeletion) key.State = KeyState.PendingImport;
+                return new DeleteImportedKeyMaterialResponse { KeyId = key.Arn };
             }
-            RemoveImportedMaterial(key);
-            return new DeleteImportedKeyMaterialResponse { KeyId = key.Arn, KeyMaterialId = key.Spec.IsSymmetric ? materialId : null };
+            DeleteMaterial(key, target);
+            return new DeleteImportedKeyMaterialResponse { KeyId = key.Arn, KeyMaterialId = key.Spec.IsSymmetric ? target.Id : null };
         })
         {
             BeforeState = static (_, _, key) => CheckExternal(key),
         };
 
     /// <summary>
-    /// ListKeyRotations of a symmetric key with imported material: its one key material (KmsLab
-    /// simulates no second, rotated-in material), listed with ALL_KEY_MATERIAL, with its import state.
+    /// ListKeyRotations of a symmetric key with imported material: ROTATIONS_ONLY (the default)
+    /// lists the material that RotateKeyOnDemand made current; ALL_KEY_MATERIAL adds the first
+    /// material and material pending rotation. Each entry has its import state and expiration.
     /// </summary>
     internal static ListKeyRotationsResponse ListImportedKeyMaterial(KmsKey key, ListKeyRotationsRequest request)
     {
-        List<RotationsListEntry> entries = request.IncludeKeyMaterial == "ALL_KEY_MATERIAL" && key.ImportedMaterialId is { } id
-            ?
-            [
-                new RotationsListEntry
-                {
-                    KeyId = key.Arn,
-                    KeyMaterialId = Convert.ToHexStringLower(id),
-                    ImportState = key.HasMaterial ? "IMPORTED" : "PENDING_IMPORT",
-                    KeyMaterialState = "CURRENT",
-                    ExpirationModel = key.ExpirationModel,
-                    ValidTo = key.ValidTo,
-                },
-            ]
-            : [];
+        var entries = key.ImportedMaterials
+            .Where(m => request.IncludeKeyMaterial == "ALL_KEY_MATERIAL" || m.RotationDate is not null)
+            .Select(m => new RotationsListEntry
+            {
+                KeyId = key.Arn,
+                KeyMaterialId = m.Id,
+                KeyMaterialDescription = m.Description,
+                ImportState = m.IsImported ? "IMPORTED" : "PENDING_IMPORT",
+                KeyMaterialState = m.State,
+                ExpirationModel = m.ExpirationModel,
+                ValidTo = m.ValidTo,
+                RotationDate = m.RotationDate,
+                RotationType = m.RotationDate is null ? null : RotationTypes.OnDemand,
+            })
+            .ToList();
         var page = Paging.Page(entries, e => e.KeyMaterialId!, request.Limit ?? KmsLimits.DefaultListLimit, request.Marker);
         return new ListKeyRotationsResponse { Rotations = [.. page.Items], NextMarker = page.NextMarker, Truncated = page.NextMarker is not null };
     }
 
     /// <summary>
-    /// The key loses its material but keeps its ID, metadata and the ID of the material it is bound
-    /// to: it is PendingImport (unless pending deletion) until the same material is imported again.
-    /// DeleteImportedKeyMaterial, and the expiry of the material (ValidTo passed on the clock).
+    /// The expiry of imported material on the clock (its ValidTo passed), as if deleted. True if
+    /// anything expired. Called by the scheduled-events step, under the world lock.
     /// </summary>
-    internal static void RemoveImportedMaterial(KmsKey key)
+    internal static bool ExpireImportedMaterial(KmsKey key, DateTimeOffset now)
     {
-        key.RemoveMaterials();
-        key.ValidTo = null;
-        key.ExpirationModel = null;
-        if (key.State != KeyState.PendingDeletion) key.State = KeyState.PendingImport;
+        bool changed = false;
+        foreach (var m in key.ImportedMaterials.ToList())
+        {
+            if (m.IsImported && m.ValidTo is { } validTo && validTo <= now)
+            {
+                DeleteMaterial(key, m);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /// <summary>
+    /// Deletes one imported material (DeleteImportedKeyMaterial, or its expiry). Material pending
+    /// rotation is not bound to the key: it is forgotten and the key is unchanged. Bound material
+    /// keeps its ID and metadata but not its secret, and the key is PendingImport (unless pending
+    /// deletion) until the same bytes are imported again; its ciphertexts fail until then.
+    /// </summary>
+    private static void DeleteMaterial(KmsKey key, ImportedMaterial material)
+    {
+        material.Forget();
+        if (!material.IsBound)
+        {
+            key.ImportedMaterials.Remove(material);
+        }
+        else if (key.State != KeyState.PendingDeletion)
+        {
+            key.State = KeyState.PendingImport;
+        }
+        key.SyncImportedMaterials();
     }
 
     private ImportKeyMaterialResponse Import(KmsKey key, byte[] material, ImportKeyMaterialRequest request, string expirationModel, DateTimeOffset now)
@@ -230,46 +262,67 @@ internal sealed class ImportService(RequestPipeline pipeline)
         bool kept = false;
         try
         {
-            var id = World.Secrets.ImportedMaterialId(key.Id, canonical);
-            var idHex = Convert.ToHexStringLower(id);
-            var known = key.ImportedMaterialId;
-            if (known is null && key.IsReplica)
+            var idHex = Convert.ToHexStringLower(World.Secrets.ImportedMaterialId(key.Id, canonical));
+            if (key.IsReplica && key.ImportedMaterials.Count == 0)
             {
                 throw new KmsException(KmsErrorCodes.IncorrectKeyMaterial,
                     $"{key.Arn} is a multi-Region replica key: import the key material into its primary key in {key.MultiRegion!.PrimaryRegion} first, then the same key material into each replica.");
             }
-            bool same = known is not null && CryptographicOperations.FixedTimeEquals(known, id);
-            if (known is null && request.ImportType == ExistingKeyMaterial)
+            var entry = key.ImportedMaterials.FirstOrDefault(m => m.Id == idHex);
+            bool first = key.ImportedMaterials.Count == 0;
+            // The default: NEW_KEY_MATERIAL for the first import, EXISTING_KEY_MATERIAL after it.
+            // A replica only ever takes the materials its primary has (copied to it without their secrets).
+            var importType = key.IsReplica ? ExistingKeyMaterial : request.ImportType ?? (first ? NewKeyMaterial : ExistingKeyMaterial);
+            if (importType == ExistingKeyMaterial)
             {
-                throw new KmsException(KmsErrorCodes.IncorrectKeyMaterial, $"No key material was ever imported into {key.Arn}, so there is no existing key material to reimport. Omit ImportType or use NEW_KEY_MATERIAL.");
+                if (first)
+                {
+                    throw new KmsException(KmsErrorCodes.IncorrectKeyMaterial, $"No key material was ever imported into {key.Arn}, so there is no existing key material to reimport. Omit ImportType or use NEW_KEY_MATERIAL.");
+                }
+                if (entry is null)
+                {
+                    throw new KmsException(KmsErrorCodes.IncorrectKeyMaterial, key.Spec.IsSymmetric
+                        ? $"The key material is not associated with {key.Arn}: EXISTING_KEY_MATERIAL reimports material the key already has (ListKeyRotations with IncludeKeyMaterial ALL_KEY_MATERIAL lists it). To import different material for on-demand rotation, use ImportType NEW_KEY_MATERIAL."
+                        : $"The key material is not the key material previously imported into {key.Arn}. An asymmetric or HMAC key stays bound to its first imported key material: only the same material can be imported again.");
+                }
+                if (request.KeyMaterialId is not null && request.KeyMaterialId != idHex)
+                {
+                    throw new KmsException(KmsErrorCodes.IncorrectKeyMaterial, $"The key material's ID is {idHex}, not the KeyMaterialId {request.KeyMaterialId} of the request.");
+                }
             }
-            if (known is not null && request.ImportType == NewKeyMaterial)
+            else
             {
-                if (same) throw new KmsException(KmsErrorCodes.IncorrectKeyMaterial, $"This key material is already associated with {key.Arn}. To reimport it, omit ImportType or use EXISTING_KEY_MATERIAL.");
-                throw KmsException.Unsupported($"KmsLab does not simulate importing a second key material (for on-demand rotation of imported keys) yet; {key.Arn} stays bound to its first key material.");
-            }
-            if (known is not null && !same)
-            {
-                throw new KmsException(KmsErrorCodes.IncorrectKeyMaterial, $"The key material is not the key material previously imported into {key.Arn}. A KMS key stays bound to its first imported key material: only the same material can be imported again.");
-            }
-            if (request.KeyMaterialId is not null && request.KeyMaterialId != idHex)
-            {
-                throw new KmsException(KmsErrorCodes.IncorrectKeyMaterial, $"The key material's ID is {idHex}, not the KeyMaterialId {request.KeyMaterialId} of the request.");
+                if (entry is not null)
+                {
+                    throw new KmsException(KmsErrorCodes.IncorrectKeyMaterial, $"This key material is already associated with {key.Arn} (KeyMaterialId {idHex}). To reimport it, omit ImportType or use EXISTING_KEY_MATERIAL.");
+                }
+                if (key.ImportedMaterials.FirstOrDefault(m => !m.IsBound) is { } pending)
+                {
+                    throw KmsException.InvalidState($"{key.Arn} already has new key material pending rotation ({pending.Id}). Make it current with RotateKeyOnDemand, or delete it with DeleteImportedKeyMaterial and its KeyMaterialId, before importing other new key material.");
+                }
+                // The first material is current at once; later new material waits for RotateKeyOnDemand.
+                entry = new ImportedMaterial(World.Secrets.ImportedMaterialId(key.Id, canonical))
+                {
+                    State = first ? KeyMaterialStates.Current : KeyMaterialStates.PendingRotation,
+                };
+                key.ImportedMaterials.Add(entry);
             }
 
-            if (!key.HasMaterial)
+            if (entry.Secret is null)
             {
-                key.AddMaterial(KeyMaterial.Imported(key.Spec, id, canonical, now));
+                entry.Secret = KeyMaterial.Imported(key.Spec, entry.IdBytes, canonical, now);
                 kept = true;
             }
-            // Importing again (same material) sets a new expiration model and date.
-            key.ImportedMaterialId = id;
-            // The related multi-Region keys are bound to the same key material from now on.
-            key.MultiRegion?.ShareFrom(World, key);
-            key.ExpirationModel = expirationModel;
-            key.ValidTo = expirationModel == ExpiresModel ? request.ValidTo : null;
-            if (key.State == KeyState.PendingImport) key.State = KeyState.Enabled;
-            World.Schedule(key.ValidTo);
+            // Importing again (same material) sets a new expiration model and date, and the
+            // description if one is given (without one, KMS keeps the last).
+            entry.ExpirationModel = expirationModel;
+            entry.ValidTo = expirationModel == ExpiresModel ? request.ValidTo : null;
+            if (request.KeyMaterialDescription is not null) entry.Description = request.KeyMaterialDescription;
+            key.SyncImportedMaterials();
+            // The related multi-Region keys know this material from now on: only the same bytes import into them.
+            if (!key.IsReplica) key.MultiRegion?.ShareFrom(World, key);
+            if (key.State == KeyState.PendingImport && key.HasAllMaterial) key.State = KeyState.Enabled;
+            World.Schedule(entry.ValidTo);
             return new ImportKeyMaterialResponse { KeyId = key.Arn, KeyMaterialId = key.Spec.IsSymmetric ? idHex : null };
         }
         finally

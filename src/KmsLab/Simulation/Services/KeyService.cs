@@ -239,7 +239,7 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
     {
         // KMS leaves a key whose deletion is cancelled Disabled, whatever it was before — or
         // PendingImport if it is an EXTERNAL key whose imported material expired or was deleted.
-        key.State = key.HasMaterial ? KeyState.Disabled : KeyState.PendingImport;
+        key.State = key.HasAllMaterial ? KeyState.Disabled : KeyState.PendingImport;
         key.DeletionDate = null;
         key.PendingWindowInDays = null;
         return new KeyIdResponse { KeyId = key.Arn };

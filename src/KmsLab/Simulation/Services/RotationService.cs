@@ -94,6 +94,10 @@ internal sealed class RotationService(RequestPipeline pipeline)
             BeforeState = static (_, _, key) => CheckManagedHere(key, OnDemand),
             Check = static (_, _, key) =>
             {
+                if (IsImported(key) && !key.ImportedMaterials.Any(m => m.State == KeyMaterialStates.PendingRotation))
+                {
+                    throw KmsException.InvalidState($"{key.Arn} has imported key material and none of it is pending rotation. Import new key material first (ImportKeyMaterial with ImportType NEW_KEY_MATERIAL); RotateKeyOnDemand then makes it current.");
+                }
                 if (key.OnDemandRotationCount >= KmsLimits.MaxOnDemandRotations)
                 {
                     throw new KmsException(KmsErrorCodes.LimitExceeded, $"{key.Arn} has reached the limit of {KmsLimits.MaxOnDemandRotations} on-demand rotations.");
@@ -104,7 +108,22 @@ internal sealed class RotationService(RequestPipeline pipeline)
     private KeyIdResponse RotateOnDemand(KmsKey key)
     {
         // On-demand rotation adds material but leaves the automatic schedule where it was.
-        key.AddMaterial(KeyMaterial.Generate(World.Random, Now, RotationTypes.OnDemand));
+        if (IsImported(key))
+        {
+            // The material pending rotation becomes current; the current one is kept for decryption.
+            foreach (var m in key.ImportedMaterials)
+            {
+                if (m.State == KeyMaterialStates.Current) m.State = KeyMaterialStates.NonCurrent;
+            }
+            var pending = key.ImportedMaterials.First(m => m.State == KeyMaterialStates.PendingRotation);
+            pending.State = KeyMaterialStates.Current;
+            pending.RotationDate = Now;
+            key.SyncImportedMaterials();
+        }
+        else
+        {
+            key.AddMaterial(KeyMaterial.Generate(World.Random, Now, RotationTypes.OnDemand));
+        }
         key.OnDemandRotationCount++;
         key.MultiRegion?.ShareFrom(World, key);
         return new KeyIdResponse { KeyId = key.Arn };
@@ -167,16 +186,17 @@ internal sealed class RotationService(RequestPipeline pipeline)
     private static bool IsImported(KmsKey key) => key.Spec.IsSymmetric && key.Origin == "EXTERNAL";
 
     /// <summary>
-    /// Only symmetric keys with KMS-generated material rotate; the others get
+    /// Only symmetric keys with KMS-generated material rotate automatically, and symmetric keys with
+    /// imported material on demand; the others get
     /// UnsupportedOperationException, whatever their state.
     /// </summary>
     private static void CheckRotatable(KmsKey key, string what)
     {
         if (IsImported(key))
         {
-            throw KmsException.Unsupported(what == OnDemand
-                ? $"KmsLab does not simulate on-demand rotation of imported key material yet (ImportKeyMaterial with NEW_KEY_MATERIAL, then RotateKeyOnDemand); {key.Arn} keeps its first key material."
-                : $"{key.Arn} does not support {what}: automatic rotation is not available for keys with imported key material.");
+            // Imported symmetric material rotates on demand only (ImportKeyMaterial NEW_KEY_MATERIAL, then RotateKeyOnDemand).
+            if (what == OnDemand) return;
+            throw KmsException.Unsupported($"{key.Arn} does not support {what}: automatic rotation is not available for keys with imported key material. Import new key material (ImportType NEW_KEY_MATERIAL) and call RotateKeyOnDemand.");
         }
         if (!key.Spec.IsSymmetric || key.Origin != "AWS_KMS")
         {
