@@ -35,12 +35,23 @@ internal sealed class KmsProtocolAdapter
 
     private readonly KmsEngine _engine;
     private readonly SigV4Verifier _signatures = new();
+    private readonly SignatureClock _signatureClock;
 
-    public KmsProtocolAdapter(KmsEngine engine, AuditTrail audit)
+    /// <param name="engine">The engine that carries out the operations.</param>
+    /// <param name="audit">Where every call is recorded.</param>
+    /// <param name="wallClock">
+    /// The clock request signatures are checked against (SigV4's 15 minutes): the wall clock clients
+    /// sign with, not the lab's simulated clock. Default <see cref="TimeProvider.System"/>.
+    /// </param>
+    public KmsProtocolAdapter(KmsEngine engine, AuditTrail audit, TimeProvider? wallClock = null)
     {
         _engine = engine;
         Audit = audit;
+        _signatureClock = new SignatureClock(wallClock ?? TimeProvider.System);
     }
+
+    /// <summary>The wall clock request signatures are checked against.</summary>
+    public TimeProvider WallClock => _signatureClock.WallClock;
 
     /// <summary>Maximum request body accepted; KMS's largest legal request is far below this.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
@@ -210,12 +221,20 @@ internal sealed class KmsProtocolAdapter
     {
         var authorization = request.Header("Authorization");
         if (authorization is null) throw new KmsException(KmsErrorCodes.MissingAuthenticationToken, "Missing Authentication Token");
-        var credential = SigV4Authorization.Parse(authorization)
-            ?? throw new KmsException(KmsErrorCodes.InvalidSignature, "The Authorization header is not a valid AWS Signature Version 4 header.");
+        // Coral's order (see SigV4Authorization.Problem): the header's fields and the date's presence,
+        // then the date's format and age, then the scope, the access key and the signature.
+        var amzDate = request.Header("X-Amz-Date");
+        var credential = SigV4Authorization.Parse(authorization);
+        if (credential is null || amzDate is null)
+        {
+            var (code, message) = SigV4Authorization.Problem(authorization, hasDate: amzDate is not null);
+            throw new KmsException(code, message);
+        }
+        _signatureClock.Check(amzDate);
         if (credential.Service != service) throw new KmsException(KmsErrorCodes.InvalidSignature, $"Credential should be scoped to correct service: '{service}'. ");
         var principal = _engine.World.Principals.FindByAccessKey(credential.AccessKeyId)
             ?? throw new KmsException(KmsErrorCodes.UnrecognizedClient, "The security token included in the request is invalid.");
-        if (!_signatures.Verify(request, credential, principal.SecretAccessKey))
+        if (!_signatures.Verify(request, credential, principal.SecretAccessKey, amzDate))
         {
             throw new KmsException(KmsErrorCodes.InvalidSignature,
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
