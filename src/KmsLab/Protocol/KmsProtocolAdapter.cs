@@ -152,7 +152,11 @@ internal sealed class KmsProtocolAdapter
             response = Error(errorCode, errorMessage, context.RequestId) with { StatusCode = 500 };
             audit.Response = null;
         }
-        Audit.Record(new AuditRecord
+        // A call on a key of another account is written to both accounts' trails, with one
+        // sharedEventID and an eventID each; the key owner's copy has the event ID the engine knows
+        // (a key's last use names it). See AuditEvent.SharedEventId.
+        var owner = OtherOwner(context);
+        var record = new AuditRecord
         {
             Time = context.Time ?? _engine.World.Clock.GetUtcNow(),
             Operation = operation.Facts,
@@ -164,13 +168,36 @@ internal sealed class KmsProtocolAdapter
             ErrorMessage = errorMessage,
             Resources = context.Resources,
             RequestId = ids.Request,
-            EventId = ids.Event,
+            EventId = owner is null ? ids.Event : NewGuid(),
             RecipientAccountId = context.AccountId,
             Request = audit.Request.Span,
             Response = audit.Response,
             UserAgent = userAgent,
-        });
+            KeyMaterialId = audit.KeyMaterialId,
+        };
+        if (owner is null)
+        {
+            Audit.Record(record);
+            return response;
+        }
+        var shared = NewGuid();
+        Audit.Record(record with { SharedEventId = shared });
+        Audit.Record(record with { SharedEventId = shared, EventId = ids.Event, RecipientAccountId = owner });
         return response;
+    }
+
+    /// <summary>The account that owns a key this call used, when it is not the caller's; else null.</summary>
+    private static string? OtherOwner(CallContext context)
+    {
+        Span<Range> parts = stackalloc Range[6];
+        foreach (var arn in context.Resources)
+        {
+            // arn:partition:kms:region:account:key/id
+            if (arn.AsSpan().Split(parts, ':') < 6) continue;
+            var account = arn.AsSpan()[parts[4]];
+            if (!account.SequenceEqual(context.AccountId)) return account.ToString();
+        }
+        return null;
     }
 
     /// <summary>
@@ -274,6 +301,9 @@ internal sealed class KmsProtocolAdapter
         /// <summary>Valid until the next call on this thread (see <see cref="ThreadJsonBuffer.Audit"/>).</summary>
         public ReadOnlyMemory<byte> Request { get; set; }
         public byte[]? Response { get; set; }
+
+        /// <summary>CloudTrail's <c>additionalEventData.keyMaterialId</c>, for a cryptographic call.</summary>
+        public string? KeyMaterialId { get; set; }
     }
 
     private static KmsException NotSimulated(KmsOperation operation) =>
@@ -315,14 +345,19 @@ internal sealed class KmsProtocolAdapter
             return (engine, context, body, audit) =>
             {
                 var request = Parse(body, requestInfo);
+                TResponse? answer = null;
                 try
                 {
-                    var response = ThreadJsonBuffer.Responses.Serialize(engine.Invoke(operation, context, request), responseInfo).ToArray();
+                    answer = engine.Invoke(operation, context, request);
+                    var response = ThreadJsonBuffer.Responses.Serialize(answer, responseInfo).ToArray();
                     audit.Response = response;
                     return response;
                 }
                 finally
                 {
+                    // What CloudTrail records beyond the request as sent: the values KMS chose, the material used.
+                    CloudTrailFacts.CompleteRequest(request, answer);
+                    audit.KeyMaterialId = CloudTrailFacts.KeyMaterialId(answer);
                     foreach (var secret in secrets)
                     {
                         if (secret.Get!(request) is byte[] bytes) System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
