@@ -76,6 +76,12 @@ public sealed class AuditEvent
     public string? KeyMaterialId { get; init; }
 
     /// <summary>
+    /// ReEncrypt's <c>additionalEventData.sourceKeyMaterialId</c>: the material that decrypted the source
+    /// ciphertext (<see cref="KeyMaterialId"/> is then the destination's, <c>destinationKeyMaterialId</c>).
+    /// </summary>
+    public string? SourceKeyMaterialId { get; init; }
+
+    /// <summary>
     /// CloudTrail's <c>sharedEventID</c>: set when the call used a key of another account. CloudTrail then
     /// writes the event to both accounts (the caller's and the key owner's, see
     /// <see cref="RecipientAccountId"/>), each copy with its own <see cref="EventId"/> and this ID in common.
@@ -130,7 +136,17 @@ public sealed class AuditEvent
         }
         record["requestParameters"] = RequestParameters;
         record["responseElements"] = ResponseElements;
-        if (KeyMaterialId is not null) record["additionalEventData"] = new JsonObject { ["keyMaterialId"] = KeyMaterialId };
+        if (EventName == "ReEncrypt" && (SourceKeyMaterialId ?? KeyMaterialId) is not null)
+        {
+            var data = new JsonObject();
+            if (KeyMaterialId is not null) data["destinationKeyMaterialId"] = KeyMaterialId;
+            if (SourceKeyMaterialId is not null) data["sourceKeyMaterialId"] = SourceKeyMaterialId;
+            record["additionalEventData"] = data;
+        }
+        else if (KeyMaterialId is not null)
+        {
+            record["additionalEventData"] = new JsonObject { ["keyMaterialId"] = KeyMaterialId };
+        }
         record["requestID"] = RequestId;
         record["eventID"] = EventId;
         record["readOnly"] = ReadOnly;

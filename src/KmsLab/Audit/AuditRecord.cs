@@ -21,5 +21,6 @@ internal readonly ref struct AuditRecord
     public ReadOnlySpan<byte> Response { get; init; }
     public string? UserAgent { get; init; }
     public string? KeyMaterialId { get; init; }
+    public string? SourceKeyMaterialId { get; init; }
     public Guid? SharedEventId { get; init; }
 }

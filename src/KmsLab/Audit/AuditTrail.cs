@@ -78,6 +78,7 @@ public sealed class AuditTrail
         public Blob Response;
         public string? UserAgent;
         public string? KeyMaterialId;
+        public string? SourceKeyMaterialId;
         public Guid? SharedEventId;
     }
 
@@ -108,6 +109,7 @@ public sealed class AuditTrail
             e.Response = Store(record.Response);
             e.UserAgent = Shared(record.UserAgent);
             e.KeyMaterialId = record.KeyMaterialId;
+            e.SourceKeyMaterialId = record.SourceKeyMaterialId;
             e.SharedEventId = record.SharedEventId;
             _recorded++;
         }
@@ -167,6 +169,7 @@ public sealed class AuditTrail
             RequestId = e.RequestId.ToString("D"),
             RecipientAccountId = e.RecipientAccountId,
             KeyMaterialId = e.KeyMaterialId,
+            SourceKeyMaterialId = e.SourceKeyMaterialId,
             SharedEventId = e.SharedEventId?.ToString("D"),
         };
     }

@@ -43,6 +43,11 @@ internal static class CloudTrailFacts
                 decrypt.EncryptionAlgorithm ??= decrypted?.EncryptionAlgorithm ?? EncryptionAlgorithms.SymmetricDefault;
                 decrypt.KeyId ??= decrypted?.KeyId;
                 break;
+            case ReEncryptRequest reEncrypt:
+                var reEncrypted = response as ReEncryptResponse;
+                reEncrypt.SourceEncryptionAlgorithm ??= reEncrypted?.SourceEncryptionAlgorithm ?? EncryptionAlgorithms.SymmetricDefault;
+                reEncrypt.DestinationEncryptionAlgorithm ??= reEncrypted?.DestinationEncryptionAlgorithm ?? EncryptionAlgorithms.SymmetricDefault;
+                break;
             case CreateKeyRequest create when (response as KeyMetadataResponse)?.KeyMetadata is { } metadata:
                 create.Description ??= metadata.Description ?? "";
                 create.Origin ??= metadata.Origin;
@@ -55,16 +60,18 @@ internal static class CloudTrailFacts
     }
 
     /// <summary>
-    /// CloudTrail's <c>additionalEventData.keyMaterialId</c>: the material a cryptographic call used with a
-    /// symmetric encryption key (the one it encrypted under, or the one that decrypted), or null.
+    /// CloudTrail's <c>additionalEventData</c> key material: <c>keyMaterialId</c>, the material a
+    /// cryptographic call used with a symmetric encryption key (the one it encrypted under, or the one
+    /// that decrypted); for ReEncrypt (ct-reencrypt.html) <c>destinationKeyMaterialId</c> and
+    /// <c>sourceKeyMaterialId</c>. Nulls where there is none.
     /// </summary>
-    public static string? KeyMaterialId(object? response) => response switch
+    public static (string? Material, string? SourceMaterial) KeyMaterialIds(object? response) => response switch
     {
-        EncryptResponse { EncryptionAlgorithm: EncryptionAlgorithms.SymmetricDefault, CiphertextBlob: { } blob } => CiphertextBlob.TryParse(blob) is { } parsed ? Convert.ToHexStringLower(parsed.MaterialId) : null,
-        DecryptResponse decrypt => decrypt.KeyMaterialId,
-        GenerateDataKeyResponse dataKey => dataKey.KeyMaterialId,
-        GenerateDataKeyPairResponse pair => pair.KeyMaterialId,
-        ReEncryptResponse reEncrypt => reEncrypt.DestinationKeyMaterialId,
-        _ => null,
+        EncryptResponse { EncryptionAlgorithm: EncryptionAlgorithms.SymmetricDefault, CiphertextBlob: { } blob } => (CiphertextBlob.TryParse(blob) is { } parsed ? Convert.ToHexStringLower(parsed.MaterialId) : null, null),
+        DecryptResponse decrypt => (decrypt.KeyMaterialId, null),
+        GenerateDataKeyResponse dataKey => (dataKey.KeyMaterialId, null),
+        GenerateDataKeyPairResponse pair => (pair.KeyMaterialId, null),
+        ReEncryptResponse reEncrypt => (reEncrypt.DestinationKeyMaterialId, reEncrypt.SourceKeyMaterialId),
+        _ => (null, null),
     };
 }

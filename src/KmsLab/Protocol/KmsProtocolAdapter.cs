@@ -174,6 +174,7 @@ internal sealed class KmsProtocolAdapter
             Response = audit.Response,
             UserAgent = userAgent,
             KeyMaterialId = audit.KeyMaterialId,
+            SourceKeyMaterialId = audit.SourceKeyMaterialId,
         };
         if (owner is null)
         {
@@ -304,6 +305,9 @@ internal sealed class KmsProtocolAdapter
 
         /// <summary>CloudTrail's <c>additionalEventData.keyMaterialId</c>, for a cryptographic call.</summary>
         public string? KeyMaterialId { get; set; }
+
+        /// <summary>ReEncrypt's <c>additionalEventData.sourceKeyMaterialId</c>.</summary>
+        public string? SourceKeyMaterialId { get; set; }
     }
 
     private static KmsException NotSimulated(KmsOperation operation) =>
@@ -357,7 +361,7 @@ internal sealed class KmsProtocolAdapter
                 {
                     // What CloudTrail records beyond the request as sent: the values KMS chose, the material used.
                     CloudTrailFacts.CompleteRequest(request, answer);
-                    audit.KeyMaterialId = CloudTrailFacts.KeyMaterialId(answer);
+                    (audit.KeyMaterialId, audit.SourceKeyMaterialId) = CloudTrailFacts.KeyMaterialIds(answer);
                     foreach (var secret in secrets)
                     {
                         if (secret.Get!(request) is byte[] bytes) System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);

@@ -125,6 +125,26 @@ public class CloudTrailRecordTests
     }
 
     [Fact]
+    public async Task ReEncrypt_records_both_algorithms_and_both_materials()
+    {
+        var lab = new TestLab();
+        var source = await lab.CreateKeyAsync();
+        var destination = await lab.CreateKeyAsync();
+        var blob = (await lab.Kms.EncryptAsync(new EncryptRequest { KeyId = source.KeyId, Plaintext = Bytes.Stream("moving") })).CiphertextBlob;
+        await lab.Kms.ReEncryptAsync(new ReEncryptRequest { CiphertextBlob = blob, DestinationKeyId = destination.KeyId, DestinationEncryptionContext = new() { ["Level"] = "3A" } });
+        var record = lab.Lab.AuditTrail.Events[^1].ToJsonObject();
+        AssertCommonFields(record, "ReEncrypt", lab);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$"""
+            {"destinationKeyId":"{{destination.KeyId}}","destinationEncryptionContext":{"Level":"3A"},"sourceEncryptionAlgorithm":"SYMMETRIC_DEFAULT","destinationEncryptionAlgorithm":"SYMMETRIC_DEFAULT"}
+            """), record["requestParameters"]), record.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$"""
+            {"destinationKeyMaterialId":"{{CurrentMaterial(lab, destination.KeyId)}}","sourceKeyMaterialId":"{{CurrentMaterial(lab, source.KeyId)}}"}
+            """), record["additionalEventData"]), record.ToJsonString());
+        Assert.Equal([source.Arn, destination.Arn], record["resources"]!.AsArray().Select(r => (string?)r!["ARN"]));
+        Assert.Null(record["responseElements"]);
+    }
+
+    [Fact]
     public async Task CreateKey_records_the_defaults_KMS_chose_and_the_new_keys_metadata()
     {
         var lab = new TestLab();
