@@ -27,6 +27,14 @@ public sealed record LabOptions
     /// <summary>Where the simulated clock starts from. Default: the system clock (then moved only by <see cref="Simulation.SimulatedClock.Advance"/>).</summary>
     public TimeProvider? TimeSource { get; init; }
 
+    /// <summary>
+    /// The wall clock request signatures are checked against: a request whose <c>X-Amz-Date</c> is more
+    /// than 15 minutes from it is refused (<c>InvalidSignatureException</c>, "Signature expired"), as AWS
+    /// refuses a replayed or badly clocked request. It is the clock clients sign with, so it is never
+    /// the simulated clock: advancing the lab does not make a learner's calls stale. Default: the system clock.
+    /// </summary>
+    public TimeProvider? WallClock { get; init; }
+
     /// <summary>Source of key material, IVs and IDs. Default: the platform's cryptographic generator.</summary>
     public RandomNumberGenerator? Random { get; init; }
 

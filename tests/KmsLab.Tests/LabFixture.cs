@@ -9,9 +9,10 @@ public sealed class TestLab
 {
     public static readonly DateTimeOffset Start = new(2026, 1, 15, 9, 0, 0, TimeSpan.Zero);
 
-    public TestLab()
+    /// <param name="wallClock">The clock request signatures are checked against (default: the system clock, which the SDK signs with).</param>
+    public TestLab(TimeProvider? wallClock = null)
     {
-        Lab = Lab.Simulator(new LabOptions { TimeSource = new FakeTimeProvider(Start) });
+        Lab = Lab.Simulator(new LabOptions { TimeSource = new FakeTimeProvider(Start), WallClock = wallClock });
         Kms = Lab.CreateKmsClient();
     }
 

@@ -69,6 +69,25 @@ public sealed class AuditEvent
     /// <summary>The account whose KMS received the call.</summary>
     public required string RecipientAccountId { get; init; }
 
+    /// <summary>
+    /// CloudTrail's <c>additionalEventData.keyMaterialId</c>: the key material a cryptographic call used
+    /// with a symmetric encryption key (the material it encrypted under, or the one that decrypted), or null.
+    /// </summary>
+    public string? KeyMaterialId { get; init; }
+
+    /// <summary>
+    /// ReEncrypt's <c>additionalEventData.sourceKeyMaterialId</c>: the material that decrypted the source
+    /// ciphertext (<see cref="KeyMaterialId"/> is then the destination's, <c>destinationKeyMaterialId</c>).
+    /// </summary>
+    public string? SourceKeyMaterialId { get; init; }
+
+    /// <summary>
+    /// CloudTrail's <c>sharedEventID</c>: set when the call used a key of another account. CloudTrail then
+    /// writes the event to both accounts (the caller's and the key owner's, see
+    /// <see cref="RecipientAccountId"/>), each copy with its own <see cref="EventId"/> and this ID in common.
+    /// </summary>
+    public string? SharedEventId { get; init; }
+
     /// <summary>True if the call succeeded.</summary>
     public bool Succeeded => ErrorCode is null;
 
@@ -79,6 +98,14 @@ public sealed class AuditEvent
     public JsonObject? ResponseElements => AuditJson.Render(_response, _operation.ResponseSecrets);
 
     /// <summary>The event as a CloudTrail record (one JSON object).</summary>
+    /// <remarks>
+    /// The fields and their order are those of the KMS Developer Guide's example records (one page per
+    /// operation under "Logging AWS KMS API calls with AWS CloudTrail", e.g.
+    /// https://docs.aws.amazon.com/kms/latest/developerguide/ct-encrypt.html, ct-decrypt.html,
+    /// ct-generatedatakey.html, ct-createkey.html), event version 1.11. <c>tlsDetails</c> is left out:
+    /// CloudTrail records it for calls that came over TLS, and the simulator's carriers (in process, and
+    /// <c>kmslab serve</c> on loopback HTTP) have none.
+    /// </remarks>
     public JsonObject ToJsonObject()
     {
         var identity = new JsonObject
@@ -93,7 +120,7 @@ public sealed class AuditEvent
         if (UserIdentity.InvokedBy is not null) identity["invokedBy"] = UserIdentity.InvokedBy;
         var record = new JsonObject
         {
-            ["eventVersion"] = "1.08",
+            ["eventVersion"] = "1.11",
             ["userIdentity"] = identity,
             ["eventTime"] = EventTime.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
             ["eventSource"] = "kms.amazonaws.com",
@@ -109,6 +136,17 @@ public sealed class AuditEvent
         }
         record["requestParameters"] = RequestParameters;
         record["responseElements"] = ResponseElements;
+        if (EventName == "ReEncrypt" && (SourceKeyMaterialId ?? KeyMaterialId) is not null)
+        {
+            var data = new JsonObject();
+            if (KeyMaterialId is not null) data["destinationKeyMaterialId"] = KeyMaterialId;
+            if (SourceKeyMaterialId is not null) data["sourceKeyMaterialId"] = SourceKeyMaterialId;
+            record["additionalEventData"] = data;
+        }
+        else if (KeyMaterialId is not null)
+        {
+            record["additionalEventData"] = new JsonObject { ["keyMaterialId"] = KeyMaterialId };
+        }
         record["requestID"] = RequestId;
         record["eventID"] = EventId;
         record["readOnly"] = ReadOnly;
@@ -121,6 +159,7 @@ public sealed class AuditEvent
         record["eventType"] = "AwsApiCall";
         record["managementEvent"] = true;
         record["recipientAccountId"] = RecipientAccountId;
+        if (SharedEventId is not null) record["sharedEventID"] = SharedEventId;
         record["eventCategory"] = "Management";
         return record;
     }

@@ -32,5 +32,7 @@ internal static class AuditJson
         _ => node,
     };
 
-    private static string CamelCase(string name) => name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
+    // An initialism stays as it is, as CloudTrail prints it: keyMetadata's "AWSAccountId" (ct-createkey.html).
+    private static string CamelCase(string name) =>
+        name.Length == 0 || char.IsLower(name[0]) || (name.Length > 1 && char.IsUpper(name[1])) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }

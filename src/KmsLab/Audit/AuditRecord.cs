@@ -20,4 +20,7 @@ internal readonly ref struct AuditRecord
     public ReadOnlySpan<byte> Request { get; init; }
     public ReadOnlySpan<byte> Response { get; init; }
     public string? UserAgent { get; init; }
+    public string? KeyMaterialId { get; init; }
+    public string? SourceKeyMaterialId { get; init; }
+    public Guid? SharedEventId { get; init; }
 }

@@ -77,6 +77,9 @@ public sealed class AuditTrail
         public Blob Request;
         public Blob Response;
         public string? UserAgent;
+        public string? KeyMaterialId;
+        public string? SourceKeyMaterialId;
+        public Guid? SharedEventId;
     }
 
     /// <summary>Where some bytes of an event live: in the arena at an absolute position, or (if large) in their own array.</summary>
@@ -105,6 +108,9 @@ public sealed class AuditTrail
             e.Request = Store(record.Request);
             e.Response = Store(record.Response);
             e.UserAgent = Shared(record.UserAgent);
+            e.KeyMaterialId = record.KeyMaterialId;
+            e.SourceKeyMaterialId = record.SourceKeyMaterialId;
+            e.SharedEventId = record.SharedEventId;
             _recorded++;
         }
     }
@@ -162,6 +168,9 @@ public sealed class AuditTrail
             ResourceArns = resources.OfType<string>().ToList(),
             RequestId = e.RequestId.ToString("D"),
             RecipientAccountId = e.RecipientAccountId,
+            KeyMaterialId = e.KeyMaterialId,
+            SourceKeyMaterialId = e.SourceKeyMaterialId,
+            SharedEventId = e.SharedEventId?.ToString("D"),
         };
     }
 

@@ -25,13 +25,28 @@ public sealed class SimulatorEndpoint
 
     /// <summary>The endpoint of a simulated lab.</summary>
     /// <exception cref="ArgumentException">The lab targets real AWS.</exception>
-    public SimulatorEndpoint(Lab lab)
+    public SimulatorEndpoint(Lab lab) : this(lab, wallClock: null)
+    {
+    }
+
+    /// <summary>The endpoint of a simulated lab, checking request signatures' age against <paramref name="wallClock"/>.</summary>
+    /// <param name="lab">The lab whose world this endpoint answers from.</param>
+    /// <param name="wallClock">
+    /// The wall clock clients sign with: a request signed more than 15 minutes from it is refused
+    /// ("Signature expired"). Null: the lab's (<see cref="LabOptions.WallClock"/>, by default the system
+    /// clock). Never the lab's simulated clock.
+    /// </param>
+    /// <exception cref="ArgumentException">The lab targets real AWS.</exception>
+    public SimulatorEndpoint(Lab lab, TimeProvider? wallClock)
     {
         ArgumentNullException.ThrowIfNull(lab);
         if (!lab.IsSimulator) throw new ArgumentException("Only a simulated lab can be served; this lab targets real AWS.", nameof(lab));
         Lab = lab;
-        _adapter = lab.Adapter;
+        _adapter = wallClock is null ? lab.Adapter : new KmsProtocolAdapter(lab.Adapter.Engine, lab.Adapter.Audit, wallClock);
     }
+
+    /// <summary>The wall clock request signatures are checked against.</summary>
+    public TimeProvider WallClock => _adapter.WallClock;
 
     /// <summary>The lab whose world this endpoint answers from.</summary>
     public Lab Lab { get; }

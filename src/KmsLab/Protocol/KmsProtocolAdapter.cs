@@ -35,12 +35,23 @@ internal sealed class KmsProtocolAdapter
 
     private readonly KmsEngine _engine;
     private readonly SigV4Verifier _signatures = new();
+    private readonly SignatureClock _signatureClock;
 
-    public KmsProtocolAdapter(KmsEngine engine, AuditTrail audit)
+    /// <param name="engine">The engine that carries out the operations.</param>
+    /// <param name="audit">Where every call is recorded.</param>
+    /// <param name="wallClock">
+    /// The clock request signatures are checked against (SigV4's 15 minutes): the wall clock clients
+    /// sign with, not the lab's simulated clock. Default <see cref="TimeProvider.System"/>.
+    /// </param>
+    public KmsProtocolAdapter(KmsEngine engine, AuditTrail audit, TimeProvider? wallClock = null)
     {
         _engine = engine;
         Audit = audit;
+        _signatureClock = new SignatureClock(wallClock ?? TimeProvider.System);
     }
+
+    /// <summary>The wall clock request signatures are checked against.</summary>
+    public TimeProvider WallClock => _signatureClock.WallClock;
 
     /// <summary>Maximum request body accepted; KMS's largest legal request is far below this.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
@@ -145,7 +156,11 @@ internal sealed class KmsProtocolAdapter
             response = Error(errorCode, errorMessage, context.RequestId) with { StatusCode = 500 };
             audit.Response = null;
         }
-        Audit.Record(new AuditRecord
+        // A call on a key of another account is written to both accounts' trails, with one
+        // sharedEventID and an eventID each; the key owner's copy has the event ID the engine knows
+        // (a key's last use names it). See AuditEvent.SharedEventId.
+        var owner = OtherOwner(context);
+        var record = new AuditRecord
         {
             Time = context.Time ?? _engine.World.Clock.GetUtcNow(),
             Operation = operation.Facts,
@@ -157,13 +172,37 @@ internal sealed class KmsProtocolAdapter
             ErrorMessage = errorMessage,
             Resources = context.Resources,
             RequestId = ids.Request,
-            EventId = ids.Event,
+            EventId = owner is null ? ids.Event : NewGuid(),
             RecipientAccountId = context.AccountId,
             Request = audit.Request.Span,
             Response = audit.Response,
             UserAgent = userAgent,
-        });
+            KeyMaterialId = audit.KeyMaterialId,
+            SourceKeyMaterialId = audit.SourceKeyMaterialId,
+        };
+        if (owner is null)
+        {
+            Audit.Record(record);
+            return response;
+        }
+        var shared = NewGuid();
+        Audit.Record(record with { SharedEventId = shared });
+        Audit.Record(record with { SharedEventId = shared, EventId = ids.Event, RecipientAccountId = owner });
         return response;
+    }
+
+    /// <summary>The account that owns a key this call used, when it is not the caller's; else null.</summary>
+    private static string? OtherOwner(CallContext context)
+    {
+        Span<Range> parts = stackalloc Range[6];
+        foreach (var arn in context.Resources)
+        {
+            // arn:partition:kms:region:account:key/id
+            if (arn.AsSpan().Split(parts, ':') < 6) continue;
+            var account = arn.AsSpan()[parts[4]];
+            if (!account.SequenceEqual(context.AccountId)) return account.ToString();
+        }
+        return null;
     }
 
     /// <summary>
@@ -214,12 +253,20 @@ internal sealed class KmsProtocolAdapter
     {
         var authorization = request.Header("Authorization");
         if (authorization is null) throw new KmsException(KmsErrorCodes.MissingAuthenticationToken, "Missing Authentication Token");
-        var credential = SigV4Authorization.Parse(authorization)
-            ?? throw new KmsException(KmsErrorCodes.InvalidSignature, "The Authorization header is not a valid AWS Signature Version 4 header.");
+        // Coral's order (see SigV4Authorization.Problem): the header's fields and the date's presence,
+        // then the date's format and age, then the scope, the access key and the signature.
+        var amzDate = request.Header("X-Amz-Date");
+        var credential = SigV4Authorization.Parse(authorization);
+        if (credential is null || amzDate is null)
+        {
+            var (code, message) = SigV4Authorization.Problem(authorization, hasDate: amzDate is not null);
+            throw new KmsException(code, message);
+        }
+        _signatureClock.Check(amzDate);
         if (credential.Service != service) throw new KmsException(KmsErrorCodes.InvalidSignature, $"Credential should be scoped to correct service: '{service}'. ");
         var principal = _engine.World.Principals.FindByAccessKey(credential.AccessKeyId)
             ?? throw new KmsException(KmsErrorCodes.UnrecognizedClient, "The security token included in the request is invalid.");
-        if (!_signatures.Verify(request, credential, principal.SecretAccessKey))
+        if (!_signatures.Verify(request, credential, principal.SecretAccessKey, amzDate))
         {
             throw new KmsException(KmsErrorCodes.InvalidSignature,
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
@@ -259,6 +306,12 @@ internal sealed class KmsProtocolAdapter
         /// <summary>Valid until the next call on this thread (see <see cref="ThreadJsonBuffer.Audit"/>).</summary>
         public ReadOnlyMemory<byte> Request { get; set; }
         public byte[]? Response { get; set; }
+
+        /// <summary>CloudTrail's <c>additionalEventData.keyMaterialId</c>, for a cryptographic call.</summary>
+        public string? KeyMaterialId { get; set; }
+
+        /// <summary>ReEncrypt's <c>additionalEventData.sourceKeyMaterialId</c>.</summary>
+        public string? SourceKeyMaterialId { get; set; }
     }
 
     private static KmsException NotSimulated(KmsOperation operation) =>
@@ -300,14 +353,19 @@ internal sealed class KmsProtocolAdapter
             return (engine, context, body, audit) =>
             {
                 var request = Parse(body, requestInfo);
+                TResponse? answer = null;
                 try
                 {
-                    var response = ThreadJsonBuffer.Responses.Serialize(engine.Invoke(operation, context, request), responseInfo).ToArray();
+                    answer = engine.Invoke(operation, context, request);
+                    var response = ThreadJsonBuffer.Responses.Serialize(answer, responseInfo).ToArray();
                     audit.Response = response;
                     return response;
                 }
                 finally
                 {
+                    // What CloudTrail records beyond the request as sent: the values KMS chose, the material used.
+                    CloudTrailFacts.CompleteRequest(request, answer);
+                    (audit.KeyMaterialId, audit.SourceKeyMaterialId) = CloudTrailFacts.KeyMaterialIds(answer);
                     foreach (var secret in secrets)
                     {
                         if (secret.Get!(request) is byte[] bytes) System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using KmsLab.Simulation;
 
 namespace KmsLab.Protocol;
 
@@ -67,6 +68,58 @@ internal sealed record SigV4Authorization(SigV4Scope Scope, ReadOnlyMemory<char>
             Remember(new LastScope(header[..at], parsed.Scope));
         }
         return parsed;
+    }
+
+    /// <summary>
+    /// Why AWS refuses an Authorization header that <see cref="Parse"/> could not read (or a request
+    /// without <c>X-Amz-Date</c>): the error code and message AWS's JSON services answer with. Runs only
+    /// on a refused request, never on the hot path.
+    /// </summary>
+    /// <remarks>
+    /// The checks, their order and their wording are those of AWS's front door (Coral) as recorded from
+    /// real answers in mhart/dynalite's <c>index.js</c> (a DynamoDB emulator that copies each message):
+    /// fields that are not <c>key=value</c> first ("'x' not a valid key=value pair (missing equal-sign) in
+    /// Authorization header: '...'.", also seen from STS, Cloud9 and API Gateway in aws-sdk-go#289,
+    /// iann0036/cloud9-sync#10), then the missing parameters and date together ("Authorization header
+    /// requires 'Credential' parameter. ... Authorization=...", brendanhay/amazonka#316, aws/chalice#828),
+    /// then the algorithm ("Unsupported AWS 'algorithm': '...'") and the credential's shape ("Credential
+    /// must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '...'",
+    /// mhart/aws4#97): all <c>IncompleteSignatureException</c>. A credential of five parts with a wrong
+    /// terminator or an empty part is <c>InvalidSignatureException</c>, as Coral's scope checks are.
+    /// </remarks>
+    public static (string Code, string Message) Problem(string header, bool hasDate)
+    {
+        var text = header.AsSpan();
+        int space = text.IndexOf(' ');
+        var algorithm = space < 0 ? text : text[..space];
+        var fields = space < 0 ? ReadOnlySpan<char>.Empty : text[(space + 1)..];
+        ReadOnlySpan<char> credential = default;
+        bool haveCredential = false, haveSignedHeaders = false, haveSignature = false;
+        foreach (var range in fields.Split(','))
+        {
+            var part = fields[range].Trim();
+            if (part.IsEmpty) continue;
+            int eq = part.IndexOf('=');
+            if (eq < 0) return (KmsErrorCodes.IncompleteSignature, $"'{part}' not a valid key=value pair (missing equal-sign) in Authorization header: '{header}'.");
+            switch (part[..eq])
+            {
+                case "Credential": credential = part[(eq + 1)..]; haveCredential = true; break;
+                case "SignedHeaders": haveSignedHeaders = true; break;
+                case "Signature": haveSignature = true; break;
+            }
+        }
+        var missing = new StringBuilder();
+        if (!haveCredential) missing.Append("Authorization header requires 'Credential' parameter. ");
+        if (!haveSignature) missing.Append("Authorization header requires 'Signature' parameter. ");
+        if (!haveSignedHeaders) missing.Append("Authorization header requires 'SignedHeaders' parameter. ");
+        if (!hasDate) missing.Append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+        if (missing.Length > 0) return (KmsErrorCodes.IncompleteSignature, $"{missing}Authorization={header}");
+        if (!algorithm.SequenceEqual(Algorithm)) return (KmsErrorCodes.IncompleteSignature, $"Unsupported AWS 'algorithm': '{algorithm}' (only {Algorithm} for now). ");
+        var credentialText = credential.TrimEnd('/');
+        if (credentialText.Count('/') != 4) return (KmsErrorCodes.IncompleteSignature, $"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '{credentialText}'");
+        if (!credentialText.EndsWith("/aws4_request", StringComparison.Ordinal))
+            return (KmsErrorCodes.InvalidSignature, $"Credential should be scoped with a valid terminator: 'aws4_request', not '{credentialText[(credentialText.LastIndexOf('/') + 1)..]}'. ");
+        return (KmsErrorCodes.InvalidSignature, "The Authorization header is not a valid AWS Signature Version 4 header: every part of its credential scope (access key ID, date, Region, service) must be given.");
     }
 
     private static SigV4Authorization? ParseFully(string header)

@@ -9,7 +9,8 @@ namespace KmsLab.Protocol;
 /// Checks a request's Signature Version 4 signature as AWS does: rebuild the canonical request
 /// from what arrived, derive the signing key from the secret access key, and compare. A request
 /// signed with a wrong secret, or altered after signing (its body, a signed header), fails.
-/// The request time is not compared with the simulated clock, which a lesson may have moved years ahead.
+/// The request time's distance from the wall clock is <see cref="SignatureClock"/>'s check, made before
+/// this one; it is never compared with the simulated clock, which a lesson may have moved years ahead.
 /// </summary>
 /// <remarks>
 /// Every request pays for this check, so it works in a buffer kept per thread: no strings are built
@@ -35,10 +36,13 @@ internal sealed class SigV4Verifier
     [ThreadStatic] private static IncrementalHash? t_sha256;
     [ThreadStatic] private static Utf8Text? t_text;
 
-    public bool Verify(KmsWireRequest request, SigV4Authorization authorization, string secretAccessKey)
+    /// <param name="request">The request as it arrived.</param>
+    /// <param name="authorization">Its parsed Authorization header.</param>
+    /// <param name="secretAccessKey">The signer's secret, as the simulator holds it.</param>
+    /// <param name="amzDate">The request's <c>X-Amz-Date</c> header (read once by the caller).</param>
+    public bool Verify(KmsWireRequest request, SigV4Authorization authorization, string secretAccessKey, string amzDate)
     {
-        var amzDate = request.Header("X-Amz-Date");
-        if (amzDate is null || !amzDate.StartsWith(authorization.Date, StringComparison.Ordinal)) return false;
+        if (!amzDate.StartsWith(authorization.Date, StringComparison.Ordinal)) return false;
         if (authorization.Signature.Length != 64) return false;
 
         Span<byte> bodyHash = stackalloc byte[32];

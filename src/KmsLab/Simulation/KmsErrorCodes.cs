@@ -44,5 +44,7 @@ internal static class KmsErrorCodes
     public const string UnknownOperation = "UnknownOperationException";
     public const string UnrecognizedClient = "UnrecognizedClientException";
     public const string InvalidSignature = "InvalidSignatureException";
+    /// <summary>An Authorization header that is not a complete SigV4 header (see <c>SigV4Authorization.Problem</c>).</summary>
+    public const string IncompleteSignature = "IncompleteSignatureException";
     public const string MissingAuthenticationToken = "MissingAuthenticationTokenException";
 }

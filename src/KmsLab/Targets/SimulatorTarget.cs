@@ -30,7 +30,7 @@ internal sealed class SimulatorTarget : ILabTarget
         if (options.RequestQuotas is { } quotas) World.RateLimiter = new RequestRateLimiter(quotas, Clock);
         Engine = new KmsEngine(World);
         AuditTrail = new AuditTrail(options.AuditCapacity);
-        Adapter = new KmsProtocolAdapter(Engine, AuditTrail);
+        Adapter = new KmsProtocolAdapter(Engine, AuditTrail, options.WallClock);
         Handler = new KmsHttpMessageHandler(Adapter);
 
         Admin = World.Principals.AddUser(options.AccountId, Lab.AdministratorName);

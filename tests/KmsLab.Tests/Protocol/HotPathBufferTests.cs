@@ -8,6 +8,7 @@ using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using KmsLab.Protocol;
 using KmsLab.Simulation.Identity;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KmsLab.Tests.Protocol;
 
@@ -305,7 +306,7 @@ public class HotPathBufferTests
     {
         // Same access key ID, same day, Region and signed headers: the same remembered scope and
         // signing key; only the secret that signed differs.
-        var lab = new TestLab();
+        var lab = new TestLab(wallClock: new FakeTimeProvider(TestLab.Start)); // requests are signed at TestLab.Start
         var at = TestLab.Start;
         using var invoker = new HttpMessageInvoker(new KmsHttpMessageHandler(lab.Lab.Adapter));
         var admin = lab.Lab.Admin;
@@ -323,20 +324,24 @@ public class HotPathBufferTests
     {
         // The verifier remembers the signing key it derived last; every part it is derived from
         // changes between these turns, and every request is signed correctly.
-        var lab = new TestLab();
-        var other = new TestLab(); // another world: the same principals, its own verifier
+        // Two signing days ten minutes apart, around the wall clock's midnight: both within SigV4's 15 minutes.
+        var today = new DateTimeOffset(2026, 1, 15, 23, 55, 0, TimeSpan.Zero);
+        var nextDay = today.AddMinutes(10);
+        var wallClock = new FakeTimeProvider(today.AddMinutes(5));
+        var lab = new TestLab(wallClock);
+        var other = new TestLab(wallClock); // another world: the same principals, its own verifier
         using var invoker = new HttpMessageInvoker(new KmsHttpMessageHandler(lab.Lab.Adapter));
         using var otherInvoker = new HttpMessageInvoker(new KmsHttpMessageHandler(other.Lab.Adapter));
         var user = lab.Lab.World.Principals.Find(Lab.KeyUserName, lab.Lab.AccountId)!;
         var turns = new (LabPrincipal Principal, string Region, DateTimeOffset At, HttpMessageInvoker Via)[]
         {
-            (lab.Lab.Admin, "us-east-1", TestLab.Start, invoker),
-            (user, "us-east-1", TestLab.Start, invoker),
-            (lab.Lab.Admin, "eu-west-1", TestLab.Start, invoker),
-            (lab.Lab.Admin, "eu-west-1", TestLab.Start.AddDays(1), invoker),
-            (lab.Lab.Admin, "us-east-1", TestLab.Start, otherInvoker),
-            (user, "eu-west-1", TestLab.Start.AddDays(1), invoker),
-            (lab.Lab.Admin, "us-east-1", TestLab.Start, invoker),
+            (lab.Lab.Admin, "us-east-1", today, invoker),
+            (user, "us-east-1", today, invoker),
+            (lab.Lab.Admin, "eu-west-1", today, invoker),
+            (lab.Lab.Admin, "eu-west-1", nextDay, invoker),
+            (lab.Lab.Admin, "us-east-1", today, otherInvoker),
+            (user, "eu-west-1", nextDay, invoker),
+            (lab.Lab.Admin, "us-east-1", today, invoker),
         };
         foreach (var (principal, region, at, via) in turns.Concat(turns))
         {

@@ -257,4 +257,46 @@ public class HotPathCacheTests
             }
         }
     }
+
+    // ---- SigV4: the remembered scope (SigV4Authorization), signing key (SigV4Verifier) and date (SignatureClock) ----
+
+    [Fact]
+    public async Task A_request_every_SigV4_cache_has_seen_is_still_refused_once_its_signature_is_stale()
+    {
+        // The very same signed request, replayed: its scope, signing key, header fingerprints and
+        // parsed X-Amz-Date are all remembered from the first answers; only the wall clock moves.
+        var signedAt = new DateTimeOffset(2026, 12, 2, 17, 0, 0, TimeSpan.Zero);
+        var wallClock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(signedAt);
+        var lab = new TestLab(wallClock);
+        using var invoker = new HttpMessageInvoker(new KmsLab.Protocol.KmsHttpMessageHandler(lab.Lab.Adapter));
+        var body = "{}"u8.ToArray();
+        HttpRequestMessage Replay()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "https://kms.us-east-1.amazonaws.com/") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-amz-json-1.1");
+            request.Headers.TryAddWithoutValidation("X-Amz-Target", "TrentService.ListKeys");
+            TestSigner.Sign(request, body, lab.Lab.Admin.AccessKeyId, lab.Lab.Admin.SecretAccessKey, at: signedAt);
+            return request;
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            using var served = await invoker.SendAsync(Replay(), default);
+            Assert.True(served.IsSuccessStatusCode, await served.Content.ReadAsStringAsync());
+        }
+        wallClock.Advance(TimeSpan.FromMinutes(15));
+        using (var edge = await invoker.SendAsync(Replay(), default)) Assert.True(edge.IsSuccessStatusCode);
+        wallClock.Advance(TimeSpan.FromSeconds(1));
+        using var refused = await invoker.SendAsync(Replay(), default);
+        var text = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("\"InvalidSignatureException\"", text);
+        Assert.Contains("Signature expired: 20261202T170000Z is now earlier than 20261202T170001Z (20261202T171501Z - 15 min.)", text);
+
+        // And a fresh request signed at the new wall time is served again, on the same caches.
+        using var fresh = new HttpRequestMessage(HttpMethod.Post, "https://kms.us-east-1.amazonaws.com/") { Content = new ByteArrayContent(body) };
+        fresh.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-amz-json-1.1");
+        fresh.Headers.TryAddWithoutValidation("X-Amz-Target", "TrentService.ListKeys");
+        TestSigner.Sign(fresh, body, lab.Lab.Admin.AccessKeyId, lab.Lab.Admin.SecretAccessKey, at: wallClock.GetUtcNow());
+        using var answer = await invoker.SendAsync(fresh, default);
+        Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync());
+    }
 }

@@ -174,9 +174,9 @@ public sealed class ServeRobustnessTests : IAsyncLifetime
     [InlineData("Basic dXNlcjpwYXNz")]
     [InlineData("AWS4-HMAC-SHA256 garbage")]
     [InlineData("AWS4-HMAC-SHA256 Credential=AKIA/2026/us-east-1/kms, SignedHeaders=host, Signature=00")]
-    public async Task A_malformed_signature_is_an_InvalidSignatureException(string authorization)
+    public async Task A_malformed_signature_is_an_IncompleteSignatureException(string authorization)
     {
-        AssertAwsError(await _raw.PostAsync("TrentService.ListKeys", "{}"u8.ToArray(), authorization: authorization), 400, "InvalidSignatureException");
+        AssertAwsError(await _raw.PostAsync("TrentService.ListKeys", "{}"u8.ToArray(), authorization: authorization), 400, "IncompleteSignatureException");
         await AssertStillServesAsync();
     }
 
