@@ -30,6 +30,10 @@ public static class Charts
     public static LessonChart Columns(string title, string xTitle, string yTitle, IReadOnlyList<string> categories, params (string Name, IReadOnlyList<double> Values)[] series) =>
         new(new ChartSpec(title, xTitle, yTitle, [.. series.Select(s => new TraceSpec(TraceKind.Column, s.Name, categories.Cast<object>().ToList(), s.Values.Cast<object>().ToList(), null))]));
 
+    /// <summary>Grouped columns on a logarithmic value axis, for values that differ by orders of magnitude (400 against 1).</summary>
+    public static LessonChart LogColumns(string title, string xTitle, string yTitle, IReadOnlyList<string> categories, params (string Name, IReadOnlyList<double> Values)[] series) =>
+        new(Columns(title, xTitle, yTitle, categories, series).Spec with { LogAxes = true });
+
     /// <summary>Horizontal bars, e.g. calls per principal.</summary>
     public static LessonChart Bars(string title, string valueTitle, IReadOnlyList<string> categories, IReadOnlyList<double> values, string categoryTitle = "") =>
         new(new ChartSpec(title, valueTitle, categoryTitle, [new TraceSpec(TraceKind.Bar, valueTitle, values.Cast<object>().ToList(), categories.Cast<object>().ToList(), null)]));
