@@ -39,8 +39,8 @@ public static class ChartHtml
         var id = $"kmslab-chart-{Environment.ProcessId:x}-{Interlocked.Increment(ref _counter)}";
         var library = Interlocked.Exchange(ref _libraryWritten, 1) == 0 ? PlotlyJsScript() + "\n" : "";
         return $$"""
-            <div id="{{id}}" {{Marker}}="1" style="width:100%;max-width:820px;height:440px"></div>
-            {{library}}<script type="text/javascript">
+            {{library}}<div id="{{id}}" {{Marker}}="1" style="width:100%;max-width:820px;height:440px"></div>
+            <script type="text/javascript">
             (function () {
               var figure = {{figure}};
               var el = document.getElementById('{{id}}');
