@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 namespace KmsLab.Lessons;
 
 /// <summary>One line of a line chart.</summary>
@@ -33,13 +30,17 @@ public static class Charts
     public static LessonChart Columns(string title, string xTitle, string yTitle, IReadOnlyList<string> categories, params (string Name, IReadOnlyList<double> Values)[] series) =>
         new(new ChartSpec(title, xTitle, yTitle, [.. series.Select(s => new TraceSpec(TraceKind.Column, s.Name, categories.Cast<object>().ToList(), s.Values.Cast<object>().ToList(), null))]));
 
+    /// <summary>Grouped columns on a logarithmic value axis, for values that differ by orders of magnitude (400 against 1).</summary>
+    public static LessonChart LogColumns(string title, string xTitle, string yTitle, IReadOnlyList<string> categories, params (string Name, IReadOnlyList<double> Values)[] series) =>
+        new(Columns(title, xTitle, yTitle, categories, series).Spec with { LogAxes = true });
+
     /// <summary>Horizontal bars, e.g. calls per principal.</summary>
-    public static LessonChart Bars(string title, string valueTitle, IReadOnlyList<string> categories, IReadOnlyList<double> values) =>
-        new(new ChartSpec(title, valueTitle, "", [new TraceSpec(TraceKind.Bar, valueTitle, values.Cast<object>().ToList(), categories.Cast<object>().ToList(), null)]));
+    public static LessonChart Bars(string title, string valueTitle, IReadOnlyList<string> categories, IReadOnlyList<double> values, string categoryTitle = "") =>
+        new(new ChartSpec(title, valueTitle, categoryTitle, [new TraceSpec(TraceKind.Bar, valueTitle, values.Cast<object>().ToList(), categories.Cast<object>().ToList(), null)]));
 
     /// <summary>Events on a time axis, one row per kind.</summary>
     public static LessonChart Timeline(string title, IEnumerable<TimelineEvent> events) =>
-        new(new ChartSpec(title, "date", "", [.. events.GroupBy(e => e.Kind).Select(g => new TraceSpec(TraceKind.Points, g.Key,
+        new(new ChartSpec(title, "date", "event", [.. events.GroupBy(e => e.Kind).Select(g => new TraceSpec(TraceKind.Points, g.Key,
             g.Select(e => (object)e.When).ToList(), g.Select(e => (object)e.Kind).ToList(), g.Select(e => e.Label).ToList()))]));
 }
 
@@ -54,54 +55,11 @@ internal enum TraceKind
 
 internal sealed record TraceSpec(TraceKind Kind, string Name, IReadOnlyList<object> X, IReadOnlyList<object> Y, IReadOnlyList<string>? Text);
 
-internal sealed record ChartSpec(string Title, string XTitle, string YTitle, IReadOnlyList<TraceSpec> Traces, bool LogAxes = false)
-{
-    /// <summary>The same figure written by hand, for hosts where Plotly.NET cannot load.</summary>
-    public string ToFigureJson()
-    {
-        static JsonNode? Value(object v) => v switch
-        {
-            DateTime d => JsonValue.Create(d.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
-            double x => JsonValue.Create(x),
-            string s => JsonValue.Create(s),
-            _ => JsonValue.Create(Convert.ToString(v, CultureInfo.InvariantCulture)),
-        };
-        var data = new JsonArray();
-        foreach (var t in Traces)
-        {
-            var trace = new JsonObject
-            {
-                ["type"] = t.Kind is TraceKind.Column or TraceKind.Bar ? "bar" : "scatter",
-                ["name"] = t.Name,
-                ["x"] = new JsonArray([.. t.X.Select(Value)]),
-                ["y"] = new JsonArray([.. t.Y.Select(Value)]),
-            };
-            if (t.Kind == TraceKind.Line) trace["mode"] = "lines+markers";
-            if (t.Kind == TraceKind.Points) trace["mode"] = "markers";
-            if (t.Kind == TraceKind.Bar) trace["orientation"] = "h";
-            if (t.Text is not null) trace["text"] = new JsonArray([.. t.Text.Select(s => (JsonNode?)JsonValue.Create(s))]);
-            data.Add(trace);
-        }
-        JsonObject Axis(string title) => LogAxes
-            ? new JsonObject { ["title"] = new JsonObject { ["text"] = title }, ["type"] = "log" }
-            : new JsonObject { ["title"] = new JsonObject { ["text"] = title } };
-        var layout = new JsonObject
-        {
-            ["title"] = new JsonObject { ["text"] = Title },
-            ["xaxis"] = Axis(XTitle),
-            ["yaxis"] = Axis(YTitle),
-            ["width"] = 800,
-            ["height"] = 420,
-        };
-        return new JsonObject { ["data"] = data, ["layout"] = layout }.ToJsonString();
-    }
-}
+internal sealed record ChartSpec(string Title, string XTitle, string YTitle, IReadOnlyList<TraceSpec> Traces, bool LogAxes = false);
 
 /// <summary>
-/// A lesson chart: drawn with Plotly.NET (see <see cref="ToPlotly"/> for the
-/// <c>Plotly.NET.GenericChart</c> itself). Where Plotly.NET cannot load — the frozen
-/// dotnet-interactive 1.0.712001 kernel behind VS Code and Jupyter carries an older FSharp.Core
-/// than Plotly.NET 6 needs — the same figure is written directly for plotly.js.
+/// A lesson chart, drawn with Plotly.NET in every venue (see <see cref="ToPlotly"/> for the
+/// <c>Plotly.NET.GenericChart</c> itself) and shown with plotly.js embedded in the page.
 /// </summary>
 public sealed class LessonChart : LessonView
 {
@@ -115,21 +73,8 @@ public sealed class LessonChart : LessonView
     /// <summary>The Plotly.NET chart (a <c>Plotly.NET.GenericChart</c>), to style further or save.</summary>
     public object ToPlotly() => PlotlyCharts.Build(Spec);
 
-    /// <summary>The plotly.js figure (data and layout) as JSON.</summary>
-    public string FigureJson()
-    {
-        try
-        {
-            return PlotlyCharts.FigureJson(Spec);
-        }
-        catch (Exception e) when (e is TypeInitializationException or MissingMethodException or TypeLoadException or FileLoadException or FileNotFoundException)
-        {
-            return Spec.ToFigureJson();
-        }
-    }
-
-    /// <summary>The figure written directly (the fallback where Plotly.NET cannot load).</summary>
-    public string FigureJsonByHand() => Spec.ToFigureJson();
+    /// <summary>The plotly.js figure (data and layout) as JSON, as Plotly.NET writes it.</summary>
+    public string FigureJson() => PlotlyCharts.FigureJson(Spec);
 
     /// <inheritdoc />
     public override string ToHtml() => ChartHtml.RenderFigure(FigureJson());

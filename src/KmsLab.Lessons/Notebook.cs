@@ -32,6 +32,7 @@ public static class Notebook
     {
         lock (Sync)
         {
+            ChartHtml.NewPage(); // a new notebook: its first chart carries plotly.js
             if (LessonHost.Current is null) LessonHost.DefaultNotes ??= CellOutput;
             if (_started && Formatter.GetPreferredFormatterFor(typeof(CheckResult), HtmlFormatter.MimeType) is { } f && f.Type == typeof(ILessonView)) return;
             Formatter.Register(typeof(ILessonView), (value, writer) => writer.Write(((ILessonView)value).ToHtml()), HtmlFormatter.MimeType);
@@ -40,14 +41,7 @@ public static class Notebook
             Formatter.Register<KeyMetadata>((m, writer) => writer.Write(Show.Key(m).ToPlainText()), PlainTextFormatter.MimeType);
             Formatter.SetPreferredMimeTypesFor(typeof(ILessonView), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
             Formatter.SetPreferredMimeTypesFor(typeof(KeyMetadata), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
-            try
-            {
-                RegisterPlotlyCharts();
-            }
-            catch (Exception e) when (e is TypeInitializationException or MissingMethodException or TypeLoadException or FileLoadException or FileNotFoundException)
-            {
-                // Plotly.NET cannot load in this host (an older FSharp.Core); lesson charts still draw.
-            }
+            RegisterPlotlyCharts();
             _started = true;
         }
     }

@@ -9,13 +9,12 @@ namespace KmsLab.Cli.Notebooks;
 
 /// <summary>
 /// An executed notebook as one self-contained HTML page: prose, code, outputs, and — when the page
-/// has charts — plotly.js embedded from Plotly.NET's own assembly, so it renders with no network.
+/// has charts — plotly.js embedded once, from Plotly.NET's own assembly, so it renders with no network.
 /// Links to other lessons' <c>.ipynb</c> files point at their HTML pages.
 /// </summary>
 internal static partial class HtmlExporter
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
-    private static readonly Lazy<string> PlotlyJs = new(ChartHtml.PlotlyJs);
 
     private const string Style = """
         body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; max-width: 960px; margin: 2em auto; padding: 0 1em; color: #1f2328; line-height: 1.5; }
@@ -58,14 +57,15 @@ internal static partial class HtmlExporter
             body.Append("</div>\n");
         }
         var html = body.ToString();
-        var needsPlotly = html.Contains(ChartHtml.Marker, StringComparison.Ordinal);
+        // Lessons' first chart carries plotly.js (ChartHtml); a page whose charts do not gets it here, once.
+        var needsPlotly = html.Contains(ChartHtml.Marker, StringComparison.Ordinal) && !html.Contains(ChartHtml.PlotlyJsMarker, StringComparison.Ordinal);
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         page.Append($"<title>{E(title ?? name)} — KmsLab</title>\n<style>{Style}</style>\n");
         if (needsPlotly)
         {
             // plotly.js from Plotly.NET's assembly: charts draw with no network.
-            page.Append("<script type=\"text/javascript\">").Append(PlotlyJs.Value.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)).Append("</script>\n");
+            page.Append(ChartHtml.PlotlyJsScript()).Append('\n');
         }
         page.Append("</head>\n<body>\n").Append(html).Append("</body>\n</html>\n");
         return page.ToString();

@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using KmsLab.Tests.Lessons;
+
+namespace KmsLab.Tests.Venues;
+
+/// <summary>
+/// Every lesson in the real .NET Interactive kernel (what a learner runs in VS Code or Jupyter):
+/// no error output anywhere, every code cell run, and each exercise check with the same verdict
+/// as in <c>kmslab run</c>'s headless runner.
+/// </summary>
+[Collection(NotebookCollection.Name)]
+public sealed class KernelTests
+{
+    public static TheoryData<string> Lessons()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Repository.LessonFiles) data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Lessons))]
+    public async Task EveryLessonRunsInTheRealKernelWithoutAnError(string lesson)
+    {
+        Kernel.Require();
+        var notebook = (await Kernel.AllLessonsAsync()).Notebook(lesson);
+        Assert.Empty(Outputs.Errors(notebook));
+        Assert.Equal(Outputs.CodeCells(notebook), Outputs.CodeCellsRun(notebook));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Lessons))]
+    public async Task TheKernelAndTheRunnerGiveEveryCheckTheSameVerdict(string lesson)
+    {
+        Kernel.Require();
+        var kernel = Outputs.Checks((await Kernel.AllLessonsAsync()).Notebook(lesson));
+        var run = (await RunnerPages.AllLessonsAsync())[lesson];
+        Assert.True(run.Passed, $"{lesson} failed in the runner: {run.Failure?.Error}");
+        var runner = Outputs.Checks(JsonNode.Parse(File.ReadAllText(run.IpynbPath!))!.AsObject());
+        // A lesson with an exercise shows its check's verdict (unsolved: "not yet") in both venues.
+        if (File.ReadAllText(Path.Combine(Repository.Notebooks, lesson)).Contains("await Exercises.", StringComparison.Ordinal)) Assert.NotEmpty(runner);
+        Assert.Equal(runner, kernel);
+    }
+}
