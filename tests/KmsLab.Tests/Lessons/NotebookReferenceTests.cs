@@ -46,8 +46,10 @@ public sealed class NotebookReferenceTests
 
         foreach (var configuration in new[] { "Release", "Debug" })   // Debug last: the suite's own build is Debug
         {
+            // The learner's own HOME: its NuGet cache, not a fresh one (RunAsync's default HOME is the working folder, here the repository).
+            var buildEnvironment = new Dictionary<string, string>(environment) { ["HOME"] = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) };
             var build = await ExternalClients.RunAsync("dotnet", ["build", Path.Combine(Repository.Root, "src", "KmsLab.Lessons"), "-c", configuration, "--nologo", "-v", "q"],
-                Repository.Root, environment, TimeSpan.FromMinutes(8), extraPath: Path.GetDirectoryName(Environment.ProcessPath));
+                Repository.Root, buildEnvironment, TimeSpan.FromMinutes(8), extraPath: Path.GetDirectoryName(Environment.ProcessPath));
             Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
             var built = Path.Combine(Repository.Root, "src", "KmsLab.Lessons", "bin", configuration, "net10.0");
             foreach (var dll in new[] { "KmsLab.dll", "KmsLab.Lessons.dll" })
