@@ -183,13 +183,52 @@ internal sealed class KmsProtocolAdapter
         if (owner is null)
         {
             Audit.Record(record);
-            return response;
         }
-        var shared = NewGuid();
-        Audit.Record(record with { SharedEventId = shared });
-        Audit.Record(record with { SharedEventId = shared, EventId = ids.Event, RecipientAccountId = owner });
+        else
+        {
+            var shared = NewGuid();
+            Audit.Record(record with { SharedEventId = shared });
+            Audit.Record(record with { SharedEventId = shared, EventId = ids.Event, RecipientAccountId = owner });
+        }
+        if (errorCode is null && context.CreatedElsewhere is { } created) RecordCreation(record, created);
         return response;
     }
+
+    /// <summary>
+    /// The CreateKey event CloudTrail writes in the replica's Region for a ReplicateKey ("A
+    /// ReplicateKey request results in a ReplicateKey operation and a CreateKey operation":
+    /// KMS Developer Guide, ct-replicate-key). The guide shows only the ReplicateKey record: this
+    /// one carries the caller and request of the ReplicateKey, the replica as its resource, and as
+    /// request parameters what a CreateKey of that key would have said.
+    /// </summary>
+    private void RecordCreation(in AuditRecord call, KmsKey created)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("description", created.Description);
+            json.WriteString("keySpec", created.Spec.Name);
+            json.WriteString("keyUsage", created.KeyUsage);
+            json.WriteString("origin", created.Origin);
+            json.WriteBoolean("multiRegion", true);
+            json.WriteEndObject();
+        }
+        Audit.Record(call with
+        {
+            Operation = CreateKeyOperation,
+            Region = created.Region,
+            Resources = [created.Arn],
+            EventId = NewGuid(),
+            RecipientAccountId = created.AccountId,
+            Request = buffer.WrittenSpan,
+            Response = default,
+            KeyMaterialId = null,
+            SourceKeyMaterialId = null,
+        });
+    }
+
+    private static readonly KmsOperation CreateKeyOperation = OperationCatalog.Get("CreateKey");
 
     /// <summary>The account that owns a key this call used, when it is not the caller's; else null.</summary>
     private static string? OtherOwner(CallContext context)

@@ -20,6 +20,12 @@ internal sealed record CallContext(string AccountId, string Region, LabPrincipal
     /// <summary>The aliases of a key in its own account and Region (<c>kms:ResourceAliases</c>), provided by the pipeline.</summary>
     internal Func<KmsKey, IReadOnlyList<string>>? AliasesOf { get; set; }
 
+    /// <summary>
+    /// A key the call created in another Region on its way (ReplicateKey's replica). CloudTrail
+    /// records that creation as a CreateKey event of its own, in the replica's Region.
+    /// </summary>
+    public KmsKey? CreatedElsewhere { get; set; }
+
     /// <summary>The simulated time at which the engine carried out the call, once it has (its audit event's time).</summary>
     public DateTimeOffset? Time { get; set; }
 

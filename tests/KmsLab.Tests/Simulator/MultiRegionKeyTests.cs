@@ -168,6 +168,35 @@ public partial class MultiRegionKeyTests
     }
 
     [Fact]
+    public async Task ReplicateKey_is_also_a_CreateKey_event_in_the_replicas_Region()
+    {
+        // KMS Developer Guide, ct-replicate-key: "A ReplicateKey request results in a ReplicateKey operation and a CreateKey operation."
+        var w = new World();
+        var primary = await w.PrimaryAsync();
+        await w.ReplicaAsync(primary);
+        var replicaArn = $"arn:aws:kms:eu-west-1:111122223333:key/{primary.KeyId}";
+        var replicate = Assert.Single(w.Lab.Lab.AuditTrail.Events, e => e.EventName == "ReplicateKey");
+        var created = Assert.Single(w.Lab.Lab.AuditTrail.Events, e => e.EventName == "CreateKey" && e.AwsRegion == "eu-west-1");
+        Assert.Equal([replicaArn], created.ResourceArns);
+        Assert.Equal(replicate.RequestId, created.RequestId);
+        Assert.NotEqual(replicate.EventId, created.EventId);
+        Assert.Equal(replicate.UserIdentity.Arn, created.UserIdentity.Arn);
+        Assert.False(created.ReadOnly);
+        Assert.True(created.Succeeded);
+        var parameters = created.RequestParameters!;
+        Assert.True(parameters["multiRegion"]!.GetValue<bool>());
+        Assert.Equal("SYMMETRIC_DEFAULT", parameters["keySpec"]!.GetValue<string>());
+        Assert.Equal("ENCRYPT_DECRYPT", parameters["keyUsage"]!.GetValue<string>());
+        Assert.Equal("AWS_KMS", parameters["origin"]!.GetValue<string>());
+        var order = w.Lab.Lab.AuditTrail.Events.Select(e => e.EventId).ToList();
+        Assert.True(order.IndexOf(replicate.EventId) < order.IndexOf(created.EventId), "the CreateKey event follows the ReplicateKey event");
+
+        // A refused ReplicateKey creates nothing, so it is no CreateKey either.
+        await KmsAssert.Throws<AlreadyExistsException>(() => w.EastKms.ReplicateKeyAsync(new ReplicateKeyRequest { KeyId = primary.KeyId, ReplicaRegion = "eu-west-1" }));
+        Assert.Single(w.Lab.Lab.AuditTrail.Events, e => e.EventName == "CreateKey" && e.AwsRegion == "eu-west-1");
+    }
+
+    [Fact]
     public async Task A_ciphertext_made_in_one_Region_decrypts_with_the_related_key_in_another()
     {
         var w = new World();

@@ -90,6 +90,7 @@ internal sealed partial class MultiRegionService(RequestPipeline pipeline)
         set.Add(region);
         World.Schedule(replica.SettlesAt);
         ctx.Touch(replica);
+        ctx.CreatedElsewhere = replica;
         return new ReplicateKeyResponse
         {
             ReplicaKeyMetadata = KeyService.Metadata(replica),
