@@ -67,7 +67,7 @@ internal static class CloudTrailFacts
     /// </summary>
     public static (string? Material, string? SourceMaterial) KeyMaterialIds(object? response) => response switch
     {
-        EncryptResponse { EncryptionAlgorithm: EncryptionAlgorithms.SymmetricDefault, CiphertextBlob: { } blob } => (CiphertextBlob.TryParse(blob) is { } parsed ? Convert.ToHexStringLower(parsed.MaterialId) : null, null),
+        EncryptResponse encrypt => (encrypt.KeyMaterialId, null),
         DecryptResponse decrypt => (decrypt.KeyMaterialId, null),
         GenerateDataKeyResponse dataKey => (dataKey.KeyMaterialId, null),
         GenerateDataKeyPairResponse pair => (pair.KeyMaterialId, null),

@@ -52,6 +52,17 @@ public class WireTests
     }
 
     [Fact]
+    public async Task Encrypt_answers_exactly_the_members_of_the_KMS_model()
+    {
+        var key = await _lab.CreateKeyAsync();
+        var (status, _, _, response) = await SendAsync("TrentService.Encrypt", $$"""{"KeyId":"{{key.KeyId}}","Plaintext":"aGVsbG8="}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        // The simulator's own facts about the call (the material it used, for CloudTrail) stay off the wire.
+        Assert.Equal(["CiphertextBlob", "EncryptionAlgorithm", "KeyId"], json.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Operations_without_input_accept_an_empty_body_and_answer_an_empty_object()
     {
         var (status, _, _, response) = await SendAsync("TrentService.ListKeys", "");

@@ -15,6 +15,13 @@ internal sealed class EncryptResponse
     public byte[]? CiphertextBlob { get; set; }
     public string? KeyId { get; set; }
     public string? EncryptionAlgorithm { get; set; }
+
+    /// <summary>
+    /// The symmetric key material the plaintext was encrypted under. Not on the wire (KMS's
+    /// EncryptResponse has no such member; non-public members are never serialized): it is what
+    /// CloudTrail records as <c>additionalEventData.keyMaterialId</c>.
+    /// </summary>
+    internal string? KeyMaterialId { get; init; }
 }
 
 internal sealed class DecryptRequest

@@ -50,7 +50,7 @@ internal sealed class CryptoService(RequestPipeline pipeline)
     {
         var algorithm = request.EncryptionAlgorithm ?? EncryptionAlgorithms.SymmetricDefault;
         var blob = EncryptUnder(key, algorithm, request.Plaintext!, context);
-        return new EncryptResponse { CiphertextBlob = blob, KeyId = key.Arn, EncryptionAlgorithm = algorithm };
+        return new EncryptResponse { CiphertextBlob = blob, KeyId = key.Arn, EncryptionAlgorithm = algorithm, KeyMaterialId = key.Spec.IsSymmetric ? key.CurrentMaterial.Id : null };
     }
 
     public DecryptResponse Decrypt(CallContext ctx, DecryptRequest request)
