@@ -34,21 +34,10 @@ public sealed class KernelSpecTests
     {
         var python = ExternalClients.Python("jupyter_client");
         ExternalClients.Require(python is not null, "python3 with jupyter_client (Debian: jupyter-client)");
-        var jupyter = SafeKernelSpec.FindJupyter();
-        ExternalClients.Require(jupyter is not null, "jupyter (Debian: jupyter-nbconvert)");
-        var tool = SafeKernelSpec.FindTool();
-        ExternalClients.Require(tool is not null, "the dotnet-interactive tool (dotnet tool install -g Microsoft.dotnet-interactive)");
         ExternalClients.Require(File.Exists("/usr/bin/ss") || File.Exists("/bin/ss"), "ss (Debian: iproute2)");
 
         using var dir = new TempDir();
-        var environment = new Dictionary<string, string>
-        {
-            ["JUPYTER_DATA_DIR"] = Path.Combine(dir.Path, "data"),
-            ["JUPYTER_RUNTIME_DIR"] = Path.Combine(dir.Path, "runtime"),
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-        };
-        var installed = await SafeKernelSpec.InstallAsync(jupyter!, tool!, Path.Combine(dir.Path, "specs"), environment, CancellationToken.None);
-        Assert.All(installed, r => Assert.True(r.ExitCode == 0, $"{r.Name}: {r.Output}"));
+        var (_, environment) = await TemporaryJupyter.InstallAsync(dir);
 
         var script = Path.Combine(Repository.Root, "tests", "kernel", "kernel_listeners.py");
         var run = await ExternalClients.RunAsync(python!, [script, ".net-csharp"], dir.Path, environment, TimeSpan.FromMinutes(4),

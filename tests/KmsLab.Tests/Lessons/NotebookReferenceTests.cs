@@ -18,21 +18,8 @@ public sealed class NotebookReferenceTests
     [SkippableFact]
     public async Task After_a_Release_build_and_after_a_Debug_build_the_setup_cell_loads_in_the_real_kernel()
     {
-        var jupyter = SafeKernelSpec.FindJupyter();
-        ExternalClients.Require(jupyter is not null, "jupyter (Debian: jupyter-nbconvert)");
-        var tool = SafeKernelSpec.FindTool();
-        ExternalClients.Require(tool is not null, "the dotnet-interactive tool (dotnet tool install -g Microsoft.dotnet-interactive)");
-
         using var dir = new TempDir();
-        var environment = new Dictionary<string, string>
-        {
-            ["JUPYTER_DATA_DIR"] = Path.Combine(dir.Path, "data"),
-            ["JUPYTER_RUNTIME_DIR"] = Path.Combine(dir.Path, "runtime"),
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["DOTNET_NOLOGO"] = "1",
-        };
-        var installed = await SafeKernelSpec.InstallAsync(jupyter!, tool!, Path.Combine(dir.Path, "specs"), environment, CancellationToken.None);
-        Assert.All(installed, r => Assert.True(r.ExitCode == 0, $"{r.Name}: {r.Output}"));
+        var (jupyter, environment) = await TemporaryJupyter.InstallAsync(dir);
 
         // A lesson folder beside an artifacts/ that is the repository's, so the setup cell's relative #r paths resolve as in notebooks/.
         var lessons = Directory.CreateDirectory(Path.Combine(dir.Path, "notebooks")).FullName;
@@ -58,7 +45,7 @@ public sealed class NotebookReferenceTests
             }
 
             var output = Path.Combine(dir.Path, $"out-{configuration}.ipynb");
-            var run = await ExternalClients.RunAsync(jupyter!, ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", notebook, "--output", output],
+            var run = await ExternalClients.RunAsync(jupyter, ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", notebook, "--output", output],
                 lessons, environment, TimeSpan.FromMinutes(5), extraPath: Path.GetDirectoryName(Environment.ProcessPath));
             Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
             var cells = JsonNode.Parse(File.ReadAllText(output))!["cells"]!.AsArray();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using KmsLab.Cli.Notebooks;
 using KmsLab.Tests.Lessons;
 using KmsLab.Tests.Serve;
 
@@ -18,13 +19,14 @@ internal static class Kernel
 
     public static string DotnetTools { get; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools");
 
-    /// <summary>Jupyter and the .NET kernel are on the machine (fails under CI, skips elsewhere when not).</summary>
+    /// <summary>Jupyter and the .NET kernel are on the machine, registered as the README says (fails under CI, skips elsewhere when not).</summary>
     public static void Require()
     {
         ExternalClients.Require(File.Exists("/usr/bin/jupyter"), "Debian's Jupyter (/usr/bin/jupyter: jupyter-nbconvert, python3-nbclient, python3-ipykernel) is not installed");
-        ExternalClients.Require(File.Exists(Path.Combine(DotnetTools, "dotnet-interactive")), "the Microsoft.dotnet-interactive tool (1.0.712001) is not installed");
+        ExternalClients.Require(SafeKernelSpec.FindTool() is not null, "the Microsoft.dotnet-interactive tool (1.0.712001) is not installed");
         var spec = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "jupyter", "kernels", ".net-csharp", "kernel.json");
-        ExternalClients.Require(File.Exists(spec) || File.Exists("/usr/local/share/jupyter/kernels/.net-csharp/kernel.json"), "the .net-csharp Jupyter kernel is not registered (dotnet interactive jupyter install)");
+        ExternalClients.Require(File.Exists(spec) && File.ReadAllText(spec).Contains(SafeKernelSpec.EndpointVariable, StringComparison.Ordinal),
+            "the .net-csharp Jupyter kernel is not registered the way the README says (kmslab kernel install)");
     }
 
     /// <summary>Every lesson executed by the kernel (once per test run).</summary>
