@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using KmsLab.Cli.Commands;
 
 namespace KmsLab.Cli;
@@ -8,10 +9,21 @@ internal static class Program
 {
     private static Task<int> Main(string[] args) => InvokeAsync(CreateRootCommand().Parse(args));
 
+    /// <summary>The command's name in every usage line, however it was started (the tool, <c>./kmslab</c>, <c>dotnet run</c>).</summary>
+    internal const string CommandName = "kmslab";
+
     /// <summary>The whole command line: every command, with the options they share declared once (<see cref="CommonOptions"/>).</summary>
-    internal static RootCommand CreateRootCommand() =>
-        new("KmsLab: learn AWS KMS by doing, on a faithful simulator or on real AWS.")
+    /// <remarks>
+    /// Not a <see cref="RootCommand"/>: System.CommandLine names that one after the running file
+    /// (<see cref="RootCommand.ExecutableName"/>: <c>KmsLab.Cli</c>, the DLL that <c>dotnet</c> and the
+    /// tool's shim start) and its name cannot be set. A command named <see cref="CommandName"/> with the
+    /// help and version options a root command adds gives the same command line under the right name.
+    /// </remarks>
+    internal static Command CreateRootCommand() =>
+        new(CommandName, "KmsLab: learn AWS KMS by doing, on a faithful simulator or on real AWS.")
         {
+            new HelpOption(),
+            new VersionOption(),
             DemoCommand.Create(),
             DemoAsymmetricCommand.Create(),
             DemoMultiRegionCommand.Create(),

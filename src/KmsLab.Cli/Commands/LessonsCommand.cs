@@ -6,7 +6,8 @@ namespace KmsLab.Cli.Commands;
 /// <summary>
 /// <c>kmslab lessons sync [--check]</c>: writes the course's generated parts (setup cells,
 /// navigation, lesson tables, clean notebooks); with <c>--check</c>, only reports stale files
-/// (exit code 1), as CI does.
+/// (exit code 1), as CI does. <c>kmslab lessons copy DIR</c>: an editable copy of the lessons
+/// (<see cref="LessonCopy"/>) for a learner who has only the tool.
 /// </summary>
 internal static class LessonsCommand
 {
@@ -31,6 +32,23 @@ internal static class LessonsCommand
             else if (checkOnly) Console.Error.WriteLine("Run `kmslab lessons sync` and commit the result.");
             return checkOnly && changed.Count > 0 ? ExitCodes.Failed : ExitCodes.Success;
         });
-        return new Command("lessons", "Maintain the lesson notebooks.") { sync };
+        return new Command("lessons", "Copy the lessons to open them yourself, or maintain them.") { sync, CreateCopy() };
+    }
+
+    private static Command CreateCopy()
+    {
+        var target = new Argument<string>("dir") { Description = "The folder to copy into: the lessons go to DIR/notebooks, the DLLs they load to DIR/artifacts/kmslab." };
+        var copy = new Command("copy", "Copy the lessons bundled with kmslab into a folder of your own, to open and edit in VS Code or Jupyter.") { target };
+        copy.SetAction(parse =>
+        {
+            var lessons = Directory.Exists(LessonLocator.BundledFolder) ? LessonLocator.BundledFolder : LessonLocator.LocalFolder;
+            if (!Directory.Exists(lessons))
+            {
+                Console.Error.WriteLine($"kmslab lessons copy: this kmslab has no bundled lessons ({LessonLocator.BundledFolder}) and there is no {LessonLocator.LocalFolder} folder here.");
+                return ExitCodes.Usage;
+            }
+            return LessonCopy.Run(lessons, AppContext.BaseDirectory, parse.GetValue(target)!, Console.Out, Console.Error);
+        });
+        return copy;
     }
 }

@@ -6,9 +6,11 @@ using KmsLab.Hosting;
 namespace KmsLab.Cli.Commands;
 
 /// <summary>
-/// <c>kmslab run [NOTEBOOK|FOLDER ...]</c>: runs lessons headless, in this process, each in a fresh C#
+/// <c>kmslab run [NOTEBOOK|FOLDER|LESSON ...]</c>: runs lessons headless, in this process, each in a fresh C#
 /// kernel, shows their prose and outputs in the terminal, and writes each executed notebook and a
-/// self-contained HTML page. The lessons' target is handed to them through
+/// self-contained HTML page. With no path it runs <c>./notebooks</c>, else the lessons bundled with
+/// the tool; a lesson can be named instead of a path (<c>03</c>, <c>03-encrypt-decrypt</c>), see
+/// <see cref="LessonLocator"/>. The lessons' target is handed to them through
 /// <see cref="LessonHost"/>: <c>--target</c>, else <c>KMSLAB_TARGET</c>, else the simulator.
 /// Exit codes: <see cref="ExitCodes.Failed"/> when a notebook had a failing cell (the cell and its
 /// error are printed), <see cref="ExitCodes.Usage"/> for nothing to run, a missing path or an unusable option.
@@ -19,7 +21,7 @@ internal static class RunCommand
 
     private static readonly Argument<string[]> PathsArgument = new("paths")
     {
-        Description = "Notebooks (.ipynb) or folders of notebooks, run in name order. Default: notebooks",
+        Description = "Notebooks (.ipynb), folders of notebooks (run in name order) or lesson names (03, 03-encrypt-decrypt). Default: ./notebooks, else the lessons bundled with kmslab.",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
@@ -27,7 +29,7 @@ internal static class RunCommand
 
     private static readonly Option<string> OutputOption = new("--out", "-o")
     {
-        Description = "Folder for the executed notebooks and their HTML pages.",
+        Description = "Folder for the executed notebooks and their HTML pages (relative to the current folder).",
         DefaultValueFactory = _ => Path.Combine("artifacts", "notebooks"),
     };
 
@@ -75,11 +77,52 @@ internal static class RunCommand
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="targetVariable"/> names no target.</exception>
     internal static Settings ReadSettings(ParseResult parse, string? targetVariable) => new(
-        parse.GetValue(PathsArgument) is { Length: > 0 } p ? p : ["notebooks"],
+        parse.GetValue(PathsArgument) ?? [],
         LessonHost.ParseTarget(parse.GetValue(TargetOption) ?? targetVariable),
         parse.GetValue(NoOutputOption) ? null : parse.GetValue(OutputOption),
         parse.GetValue(CommonOptions.Quiet),
         TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(CellTimeoutOption))));
+
+    /// <summary>
+    /// The paths to run: <paramref name="paths"/> as given, a lesson name resolved in the lessons
+    /// folder (<see cref="LessonLocator.Find"/>), and with no path at all that folder itself; says so
+    /// when the lessons are the bundled ones. Null and a message if there are no lessons to run.
+    /// </summary>
+    internal static IReadOnlyList<string>? ResolvePaths(IReadOnlyList<string> paths, string currentDirectory, string bundledFolder, TextWriter stdout, TextWriter stderr)
+    {
+        var lessons = LessonLocator.Find(currentDirectory, bundledFolder);
+        bool fromBundle = false;
+        List<string> resolved;
+        if (paths.Count == 0)
+        {
+            if (lessons is null)
+            {
+                stderr.WriteLine($"kmslab run: there is no {LessonLocator.LocalFolder} folder here and this kmslab has no bundled lessons ({bundledFolder}); name a notebook or a folder.");
+                return null;
+            }
+            resolved = [lessons.Path];
+            fromBundle = lessons.Bundled;
+        }
+        else
+        {
+            resolved = [];
+            foreach (var path in paths)
+            {
+                var full = Path.Combine(currentDirectory, path);
+                if (!File.Exists(full) && !Directory.Exists(full) && lessons is not null && LessonLocator.Resolve(path, lessons.Path) is { } lesson)
+                {
+                    resolved.Add(lesson);
+                    fromBundle |= lessons.Bundled;
+                }
+                else
+                {
+                    resolved.Add(path);
+                }
+            }
+        }
+        if (fromBundle) stdout.WriteLine($"Running the lessons bundled with kmslab, from {bundledFolder} (`kmslab lessons copy DIR` makes you an editable copy).");
+        return resolved;
+    }
 
     /// <summary>Expands folders into their notebooks (name order); null and a message if a path is unusable.</summary>
     internal static IReadOnlyList<string>? Expand(IReadOnlyList<string> paths, TextWriter stderr)
@@ -112,8 +155,11 @@ internal static class RunCommand
 
     internal static async Task<int> RunAsync(Settings settings, TextWriter stdout, TextWriter stderr, bool color, CancellationToken ct)
     {
-        var files = Expand(settings.Paths, stderr);
+        var paths = ResolvePaths(settings.Paths, Environment.CurrentDirectory, LessonLocator.BundledFolder, stdout, stderr);
+        var files = paths is null ? null : Expand(paths, stderr);
         if (files is null) return ExitCodes.Usage;
+        // The current folder's, fixed now: the runner moves into each notebook's folder (the tool's own, for bundled lessons) while it runs.
+        if (settings.OutputDirectory is { } output) settings = settings with { OutputDirectory = Path.GetFullPath(output) };
         NotebookHost.Configure();
         // Every lesson's Lab.ForLesson sees the target, and its notes go to the cell's output as its console output does.
         using var host = LessonHost.Use(new LessonHost { Target = settings.Target, Notes = KmsLab.Lessons.Notebook.CellOutput });
