@@ -13,7 +13,7 @@ namespace KmsLab.Tests.Cli;
 /// is not a checkout. Everything stays in one temporary folder: the package, its publish folder, the
 /// tool path, a private NuGet cache, the learner's folder; the only package source is the package's
 /// folder, so the install needs no network and never leaves a KmsLab.Cli in ~/.nuget/packages.
-/// About 25 s (pack 10 s, lesson 00 7 s). The .NET SDK is the precondition: missing, it fails the
+/// About 10 s here (pack 3-8 s, lesson 00 about 5 s). The .NET SDK is the precondition: missing, it fails the
 /// test under CI (CI=true) and skips it elsewhere.
 /// </summary>
 public sealed class ToolPackageTests
