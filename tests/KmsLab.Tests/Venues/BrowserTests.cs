@@ -50,7 +50,7 @@ public sealed class BrowserTests
     }
 
     /// <summary>How many charts a lesson draws: its code cells that end in a <c>Charts.</c> call.</summary>
-    private static int ChartsIn(string lesson)
+    internal static int ChartsIn(string lesson)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Notebooks, lesson)));
         return doc.RootElement.GetProperty("cells").EnumerateArray()
