@@ -68,6 +68,26 @@ public sealed partial class PolyglotNotebookTests
         }
     }
 
+    [SkippableFact]
+    public async Task TheVenueSeesAFailingCellAndACompileError()
+    {
+        StdioKernel.Require();
+        using var dir = new TempDir();
+        await using var session = await StdioSession.StartAsync(KmsLab.Cli.Notebooks.SafeKernelSpec.FindTool()!, dir.Path, dir.Path);
+        var cells = new JsonArray
+        {
+            new JsonObject { ["cell_type"] = "code", ["execution_count"] = 1, ["outputs"] = await session.SubmitAsync("System.IO.Directory.GetCurrentDirectory()", "csharp", 1) },
+            new JsonObject { ["cell_type"] = "code", ["execution_count"] = 2, ["outputs"] = await session.SubmitAsync("throw new InvalidOperationException(\"boom\");", "csharp", 2) },
+            new JsonObject { ["cell_type"] = "code", ["execution_count"] = 3, ["outputs"] = await session.SubmitAsync("int x = ;", "csharp", 3) },
+        };
+        var notebook = new JsonObject { ["cells"] = cells };
+        // --working-dir is the kernel's current directory, as for a notebook in that folder.
+        Assert.Equal(dir.Path, Outputs.All(notebook).First().Output["data"]?["text/plain"]?.GetValue<string>());
+        var errors = Outputs.Errors(notebook).ToList();
+        Assert.Contains(errors, e => e.StartsWith("cell 2:", StringComparison.Ordinal) && e.Contains("boom", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("cell 3:", StringComparison.Ordinal) && e.Contains("CS1525", StringComparison.Ordinal));
+    }
+
     [GeneratedRegex("<script[^>]*\\ssrc\\s*=\\s*[\"']?(https?:)?//", RegexOptions.IgnoreCase)]
     private static partial Regex RemoteScript();
 }
