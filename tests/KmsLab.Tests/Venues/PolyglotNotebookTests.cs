@@ -38,7 +38,7 @@ public sealed partial class PolyglotNotebookTests
     {
         StdioKernel.Require();
         var notebook = (await StdioKernel.AllLessonsAsync()).Notebook(lesson);
-        var html = Outputs.All(notebook).Select(x => x.Output["data"]?["text/html"]?.GetValue<string>()).OfType<string>().ToList();
+        var html = Outputs.All(notebook).Select(x => Outputs.Text(x.Output["data"]?["text/html"])).Where(h => h.Length > 0).ToList();
         var charts = html.Where(h => h.Contains(ChartHtml.Marker, StringComparison.Ordinal)).ToList();
         Assert.Equal(BrowserTests.ChartsIn(lesson), charts.Count);
         // VS Code draws a notebook's outputs in one webview: the first chart brings plotly.js, the rest reuse it.

@@ -49,28 +49,36 @@ internal static class StdioKernel
             var name = Path.GetFileName(lesson);
             var executed = Path.Combine(dir, name);
             await using var session = await StdioSession.StartAsync(SafeKernelSpec.FindTool()!, Path.GetDirectoryName(lesson)!, dir);
-            var notebook = JsonNode.Parse(await File.ReadAllTextAsync(lesson))!.AsObject();
-            int count = 0;
-            foreach (var cell in notebook["cells"]!.AsArray().OfType<JsonObject>().Where(c => c["cell_type"]?.GetValue<string>() == "code"))
-            {
-                var kernelName = cell["metadata"]?["polyglot_notebook"]?["kernelName"]?.GetValue<string>()
-                    ?? cell["metadata"]?["dotnet_interactive"]?["language"]?.GetValue<string>()
-                    ?? notebook["metadata"]?["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]?.GetValue<string>()
-                    ?? "csharp";
-                var source = cell["source"] switch
-                {
-                    JsonArray a => string.Concat(a.Select(s => s?.GetValue<string>())),
-                    JsonValue v => v.GetValue<string>(),
-                    _ => "",
-                };
-                cell["outputs"] = await session.SubmitAsync(source, kernelName, ++count);
-                cell["execution_count"] = count;
-            }
+            var notebook = await ExecuteAsync(session, lesson);
             var listeners = Listeners.Of(session.ProcessId);
             await File.WriteAllTextAsync(executed, notebook.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            lessons[name] = new StdioLesson(executed, listeners, session.Stderr);
+            lessons[name] = new StdioLesson(executed, listeners);
         }
         return new StdioRun(dir, lessons, clock.Elapsed);
+    }
+
+    /// <summary>Runs every code cell of the notebook at <paramref name="path"/> in order; returns the notebook with their outputs.</summary>
+    public static async Task<JsonObject> ExecuteAsync(StdioSession session, string path)
+    {
+        var notebook = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
+        int count = 0;
+        foreach (var cell in notebook["cells"]!.AsArray().OfType<JsonObject>().Where(c => c["cell_type"]?.GetValue<string>() == "code"))
+        {
+            // The cell's kernel, as the extension reads it from the notebook's metadata.
+            var kernelName = cell["metadata"]?["polyglot_notebook"]?["kernelName"]?.GetValue<string>()
+                ?? cell["metadata"]?["dotnet_interactive"]?["language"]?.GetValue<string>()
+                ?? notebook["metadata"]?["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]?.GetValue<string>()
+                ?? "csharp";
+            var source = cell["source"] switch
+            {
+                JsonArray a => string.Concat(a.Select(s => s?.GetValue<string>())),
+                JsonValue v => v.GetValue<string>(),
+                _ => "",
+            };
+            cell["outputs"] = await session.SubmitAsync(source, kernelName, ++count);
+            cell["execution_count"] = count;
+        }
+        return notebook;
     }
 }
 
@@ -80,7 +88,7 @@ internal sealed record StdioRun(string Directory, IReadOnlyDictionary<string, St
     public JsonObject Notebook(string lesson) => JsonNode.Parse(File.ReadAllText(Lessons[lesson].Executed))!.AsObject();
 }
 
-internal sealed record StdioLesson(string Executed, IReadOnlyList<(string Protocol, string Local)> Listeners, string Stderr);
+internal sealed record StdioLesson(string Executed, IReadOnlyList<(string Protocol, string Local)> Listeners);
 
 /// <summary>One kernel process over stdio: envelopes out on stdin, one envelope a line back on stdout.</summary>
 internal sealed class StdioSession : IAsyncDisposable
@@ -101,9 +109,10 @@ internal sealed class StdioSession : IAsyncDisposable
 
     public string Stderr => _stderr.IsCompleted ? _stderr.Result : "";
 
-    public static async Task<StdioSession> StartAsync(string tool, string workingDir, string processDirectory)
+    /// <param name="wrapper">a command the tool runs under, e.g. <c>unshare -rn</c> (none: as VS Code starts it)</param>
+    public static async Task<StdioSession> StartAsync(string tool, string workingDir, string processDirectory, IReadOnlyList<string>? wrapper = null)
     {
-        var start = new ProcessStartInfo(tool)
+        var start = new ProcessStartInfo(wrapper is { Count: > 0 } ? wrapper[0] : tool)
         {
             WorkingDirectory = processDirectory,
             RedirectStandardInput = true,
@@ -111,6 +120,7 @@ internal sealed class StdioSession : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var a in wrapper is { Count: > 0 } ? [.. wrapper.Skip(1), tool] : (string[])[]) start.ArgumentList.Add(a);
         foreach (var a in (string[])["[vscode]", "stdio", "--working-dir", workingDir]) start.ArgumentList.Add(a);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
