@@ -74,7 +74,16 @@ public sealed class NoNetworkTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Assert.Fail("jupyter nbconvert did not finish in 5 minutes:\n" + await stderr);
+        }
         var executed = Path.Combine(dir.Path, ChartLesson);
         Assert.True(process.ExitCode == 0 && File.Exists(executed), await stdout + await stderr);
         AssertTaken(JsonNode.Parse(await File.ReadAllTextAsync(executed))!.AsObject());
