@@ -54,9 +54,8 @@ public sealed class KernelSpecTests
         Assert.NotEmpty(tcp);
         foreach (var (_, local) in tcp)
         {
-            int colon = local.LastIndexOf(':');
-            var (address, port) = (local[..colon], int.Parse(local[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-            Assert.True(address is "127.0.0.1" or "[::1]", $"the kernel listens on {local}, beyond loopback");
+            var (address, port) = Venues.Listeners.Split(local);
+            Assert.True(Venues.Listeners.IsLoopback(address), $"the kernel listens on {local}, beyond loopback");
             Assert.True(channels.Contains(port), $"the kernel listens on {local}, which is none of Jupyter's channels ({string.Join(", ", channels)})");
         }
         var connectionFile = root.GetProperty("connection_file").GetString()!;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using KmsLab.Tests.Lessons;
 using KmsLab.Tests.Serve;
 using Microsoft.Playwright;
@@ -16,7 +16,7 @@ namespace KmsLab.Tests.Venues;
 /// beyond its own file. A screenshot of every chart goes to <c>artifacts/screenshots/</c>.
 /// </summary>
 [Collection(NotebookCollection.Name)]
-public sealed class BrowserTests
+public sealed partial class BrowserTests
 {
     private const string Chromium = "/usr/bin/chromium";
 
@@ -50,7 +50,7 @@ public sealed class BrowserTests
     }
 
     /// <summary>How many charts a lesson draws: its code cells that end in a <c>Charts.</c> call.</summary>
-    private static int ChartsIn(string lesson)
+    internal static int ChartsIn(string lesson)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Notebooks, lesson)));
         return doc.RootElement.GetProperty("cells").EnumerateArray()
@@ -81,6 +81,25 @@ public sealed class BrowserTests
         Directory.Delete(dir, recursive: true);
     }
 
+    [Fact]
+    public void OnlyAProbeOfALoopbackAddressThePageListsIsExempt()
+    {
+        using var dir = new TempDir();
+        var page = Path.Combine(dir.Path, "bootstrap.html");
+        File.WriteAllText(page, "<script>async function probeAddresses(probingAddresses) { }\nprobeAddresses([\"http://127.0.0.1:2048/\"])\n.then(root => {});</script>");
+        Assert.Equal(["http://127.0.0.1:2048/"], BootstrapProbeAddresses(File.ReadAllText(page)));
+        Assert.True(IsKernelBootstrapProbe("POST http://127.0.0.1:2048/discovery", page));
+        Assert.False(IsKernelBootstrapProbe("GET http://127.0.0.1:2048/discovery", page));
+        Assert.False(IsKernelBootstrapProbe("POST http://127.0.0.1:2049/discovery", page));
+        Assert.False(IsKernelBootstrapProbe("POST http://192.0.2.2:2048/discovery", page));
+        Assert.False(IsKernelBootstrapProbe("GET http://127.0.0.1:2048/resources/dotnet-interactive.js", page));
+        // The registration `dotnet interactive jupyter install` makes probes the machine's network addresses: not exempt.
+        File.WriteAllText(page, "<script>probeAddresses([\"http://192.0.2.2:2048/\", \"http://[fd00::2]:2048/\"])</script>");
+        Assert.All(BootstrapProbeAddresses(File.ReadAllText(page)), root => Assert.False(IsLoopback(root)));
+        Assert.False(IsKernelBootstrapProbe("POST http://192.0.2.2:2048/discovery", page));
+        Assert.False(IsKernelBootstrapProbe("POST http://127.0.0.1:2048/discovery", page));
+    }
+
     private static async Task AssertPageAsync(string path, string name, int expectedCharts)
     {
         Assert.True(File.Exists(path), $"no page at {path}");
@@ -102,6 +121,7 @@ public sealed class BrowserTests
             }
         }
         Assert.Empty(errors);
+        foreach (var root in BootstrapProbeAddresses(File.ReadAllText(path))) Assert.True(IsLoopback(root), $"{name}: the kernel's bootstrap script probes {root}, beyond loopback");
         var unexpected = attempted.Where(r => !IsKernelBootstrapProbe(r, path)).ToList();
         Assert.True(unexpected.Count == 0, $"{name} tried the network: {string.Join(", ", unexpected)}");
     }
@@ -146,23 +166,31 @@ public sealed class BrowserTests
     }
 
     /// <summary>
-    /// The dotnet-interactive kernel writes a bootstrap script into the first cell's output that
-    /// probes its own HTTP API (<c>POST http://ADDRESS:PORT/discovery</c>) at this machine's
-    /// addresses. No request leaves the machine, and no chart depends on it; anything else fails.
+    /// The Jupyter kernel's first output in every lesson is the .NET Interactive tool's HTTP API
+    /// bootstrap: a script that probes <c>POST {address}discovery</c> at the addresses written into it
+    /// (<c>probeAddresses(["http://127.0.0.1:2048/"])</c>) and, if one answered, would load the tool's
+    /// JavaScript helpers from there. The tool writes it whenever its HTTP API runs, which in Jupyter
+    /// mode it always does (<c>kmslab kernel install</c> only moves the API to a Unix socket, so nothing
+    /// answers), and nbconvert keeps it in the exported page as Jupyter's own export would. No chart
+    /// depends on it. Exempt is only a probe of an address the page itself lists, and every listed
+    /// address must be loopback (<c>--http-local-only</c>): a probe of this machine's network
+    /// addresses, or any other request, fails.
     /// </summary>
-    private static bool IsKernelBootstrapProbe(string request, string page)
+    internal static bool IsKernelBootstrapProbe(string request, string page)
     {
-        if (!request.StartsWith("POST ", StringComparison.Ordinal) || !Uri.TryCreate(request[5..], UriKind.Absolute, out var uri)) return false;
-        if (uri.AbsolutePath != "/discovery" || !File.ReadAllText(page).Contains("probeAddresses(", StringComparison.Ordinal)) return false;
-        var host = uri.Host.Trim('[', ']');
-        var percent = host.IndexOf('%', StringComparison.Ordinal);
-        if (percent >= 0) host = host[..percent];
-        if (!IPAddress.TryParse(host, out var address)) return false;
-        return IPAddress.IsLoopback(address) || OwnAddresses.Value.Contains(address);
+        var probed = BootstrapProbeAddresses(File.ReadAllText(page));
+        return probed.Any(root => IsLoopback(root) && request == $"POST {root.TrimEnd('/')}/discovery");
     }
 
-    private static readonly Lazy<HashSet<IPAddress>> OwnAddresses = new(() =>
-        [.. NetworkInterface.GetAllNetworkInterfaces().SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => new IPAddress(a.Address.GetAddressBytes()))]);
+    internal static bool IsLoopback(string root) =>
+        Uri.TryCreate(root, UriKind.Absolute, out var uri) && IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+
+    /// <summary>The addresses a page's kernel bootstrap script probes (none if it has no such script).</summary>
+    internal static IReadOnlyList<string> BootstrapProbeAddresses(string html) =>
+        [.. ProbeCall().Matches(html).SelectMany(m => JsonSerializer.Deserialize<string[]>(m.Groups[1].Value) ?? [])];
+
+    [GeneratedRegex(@"probeAddresses\((\[[^\]]*\])\)")]
+    private static partial Regex ProbeCall();
 
     private sealed record ChartReport(bool Drawn, string Message, string Title, string XTitle, string YTitle, int Traces, int[] DrawnTraces);
 

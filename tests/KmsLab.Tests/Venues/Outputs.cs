@@ -41,7 +41,8 @@ internal static partial class Outputs
     public static int CodeCells(JsonObject notebook) =>
         notebook["cells"]!.AsArray().Count(c => c!["cell_type"]?.GetValue<string>() == "code");
 
-    private static string Text(JsonNode? node) => node switch
+    /// <summary>An output's text, whether Jupyter wrote it as one string or as a list of lines.</summary>
+    public static string Text(JsonNode? node) => node switch
     {
         JsonArray a => string.Concat(a.Select(x => x?.GetValue<string>() ?? "")),
         JsonValue v => v.GetValue<string>(),

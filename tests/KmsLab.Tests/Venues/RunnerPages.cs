@@ -12,6 +12,21 @@ internal static class RunnerPages
     /// <summary>Runs alone: call from the notebook collection (the runner changes the current directory).</summary>
     public static Task<IReadOnlyDictionary<string, NotebookResult>> AllLessonsAsync() => Run.Value;
 
+    /// <summary>
+    /// A venue's executed <paramref name="notebook"/> gives every exercise check of <paramref name="lesson"/>
+    /// the same verdict as the runner (a lesson with an exercise shows its check's verdict, unsolved:
+    /// "not yet", in both).
+    /// </summary>
+    public static async Task AssertSameChecksAsync(string lesson, JsonObject notebook)
+    {
+        var venue = Outputs.Checks(notebook);
+        var run = (await AllLessonsAsync())[lesson];
+        Assert.True(run.Passed, $"{lesson} failed in the runner: {run.Failure?.Error}");
+        var runner = Outputs.Checks(JsonNode.Parse(File.ReadAllText(run.IpynbPath!))!.AsObject());
+        if (File.ReadAllText(Path.Combine(Repository.Notebooks, lesson)).Contains("await Exercises.", StringComparison.Ordinal)) Assert.NotEmpty(runner);
+        Assert.Equal(runner, venue);
+    }
+
     private static async Task<IReadOnlyDictionary<string, NotebookResult>> RunAllAsync()
     {
         var dir = Path.Combine(Path.GetTempPath(), "kmslab-runner-" + Guid.NewGuid().ToString("N")[..8]);
