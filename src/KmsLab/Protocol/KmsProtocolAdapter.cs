@@ -115,6 +115,7 @@ internal sealed class KmsProtocolAdapter
                 throw new KmsException(KmsErrorCodes.UnknownOperation, $"The content type must be application/x-amz-json-1.1, not '{contentType}'.");
             }
             if (request.Body.Length > MaxBodyBytes) throw new KmsException(KmsErrorCodes.Serialization, $"The request body is larger than {MaxBodyBytes} bytes.");
+            if (request.Service is { } service) return InvokeAsServicePrincipal(operation, service, request, ids);
             var (caller, region) = Authenticate(request);
             var context = new CallContext(caller.AccountId, region, caller, requestId, EventId: ids.Event)
             {
@@ -262,6 +263,25 @@ internal sealed class KmsProtocolAdapter
         if (op.Run is null) return Error(KmsErrorCodes.UnknownOperation, NotSimulated(op.Facts).Message, requestId);
         var context = new CallContext(caller.AccountId, region, caller, requestId, viaService, ids.Event);
         return Invoke(op, context, ids, body, viaService, viaService);
+    }
+
+    /// <summary>
+    /// Runs a request of an AWS service principal (<see cref="ServiceCaller"/>): the in-process
+    /// carrier vouches for the caller, so the signature is not checked; the Region is the one the
+    /// client signed for. CloudTrail shows the service as source and user agent.
+    /// </summary>
+    private KmsWireResponse InvokeAsServicePrincipal(OperationEntry operation, ServiceCaller service, KmsWireRequest request, (Guid Request, Guid Event) ids)
+    {
+        var authorization = request.Header("Authorization");
+        var credential = authorization is null ? null : SigV4Authorization.Parse(authorization);
+        if (credential is null) throw new KmsException(KmsErrorCodes.MissingAuthenticationToken, "Missing Authentication Token");
+        var caller = service.Principal;
+        var context = new CallContext(service.SourceAccount, credential.Region, caller, ids.Request.ToString("D"), EventId: ids.Event)
+        {
+            SourceArn = service.SourceArn,
+            SourceAccount = service.SourceAccount,
+        };
+        return Invoke(operation, context, ids, request.Body, caller.Name, caller.Name);
     }
 
     /// <summary>

@@ -14,6 +14,12 @@ internal sealed record CallContext(string AccountId, string Region, LabPrincipal
     /// <summary>The ID of the VPC endpoint the call came through (<c>aws:SourceVpce</c>), if any.</summary>
     public string? SourceVpce { get; init; }
 
+    /// <summary>The resource an AWS service principal calls for (<c>aws:SourceArn</c>, a grant's <c>SourceArn</c> constraint); null for IAM callers.</summary>
+    public string? SourceArn { get; init; }
+
+    /// <summary>The account of that resource (<c>aws:SourceAccount</c>); null for IAM callers.</summary>
+    public string? SourceAccount { get; init; }
+
     /// <summary>The alias the request named its key by (<c>kms:RequestAlias</c>), set when the key is resolved; null if it used a key ID or ARN.</summary>
     public string? RequestAlias { get; set; }
 
