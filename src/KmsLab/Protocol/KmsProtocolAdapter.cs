@@ -181,7 +181,11 @@ internal sealed class KmsProtocolAdapter
             KeyMaterialId = audit.KeyMaterialId,
             SourceKeyMaterialId = audit.SourceKeyMaterialId,
         };
-        if (owner is null)
+        if (errorCode is null && context.RecordedInEachKeysRegion)
+        {
+            RecordInEachKeysRegion(record);
+        }
+        else if (owner is null)
         {
             Audit.Record(record);
         }
@@ -230,6 +234,20 @@ internal sealed class KmsProtocolAdapter
     }
 
     private static readonly KmsOperation CreateKeyOperation = OperationCatalog.Get("CreateKey");
+
+    /// <summary>
+    /// One entry per Region of the call's keys, each naming only its Region's key, with one request ID
+    /// (see <see cref="CallContext.RecordedInEachKeysRegion"/>); the entry of the Region the call was
+    /// sent to keeps the event ID the engine knows.
+    /// </summary>
+    private void RecordInEachKeysRegion(in AuditRecord call)
+    {
+        foreach (var arn in call.Resources)
+        {
+            var region = arn.Split(':')[3];
+            Audit.Record(call with { Region = region, Resources = [arn], EventId = region == call.Region ? call.EventId : NewGuid() });
+        }
+    }
 
     /// <summary>The account that owns a key this call used, when it is not the caller's; else null.</summary>
     private static string? OtherOwner(CallContext context)

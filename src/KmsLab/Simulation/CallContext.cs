@@ -32,6 +32,14 @@ internal sealed record CallContext(string AccountId, string Region, LabPrincipal
     /// </summary>
     public KmsKey? CreatedElsewhere { get; set; }
 
+    /// <summary>
+    /// A call CloudTrail records once in each Region of the keys it changed, each entry naming its
+    /// Region's key: UpdatePrimaryRegion "writes two CloudTrail log entries: one in the Region with
+    /// the multi-Region primary key that is converted to a replica key, and one in the Region with a
+    /// multi-Region replica key that is converted to a primary key" (KMS Developer Guide, ct-update-primary-region).
+    /// </summary>
+    public bool RecordedInEachKeysRegion { get; set; }
+
     /// <summary>The simulated time at which the engine carried out the call, once it has (its audit event's time).</summary>
     public DateTimeOffset? Time { get; set; }
 
