@@ -108,14 +108,16 @@ public sealed class AuditEvent
     /// </remarks>
     public JsonObject ToJsonObject()
     {
-        var identity = new JsonObject
-        {
-            ["type"] = UserIdentity.Type,
-            ["principalId"] = UserIdentity.PrincipalId,
-            ["arn"] = UserIdentity.Arn,
-            ["accountId"] = UserIdentity.AccountId,
-            ["accessKeyId"] = UserIdentity.AccessKeyId,
-        };
+        var identity = UserIdentity.Type == AuditIdentity.AwsServiceType
+            ? new JsonObject { ["type"] = UserIdentity.Type }
+            : new JsonObject
+            {
+                ["type"] = UserIdentity.Type,
+                ["principalId"] = UserIdentity.PrincipalId,
+                ["arn"] = UserIdentity.Arn,
+                ["accountId"] = UserIdentity.AccountId,
+                ["accessKeyId"] = UserIdentity.AccessKeyId,
+            };
         if (UserIdentity.UserName is not null) identity["userName"] = UserIdentity.UserName;
         if (UserIdentity.InvokedBy is not null) identity["invokedBy"] = UserIdentity.InvokedBy;
         var record = new JsonObject

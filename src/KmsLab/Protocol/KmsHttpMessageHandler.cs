@@ -14,6 +14,9 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
     /// <summary>The simulated VPC endpoint this handler's requests come through (<see cref="Hosting.SimulatorEndpoint.VpcEndpointId"/>), or null.</summary>
     public string? VpcEndpointId { get; init; }
 
+    /// <summary>The AWS service principal this handler's requests come from (a client of <c>Lab.CreateServicePrincipalKmsClient</c>), or null for signed IAM callers.</summary>
+    public Simulation.Identity.ServiceCaller? Service { get; init; }
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         // The SDK's content is already in memory: read it synchronously, without HttpContent's
@@ -123,7 +126,7 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
         {
             // The authority stands in for a Host header only where there is none (the SDK sends one).
             var host = uri is null || headers.Get("Host") is not null ? null : uri.IsDefaultPort ? uri.Host : uri.Authority;
-            wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", headers.Lookup, body, uri?.Query, host, SourceVpce: VpcEndpointId));
+            wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", headers.Lookup, body, uri?.Query, host, SourceVpce: VpcEndpointId, Service: Service));
         }
         finally
         {

@@ -115,6 +115,7 @@ internal sealed class KmsProtocolAdapter
                 throw new KmsException(KmsErrorCodes.UnknownOperation, $"The content type must be application/x-amz-json-1.1, not '{contentType}'.");
             }
             if (request.Body.Length > MaxBodyBytes) throw new KmsException(KmsErrorCodes.Serialization, $"The request body is larger than {MaxBodyBytes} bytes.");
+            if (request.Service is { } service) return InvokeAsServicePrincipal(operation, service, request, ids);
             var (caller, region) = Authenticate(request);
             var context = new CallContext(caller.AccountId, region, caller, requestId, EventId: ids.Event)
             {
@@ -180,7 +181,11 @@ internal sealed class KmsProtocolAdapter
             KeyMaterialId = audit.KeyMaterialId,
             SourceKeyMaterialId = audit.SourceKeyMaterialId,
         };
-        if (owner is null)
+        if (errorCode is null && context.RecordedInEachKeysRegion)
+        {
+            RecordInEachKeysRegion(record);
+        }
+        else if (owner is null)
         {
             Audit.Record(record);
         }
@@ -230,6 +235,20 @@ internal sealed class KmsProtocolAdapter
 
     private static readonly KmsOperation CreateKeyOperation = OperationCatalog.Get("CreateKey");
 
+    /// <summary>
+    /// One entry per Region of the call's keys, each naming only its Region's key, with one request ID
+    /// (see <see cref="CallContext.RecordedInEachKeysRegion"/>); the entry of the Region the call was
+    /// sent to keeps the event ID the engine knows.
+    /// </summary>
+    private void RecordInEachKeysRegion(in AuditRecord call)
+    {
+        foreach (var arn in call.Resources)
+        {
+            var region = arn.Split(':')[3];
+            Audit.Record(call with { Region = region, Resources = [arn], EventId = region == call.Region ? call.EventId : NewGuid() });
+        }
+    }
+
     /// <summary>The account that owns a key this call used, when it is not the caller's; else null.</summary>
     private static string? OtherOwner(CallContext context)
     {
@@ -262,6 +281,25 @@ internal sealed class KmsProtocolAdapter
         if (op.Run is null) return Error(KmsErrorCodes.UnknownOperation, NotSimulated(op.Facts).Message, requestId);
         var context = new CallContext(caller.AccountId, region, caller, requestId, viaService, ids.Event);
         return Invoke(op, context, ids, body, viaService, viaService);
+    }
+
+    /// <summary>
+    /// Runs a request of an AWS service principal (<see cref="ServiceCaller"/>): the in-process
+    /// carrier vouches for the caller, so the signature is not checked; the Region is the one the
+    /// client signed for. CloudTrail shows the service as source and user agent.
+    /// </summary>
+    private KmsWireResponse InvokeAsServicePrincipal(OperationEntry operation, ServiceCaller service, KmsWireRequest request, (Guid Request, Guid Event) ids)
+    {
+        var authorization = request.Header("Authorization");
+        var credential = authorization is null ? null : SigV4Authorization.Parse(authorization);
+        if (credential is null) throw new KmsException(KmsErrorCodes.MissingAuthenticationToken, "Missing Authentication Token");
+        var caller = service.Principal;
+        var context = new CallContext(service.SourceAccount, credential.Region, caller, ids.Request.ToString("D"), EventId: ids.Event)
+        {
+            SourceArn = service.SourceArn,
+            SourceAccount = service.SourceAccount,
+        };
+        return Invoke(operation, context, ids, request.Body, caller.Name, caller.Name);
     }
 
     /// <summary>

@@ -14,6 +14,12 @@ internal sealed record CallContext(string AccountId, string Region, LabPrincipal
     /// <summary>The ID of the VPC endpoint the call came through (<c>aws:SourceVpce</c>), if any.</summary>
     public string? SourceVpce { get; init; }
 
+    /// <summary>The resource an AWS service principal calls for (<c>aws:SourceArn</c>, a grant's <c>SourceArn</c> constraint); null for IAM callers.</summary>
+    public string? SourceArn { get; init; }
+
+    /// <summary>The account of that resource (<c>aws:SourceAccount</c>); null for IAM callers.</summary>
+    public string? SourceAccount { get; init; }
+
     /// <summary>The alias the request named its key by (<c>kms:RequestAlias</c>), set when the key is resolved; null if it used a key ID or ARN.</summary>
     public string? RequestAlias { get; set; }
 
@@ -25,6 +31,14 @@ internal sealed record CallContext(string AccountId, string Region, LabPrincipal
     /// records that creation as a CreateKey event of its own, in the replica's Region.
     /// </summary>
     public KmsKey? CreatedElsewhere { get; set; }
+
+    /// <summary>
+    /// A call CloudTrail records once in each Region of the keys it changed, each entry naming its
+    /// Region's key: UpdatePrimaryRegion "writes two CloudTrail log entries: one in the Region with
+    /// the multi-Region primary key that is converted to a replica key, and one in the Region with a
+    /// multi-Region replica key that is converted to a primary key" (KMS Developer Guide, ct-update-primary-region).
+    /// </summary>
+    public bool RecordedInEachKeysRegion { get; set; }
 
     /// <summary>The simulated time at which the engine carried out the call, once it has (its audit event's time).</summary>
     public DateTimeOffset? Time { get; set; }

@@ -150,21 +150,30 @@ public partial class MultiRegionKeyTests
     }
 
     [Fact]
-    public async Task The_audit_trail_records_ReplicateKey_and_UpdatePrimaryRegion_as_changes_naming_both_keys()
+    public async Task The_audit_trail_records_ReplicateKey_naming_both_keys_and_UpdatePrimaryRegion_once_in_each_Region()
     {
         var w = new World();
         var primary = await w.PrimaryAsync();
         await w.ReplicaAsync(primary);
         await w.EastKms.UpdatePrimaryRegionAsync(new UpdatePrimaryRegionRequest { KeyId = primary.KeyId, PrimaryRegion = "eu-west-1" });
         var replicaArn = $"arn:aws:kms:eu-west-1:111122223333:key/{primary.KeyId}";
-        foreach (var name in new[] { "ReplicateKey", "UpdatePrimaryRegion" })
-        {
-            var e = Assert.Single(w.Lab.Lab.AuditTrail.Events, e => e.EventName == name);
-            Assert.True(e.Succeeded);
-            Assert.False(e.ReadOnly);
-            Assert.Equal("us-east-1", e.AwsRegion);
-            Assert.Equal([primary.Arn, replicaArn], e.ResourceArns);
-        }
+        var replicate = Assert.Single(w.Lab.Lab.AuditTrail.Events, e => e.EventName == "ReplicateKey");
+        Assert.True(replicate.Succeeded);
+        Assert.False(replicate.ReadOnly);
+        Assert.Equal("us-east-1", replicate.AwsRegion);
+        Assert.Equal([primary.Arn, replicaArn], replicate.ResourceArns);
+
+        // KMS Developer Guide, ct-update-primary-region: "The UpdatePrimaryRegion operation writes two CloudTrail log
+        // entries: one in the Region with the multi-Region primary key that is converted to a replica key, and one in
+        // the Region with a multi-Region replica key that is converted to a primary key"; each names its Region's key.
+        var updates = w.Lab.Lab.AuditTrail.Events.Where(e => e.EventName == "UpdatePrimaryRegion").ToList();
+        Assert.Equal(["us-east-1", "eu-west-1"], updates.Select(e => e.AwsRegion));
+        Assert.Equal([primary.Arn], updates[0].ResourceArns);
+        Assert.Equal([replicaArn], updates[1].ResourceArns);
+        Assert.All(updates, e => Assert.True(e.Succeeded && !e.ReadOnly));
+        Assert.Equal(updates[0].RequestId, updates[1].RequestId);
+        Assert.NotEqual(updates[0].EventId, updates[1].EventId);
+        Assert.All(updates, e => Assert.Equal("eu-west-1", e.ToJsonObject()["requestParameters"]!["primaryRegion"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -32,16 +32,32 @@ internal sealed class KmsGrant
     /// <summary>The operations a grant may allow (CreateGrant's <c>Operations</c>), from the operation catalogue.</summary>
     public static IReadOnlyList<string> AllOperations => KmsLab.Simulation.Operations.OperationCatalog.GrantOperationNames;
 
-    /// <summary>Whether the grant is for this IAM caller. A grant to a service principal is for no IAM identity.</summary>
-    public bool IsFor(LabPrincipal caller) => GranteePrincipal is not null && (GranteePrincipal == caller.Arn || GranteePrincipal == caller.CallerArn);
+    /// <summary>
+    /// Whether the grant is for this caller: an IAM caller named by <see cref="GranteePrincipal"/>, or
+    /// an AWS service principal named by <see cref="GranteeServicePrincipal"/> (or, as older grants
+    /// do, by a GranteePrincipal such as <c>rds.amazonaws.com</c>). A grant to a service principal
+    /// is for no IAM identity.
+    /// </summary>
+    public bool IsFor(LabPrincipal caller) => caller.Kind == PrincipalKind.Service
+        ? GranteeServicePrincipal == caller.Name || GranteePrincipal == caller.Name
+        : GranteePrincipal is not null && (GranteePrincipal == caller.Arn || GranteePrincipal == caller.CallerArn);
 
     public bool CanBeRetiredBy(LabPrincipal caller) =>
-        (RetiringPrincipal is not null && RetiringPrincipal == caller.Arn) || RetiringPrincipal == caller.CallerArn || (IsFor(caller) && Operations.Contains("RetireGrant"));
+        (RetiringPrincipal is not null && RetiringPrincipal == caller.Arn) || RetiringPrincipal == caller.CallerArn
+        || (caller.Kind == PrincipalKind.Service && RetiringServicePrincipal == caller.Name)
+        || (IsFor(caller) && Operations.Contains("RetireGrant"));
 
-    /// <summary>Whether this grant allows <paramref name="operation"/> for a request with this encryption context.</summary>
-    public bool Allows(string operation, IReadOnlyDictionary<string, string>? context)
+    /// <summary>
+    /// Whether this grant allows <paramref name="operation"/> for a request with this encryption
+    /// context, made on behalf of <paramref name="sourceArn"/> (<c>aws:SourceArn</c>; null for a
+    /// caller that acts for no AWS resource). A SourceArn constraint is "effectively the same as
+    /// having the aws:SourceArn global condition key in the grant" (SDK doc, GrantConstraints.SourceArn):
+    /// a request for any other resource, or for none, is not allowed by it.
+    /// </summary>
+    public bool Allows(string operation, IReadOnlyDictionary<string, string>? context, string? sourceArn = null)
     {
         if (!Operations.Contains(operation)) return false;
+        if (SourceArn is not null && !string.Equals(SourceArn, sourceArn, StringComparison.Ordinal)) return false;
         if (EncryptionContextEquals is { } equals)
         {
             var actual = context ?? new Dictionary<string, string>();

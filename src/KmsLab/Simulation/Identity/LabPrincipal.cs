@@ -18,11 +18,18 @@ internal sealed class LabPrincipal(string accountId, string name, PrincipalKind 
     public string Name { get; } = name;
     public PrincipalKind Kind { get; } = kind;
 
-    /// <summary>The IAM ARN policies name: <c>arn:aws:iam::111122223333:user/myKeyUser</c> or <c>...:role/Name</c>.</summary>
-    public string Arn { get; } = $"arn:aws:iam::{accountId}:{(kind == PrincipalKind.User ? "user" : "role")}/{name}";
+    /// <summary>
+    /// The IAM ARN policies name: <c>arn:aws:iam::111122223333:user/myKeyUser</c> or <c>...:role/Name</c>;
+    /// for an AWS service principal, its name (<c>rds.amazonaws.com</c>), which is what policies and grants name.
+    /// </summary>
+    public string Arn { get; } = kind == PrincipalKind.Service ? name : $"arn:aws:iam::{accountId}:{(kind == PrincipalKind.User ? "user" : "role")}/{name}";
 
-    /// <summary>The ARN AWS reports for the caller: the user, or the role's assumed-role session.</summary>
-    public string CallerArn => Kind == PrincipalKind.User ? Arn : $"arn:aws:sts::{AccountId}:assumed-role/{Name}/{RoleSessionName}";
+    /// <summary>The ARN AWS reports for the caller: the user, or the role's assumed-role session (a service principal: its name).</summary>
+    public string CallerArn => Kind switch
+    {
+        PrincipalKind.Role => $"arn:aws:sts::{AccountId}:assumed-role/{Name}/{RoleSessionName}",
+        _ => Arn,
+    };
 
     public string AccessKeyId { get; } = accessKeyId;
     public string SecretAccessKey { get; } = secretAccessKey;
@@ -36,9 +43,13 @@ internal sealed class LabPrincipal(string accountId, string name, PrincipalKind 
     public PolicyStatement[] IdentityStatements => Volatile.Read(ref _statements);
 
     /// <summary>CloudTrail's identity of this principal calling directly (cached: every audited call needs it).</summary>
-    public AuditIdentity AuditIdentity => _auditIdentity ??= Kind == PrincipalKind.User
-        ? new AuditIdentity("IAMUser", "AIDA" + AccessKeyId[4..], CallerArn, AccountId, AccessKeyId, Name, null)
-        : new AuditIdentity("AssumedRole", $"AROA{AccessKeyId[4..]}:{RoleSessionName}", CallerArn, AccountId, AccessKeyId, null, null);
+    public AuditIdentity AuditIdentity => _auditIdentity ??= Kind switch
+    {
+        PrincipalKind.User => new AuditIdentity("IAMUser", "AIDA" + AccessKeyId[4..], CallerArn, AccountId, AccessKeyId, Name, null),
+        // CloudTrail: "type": "AWSService", "invokedBy": the service principal (see AuditIdentity.Type).
+        PrincipalKind.Service => new AuditIdentity(AuditIdentity.AwsServiceType, "", Name, "", "", null, Name),
+        _ => new AuditIdentity("AssumedRole", $"AROA{AccessKeyId[4..]}:{RoleSessionName}", CallerArn, AccountId, AccessKeyId, null, null),
+    };
 
     // Made from fields that never change, so it is never stale; two threads racing to make it make equal ones.
     private AuditIdentity? _auditIdentity;
@@ -72,4 +83,7 @@ internal enum PrincipalKind
 {
     User,
     Role,
+
+    /// <summary>An AWS service calling with its own identity (a service principal such as <c>rds.amazonaws.com</c>): see <see cref="ServiceCaller"/>.</summary>
+    Service,
 }

@@ -14,6 +14,9 @@ internal sealed class AccessRequest(CallContext context, string action, KmsKey? 
     public KmsKey? Key { get; } = key;
     public string Resource => Key?.Arn ?? "*";
 
+    /// <summary>Whether an AWS service principal calls with its own identity (it has no IAM ARN, account or type).</summary>
+    private bool IsService => Caller.Kind == PrincipalKind.Service;
+
     /// <summary>The operation's encryption context, for kms:EncryptionContext:* keys and grant constraints.</summary>
     public IReadOnlyDictionary<string, string>? EncryptionContext { get; init; }
 
@@ -46,10 +49,14 @@ internal sealed class AccessRequest(CallContext context, string action, KmsKey? 
         return conditionKey.ToLowerInvariant() switch
         {
             "kms:encryptioncontextkeys" => EncryptionContext is null ? null : [.. EncryptionContext.Keys],
-            "kms:calleraccount" or "aws:principalaccount" => [Caller.AccountId],
-            "aws:principalarn" => [Caller.Arn],
+            "kms:calleraccount" or "aws:principalaccount" => IsService ? null : [Caller.AccountId],
+            "aws:principalarn" => IsService ? null : [Caller.Arn],
             "aws:username" => Caller.Kind == PrincipalKind.User ? [Caller.Name] : null,
-            "aws:principaltype" => [Caller.Kind == PrincipalKind.User ? "User" : "AssumedRole"],
+            "aws:principaltype" => IsService ? null : [Caller.Kind == PrincipalKind.User ? "User" : "AssumedRole"],
+            "aws:principalservicename" => IsService ? [Caller.Name] : null,
+            "aws:principalisawsservice" => [IsService ? "true" : "false"],
+            "aws:sourcearn" => Context.SourceArn is null ? null : [Context.SourceArn],
+            "aws:sourceaccount" => Context.SourceAccount is null ? null : [Context.SourceAccount],
             "kms:viaservice" => Context.ViaService is null ? null : [Context.ViaService],
             "kms:grantisforawsresource" => Action is "kms:CreateGrant" or "kms:ListGrants" or "kms:RevokeGrant" ? [Context.ViaService is null ? "false" : "true"] : null,
             "aws:requestedregion" => [Context.Region],

@@ -41,9 +41,12 @@ internal static class KeyPolicyEvaluator
         {
             foreach (var g in grants)
             {
-                if (g.IsFor(caller) && g.Allows(grantOperation, request.EncryptionContext)) return AccessDecision.Allowed;
+                if (g.IsFor(caller) && g.Allows(grantOperation, request.EncryptionContext, request.Context.SourceArn)) return AccessDecision.Allowed;
             }
         }
+
+        // An AWS service principal has no IAM identity: only the key policy naming it (or a grant) lets it in.
+        if (caller.Kind == PrincipalKind.Service) return direct ? AccessDecision.Allowed : AccessDecision.NoResourceBasedPolicy;
 
         bool sameAccount = caller.AccountId == key.AccountId;
         if (sameAccount)
@@ -76,6 +79,13 @@ internal static class KeyPolicyEvaluator
 
     private static Match PrincipalMatch(PolicyStatement s, LabPrincipal caller)
     {
+        if (caller.Kind == PrincipalKind.Service)
+        {
+            // A service principal is named by "Principal": {"Service": ...} (or "*"), never by an account's root.
+            if (s.Principal is { } sp) return sp.Everyone || sp.NamesService(caller.Name) ? Match.Direct : Match.None;
+            if (s.NotPrincipal is { } snp) return snp.Everyone || snp.NamesService(caller.Name) ? Match.None : Match.Direct;
+            return Match.None;
+        }
         if (s.Principal is { } p)
         {
             if (p.Everyone || p.Aws.Contains(caller.Arn) || p.Aws.Contains(caller.CallerArn)) return Match.Direct;

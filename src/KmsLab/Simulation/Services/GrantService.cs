@@ -118,7 +118,7 @@ internal sealed class GrantService(RequestPipeline pipeline)
         {
             throw KmsException.Validation("You can specify either GranteePrincipal or GranteeServicePrincipal, but not both.");
         }
-        if (request.GranteeServicePrincipal is not null) throw OnlyForServicePrincipals("GranteeServicePrincipal");
+        if (request.GranteeServicePrincipal is not null && ctx.Caller.Kind != Identity.PrincipalKind.Service) throw OnlyForServicePrincipals("GranteeServicePrincipal");
         return pipeline.Run(ListGrantsOperation, ctx, new KeyedCall(request.KeyId!), request, ListGrantsSteps);
     }
 
@@ -127,6 +127,7 @@ internal sealed class GrantService(RequestPipeline pipeline)
         var grants = key.Grants
             .Where(g => request.GrantId is null || g.GrantId == request.GrantId)
             .Where(g => request.GranteePrincipal is null || g.GranteePrincipal == request.GranteePrincipal)
+            .Where(g => request.GranteeServicePrincipal is null || g.GranteeServicePrincipal == request.GranteeServicePrincipal)
             .ToList();
         var page = Paging.Page(grants, g => g.GrantId, request.Limit ?? 50, request.Marker);
         return new ListGrantsResponse { Grants = page.Items.Select(GrantEntry).ToList(), NextMarker = page.NextMarker, Truncated = page.NextMarker is not null };
@@ -142,11 +143,13 @@ internal sealed class GrantService(RequestPipeline pipeline)
         {
             throw KmsException.Validation("You must specify either RetiringPrincipal or RetiringServicePrincipal, but not both.");
         }
-        if (request.RetiringServicePrincipal is not null) throw OnlyForServicePrincipals("RetiringServicePrincipal");
+        if (request.RetiringServicePrincipal is not null && ctx.Caller.Kind != Identity.PrincipalKind.Service) throw OnlyForServicePrincipals("RetiringServicePrincipal");
         RequestRules.Paging(request.Limit, request.Marker, 100);
         return pipeline.RunWithoutKey(ListRetirableGrantsOperation, ctx, request, static (request, kms) =>
         {
-            var grants = kms.Keys.SelectMany(k => k.Grants).Where(g => g.RetiringPrincipal == request.RetiringPrincipal).ToList();
+            var grants = kms.Keys.SelectMany(k => k.Grants)
+                .Where(g => request.RetiringServicePrincipal is null ? g.RetiringPrincipal == request.RetiringPrincipal : g.RetiringServicePrincipal == request.RetiringServicePrincipal)
+                .ToList();
             var page = Paging.Page(grants, g => g.GrantId, request.Limit ?? 50, request.Marker);
             return new ListGrantsResponse { Grants = page.Items.Select(GrantEntry).ToList(), NextMarker = page.NextMarker, Truncated = page.NextMarker is not null };
         });

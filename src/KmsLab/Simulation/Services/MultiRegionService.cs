@@ -130,6 +130,7 @@ internal sealed partial class MultiRegionService(RequestPipeline pipeline)
         Authorizer.Authorize(there, UpdatePrimaryRegionOperation.Action, replica, extra: MultiRegionConditions.Single(MultiRegionConditions.PrimaryRegion, region));
         ctx.Touch(replica);
         KeyChecks.State(replica, KeyStates.Enabled);
+        ctx.RecordedInEachKeysRegion = true;
         set.PrimaryRegion = region;
         foreach (var key in new[] { primary, replica })
         {
