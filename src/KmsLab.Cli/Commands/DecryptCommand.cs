@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Amazon.KeyManagementService;
+using KmsLab.Cli.Terminal;
 using KmsLab.Envelope;
+using Spectre.Console;
 using static KmsLab.Cli.Commands.EncryptDecryptSupport;
 
 namespace KmsLab.Cli.Commands;
@@ -68,12 +70,12 @@ internal static class DecryptCommand
                 return ExitCodes.Usage;
             }
             if (CreateKmsOrExplain("decrypt", parse.GetValue(endpoint), parse.GetValue(region), parse.GetValue(profile), Console.Error) is not { } target) return ExitCodes.Usage;
-            return await RunAsync(settings, target.Client, Console.Error, target.EphemeralSimulator, ct);
+            return await RunAsync(settings, target.Client, TerminalConsole.ForStandardError(), target.EphemeralSimulator, ct);
         });
         return command;
     }
 
-    internal static Task<int> RunAsync(Settings s, IAmazonKeyManagementService kms, TextWriter stderr, bool ephemeralSimulator, CancellationToken ct)
+    internal static Task<int> RunAsync(Settings s, IAmazonKeyManagementService kms, IAnsiConsole stderr, bool ephemeralSimulator, CancellationToken ct)
     {
         return RunFileToFileAsync(s.In, s.Out, s.Force, s.Quiet, stderr, "decrypt", ephemeralSimulator, (source, target, progress, token) =>
         {

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Amazon.KeyManagementService;
+using KmsLab.Cli.Terminal;
 using KmsLab.Envelope;
+using Spectre.Console;
 using static KmsLab.Cli.Commands.EncryptDecryptSupport;
 
 namespace KmsLab.Cli.Commands;
@@ -59,7 +61,7 @@ internal static class EncryptCommand
                 return ExitCodes.Usage;
             }
             if (CreateKmsOrExplain("encrypt", parse.GetValue(endpoint), parse.GetValue(region), parse.GetValue(profile), Console.Error) is not { } target) return ExitCodes.Usage;
-            return await RunAsync(settings, target.Client, Console.Error, target.EphemeralSimulator, ct);
+            return await RunAsync(settings, target.Client, TerminalConsole.ForStandardError(), target.EphemeralSimulator, ct);
         });
         return command;
     }
@@ -81,7 +83,7 @@ internal static class EncryptCommand
         throw new ArgumentException($"--suite '{text}' is not supported: use 0x0578 (signed) or 0x0478.");
     }
 
-    internal static Task<int> RunAsync(Settings s, IAmazonKeyManagementService kms, TextWriter stderr, bool ephemeralSimulator, CancellationToken ct)
+    internal static Task<int> RunAsync(Settings s, IAmazonKeyManagementService kms, IAnsiConsole stderr, bool ephemeralSimulator, CancellationToken ct)
     {
         var client = new EnvelopeClient(kms);
         return RunFileToFileAsync(s.In, s.Out, s.Force, s.Quiet, stderr, "encrypt", ephemeralSimulator, async (source, target, progress, token) =>

@@ -1,11 +1,12 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using KmsLab.Envelope;
+using KmsLab.Cli.Terminal;
 using KmsLab.Hosting;
+using Spectre.Console;
 
 namespace KmsLab.Cli.Commands;
 
@@ -82,33 +83,32 @@ internal static class EncryptDecryptSupport
     /// Runs <paramref name="work"/> from the input file into a temporary file beside the output,
     /// and renames it over the output only when the work completed: a failure leaves no partial
     /// (or, for decryption, unverified) output behind. The temporary file is readable by the
-    /// owner only.
+    /// owner only. Messages and the progress (<see cref="FileProgress"/>, unless
+    /// <paramref name="quiet"/> or the file is small) go to <paramref name="stderr"/>.
     /// </summary>
-    public static async Task<int> RunFileToFileAsync(FileInfo input, FileInfo output, bool force, bool quiet, TextWriter stderr, string verb,
+    public static async Task<int> RunFileToFileAsync(FileInfo input, FileInfo output, bool force, bool quiet, IAnsiConsole stderr, string verb,
         bool ephemeralSimulator, Func<Stream, Stream, IProgress<long>?, CancellationToken, Task> work, CancellationToken ct)
     {
         if (!input.Exists)
         {
-            stderr.WriteLine($"kmslab {verb}: input file '{input.FullName}' does not exist.");
+            stderr.WriteLinePlain($"kmslab {verb}: input file '{input.FullName}' does not exist.");
             return ExitCodes.Usage;
         }
         if (output.Exists && !force)
         {
-            stderr.WriteLine($"kmslab {verb}: output file '{output.FullName}' exists (use --force to replace it).");
+            stderr.WriteLinePlain($"kmslab {verb}: output file '{output.FullName}' exists (use --force to replace it).");
             return ExitCodes.Usage;
         }
         string directory = output.DirectoryName ?? ".";
         if (!Directory.Exists(directory))
         {
-            stderr.WriteLine($"kmslab {verb}: output directory '{directory}' does not exist.");
+            stderr.WriteLinePlain($"kmslab {verb}: output directory '{directory}' does not exist.");
             return ExitCodes.Usage;
         }
         string temp = Path.Combine(directory, $".{output.Name}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.kmslab-partial");
-        ProgressBar? bar = null;
         try
         {
             long length = input.Length;
-            bar = !quiet && length >= ProgressBar.MinimumBytes ? new ProgressBar(stderr, length, verb) : null;
             await using (var source = new FileStream(input.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan))
             {
                 var options = new FileStreamOptions
@@ -120,20 +120,19 @@ internal static class EncryptDecryptSupport
                 };
                 if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
                 await using var target = new FileStream(temp, options);
-                await work(source, target, bar, ct);
+                if (!quiet && length >= FileProgress.MinimumBytes) await FileProgress.RunAsync(stderr, verb, length, progress => work(source, target, progress, ct));
+                else await work(source, target, null, ct);
                 target.Flush(flushToDisk: true);
             }
-            bar?.Finish();
             File.Move(temp, output.FullName, overwrite: force);
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is EnvelopeException or ArgumentException or IOException or UnauthorizedAccessException or AmazonClientException or OperationCanceledException)
         {
-            bar?.Abort();
             TryDelete(temp);
-            stderr.WriteLine($"kmslab {verb}: {Describe(e)}");
+            stderr.WriteLinePlain($"kmslab {verb}: {Describe(e)}");
             if (ephemeralSimulator && e is EnvelopeException { InnerException: AmazonServiceException })
-                stderr.WriteLine("  (KMS calls went to a fresh in-process simulator, which has no keys of its own: use --endpoint-url to reach 'kmslab serve' or AWS.)");
+                stderr.WriteLinePlain("  (KMS calls went to a fresh in-process simulator, which has no keys of its own: use --endpoint-url to reach 'kmslab serve' or AWS.)");
             return e is EnvelopeException or AmazonClientException ? ExitCodes.Failed : ExitCodes.Usage;
         }
         catch
@@ -156,39 +155,5 @@ internal static class EncryptDecryptSupport
         try { File.Delete(path); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-    }
-
-    /// <summary>A one-line progress bar on stderr, redrawn at most ten times a second.</summary>
-    internal sealed class ProgressBar(TextWriter writer, long total, string verb) : IProgress<long>
-    {
-        public const long MinimumBytes = 16L * 1024 * 1024;
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private long _lastDraw = -1000;
-
-        public void Report(long value)
-        {
-            long now = _clock.ElapsedMilliseconds;
-            if (now - _lastDraw < 100) return;
-            _lastDraw = now;
-            Draw(Math.Min(value, total));
-        }
-
-        public void Finish()
-        {
-            Draw(total);
-            writer.WriteLine();
-        }
-
-        public void Abort() => writer.WriteLine();
-
-        private void Draw(long value)
-        {
-            const int width = 30;
-            double fraction = total == 0 ? 1 : (double)value / total;
-            int filled = (int)(fraction * width);
-            double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
-            writer.Write($"\r{verb,-8} [{new string('#', filled)}{new string('.', width - filled)}] {fraction * 100,5:F1}%  {value / 1048576.0,8:F1} MiB  {value / 1e6 / seconds,7:F0} MB/s");
-            writer.Flush();
-        }
     }
 }

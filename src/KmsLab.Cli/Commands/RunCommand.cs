@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using KmsLab.Cli.Notebooks;
+using KmsLab.Cli.Terminal;
 using KmsLab.Hosting;
+using Spectre.Console;
 
 namespace KmsLab.Cli.Commands;
 
@@ -65,8 +67,7 @@ internal static class RunCommand
                 Console.Error.WriteLine($"kmslab run: {e.Message}");
                 return ExitCodes.Usage;
             }
-            bool color = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
-            return await RunAsync(settings, Console.Out, Console.Error, color, ct);
+            return await RunAsync(settings, TerminalConsole.ForStandardOutput(), Console.Error, ct);
         });
         return command;
     }
@@ -153,7 +154,11 @@ internal static class RunCommand
         return files;
     }
 
-    internal static async Task<int> RunAsync(Settings settings, TextWriter stdout, TextWriter stderr, bool color, CancellationToken ct)
+    /// <summary>
+    /// Runs the notebooks, the lessons shown on <paramref name="stdout"/>, the failures also listed on
+    /// <paramref name="stderr"/> (plain lines, for scripts).
+    /// </summary>
+    internal static async Task<int> RunAsync(Settings settings, IAnsiConsole stdout, TextWriter stderr, CancellationToken ct)
     {
         var paths = ResolvePaths(settings.Paths, Environment.CurrentDirectory, LessonLocator.BundledFolder, stdout, stderr);
         var files = paths is null ? null : Expand(paths, stderr);
@@ -164,7 +169,7 @@ internal static class RunCommand
         // Every lesson's Lab.ForLesson sees the target, and its notes go to the cell's output as its console output does.
         using var host = LessonHost.Use(new LessonHost { Target = settings.Target, Notes = KmsLab.Lessons.Notebook.CellOutput });
 
-        var view = new TerminalView(stdout, color, settings.Quiet);
+        var view = new TerminalView(stdout, settings.Quiet);
         var runner = new NotebookRunner(new NotebookRunOptions(settings.OutputDirectory, settings.CellTimeout), view);
         var clock = Stopwatch.StartNew();
         var results = new List<NotebookResult>();
@@ -174,13 +179,10 @@ internal static class RunCommand
             results.Add(await runner.RunAsync(file, ct));
         }
         int failed = results.Count(r => !r.Passed);
-        stdout.WriteLine();
-        stdout.WriteLine($"{results.Count - failed} passed, {failed} failed — {results.Count} notebook(s) in {clock.Elapsed.TotalSeconds:0.0} s (target: {settings.Target.ToString().ToLowerInvariant()})");
+        TerminalView.Summary(stdout, results, clock.Elapsed, settings.Target.ToString().ToLowerInvariant(), settings.OutputDirectory);
         if (settings.OutputDirectory is { } outDir && results.Count > 0)
         {
-            var index = Path.Combine(outDir, "index.html");
-            await File.WriteAllTextAsync(index, IndexPage.Render(results), ct);
-            stdout.WriteLine($"Executed notebooks and HTML pages: {Path.GetFullPath(outDir)} (open index.html)");
+            await File.WriteAllTextAsync(Path.Combine(outDir, "index.html"), IndexPage.Render(results), ct);
         }
         foreach (var r in results.Where(r => r.Failure is not null))
         {
@@ -188,11 +190,6 @@ internal static class RunCommand
         }
         return failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
-
-    /// <summary>
-    /// Writes to whatever <see cref="Console.Out"/> is at the moment of writing: while a cell runs,
-    /// the kernel's capture of the cell's output.
-    /// </summary>
 
     private static string FirstLine(string s) => s.Split('\n')[0].TrimEnd('\r');
 }

@@ -1,45 +1,48 @@
-using System.Text;
+using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Markdig;
-using Markdig.Extensions.Tables;
-using Markdig.Syntax;
-using Markdig.Syntax.Inlines;
+using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace KmsLab.Cli.Notebooks;
 
 /// <summary>
-/// Shows a running notebook in a terminal: the lesson's prose (headings, bullets, code, tables)
-/// wrapped to the width, each code cell dimmed, and each cell's plain-text output. With
-/// <c>quiet</c>, only one line per notebook.
+/// Shows a running notebook on a Spectre.Console console: the lesson's prose
+/// (<see cref="LessonMarkdown"/>), each code cell in a panel, each cell's outputs (text, tables,
+/// errors in red), and a line per notebook. With <c>quiet</c>, only that line (and a failing cell).
+/// Colour, width and escape sequences are the console's (see <see cref="Terminal.TerminalConsole"/>);
+/// no text of a lesson or of an output is ever read as Spectre markup.
 /// </summary>
-internal sealed partial class TerminalView(TextWriter output, bool color, bool quiet, int width = 100) : INotebookObserver
+internal sealed partial class TerminalView(IAnsiConsole console, bool quiet) : INotebookObserver
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePipeTables().Build();
-
-    private string Bold(string s) => color ? $"\u001b[1m{s}\u001b[0m" : s;
-
-    private string Dim(string s) => color ? $"\u001b[2m{s}\u001b[0m" : s;
-
-    private string Cyan(string s) => color ? $"\u001b[36m{s}\u001b[0m" : s;
-
-    private string Red(string s) => color ? $"\u001b[31m{s}\u001b[0m" : s;
-
-    private string Green(string s) => color ? $"\u001b[32m{s}\u001b[0m" : s;
+    private static readonly Style Frame = new(Color.Grey);
+    private static readonly Style Error = new(Color.Red);
+    private static readonly Style Success = new(Color.Green);
+    private static readonly Style Warning = new(Color.Yellow);
 
     public void NotebookStarted(string path, IpynbDocument notebook)
     {
         if (quiet) return;
-        output.WriteLine();
-        output.WriteLine(Bold(new string('═', Math.Min(width, 80))));
-        output.WriteLine(Bold($"  {Path.GetFileName(path)}"));
-        output.WriteLine(Bold(new string('═', Math.Min(width, 80))));
+        var name = Path.GetFileName(path);
+        console.WriteLine();
+        var rule = new Rule { Border = BoxBorder.Double, Style = LessonMarkdown.Heading1 };
+        // A rule cuts a title that does not fit: then the name goes on its own line between two rules.
+        if (name.Length + 6 <= console.Profile.Width)
+        {
+            rule.Title = Markup.Escape(name);
+            rule.Justification = Justify.Left;
+            console.Write(rule);
+            return;
+        }
+        console.Write(rule);
+        console.Write(new Paragraph(name + "\n", LessonMarkdown.Heading1) { Overflow = Overflow.Fold });
+        console.Write(rule);
     }
 
     public void Markdown(IpynbCell cell)
     {
         if (quiet) return;
-        output.Write(RenderMarkdown(cell.Source));
+        foreach (var renderable in LessonMarkdown.Render(cell.Source)) console.Write(renderable);
     }
 
     public void CodeStarted(int cellNumber, IpynbCell cell)
@@ -47,49 +50,94 @@ internal sealed partial class TerminalView(TextWriter output, bool color, bool q
         if (quiet) return;
         if (cell.Source.StartsWith(LessonSync.SetupMarker, StringComparison.Ordinal))
         {
-            output.WriteLine(Dim($"  [{cellNumber}] (the lessons' standard setup cell: usings, Notebook.Start())"));
+            console.Write(new Paragraph($"  [{cellNumber}] (the lessons' standard setup cell: usings, Notebook.Start())\n", LessonMarkdown.Dim) { Overflow = Overflow.Fold });
             return;
         }
-        output.WriteLine(Dim($"  ┌─ [{cellNumber}] C#"));
-        foreach (var line in cell.Source.TrimEnd().Split('\n')) output.WriteLine(Dim($"  │ {line.TrimEnd('\r')}"));
-        output.WriteLine(Dim("  └─"));
+        console.Write(SourcePanel(cellNumber, cell.Source));
     }
+
+    /// <summary>A cell's C# source in a panel headed with its number.</summary>
+    internal static Panel SourcePanel(int cellNumber, string source) =>
+        new(new Text(source.TrimEnd().Replace("\r", "", StringComparison.Ordinal), LessonMarkdown.Code) { Overflow = Overflow.Fold })
+        {
+            Header = new PanelHeader(Markup.Escape($"[{cellNumber}] C#")),
+            Border = BoxBorder.Rounded,
+            BorderStyle = Frame,
+            Expand = true,
+            Padding = new Padding(1, 0, 1, 0),
+        };
 
     public void CodeFinished(int cellNumber, IpynbCell cell, JsonArray outputs, CellFailure? failure, TimeSpan elapsed)
     {
         if (quiet) return;
         foreach (var o in outputs.OfType<JsonObject>())
         {
-            var kind = o["output_type"]?.GetValue<string>();
-            string text = kind switch
-            {
-                "stream" => Join(o["text"]),
-                "error" => Red($"{o["ename"]}: {o["evalue"]}"),
-                _ => PlainText(o["data"] as JsonObject),
-            };
-            if (text.Length == 0) continue;
-            foreach (var line in text.TrimEnd().Split('\n')) output.WriteLine("    " + line.TrimEnd('\r'));
+            if (Output(o) is { } renderable) console.Write(new Padder(renderable, new Padding(2, 0, 0, 0)));
         }
-        output.WriteLine();
+        console.WriteLine();
     }
+
+    /// <summary>One nbformat output as a renderable: text, a table, an error in red; null if it shows nothing.</summary>
+    internal static IRenderable? Output(JsonObject output)
+    {
+        var kind = output["output_type"]?.GetValue<string>();
+        switch (kind)
+        {
+            case "stream":
+                var text = Join(output["text"]).TrimEnd();
+                return text.Length == 0 ? null : OutputText(text, output["name"]?.GetValue<string>() == "stderr" ? Warning : Style.Plain);
+            case "error":
+                return OutputText($"{output["ename"]}: {output["evalue"]}", Error);
+            default:
+                var data = output["data"] as JsonObject;
+                if (data?["text/html"] is { } html && HtmlTable(Join(html)) is { } table) return table;
+                var plain = PlainText(data).TrimEnd();
+                if (plain.Length == 0) return null;
+                // A lesson's verdicts (an Outcome, an exercise check) start with ✔ or ✘.
+                var style = plain.StartsWith('✘') ? Error : plain.StartsWith('✔') ? Success : Style.Plain;
+                return OutputText(plain, style);
+        }
+    }
+
+    private static Text OutputText(string text, Style style) =>
+        new(text.Replace("\r", "", StringComparison.Ordinal), style) { Overflow = Overflow.Fold };
 
     public void NotebookFinished(NotebookResult result)
     {
         var name = Path.GetFileName(result.Path);
         var time = $"{result.Elapsed.TotalSeconds:0.0} s";
+        var line = new Paragraph { Overflow = Overflow.Fold };
         if (result.Failure is { } f)
         {
-            output.WriteLine(Red($"✘ {name}: cell {f.CellNumber} failed ({result.CodeCellsRun}/{result.CodeCells} code cells run, {time})"));
+            line.Append($"✘ {name}: cell {f.CellNumber} failed ({result.CodeCellsRun}/{result.CodeCells} code cells run, {time})\n", Error);
+            console.Write(line);
             if (quiet)
             {
-                foreach (var line in f.Code.TrimEnd().Split('\n')) output.WriteLine(Dim($"  │ {line.TrimEnd('\r')}"));
-                output.WriteLine(Red("  " + f.Error.Replace("\n", "\n  ", StringComparison.Ordinal)));
+                console.Write(SourcePanel(f.CellNumber, f.Code));
+                console.Write(new Padder(OutputText(f.Error, Error), new Padding(2, 0, 0, 0)));
             }
+            return;
         }
-        else
-        {
-            output.WriteLine(Green($"✔ {name}: {result.CodeCells} code cells ran ({time})") + (result.HtmlPath is { } html ? Dim($"  → {Path.GetRelativePath(Environment.CurrentDirectory, html)}") : ""));
-        }
+        line.Append($"✔ {name}: {result.CodeCells} code cells ran ({time})", Success);
+        if (result.HtmlPath is { } htmlPath) line.Append($"  → {Path.GetRelativePath(Environment.CurrentDirectory, htmlPath)}", LessonMarkdown.Dim);
+        line.Append("\n");
+        console.Write(line);
+    }
+
+    /// <summary>The run's last lines: how many notebooks passed and failed, and where their pages are.</summary>
+    internal static void Summary(IAnsiConsole console, IReadOnlyList<NotebookResult> results, TimeSpan elapsed, string target, string? outputDirectory)
+    {
+        int failed = results.Count(r => !r.Passed);
+        console.WriteLine();
+        console.Write(new Rule { Style = Frame });
+        var line = new Paragraph { Overflow = Overflow.Fold };
+        line.Append($"{results.Count - failed} passed", failed == 0 ? Success : Style.Plain);
+        line.Append(", ");
+        line.Append($"{failed} failed", failed > 0 ? Error : Style.Plain);
+        line.Append($" — {results.Count} notebook(s) in {elapsed.TotalSeconds:0.0} s (target: {target})\n");
+        console.Write(line);
+        if (outputDirectory is not null && results.Count > 0)
+            console.Write(new Paragraph($"Executed notebooks and HTML pages: {Path.GetFullPath(outputDirectory)} (open index.html)\n", LessonMarkdown.Dim) { Overflow = Overflow.Fold });
     }
 
     private static string Join(JsonNode? node) => node switch
@@ -112,8 +160,33 @@ internal sealed partial class TerminalView(TextWriter output, bool color, bool q
     {
         var noScript = ScriptOrStyle().Replace(html, "");
         var withBreaks = BlockEnd().Replace(noScript, "\n");
-        var text = System.Net.WebUtility.HtmlDecode(Tag().Replace(withBreaks, ""));
+        var text = WebUtility.HtmlDecode(Tag().Replace(withBreaks, ""));
         return MultiBlank().Replace(text, "\n").Trim();
+    }
+
+    /// <summary>
+    /// A lesson's table (the HTML of KmsLab's TableView, <c>class="kmslab-table"</c>) as a Spectre
+    /// table, which folds its columns to the width; null for any other HTML.
+    /// </summary>
+    internal static Table? HtmlTable(string html)
+    {
+        var trimmed = html.Trim();
+        if (!trimmed.StartsWith("<table class=\"kmslab-table\"", StringComparison.Ordinal) || !trimmed.EndsWith("</table>", StringComparison.Ordinal)) return null;
+        var table = new Table { Border = TableBorder.Rounded, BorderStyle = Frame };
+        if (Caption().Match(trimmed) is { Success: true } caption)
+            table.Title = new TableTitle(Markup.Escape(HtmlToText(caption.Groups["text"].Value)), new Style(decoration: Decoration.Bold));
+        var headers = Header().Matches(trimmed).Select(m => HtmlToText(m.Groups["text"].Value)).ToList();
+        var rows = Row().Matches(trimmed)
+            .Select(r => Cell().Matches(r.Groups["cells"].Value).Select(c => HtmlToText(c.Groups["text"].Value)).ToList())
+            .Where(r => r.Count > 0)
+            .ToList();
+        int columns = Math.Max(headers.Count, rows.Count == 0 ? 0 : rows.Max(r => r.Count));
+        if (columns == 0) return null;
+        for (int i = 0; i < columns; i++) table.AddColumn(new TableColumn(new Text(i < headers.Count ? headers[i] : "", new Style(decoration: Decoration.Bold))));
+        if (headers.Count == 0) table.HideHeaders();
+        foreach (var row in rows)
+            table.AddRow(Enumerable.Range(0, columns).Select(i => (IRenderable)new Text(i < row.Count ? row[i] : "") { Overflow = Overflow.Fold }).ToArray());
+        return table;
     }
 
     [GeneratedRegex(@"<(script|style)\b.*?</\1>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
@@ -128,199 +201,15 @@ internal sealed partial class TerminalView(TextWriter output, bool color, bool q
     [GeneratedRegex(@"\n\s*\n+")]
     private static partial Regex MultiBlank();
 
-    /// <summary>Markdown as terminal text: headings emphasised, lists bulleted, code indented, paragraphs wrapped.</summary>
-    internal string RenderMarkdown(string markdown)
-    {
-        var doc = Markdig.Markdown.Parse(markdown, Pipeline);
-        var sb = new StringBuilder();
-        foreach (var block in doc) RenderBlock(block, sb, "");
-        return sb.ToString();
-    }
+    [GeneratedRegex(@"<caption\b[^>]*>(?<text>.*?)</caption>", RegexOptions.Singleline)]
+    private static partial Regex Caption();
 
-    private void RenderBlock(Block block, StringBuilder sb, string indent)
-    {
-        switch (block)
-        {
-            case HeadingBlock h:
-                var title = Inline(h.Inline);
-                sb.AppendLine();
-                sb.AppendLine(indent + Bold(h.Level <= 1 ? title.ToUpperInvariant() : title));
-                if (h.Level <= 2) sb.AppendLine(indent + Bold(new string(h.Level == 1 ? '━' : '─', Math.Min(width - indent.Length, Math.Max(4, StripAnsi(title).Length)))));
-                break;
-            case ParagraphBlock p:
-                Wrap(sb, Inline(p.Inline), indent, indent);
-                sb.AppendLine();
-                break;
-            case ListBlock list:
-                int n = 1;
-                if (int.TryParse(list.OrderedStart, out var start)) n = start;
-                foreach (var item in list.OfType<ListItemBlock>())
-                {
-                    var bullet = list.IsOrdered ? $"{n++}. " : "• ";
-                    bool first = true;
-                    foreach (var child in item)
-                    {
-                        if (first && child is ParagraphBlock para)
-                        {
-                            Wrap(sb, Inline(para.Inline), indent + "  " + bullet, indent + "  " + new string(' ', bullet.Length));
-                        }
-                        else
-                        {
-                            RenderBlock(child, sb, indent + "    ");
-                        }
-                        first = false;
-                    }
-                }
-                sb.AppendLine();
-                break;
-            case FencedCodeBlock or CodeBlock:
-                var code = (LeafBlock)block;
-                foreach (var line in code.Lines.Lines.Take(code.Lines.Count)) sb.AppendLine(indent + "    " + Cyan(line.ToString()));
-                sb.AppendLine();
-                break;
-            case QuoteBlock quote:
-                var inner = new StringBuilder();
-                foreach (var child in quote) RenderBlock(child, inner, "");
-                foreach (var line in inner.ToString().TrimEnd().Split('\n')) sb.AppendLine(indent + "  ┃ " + line);
-                sb.AppendLine();
-                break;
-            case ThematicBreakBlock:
-                sb.AppendLine(indent + Dim(new string('─', 40)));
-                break;
-            case Table table:
-                RenderTable(table, sb, indent);
-                break;
-            case HtmlBlock html:
-                var text = HtmlToText(string.Join("\n", html.Lines.Lines.Take(html.Lines.Count).Select(l => l.ToString())));
-                if (text.Length > 0) sb.AppendLine(indent + Dim(text));
-                break;
-            case ContainerBlock container:
-                foreach (var child in container) RenderBlock(child, sb, indent);
-                break;
-        }
-    }
+    [GeneratedRegex(@"<th\b[^>]*>(?<text>.*?)</th>", RegexOptions.Singleline)]
+    private static partial Regex Header();
 
-    private void RenderTable(Table table, StringBuilder sb, string indent)
-    {
-        var rows = table.OfType<TableRow>()
-            .Select(r => (r.IsHeader, Cells: r.OfType<TableCell>().Select(c => string.Concat(c.OfType<ParagraphBlock>().Select(pb => Inline(pb.Inline)))).ToList()))
-            .ToList();
-        int columns = rows.Count == 0 ? 0 : rows.Max(r => r.Cells.Count);
-        if (columns == 0) return;
-        int budget = Math.Max(20, width - indent.Length - 2 - 3 * (columns - 1));
-        var natural = Enumerable.Range(0, columns).Select(i => rows.Max(r => i < r.Cells.Count ? StripAnsi(r.Cells[i]).Length : 0)).ToArray();
-        var widths = natural.ToArray();
-        while (widths.Sum() > budget)
-        {
-            int widest = Array.IndexOf(widths, widths.Max());
-            if (widths[widest] <= 8) break;
-            widths[widest]--;
-        }
-        foreach (var (isHeader, cells) in rows)
-        {
-            var wrapped = Enumerable.Range(0, columns).Select(i => WrapCell(i < cells.Count ? StripAnsi(cells[i]) : "", widths[i])).ToList();
-            int height = wrapped.Max(w => w.Count);
-            for (int line = 0; line < height; line++)
-            {
-                var text = indent + "  " + string.Join(" │ ", Enumerable.Range(0, columns).Select(i => (line < wrapped[i].Count ? wrapped[i][line] : "").PadRight(widths[i])));
-                sb.AppendLine(isHeader ? Bold(text.TrimEnd()) : text.TrimEnd());
-            }
-            if (isHeader) sb.AppendLine(indent + "  " + string.Join("─┼─", widths.Select(w => new string('─', w))));
-        }
-        sb.AppendLine();
-    }
+    [GeneratedRegex(@"<tr\b[^>]*>(?<cells>.*?)</tr>", RegexOptions.Singleline)]
+    private static partial Regex Row();
 
-    private static List<string> WrapCell(string text, int width)
-    {
-        var lines = new List<string>();
-        var line = new StringBuilder();
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (line.Length > 0 && line.Length + 1 + word.Length > width)
-            {
-                lines.Add(line.ToString());
-                line.Clear();
-            }
-            if (line.Length > 0) line.Append(' ');
-            line.Append(word);
-        }
-        if (line.Length > 0 || lines.Count == 0) lines.Add(line.ToString());
-        return lines;
-    }
-
-    private string Inline(ContainerInline? inline)
-    {
-        if (inline is null) return "";
-        var sb = new StringBuilder();
-        foreach (var i in inline) AppendInline(i, sb);
-        return sb.ToString();
-    }
-
-    private void AppendInline(Markdig.Syntax.Inlines.Inline inline, StringBuilder sb)
-    {
-        switch (inline)
-        {
-            case LiteralInline literal:
-                sb.Append(literal.Content.ToString());
-                break;
-            case CodeInline code:
-                sb.Append(Cyan(code.Content));
-                break;
-            case EmphasisInline emphasis:
-                var inner = new StringBuilder();
-                foreach (var child in emphasis) AppendInline(child, inner);
-                sb.Append(emphasis.DelimiterCount >= 2 ? Bold(inner.ToString()) : inner.ToString());
-                break;
-            case LinkInline link:
-                var text = new StringBuilder();
-                foreach (var child in link) AppendInline(child, text);
-                sb.Append(text);
-                if (link.Url is { Length: > 0 } url && !url.StartsWith('#') && url != text.ToString()) sb.Append(Dim($" ({url})"));
-                break;
-            case LineBreakInline:
-                sb.Append(' ');
-                break;
-            case HtmlInline:
-                break;
-            case ContainerInline container:
-                foreach (var child in container) AppendInline(child, sb);
-                break;
-            default:
-                sb.Append(inline.ToString());
-                break;
-        }
-    }
-
-    private void Wrap(StringBuilder sb, string text, string firstIndent, string indent)
-    {
-        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var line = new StringBuilder(firstIndent);
-        int visible = firstIndent.Length;
-        bool empty = true;
-        foreach (var word in words)
-        {
-            int w = StripAnsi(word).Length;
-            if (!empty && visible + 1 + w > width)
-            {
-                sb.AppendLine(line.ToString());
-                line.Clear().Append(indent);
-                visible = indent.Length;
-                empty = true;
-            }
-            if (!empty)
-            {
-                line.Append(' ');
-                visible++;
-            }
-            line.Append(word);
-            visible += w;
-            empty = false;
-        }
-        if (!empty) sb.AppendLine(line.ToString());
-    }
-
-    private static string StripAnsi(string s) => Ansi().Replace(s, "");
-
-    [GeneratedRegex("\u001b\\[[0-9;]*m")]
-    private static partial Regex Ansi();
+    [GeneratedRegex(@"<td\b[^>]*>(?<text>.*?)</td>", RegexOptions.Singleline)]
+    private static partial Regex Cell();
 }

@@ -1,3 +1,4 @@
+using Spectre.Console.Testing;
 using KmsLab.Cli.Commands;
 using KmsLab.Envelope;
 using static KmsLab.Tests.Envelope.TestData;
@@ -16,17 +17,17 @@ public sealed class EnvelopeCliTests : IDisposable
 
     private async Task<(int Code, string Stderr)> EncryptAsync(string key, string input, string output, bool force = false)
     {
-        var err = new StringWriter();
+        var err = new TestConsole();
         var settings = new EncryptCommand.Settings(F(input), F(output), [key], new Dictionary<string, string> { ["file"] = input },
             AlgorithmSuite.AesGcm256HkdfSha512CommitKeyEcdsaP384, 1024, force, Quiet: true);
-        return (await EncryptCommand.RunAsync(settings, _lab.Kms, err, ephemeralSimulator: false, default), err.ToString());
+        return (await EncryptCommand.RunAsync(settings, _lab.Kms, err, ephemeralSimulator: false, default), err.Output);
     }
 
     private async Task<(int Code, string Stderr)> DecryptAsync(string input, string output, string[] keys, bool discovery = false, Dictionary<string, string>? context = null)
     {
-        var err = new StringWriter();
+        var err = new TestConsole();
         var settings = new DecryptCommand.Settings(F(input), F(output), keys, discovery, [], "aws", context ?? [], null, Force: false, Quiet: true);
-        return (await DecryptCommand.RunAsync(settings, _lab.Kms, err, ephemeralSimulator: false, default), err.ToString());
+        return (await DecryptCommand.RunAsync(settings, _lab.Kms, err, ephemeralSimulator: false, default), err.Output);
     }
 
     private string[] Leftovers() => [.. _dir.GetFiles("*.kmslab-partial").Select(f => f.Name)];

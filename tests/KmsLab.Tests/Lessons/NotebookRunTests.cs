@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using KmsLab.Cli.Commands;
 using KmsLab.Cli.Notebooks;
+using Spectre.Console.Testing;
 
 namespace KmsLab.Tests.Lessons;
 
@@ -42,16 +43,16 @@ public sealed class NotebookRunTests
             ("code", "var x = 1;"),
             ("code", "throw new InvalidOperationException(\"the cell is broken\");"),
             ("code", "Console.WriteLine(\"never runs\");"));
-        var stdout = new StringWriter();
+        var stdout = new TestConsole().Width(200);
         var stderr = new StringWriter();
         int exit = await RunCommand.RunAsync(new RunCommand.Settings([path], LabTarget.Simulator, Path.Combine(dir.Path, "out"), Quiet: true, TimeSpan.FromMinutes(1)),
-            stdout, stderr, color: false, CancellationToken.None);
+            stdout, stderr, CancellationToken.None);
 
         Assert.Equal(ExitCodes.Failed, exit);
-        Assert.Contains("broken.ipynb: cell 3 failed", stdout.ToString(), StringComparison.Ordinal);
-        Assert.Contains("the cell is broken", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("broken.ipynb: cell 3 failed", stdout.Output, StringComparison.Ordinal);
+        Assert.Contains("the cell is broken", stdout.Output, StringComparison.Ordinal);
         Assert.Contains("FAILED broken.ipynb, cell 3", stderr.ToString(), StringComparison.Ordinal);
-        Assert.Contains("0 passed, 1 failed", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("0 passed, 1 failed", stdout.Output, StringComparison.Ordinal);
 
         var executed = IpynbDocument.Load(Path.Combine(dir.Path, "out", "broken.ipynb"));
         var code = executed.Cells.Where(c => c.IsCode).ToList();
@@ -79,11 +80,11 @@ public sealed class NotebookRunTests
             ("markdown", "# Good\n\nSome *prose* and a [link](03-encrypt-decrypt.ipynb)."),
             ("code", "#r \"../src/KmsLab.Lessons/bin/Debug/net10.0/KmsLab.dll\"\nusing KmsLab; using KmsLab.Lessons;\nNotebook.Start();\nvar lab = Lab.Simulator();\nConsole.WriteLine(\"hello\");\nlab.AccountId"),
             ("code", "Charts.Lines(\"A chart\", \"x\", \"y\", new Series(\"s\", [1, 2], [3, 4]))"));
-        var stdout = new StringWriter();
+        var stdout = new TestConsole().Width(200);
         int exit = await RunCommand.RunAsync(new RunCommand.Settings([dir.Path], LabTarget.Simulator, Path.Combine(dir.Path, "out"), Quiet: false, TimeSpan.FromMinutes(1)),
-            stdout, new StringWriter(), color: false, CancellationToken.None);
+            stdout, new StringWriter(), CancellationToken.None);
         Assert.Equal(ExitCodes.Success, exit);
-        var text = stdout.ToString();
+        var text = stdout.Output;
         Assert.Contains("GOOD", text, StringComparison.Ordinal);                  // the prose, as terminal text
         Assert.Contains("hello", text, StringComparison.Ordinal);                 // stdout of a cell
         Assert.Contains("111122223333", text, StringComparison.Ordinal);          // a return value
@@ -107,7 +108,7 @@ public sealed class NotebookRunTests
     {
         var stderr = new StringWriter();
         int exit = await RunCommand.RunAsync(new RunCommand.Settings(["/no/such/notebook.ipynb"], LabTarget.Simulator, null, true, TimeSpan.FromMinutes(1)),
-            new StringWriter(), stderr, false, CancellationToken.None);
+            new TestConsole(), stderr, CancellationToken.None);
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("does not exist", stderr.ToString(), StringComparison.Ordinal);
     }
@@ -121,10 +122,10 @@ public sealed class NotebookRunTests
         using var environment = new KmsLab.Tests.RealAws.EnvironmentScope();
         try
         {
-            var stdout = new StringWriter();
-            int exit = await RunCommand.RunAsync(new RunCommand.Settings([path], LabTarget.Aws, null, true, TimeSpan.FromMinutes(1)), stdout, new StringWriter(), false, CancellationToken.None);
+            var stdout = new TestConsole().Width(200);
+            int exit = await RunCommand.RunAsync(new RunCommand.Settings([path], LabTarget.Aws, null, true, TimeSpan.FromMinutes(1)), stdout, new StringWriter(), CancellationToken.None);
             Assert.Equal(ExitCodes.Failed, exit);
-            Assert.Contains("KMSLAB_REGION", stdout.ToString(), StringComparison.Ordinal);
+            Assert.Contains("KMSLAB_REGION", stdout.Output, StringComparison.Ordinal);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Spectre.Console.Testing;
 using System.CommandLine;
 using KmsLab.Cli.Commands;
 using KmsLab.Hosting;
@@ -65,12 +66,12 @@ public sealed class RunTargetTests : IDisposable
         _env.Set(Lab.TargetVariable, variable).Set("KMSLAB_REGION", "eu-west-1").Set("KMSLAB_OWNER", "teacher@example.com");
         using var dir = new TempDir();
         var path = dir.Notebook("target.ipynb", ("code", "Console.WriteLine(\"lesson target: \" + KmsLab.Lab.ForLesson(\"x\").Target);"));
-        var stdout = new StringWriter();
+        var stdout = new TestConsole().Width(200);
 
-        int exit = await RunCommand.RunAsync(new RunCommand.Settings([path], target, null, false, TimeSpan.FromMinutes(1)), stdout, new StringWriter(), false, CancellationToken.None);
+        int exit = await RunCommand.RunAsync(new RunCommand.Settings([path], target, null, false, TimeSpan.FromMinutes(1)), stdout, new StringWriter(), CancellationToken.None);
 
         Assert.Equal(ExitCodes.Success, exit);
-        Assert.Contains($"lesson target: {target}", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"lesson target: {target}", stdout.Output, StringComparison.Ordinal);
         Assert.Equal(variable, Environment.GetEnvironmentVariable(Lab.TargetVariable));
         Assert.Null(LessonHost.Current);
     }
@@ -84,12 +85,12 @@ public sealed class RunTargetTests : IDisposable
             ("code", "var lab = KmsLab.Lab.ForLesson(\"x\");"),
             ("code", "Console.WriteLine(\"moved: \" + lab.AdvanceClockOrExplain(TimeSpan.FromDays(8), \"wait for the DeletionDate.\"));"),
             ("code", "KmsLab.Lessons.SimulatorOnly.Do(lab, () => lab.CreateUser(\"alice\"), \"alice is played by myKeyUser.\");"));
-        var stdout = new StringWriter();
+        var stdout = new TestConsole().Width(200);
 
-        int exit = await RunCommand.RunAsync(new RunCommand.Settings([path], LabTarget.Aws, null, false, TimeSpan.FromMinutes(1)), stdout, new StringWriter(), false, CancellationToken.None);
+        int exit = await RunCommand.RunAsync(new RunCommand.Settings([path], LabTarget.Aws, null, false, TimeSpan.FromMinutes(1)), stdout, new StringWriter(), CancellationToken.None);
 
         Assert.Equal(ExitCodes.Success, exit);
-        var output = stdout.ToString();
+        var output = stdout.Output;
         Assert.Contains("⏩ On real AWS the clock cannot be moved 8 days ahead: wait for the DeletionDate.", output, StringComparison.Ordinal);
         Assert.Contains("moved: False", output, StringComparison.Ordinal);
         Assert.Contains("☁️ On real AWS: alice is played by myKeyUser.", output, StringComparison.Ordinal);
