@@ -89,7 +89,7 @@ internal static class RunCommand
     /// folder (<see cref="LessonLocator.Find"/>), and with no path at all that folder itself; says so
     /// when the lessons are the bundled ones. Null and a message if there are no lessons to run.
     /// </summary>
-    internal static IReadOnlyList<string>? ResolvePaths(IReadOnlyList<string> paths, string currentDirectory, string bundledFolder, TextWriter stdout, TextWriter stderr)
+    internal static IReadOnlyList<string>? ResolvePaths(IReadOnlyList<string> paths, string currentDirectory, string bundledFolder, IAnsiConsole stdout, TextWriter stderr)
     {
         var lessons = LessonLocator.Find(currentDirectory, bundledFolder);
         bool fromBundle = false;
@@ -121,7 +121,7 @@ internal static class RunCommand
                 }
             }
         }
-        if (fromBundle) stdout.WriteLine($"Running the lessons bundled with kmslab, from {bundledFolder} (`kmslab lessons copy DIR` makes you an editable copy).");
+        if (fromBundle) stdout.WriteLinePlain($"Running the lessons bundled with kmslab, from {bundledFolder} (`kmslab lessons copy DIR` makes you an editable copy).");
         return resolved;
     }
 

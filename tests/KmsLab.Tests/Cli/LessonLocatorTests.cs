@@ -1,6 +1,7 @@
 using KmsLab.Cli.Commands;
 using KmsLab.Cli.Notebooks;
 using KmsLab.Tests.Lessons;
+using Spectre.Console.Testing;
 
 namespace KmsLab.Tests.Cli;
 
@@ -54,14 +55,14 @@ public sealed class LessonLocatorTests
         using var dir = new TempDir();
         var bundled = MakeLessons(Path.Combine(dir.Path, "tool", "lessons", "notebooks"), "00-start-here.ipynb", "03-encrypt-decrypt.ipynb");
         var learner = Directory.CreateDirectory(Path.Combine(dir.Path, "learner")).FullName;
-        var stdout = new StringWriter();
+        var stdout = new TestConsole().Width(1000);
 
         Assert.Equal([bundled], RunCommand.ResolvePaths([], learner, bundled, stdout, new StringWriter()));
-        Assert.Contains($"Running the lessons bundled with kmslab, from {bundled}", stdout.ToString(), StringComparison.Ordinal);
-        Assert.Equal([Path.Combine(bundled, "03-encrypt-decrypt.ipynb")], RunCommand.ResolvePaths(["03"], learner, bundled, new StringWriter(), new StringWriter()));
+        Assert.Contains($"Running the lessons bundled with kmslab, from {bundled}", stdout.Output, StringComparison.Ordinal);
+        Assert.Equal([Path.Combine(bundled, "03-encrypt-decrypt.ipynb")], RunCommand.ResolvePaths(["03"], learner, bundled, new TestConsole(), new StringWriter()));
 
         var stderr = new StringWriter();
-        Assert.Null(RunCommand.ResolvePaths([], learner, Path.Combine(dir.Path, "none"), new StringWriter(), stderr));
+        Assert.Null(RunCommand.ResolvePaths([], learner, Path.Combine(dir.Path, "none"), new TestConsole(), stderr));
         Assert.Contains("there is no notebooks folder here", stderr.ToString(), StringComparison.Ordinal);
     }
 
@@ -73,12 +74,12 @@ public sealed class LessonLocatorTests
         var checkout = Directory.CreateDirectory(Path.Combine(dir.Path, "checkout")).FullName;
         var local = MakeLessons(Path.Combine(checkout, "notebooks"), "03-encrypt-decrypt.ipynb");
         File.WriteAllText(Path.Combine(checkout, "03"), "a file named 03");
-        var stdout = new StringWriter();
+        var stdout = new TestConsole().Width(1000);
 
         Assert.Equal([local], RunCommand.ResolvePaths([], checkout, bundled, stdout, new StringWriter()));
         Assert.Equal([Path.Combine(local, "03-encrypt-decrypt.ipynb")], RunCommand.ResolvePaths(["3"], checkout, bundled, stdout, new StringWriter()));
         Assert.Equal(["03"], RunCommand.ResolvePaths(["03"], checkout, bundled, stdout, new StringWriter()));
-        Assert.Equal("", stdout.ToString());
+        Assert.Equal("", stdout.Output);
     }
 
     /// <summary>The CLI's build output for this test's configuration (the test project references the CLI).</summary>
