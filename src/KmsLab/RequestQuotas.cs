@@ -15,33 +15,33 @@ namespace KmsLab;
 public sealed record RequestQuotas
 {
     /// <summary>Encrypt, Decrypt, ReEncrypt, GenerateDataKey*, GenerateRandom, GenerateMac, VerifyMac (shared). AWS: 5,500 to 50,000+ by Region.</summary>
-    public int SymmetricCryptographic { get; init; } = 5_500;
+    public int SymmetricCryptographic { get; init; } = KmsFacts.SymmetricCryptographicRequestsPerSecond;
 
     /// <summary>Sign, Verify, GetPublicKey and RSA/ECC operations (shared). AWS: 1,000 for RSA, 1,000 for ECC.</summary>
-    public int Asymmetric { get; init; } = 1_000;
+    public int Asymmetric { get; init; } = KmsFacts.AsymmetricRequestsPerSecond;
 
     /// <summary>CreateKey per second. AWS: 5.</summary>
-    public int CreateKey { get; init; } = 5;
+    public int CreateKey { get; init; } = KmsFacts.CreateKeyRequestsPerSecond;
 
     /// <summary>CreateAlias per second. AWS: 5.</summary>
-    public int CreateAlias { get; init; } = 5;
+    public int CreateAlias { get; init; } = KmsFacts.CreateAliasRequestsPerSecond;
 
     /// <summary>EnableKey and DisableKey (shared). AWS: 5.</summary>
-    public int EnableDisableKey { get; init; } = 5;
+    public int EnableDisableKey { get; init; } = KmsFacts.EnableDisableKeyRequestsPerSecond;
 
     /// <summary>EnableKeyRotation per second. AWS: 15.</summary>
-    public int EnableKeyRotation { get; init; } = 15;
+    public int EnableKeyRotation { get; init; } = KmsFacts.EnableKeyRotationRequestsPerSecond;
 
     /// <summary>PutKeyPolicy per second. AWS: 15.</summary>
-    public int PutKeyPolicy { get; init; } = 15;
+    public int PutKeyPolicy { get; init; } = KmsFacts.PutKeyPolicyRequestsPerSecond;
 
     /// <summary>DescribeKey per second. AWS: 2,000.</summary>
-    public int DescribeKey { get; init; } = 2_000;
+    public int DescribeKey { get; init; } = KmsFacts.DescribeKeyRequestsPerSecond;
 
     /// <summary>ListKeys per second. AWS: 500.</summary>
-    public int ListKeys { get; init; } = 500;
+    public int ListKeys { get; init; } = KmsFacts.ListKeysRequestsPerSecond;
 
-    /// <summary>The quotas of a standard AWS Region.</summary>
+    /// <summary>The quotas of a standard AWS Region (the values of <see cref="KmsFacts"/>).</summary>
     public static RequestQuotas Standard { get; } = new();
 
     /// <summary>Every quota multiplied by <paramref name="factor"/> (at least 1), e.g. 0.01 to hit the wall after a few dozen calls in a lesson.</summary>

@@ -158,7 +158,7 @@ internal sealed class CryptoService(RequestPipeline pipeline)
             .ThrowIfInvalid();
         if ((request.NumberOfBytes is null) == (request.KeySpec is null)) throw KmsException.Validation("Please specify either number of bytes or key spec.");
         if (request.Recipient is not null) throw KmsException.Validation("KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
-        int length = request.NumberOfBytes ?? (request.KeySpec == "AES_128" ? 16 : 32);
+        int length = request.NumberOfBytes ?? (request.KeySpec == "AES_128" ? KmsLimits.Aes128DataKeyBytes : KmsLimits.Aes256DataKeyBytes);
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         var call = new KeyedCall(request.KeyId!) { GrantTokens = request.GrantTokens, DryRun = request.DryRun, EncryptionContext = request.EncryptionContext, UsageNamedAs = EncryptUsage };
         return pipeline.Run(op, ctx, call, (Service: this, Op: op, Length: length, Context: context, WithPlaintext: withPlaintext), GenerateDataKeySteps);

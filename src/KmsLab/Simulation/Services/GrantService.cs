@@ -15,8 +15,6 @@ internal sealed class GrantService(RequestPipeline pipeline)
     private static readonly KmsOperation RetireGrantOperation = OperationCatalog.Get("RetireGrant");
     private static readonly KmsOperation RevokeGrantOperation = OperationCatalog.Get("RevokeGrant");
 
-    private const int MaxGrantsPerKey = 50_000;
-
     /// <summary>
     /// The grant operations that make sense for a key of each usage, from the catalogue: those of
     /// the operations that accept keys of that usage, and those of the operations that accept any key.
@@ -83,7 +81,7 @@ internal sealed class GrantService(RequestPipeline pipeline)
             // Same name and parameters: the same grant (a retry); each call still gets its own token.
             return new CreateGrantResponse { GrantId = existing.GrantId, GrantToken = World.Grants.IssueToken(existing, World.Random) };
         }
-        if (key.Grants.Count >= MaxGrantsPerKey) throw new KmsException(KmsErrorCodes.LimitExceeded, $"{key.Arn} already has {MaxGrantsPerKey} grants.");
+        if (key.Grants.Count >= KmsLimits.MaxGrantsPerKey) throw new KmsException(KmsErrorCodes.LimitExceeded, $"{key.Arn} already has {KmsLimits.MaxGrantsPerKey} grants.");
         var constraints = request.Constraints;
         var grant = new KmsGrant
         {
