@@ -7,7 +7,7 @@ namespace KmsLab;
 /// </summary>
 /// <param name="Name">The constant's name in <see cref="KmsFacts"/>, e.g. <c>MaxEncryptPlaintextBytes</c>.</param>
 /// <param name="Value">The value: an <see cref="int"/> or, for prices, a <see cref="decimal"/> in US dollars.</param>
-/// <param name="Unit">The unit of <paramref name="Value"/>: <c>bytes</c>, <c>days</c>, <c>requests/s</c>, <c>USD</c>…</param>
+/// <param name="Unit">The unit of <paramref name="Value"/>: <c>bytes</c>, <c>days</c>, <c>requests/s</c>; for prices (in US dollars) what the price is for, <c>per month</c>…</param>
 /// <param name="Meaning">What the number bounds or costs, in one line.</param>
 /// <param name="Source">Where it comes from: the API reference, the Developer Guide or the pricing page (with the date it was read).</param>
 /// <param name="Lessons">The lessons that teach it (<c>"03"</c>, <c>"04, 10"</c>), or empty if only the exam sheet names it.</param>
@@ -21,4 +21,7 @@ public sealed record KmsFact(string Name, object Value, string Unit, string Mean
         int n when Unit is not ("bytes" or "days" or "characters") => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
         _ => Convert.ToString(Value, System.Globalization.CultureInfo.InvariantCulture)!,
     };
+
+    /// <summary>The value with its unit: <c>4096 bytes</c>, <c>$0.03 per 10,000 requests</c>.</summary>
+    public string DisplayWithUnit => Display + " " + Unit;
 }

@@ -182,11 +182,11 @@ public static class KmsFacts
     // Prices (US dollars).
 
     /// <summary>A customer managed key, per month (prorated hourly; not billed while pending deletion).</summary>
-    [KmsFact("USD/month", "a customer managed key, per month (prorated hourly; nothing while pending deletion; AWS managed keys are free)", Sources.Pricing)]
+    [KmsFact("per month", "a customer managed key, per month (prorated hourly; nothing while pending deletion; AWS managed keys are free)", Sources.Pricing)]
     public const decimal KeyPerMonthUsd = 1.00m;
 
     /// <summary>What each of a key's first <see cref="ChargedRotationsPerKey"/> rotations adds to its monthly price.</summary>
-    [KmsFact("USD/month", "what each of a key's first two rotations adds to its monthly price", Sources.Pricing)]
+    [KmsFact("per month", "what each of a key's first two rotations adds to its monthly price", Sources.Pricing)]
     public const decimal RotationPerMonthUsd = 1.00m;
 
     /// <summary>How many rotations of a key are charged; later ones add nothing (since May 2024).</summary>
@@ -198,19 +198,19 @@ public static class KmsFacts
     public const int FreeRequestsPerMonth = 20_000;
 
     /// <summary>Symmetric requests (and RSA 2048 ones), per 10,000.</summary>
-    [KmsFact("USD per 10,000 requests", "symmetric requests (Encrypt, Decrypt, GenerateDataKey…) and requests with RSA_2048 keys", Sources.Pricing, Lessons = "04, 10")]
+    [KmsFact("per 10,000 requests", "symmetric requests (Encrypt, Decrypt, GenerateDataKey…) and requests with RSA_2048 keys", Sources.Pricing, Lessons = "04, 10")]
     public const decimal SymmetricRequestsPer10kUsd = 0.03m;
 
     /// <summary>Asymmetric requests except RSA 2048 (Sign, Verify, Encrypt… with RSA_3072/4096 or ECC keys), per 10,000.</summary>
-    [KmsFact("USD per 10,000 requests", "asymmetric requests except those with RSA_2048 keys", Sources.Pricing)]
+    [KmsFact("per 10,000 requests", "asymmetric requests except those with RSA_2048 keys", Sources.Pricing)]
     public const decimal AsymmetricRequestsPer10kUsd = 0.15m;
 
     /// <summary>ECC <c>GenerateDataKeyPair</c> requests, per 10,000.</summary>
-    [KmsFact("USD per 10,000 requests", "GenerateDataKeyPair requests for ECC key pairs", Sources.Pricing)]
+    [KmsFact("per 10,000 requests", "GenerateDataKeyPair requests for ECC key pairs", Sources.Pricing)]
     public const decimal EccDataKeyPairRequestsPer10kUsd = 0.10m;
 
     /// <summary>RSA <c>GenerateDataKeyPair</c> requests, per 10,000.</summary>
-    [KmsFact("USD per 10,000 requests", "GenerateDataKeyPair requests for RSA key pairs", Sources.Pricing)]
+    [KmsFact("per 10,000 requests", "GenerateDataKeyPair requests for RSA key pairs", Sources.Pricing)]
     public const decimal RsaDataKeyPairRequestsPer10kUsd = 12.00m;
 
     /// <summary>Every fact, in the order above.</summary>

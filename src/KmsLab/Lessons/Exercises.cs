@@ -372,16 +372,16 @@ public static class Exercises
         {
             var answers = new (string What, int Given, int Right)[]
             {
-                ("largest Encrypt plaintext (bytes)", maxEncryptBytes, 4096),
-                ("shortest deletion window (days)", minDeletionWindowDays, 7),
-                ("longest deletion window (days)", maxDeletionWindowDays, 30),
-                ("shortest rotation period (days)", minRotationPeriodDays, 90),
-                ("longest rotation period (days)", maxRotationPeriodDays, 2560),
-                ("on-demand rotations per key", onDemandRotationsPerKey, 25),
+                ("largest Encrypt plaintext (bytes)", maxEncryptBytes, KmsFacts.MaxEncryptPlaintextBytes),
+                ("shortest deletion window (days)", minDeletionWindowDays, KmsFacts.MinPendingWindowInDays),
+                ("longest deletion window (days)", maxDeletionWindowDays, KmsFacts.MaxPendingWindowInDays),
+                ("shortest rotation period (days)", minRotationPeriodDays, KmsFacts.MinRotationPeriodInDays),
+                ("longest rotation period (days)", maxRotationPeriodDays, KmsFacts.MaxRotationPeriodInDays),
+                ("on-demand rotations per key", onDemandRotationsPerKey, KmsFacts.MaxOnDemandRotationsPerKey),
             };
             if (answers.All(a => a.Given == 0)) return CheckResult.NotYet(Name, "no numbers yet.", "Fill in each argument from memory, then check the sheet above.");
             var wrong = answers.Where(a => a.Given != a.Right).ToList();
-            if (wrong.Count == 0) return CheckResult.Pass(Name, "all six right: 4096 bytes, 7–30 days, 90–2560 days, 25 rotations.");
+            if (wrong.Count == 0) return CheckResult.Pass(Name, $"all six right: {KmsFacts.MaxEncryptPlaintextBytes} bytes, {KmsFacts.MinPendingWindowInDays}–{KmsFacts.MaxPendingWindowInDays} days, {KmsFacts.MinRotationPeriodInDays}–{KmsFacts.MaxRotationPeriodInDays} days, {KmsFacts.MaxOnDemandRotationsPerKey} rotations.");
             return CheckResult.NotYet(Name, $"{answers.Length - wrong.Count} of {answers.Length} right; not yet: {string.Join(", ", wrong.Select(w => w.What))}.",
                 "Each of these is in a ValidationException or LimitExceededException message you met in lessons 03, 05 and 06 — or on the sheet above.");
         }

@@ -39,9 +39,9 @@ public static class QuestionBank
             ["A second key with the same material", "A friendly name that points at one key and can be re-pointed", "A tag", "The key's ARN in another Region"],
             'B', "An alias is a name for a key in one account and Region. Code can use it as KeyId, and UpdateAlias can point it at a different key without changing that code."),
         // 02 admins and users
-        Q("02.1", "The console's key policy gives `myKeyManager` the key-administrator statement only. What happens when myKeyManager calls Encrypt?",
-            ["It works: administrators can do everything", "AccessDeniedException: administrators manage the key but cannot use it", "DisabledException", "It works only with an encryption context"],
-            'B', "The administrators' statement lists management actions (Create*, Describe*, Enable*, Put*, ScheduleKeyDeletion…) and no cryptographic ones. Separation of duties: managers manage, users use."),
+        Q("02.1", "The console's key policy gives `myKeyManager` the key-administrator statement only. Which is true?",
+            ["myKeyManager can never read data encrypted under the key", "myKeyManager's Encrypt and Decrypt are refused today, but kms:Put* and kms:Create* let them rewrite the key policy or grant themselves Decrypt", "myKeyManager can Decrypt, because administrators can do everything", "myKeyManager can Decrypt only with an encryption context"],
+            'B', "The administrators' statement lists management actions (Create*, Describe*, Enable*, Put*, ScheduleKeyDeletion…) and no cryptographic ones, so a direct Encrypt or Decrypt is AccessDeniedException. But kms:PutKeyPolicy (Put*) can add a statement that allows Decrypt, and kms:CreateGrant (Create*) can grant it: separation of duties needs administrators without those actions, or a Deny, and an alarm on PutKeyPolicy and CreateGrant in CloudTrail."),
         Q("02.2", "Which statement in the default key policy lets IAM policies grant access to the key?",
             ["The one whose principal is the account root (`arn:aws:iam::<account>:root`) with `kms:*`", "The key users statement", "None: IAM policies always apply to KMS keys", "The grants statement"],
             'A', "Unlike most AWS resources, a KMS key is only reachable through IAM policies if its key policy allows the account root; then an identity policy in that account can grant access."),
@@ -50,8 +50,8 @@ public static class QuestionBank
             'D', "Key users get Encrypt, Decrypt, ReEncrypt*, GenerateDataKey* and DescribeKey. Deleting a key is a management action: least privilege keeps it away from users."),
         // 03 encrypt/decrypt
         Q("03.1", "What is the largest plaintext that Encrypt accepts with a symmetric KMS key?",
-            ["1 KB", "4 KB (4096 bytes)", "64 KB", "1 MB"],
-            'B', "Encrypt takes 1 to 4096 bytes; 4097 bytes is a ValidationException. Anything bigger is encrypted locally with a data key: envelope encryption."),
+            ["1 KB", $"4 KB ({KmsFacts.MaxEncryptPlaintextBytes} bytes)", "64 KB", "1 MB"],
+            'B', $"Encrypt takes 1 to {KmsFacts.MaxEncryptPlaintextBytes} bytes; {KmsFacts.MaxEncryptPlaintextBytes + 1} bytes is a ValidationException. Anything bigger is encrypted locally with a data key: envelope encryption."),
         Q("03.2", "You encrypted with encryption context {\"tenant\":\"acme\"}. Decrypt is called with no context. What happens?",
             ["It works: context is optional on Decrypt", "InvalidCiphertextException", "AccessDeniedException", "It returns the plaintext and a warning"],
             'B', "The context is authenticated data, not stored in the ciphertext: Decrypt must supply exactly the same pairs, or the ciphertext does not authenticate."),
@@ -73,15 +73,15 @@ public static class QuestionBank
             ["It must be re-encrypted before it can be decrypted", "It still decrypts: older key material is kept", "It is deleted", "It decrypts only with the old key ID"],
             'B', "Rotation adds new key material; all older material stays and decrypts what it encrypted. The key ID, ARN, aliases and policy do not change."),
         Q("05.2", "Which rotation periods can EnableKeyRotation set?",
-            ["1–365 days", "90–2560 days", "7–30 days", "Only 365 days"],
-            'B', "RotationPeriodInDays accepts 90 to 2560 days; the default is 365."),
+            ["1–365 days", $"{KmsFacts.MinRotationPeriodInDays}–{KmsFacts.MaxRotationPeriodInDays} days", $"{KmsFacts.MinPendingWindowInDays}–{KmsFacts.MaxPendingWindowInDays} days", "Only 365 days"],
+            'B', $"RotationPeriodInDays accepts {KmsFacts.MinRotationPeriodInDays} to {KmsFacts.MaxRotationPeriodInDays} days; the default is {KmsFacts.DefaultRotationPeriodInDays}."),
         Q("05.3", "How many times can you call RotateKeyOnDemand on one key?",
-            ["Once a day", "25 times in the key's life", "Unlimited", "Only when automatic rotation is off"],
-            'B', "On-demand rotation works whether or not automatic rotation is on, up to 25 times per key."),
+            ["Once a day", $"{KmsFacts.MaxOnDemandRotationsPerKey} times in the key's life", "Unlimited", "Only when automatic rotation is off"],
+            'B', $"On-demand rotation works whether or not automatic rotation is on, up to {KmsFacts.MaxOnDemandRotationsPerKey} times per key."),
         // 06 lifecycle
         Q("06.1", "What waiting periods does ScheduleKeyDeletion accept?",
-            ["0–30 days", "7–30 days (default 30)", "1–7 days", "90–2560 days"],
-            'B', "PendingWindowInDays is 7 to 30, default 30: time to notice a mistake. There is no way to delete a KMS key immediately."),
+            ["0–30 days", $"{KmsFacts.MinPendingWindowInDays}–{KmsFacts.MaxPendingWindowInDays} days (default {KmsFacts.DefaultPendingWindowInDays})", "1–7 days", $"{KmsFacts.MinRotationPeriodInDays}–{KmsFacts.MaxRotationPeriodInDays} days"],
+            'B', $"PendingWindowInDays is {KmsFacts.MinPendingWindowInDays} to {KmsFacts.MaxPendingWindowInDays} days, default {KmsFacts.DefaultPendingWindowInDays}: time to notice a mistake. There is no way to delete a KMS key immediately."),
         Q("06.2", "You cancel a scheduled deletion. In which state is the key?",
             ["Enabled", "Disabled", "PendingDeletion", "PendingImport"],
             'B', "CancelKeyDeletion leaves the key Disabled, whatever it was before; you enable it again deliberately."),
@@ -97,7 +97,7 @@ public static class QuestionBank
             'C', "HMAC keys must be created with KeyUsage GENERATE_VERIFY_MAC; they are used with GenerateMac and VerifyMac."),
         Q("07.3", "You create a key with Origin EXTERNAL. In which state does it start?",
             ["Enabled", "Disabled", "PendingImport", "PendingDeletion"],
-            'C', "A key for imported material has none until you import it: GetParametersForImport gives a wrapping public key and an import token (valid 24 hours), then ImportKeyMaterial enables the key."),
+            'C', $"A key for imported material has none until you import it: GetParametersForImport gives a wrapping public key and an import token (valid {KmsFacts.ImportParametersValidHours} hours), then ImportKeyMaterial enables the key."),
         // 08 auditing
         Q("08.1", "What does a CloudTrail record of a KMS Decrypt call never contain?",
             ["The caller's ARN", "The encryption context", "The plaintext", "The key ARN"],
@@ -121,16 +121,16 @@ public static class QuestionBank
         // 09 exam-only scenarios
         Q("09.1", "An application must encrypt 10 MB PDF files with KMS. Which approach is right?",
             ["Call Encrypt on each 4 KB chunk", "GenerateDataKey, encrypt the file locally, store the encrypted data key with it", "Raise the Encrypt limit with a quota request", "Use GenerateRandom as the key and store it in plaintext"],
-            'B', "Envelope encryption: one KMS call, local AES-GCM, the encrypted data key kept beside the file. The 4096-byte Encrypt limit is fixed."),
+            'B', $"Envelope encryption: one KMS call, local AES-GCM, the encrypted data key kept beside the file. The {KmsFacts.MaxEncryptPlaintextBytes}-byte Encrypt limit is fixed."),
         Q("09.2", "A security team must be able to disable a key immediately but never read data. What do they need?",
-            ["kms:DisableKey in the key policy (an administrator role), no kms:Decrypt", "kms:*", "kms:Decrypt only", "Root credentials"],
-            'A', "Least privilege: key administrators can disable or schedule deletion without cryptographic use of the key."),
+            ["kms:DisableKey (and kms:ScheduleKeyDeletion) in the key policy, and no kms:PutKeyPolicy, kms:CreateGrant or kms:Decrypt", "The console's key-administrator statement: administrators never use keys", "kms:*", "kms:Decrypt only"],
+            'A', "Least privilege: DisableKey and ScheduleKeyDeletion need no cryptographic use of the key. The console's administrator statement is a near miss: its kms:Put* and kms:Create* let a member rewrite the key policy or grant themselves Decrypt, so it does not guarantee they never read data."),
         Q("09.3", "A key was scheduled for deletion 5 days ago by mistake (window 30 days). What should you do?",
             ["Nothing can be done", "CancelKeyDeletion, then EnableKey", "Import the key material again", "Create a new key with the same ID"],
             'B', "During the window the deletion can be cancelled; the key comes back Disabled and needs EnableKey."),
         Q("09.4", "What does a customer managed KMS key cost, roughly?",
-            ["Nothing", "$1 per month, plus $0.03 per 10,000 requests beyond the free tier", "$1 per request", "$100 per year flat"],
-            'B', "About $1 per key-month (keys pending deletion are not billed) and $0.03 per 10,000 requests after 20,000 free requests a month."),
+            ["Nothing", $"{Fact(nameof(KmsFacts.KeyPerMonthUsd))} per month, plus {Fact(nameof(KmsFacts.SymmetricRequestsPer10kUsd))} per 10,000 symmetric requests beyond the free tier", "$1 per request", "$100 per year flat"],
+            'B', $"About {Fact(nameof(KmsFacts.KeyPerMonthUsd))} per key-month (keys pending deletion are not billed), plus {Fact(nameof(KmsFacts.RotationPerMonthUsd))} a month for each of its first {KmsFacts.ChargedRotationsPerKey} rotations (later rotations are free), and {Fact(nameof(KmsFacts.SymmetricRequestsPer10kUsd))} per 10,000 symmetric requests after {Fact(nameof(KmsFacts.FreeRequestsPerMonth))} free requests a month; most asymmetric requests cost {Fact(nameof(KmsFacts.AsymmetricRequestsPer10kUsd))} per 10,000. Source: {KmsFacts.Sources.Pricing}."),
         Q("09.5", "You must prove that data can no longer be decrypted after a customer leaves. What is the cleanest approach?",
             ["Delete the ciphertext from every backup", "Encrypt that customer's data under its own KMS key and schedule that key's deletion", "Rotate the key", "Disable CloudTrail"],
             'B', "Crypto-shredding: once the key is deleted, every copy of the ciphertext — backups included — is unreadable."),
@@ -145,6 +145,9 @@ public static class QuestionBank
         var number = lesson.Length >= 2 ? lesson[..2] : lesson;
         return All.Where(q => q.Lesson == number).ToList();
     }
+
+    /// <summary>A fact as a learner reads it (<c>$0.03</c>, <c>20,000</c>), whatever the machine's culture.</summary>
+    private static string Fact(string name) => KmsFacts.Get(name).Display;
 
     private static QuizQuestion Q(string id, string text, string[] choices, char answer, string explanation) =>
         new(id, id[..2], text, choices, answer, explanation);

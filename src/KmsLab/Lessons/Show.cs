@@ -36,6 +36,15 @@ public static class Show
             e.UserIdentity.InvokedBy ?? "",
         ]));
 
+    /// <summary>
+    /// Facts of <see cref="KmsFacts"/> as a table: what each bounds, its value, the lessons that teach it
+    /// and its source. With no names, every fact.
+    /// </summary>
+    public static TableView Facts(string? caption = null, params string[] names) => new(caption ?? "KMS facts (KmsFacts)",
+        ["what", "number", "where you met it", "source"],
+        (names.Length == 0 ? KmsFacts.All : names.Select(KmsFacts.Get)).Select(f => (IReadOnlyList<string>)
+            [f.Meaning, f.DisplayWithUnit, f.Lessons.Length == 0 ? "—" : f.Lessons, f.Source]));
+
     /// <summary>Any rows as a table.</summary>
     public static TableView Table(string? caption, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows) => new(caption, headers, rows);
 
