@@ -110,6 +110,10 @@ internal sealed class SnapshotKey
     public DateTimeOffset RotationBase { get; set; }
     public int OnDemandRotationCount { get; set; }
 
+    /// <summary>Keys in an external key store: the store's ID and the external key's ID.</summary>
+    public string? CustomKeyStoreId { get; set; }
+    public string? XksKeyId { get; set; }
+
     /// <summary>EXTERNAL keys: the KeyMaterialId (hex) of the material first imported, which every later import must match.</summary>
     public string? ImportedMaterialId { get; set; }
 

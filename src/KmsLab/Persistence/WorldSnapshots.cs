@@ -68,6 +68,8 @@ internal static class WorldSnapshots
         RotationPeriodInDays = key.RotationPeriodInDays,
         RotationBase = key.RotationBase,
         OnDemandRotationCount = key.OnDemandRotationCount,
+        CustomKeyStoreId = key.CustomKeyStoreId,
+        XksKeyId = key.XksKeyId,
         ImportedMaterialId = key.ImportedMaterials.FirstOrDefault()?.Id,
         ValidTo = key.ValidTo,
         ExpirationModel = key.ExpirationModel,
@@ -284,6 +286,8 @@ internal static class WorldSnapshots
         {
             SettlesAt = k.SettlesAt,
             KeyManager = k.KeyManager ?? "CUSTOMER",
+            CustomKeyStoreId = k.CustomKeyStoreId,
+            XksKeyId = k.XksKeyId,
             State = Require(k.State, $"{what} has no state"),
             DeletionDate = k.DeletionDate,
             PendingWindowInDays = k.PendingWindowInDays,

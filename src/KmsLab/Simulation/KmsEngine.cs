@@ -21,8 +21,9 @@ internal sealed class KmsEngine
         World = world;
         _pipeline = new RequestPipeline(world);
         _awsManagedKeys = new AwsManagedKeys(_pipeline);
-        Keys = new KeyService(_pipeline, _awsManagedKeys);
-        Crypto = new CryptoService(_pipeline);
+        var externalKeys = new ExternalKeyStores(_pipeline);
+        Keys = new KeyService(_pipeline, _awsManagedKeys, externalKeys);
+        Crypto = new CryptoService(_pipeline, externalKeys);
         Asymmetric = new AsymmetricService(_pipeline);
         SharedSecrets = new SharedSecretService(_pipeline);
         Rotation = new RotationService(_pipeline);

@@ -11,6 +11,7 @@ internal static class KmsErrorCodes
     public const string CustomKeyStoreNotFound = "CustomKeyStoreNotFoundException";
     public const string CustomKeyStoreInvalidState = "CustomKeyStoreInvalidStateException";
     public const string CustomKeyStoreNameInUse = "CustomKeyStoreNameInUseException";
+    public const string CustomKeyStoreHasCMKs = "CustomKeyStoreHasCMKsException";
     public const string XksProxyUriInUse = "XksProxyUriInUseException";
     public const string Disabled = "DisabledException";
     public const string ExpiredImportToken = "ExpiredImportTokenException";

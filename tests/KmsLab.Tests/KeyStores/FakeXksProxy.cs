@@ -47,7 +47,9 @@ internal sealed class FakeXksProxy : HttpMessageHandler
         Requests.Add((request.RequestUri!.AbsolutePath, (JsonObject)JsonNode.Parse(body)!, authorization));
         if (Failure is { } f) return Json(f.Status, f.ErrorName is null ? "<html>proxy error</html>" : new JsonObject { ["errorName"] = f.ErrorName, ["errorMessage"] = "as asked" }.ToJsonString());
         if (!SignatureIsValid(request, body, authorization)) return Json(HttpStatusCode.Unauthorized, """{"errorName":"AuthenticationFailedException"}""");
-        if (request.RequestUri.AbsolutePath != Path + "/health") return Json(HttpStatusCode.NotFound, """{"errorName":"InvalidUriPathException"}""");
+        var path = request.RequestUri.AbsolutePath;
+        if (path.StartsWith(Path + "/keys/", StringComparison.Ordinal)) return Key(path[(Path.Length + 6)..], (JsonObject)JsonNode.Parse(body)!);
+        if (path != Path + "/health") return Json(HttpStatusCode.NotFound, """{"errorName":"InvalidUriPathException"}""");
         return Json(HttpStatusCode.OK, new JsonObject
         {
             ["xksProxyFleetSize"] = 1,
@@ -56,6 +58,59 @@ internal sealed class FakeXksProxy : HttpMessageHandler
             ["ekmVendor"] = "KmsLab tests",
             ["ekmFleetDetails"] = new JsonArray(new JsonObject { ["id"] = "ekm-1", ["model"] = "in memory", ["healthStatus"] = HealthStatus }),
         }.ToJsonString());
+    }
+
+    /// <summary>The external keys this proxy holds (AES-256), by external key ID; key material never leaves it.</summary>
+    public Dictionary<string, byte[]> Keys { get; } = new() { ["ext-key-1"] = RandomNumberGenerator.GetBytes(32), ["ext-key-2"] = RandomNumberGenerator.GetBytes(32) };
+
+    /// <summary>Keys the proxy reports as DISABLED.</summary>
+    public HashSet<string> Disabled { get; } = [];
+
+    /// <summary>When set: Encrypt answers with a ciphertextDataIntegrityValue that does not match.</summary>
+    public bool WrongIntegrityValue { get; set; }
+
+    private HttpResponseMessage Key(string rest, JsonObject body)
+    {
+        var parts = rest.Split('/');
+        if (parts.Length != 2) return Json(HttpStatusCode.NotFound, """{"errorName":"InvalidUriPathException"}""");
+        var (id, operation) = (Uri.UnescapeDataString(parts[0]), parts[1]);
+        if (!Keys.TryGetValue(id, out var key)) return Json(HttpStatusCode.NotFound, """{"errorName":"KeyNotFoundException"}""");
+        if (operation == "metadata")
+        {
+            return Json(HttpStatusCode.OK, new JsonObject { ["keySpec"] = "AES_256", ["keyUsage"] = new JsonArray("ENCRYPT", "DECRYPT"), ["keyStatus"] = Disabled.Contains(id) ? "DISABLED" : "ENABLED" }.ToJsonString());
+        }
+        if (Disabled.Contains(id)) return Json(HttpStatusCode.BadRequest, """{"errorName":"InvalidStateException"}""");
+        var aad = Convert.FromBase64String((string?)body["additionalAuthenticatedData"] ?? "");
+        using var aes = new AesGcm(key, 16);
+        if (operation == "encrypt")
+        {
+            var plaintext = Convert.FromBase64String((string)body["plaintext"]!);
+            var iv = RandomNumberGenerator.GetBytes(12);
+            var (ciphertext, tag) = (new byte[plaintext.Length], new byte[16]);
+            aes.Encrypt(iv, plaintext, ciphertext, tag, aad);
+            var cdiv = SHA256.HashData([.. aad, .. iv, .. ciphertext, .. tag]);
+            if (WrongIntegrityValue) cdiv[0] ^= 1;
+            return Json(HttpStatusCode.OK, new JsonObject
+            {
+                ["ciphertext"] = Convert.ToBase64String(ciphertext), ["initializationVector"] = Convert.ToBase64String(iv),
+                ["authenticationTag"] = Convert.ToBase64String(tag), ["ciphertextDataIntegrityValue"] = Convert.ToBase64String(cdiv),
+            }.ToJsonString());
+        }
+        if (operation == "decrypt")
+        {
+            var ciphertext = Convert.FromBase64String((string)body["ciphertext"]!);
+            var plaintext = new byte[ciphertext.Length];
+            try
+            {
+                aes.Decrypt(Convert.FromBase64String((string)body["initializationVector"]!), ciphertext, Convert.FromBase64String((string)body["authenticationTag"]!), plaintext, aad);
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                return Json(HttpStatusCode.BadRequest, """{"errorName":"InvalidCiphertextException"}""");
+            }
+            return Json(HttpStatusCode.OK, new JsonObject { ["plaintext"] = Convert.ToBase64String(plaintext) }.ToJsonString());
+        }
+        return Json(HttpStatusCode.NotFound, """{"errorName":"InvalidUriPathException"}""");
     }
 
     /// <summary>SigV4 per the specification's Appendix A, recomputed with the SDK's AWS4Signer.</summary>

@@ -28,17 +28,82 @@ internal sealed class XksProxyHttpClient(HttpMessageHandler handler, TimeProvide
     {
         var body = new JsonObject { ["requestMetadata"] = Metadata(metadata) };
         var answer = Post(proxy, region, "/health", body);
+        var status = Read(answer, "GetHealthStatus", a => new XksHealthStatus((int)a["xksProxyFleetSize"]!, (string)a["xksProxyVendor"]!, (string)a["xksProxyModel"]!, (string)a["ekmVendor"]!,
+            a["ekmFleetDetails"]!.AsArray().Select(e => new XksEkmHealth((string)e!["id"]!, (string)e["model"]!, (string)e["healthStatus"]!)).ToList()));
+        if (status.XksProxyFleetSize < 1 || status.EkmFleetDetails.Count is < 1 or > 10) throw new XksProxyException(XksProxyFailure.InvalidResponse, "fleet size or ekmFleetDetails out of range");
+        return status;
+    }
+
+    public XksKeyMetadata GetKeyMetadata(XksProxySettings proxy, string region, string externalKeyId, XksRequestMetadata metadata)
+    {
+        var answer = Post(proxy, region, KeyPath(externalKeyId, "metadata"), new JsonObject { ["requestMetadata"] = Metadata(metadata) });
+        return Read(answer, "GetKeyMetadata", a => new XksKeyMetadata((string)a["keySpec"]!, a["keyUsage"]!.AsArray().Select(u => (string)u!).ToList(), (string)a["keyStatus"]!));
+    }
+
+    public XksCiphertext Encrypt(XksProxySettings proxy, string region, string externalKeyId, XksRequestMetadata metadata, byte[] plaintext, byte[] additionalAuthenticatedData)
+    {
+        var body = new JsonObject
+        {
+            ["requestMetadata"] = Metadata(metadata),
+            ["additionalAuthenticatedData"] = Convert.ToBase64String(additionalAuthenticatedData),
+            ["plaintext"] = Convert.ToBase64String(plaintext),
+            ["encryptionAlgorithm"] = "AES_GCM",
+            ["ciphertextDataIntegrityValueAlgorithm"] = "SHA_256",
+        };
+        var answer = Post(proxy, region, KeyPath(externalKeyId, "encrypt"), body);
+        var (result, integrity) = Read(answer, "Encrypt", a => (new XksCiphertext(
+            Bytes(a, "ciphertext"), Bytes(a, "initializationVector"), Bytes(a, "authenticationTag"), a["ciphertextMetadata"] is null ? null : Bytes(a, "ciphertextMetadata")),
+            Bytes(a, "ciphertextDataIntegrityValue")));
+        if (result.InitializationVector.Length is not (12 or 16) || result.AuthenticationTag.Length != 16 || result.CiphertextMetadata?.Length > 20 || result.Ciphertext.Length != plaintext.Length)
+        {
+            throw new XksProxyException(XksProxyFailure.InvalidResponse, "Encrypt answer with an IV, tag, metadata or ciphertext of the wrong size");
+        }
+        // Appendix C: SHA-256 over AAD || ciphertextMetadata || IV || ciphertext || tag, which KMS computes itself.
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        hash.AppendData(additionalAuthenticatedData);
+        hash.AppendData(result.CiphertextMetadata ?? []);
+        hash.AppendData(result.InitializationVector);
+        hash.AppendData(result.Ciphertext);
+        hash.AppendData(result.AuthenticationTag);
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(hash.GetHashAndReset(), integrity))
+        {
+            throw new XksProxyException(XksProxyFailure.CorruptCiphertext, "the ciphertextDataIntegrityValue does not match the ciphertext");
+        }
+        return result;
+    }
+
+    public byte[] Decrypt(XksProxySettings proxy, string region, string externalKeyId, XksRequestMetadata metadata, XksCiphertext ciphertext, byte[] additionalAuthenticatedData)
+    {
+        var body = new JsonObject
+        {
+            ["requestMetadata"] = Metadata(metadata),
+            ["ciphertext"] = Convert.ToBase64String(ciphertext.Ciphertext),
+            ["encryptionAlgorithm"] = "AES_GCM",
+            ["additionalAuthenticatedData"] = Convert.ToBase64String(additionalAuthenticatedData),
+            ["initializationVector"] = Convert.ToBase64String(ciphertext.InitializationVector),
+            ["authenticationTag"] = Convert.ToBase64String(ciphertext.AuthenticationTag),
+        };
+        if (ciphertext.CiphertextMetadata is { } m) body["ciphertextMetadata"] = Convert.ToBase64String(m);
+        var answer = Post(proxy, region, KeyPath(externalKeyId, "decrypt"), body);
+        var plaintext = Read(answer, "Decrypt", a => Bytes(a, "plaintext"));
+        if (plaintext.Length != ciphertext.Ciphertext.Length) throw new XksProxyException(XksProxyFailure.InvalidResponse, "Decrypt answer whose plaintext is not the ciphertext's size");
+        return plaintext;
+    }
+
+    private static string KeyPath(string externalKeyId, string operation) => $"/keys/{Uri.EscapeDataString(externalKeyId)}/{operation}";
+
+    private static byte[] Bytes(JsonObject answer, string member) => Convert.FromBase64String((string?)answer[member] ?? throw new FormatException($"no {member}"));
+
+    /// <summary>Reads a 200 answer's members; a missing or mistyped one is a response KMS cannot interpret.</summary>
+    private static T Read<T>(JsonObject answer, string operation, Func<JsonObject, T> read)
+    {
         try
         {
-            var fleet = answer["ekmFleetDetails"]!.AsArray().Select(e => new XksEkmHealth(
-                (string)e!["id"]!, (string)e["model"]!, (string)e["healthStatus"]!)).ToList();
-            var status = new XksHealthStatus((int)answer["xksProxyFleetSize"]!, (string)answer["xksProxyVendor"]!, (string)answer["xksProxyModel"]!, (string)answer["ekmVendor"]!, fleet);
-            if (status.XksProxyFleetSize < 1 || fleet.Count is < 1 or > 10) throw new XksProxyException(XksProxyFailure.InvalidResponse, "fleet size or ekmFleetDetails out of range");
-            return status;
+            return read(answer);
         }
         catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or InvalidCastException)
         {
-            throw new XksProxyException(XksProxyFailure.InvalidResponse, "GetHealthStatus answer lacks a required field: " + e.Message);
+            throw new XksProxyException(XksProxyFailure.InvalidResponse, $"{operation} answer lacks a required field: {e.Message}");
         }
     }
 

@@ -21,7 +21,7 @@ internal static class OperationCatalog
     private const string EncapsulateDecapsulate = "ENCAPSULATE_DECAPSULATE";
 
     private static readonly RefusedMember Recipient = new(KmsErrorCodes.Validation, "KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
-    private static readonly RefusedMember CustomKeyStore = new(KmsErrorCodes.CustomKeyStoreNotFound, "KmsLab simulates no custom key stores; omit CustomKeyStoreId.");
+    private static readonly RefusedMember CustomKeyStore = new(KmsErrorCodes.CustomKeyStoreNotFound, "GenerateRandom takes CustomKeyStoreId only for CloudHSM key stores, which KmsLab does not simulate; omit it.");
 
     /// <summary>The operations, in the order the KMS API reference lists them by feature.</summary>
     public static IReadOnlyList<KmsOperation> All { get; } =
@@ -30,11 +30,6 @@ internal static class OperationCatalog
         new KmsOperation<CreateKeyRequest, KeyMetadataResponse>("CreateKey", (e, c, r) => e.Keys.CreateKey(c, r))
         {
             ChangesState = true, ReadOnly = false, Quota = QuotaClass.CreateKey,
-            RefusedMembers = new Dictionary<string, RefusedMember>
-            {
-                ["CustomKeyStoreId"] = CustomKeyStore,
-                ["XksKeyId"] = CustomKeyStore,
-            },
         },
         new KmsOperation<DescribeKeyRequest, KeyMetadataResponse>("DescribeKey", (e, c, r) => e.Keys.DescribeKey(c, r))
         {

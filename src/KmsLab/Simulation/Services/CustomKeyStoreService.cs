@@ -226,6 +226,10 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
         return pipeline.RunWithoutKey(DeleteOperation, ctx, request.CustomKeyStoreId!, static (id, kms) =>
         {
             var store = Find(kms, id);
+            if (kms.Keys.Count(k => k.CustomKeyStoreId == store.Id) is > 0 and var keys)
+            {
+                throw new KmsException(KmsErrorCodes.CustomKeyStoreHasCMKs, $"Custom key store {store.Id} still holds {keys} KMS key(s): schedule their deletion, and delete the store once they are gone.");
+            }
             if (store.ConnectionState != CustomKeyStoreStates.Disconnected) throw InvalidState(store, "DeleteCustomKeyStore");
             kms.KeyStores.Remove(store);
             return EmptyResponse.Instance;
