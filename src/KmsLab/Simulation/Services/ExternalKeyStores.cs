@@ -57,7 +57,7 @@ internal sealed partial class ExternalKeyStores(RequestPipeline pipeline)
             var external = Proxy.GetKeyMetadata(proxy, ctx.Region, prepared.XksKeyId, new XksRequestMetadata(CreateKeyOperation.Name, ctx.RequestId, ctx.Caller.CallerArn));
             if (!external.CanBackAKmsKey)
             {
-                throw new KmsException("XksKeyInvalidConfigurationException",
+                throw new KmsException(KmsErrorCodes.XksKeyInvalidConfiguration,
                     $"The external key {prepared.XksKeyId} cannot back a KMS key: it must be an AES_256 key that allows ENCRYPT and DECRYPT and is ENABLED, and the proxy says {external.KeySpec}, [{string.Join(", ", external.KeyUsage)}], {external.KeyStatus}.");
             }
         }
@@ -76,7 +76,7 @@ internal sealed partial class ExternalKeyStores(RequestPipeline pipeline)
         if (!store.IsConnected) throw new KmsException(KmsErrorCodes.CustomKeyStoreInvalidState, XksProxyFailures.Message(XksProxyFailure.NotConnected));
         if (kms.Keys.FirstOrDefault(k => k.CustomKeyStoreId == store.Id && k.XksKeyId == key.XksKeyId) is { } taken)
         {
-            throw new KmsException("XksKeyAlreadyInUseException", $"The external key {key.XksKeyId} is already associated with KMS key {taken.Arn} in this external key store.");
+            throw new KmsException(KmsErrorCodes.XksKeyAlreadyInUse, $"The external key {key.XksKeyId} is already associated with KMS key {taken.Arn} in this external key store.");
         }
         return store;
     }

@@ -51,6 +51,10 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         if (origin == ExternalKeyStores.Origin) return CreateExternalKey(ctx, request, spec, usage);
         if (request.CustomKeyStoreId is not null || request.XksKeyId is not null)
         {
+            if (request.CustomKeyStoreId is { } storeId && !pipeline.InWorld(ctx, storeId, static (id, kms) => kms.KeyStores.Any(s => s.Id == id)))
+            {
+                throw new KmsException(KmsErrorCodes.CustomKeyStoreNotFound, $"Custom key store '{storeId}' does not exist in this account and Region.");
+            }
             throw KmsException.Validation($"CustomKeyStoreId and XksKeyId are for keys in custom key stores (Origin {ExternalKeyStores.Origin}), not for Origin {origin}.");
         }
         if (origin is not ("AWS_KMS" or "EXTERNAL")) throw KmsException.Unsupported($"KmsLab does not simulate keys with Origin {origin} yet.");
