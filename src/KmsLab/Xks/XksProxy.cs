@@ -44,8 +44,27 @@ public sealed class XksProxy
     /// <summary>How far a request's <c>X-Amz-Date</c> may be from the proxy's clock, either way (Appendix A, Task 4: 5 minutes).</summary>
     public static readonly TimeSpan SignatureWindow = TimeSpan.FromMinutes(5);
 
+    /// <summary>The longest external key ID.</summary>
+    public const int MaxKeyIdLength = XksUriPath.MaxKeyIdLength;
+
+    /// <summary>True if <paramref name="keyId"/> is a valid external key ID: 1 to 128 letters, digits, <c>-</c>, <c>.</c> and <c>_</c>.</summary>
+    public static bool IsValidKeyId(string keyId) => XksUriPath.IsValidKeyId(keyId ?? "");
+
+    /// <summary>
+    /// Why <paramref name="prefix"/> cannot be a URI path prefix, or null if it can: empty (no prefix) or
+    /// <c>/</c>-separated segments of letters, digits, <c>-</c> and <c>_</c>, the whole URI path within 128 characters.
+    /// </summary>
+    public static string? PathPrefixProblem(string prefix) => XksUriPath.PrefixProblem(prefix ?? "");
+
+    /// <summary>The URI path (<c>XksProxyUriPath</c>) of a proxy with this prefix: the prefix and <c>/kms/xks/v1</c>.</summary>
+    public static string UriPathFor(string prefix) => (prefix ?? "") + XksUriPath.Version1;
+
     private const string AesGcm = "AES_GCM";
     private const string Sha256 = "SHA_256";
+
+    // Base64's '+' and the messages' quotes are written as themselves, as in the specification's
+    // examples, not as \u002B and \u0027: the bodies are JSON for KMS, never put in HTML.
+    private static readonly JsonSerializerOptions WriteOptions = new(XksJsonContext.Default.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly SigV4Verifier _signatures = new();
     private readonly SignatureClock _signatureClock;
@@ -193,14 +212,14 @@ public sealed class XksProxy
         var (iv, ciphertext, tag) = XksCrypto.Encrypt(_healthCheckKey, probe, aad, _random);
         Span<byte> back = stackalloc byte[16];
         bool healthy = XksCrypto.TryDecrypt(_healthCheckKey, iv, ciphertext, tag, aad, back) && back.SequenceEqual(probe);
-        return JsonSerializer.SerializeToUtf8Bytes(new XksHealthResponse
+        return Serialize(new XksHealthResponse
         {
             XksProxyFleetSize = 1,
             XksProxyVendor = "KmsLab",
             XksProxyModel = $"KmsLab XKS Proxy {typeof(XksProxy).Assembly.GetName().Version?.ToString(3) ?? "0"}",
             EkmVendor = "KmsLab",
             EkmFleetDetails = [new XksEkmDetails { Id = "kmslab-ekm-1", Model = "KmsLab software key manager (simulated; not an HSM)", HealthStatus = healthy ? "ACTIVE" : "UNAVAILABLE" }],
-        }, XksJsonContext.Default.XksHealthResponse);
+        });
     }
 
     private byte[] GetKeyMetadata(ReadOnlyMemory<byte> body, Call call)
@@ -208,12 +227,12 @@ public sealed class XksProxy
         var key = FindKey(call);
         var request = Parse(body, XksJsonContext.Default.XksMetadataOnlyRequest);
         call.Metadata = RequireMetadata(request.RequestMetadata, keyArn: false);
-        return JsonSerializer.SerializeToUtf8Bytes(new XksKeyMetadataResponse
+        return Serialize(new XksKeyMetadataResponse
         {
             KeySpec = XksKeyInfo.KeySpec,
             KeyUsage = XksKeyInfo.KeyUsage,
             KeyStatus = key.Status == XksKeyStatus.Enabled ? "ENABLED" : "DISABLED",
-        }, XksJsonContext.Default.XksKeyMetadataResponse);
+        });
     }
 
     private byte[] Encrypt(ReadOnlyMemory<byte> body, Call call)
@@ -240,14 +259,14 @@ public sealed class XksProxy
             bool sound = XksCrypto.TryDecrypt(key.Material, iv, ciphertext, tag, gcmAad, check) && check.AsSpan().SequenceEqual(plaintext);
             CryptographicOperations.ZeroMemory(check);
             if (!sound) throw new XksException(XksErrors.Internal, "The key manager's encryption did not decrypt back; nothing was returned. Retry the request.");
-            return JsonSerializer.SerializeToUtf8Bytes(new XksEncryptResponse
+            return Serialize(new XksEncryptResponse
             {
                 Ciphertext = Convert.ToBase64String(ciphertext),
                 CiphertextMetadata = Convert.ToBase64String(metadata),
                 InitializationVector = Convert.ToBase64String(iv),
                 AuthenticationTag = Convert.ToBase64String(tag),
                 CiphertextDataIntegrityValue = cdiv,
-            }, XksJsonContext.Default.XksEncryptResponse);
+            });
         }
         finally
         {
@@ -277,7 +296,7 @@ public sealed class XksProxy
                 throw new XksException(XksErrors.InvalidCiphertext,
                     "The ciphertext, initialization vector, authentication tag, ciphertext metadata or additional authenticated data is not what this key encrypted: the authentication tag does not verify.");
             }
-            return JsonSerializer.SerializeToUtf8Bytes(new XksDecryptResponse { Plaintext = Convert.ToBase64String(plaintext) }, XksJsonContext.Default.XksDecryptResponse);
+            return Serialize(new XksDecryptResponse { Plaintext = Convert.ToBase64String(plaintext) });
         }
         finally
         {
@@ -362,7 +381,9 @@ public sealed class XksProxy
     }
 
     private static EndpointResponse Error(int status, string errorName, string message, string? requestId) =>
-        new(status, ContentType, JsonSerializer.SerializeToUtf8Bytes(new XksErrorBody { ErrorName = errorName, ErrorMessage = Printable(message, 511) }, XksJsonContext.Default.XksErrorBody), requestId ?? "");
+        new(status, ContentType, Serialize(new XksErrorBody { ErrorName = errorName, ErrorMessage = Printable(message, 511) }), requestId ?? "");
+
+    private static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, (JsonTypeInfo<T>)WriteOptions.GetTypeInfo(typeof(T)));
 
     /// <summary>The specification: an errorMessage is under 512 characters of printable ASCII (0x20 to 0x7e).</summary>
     private static string Printable(string text, int max)
