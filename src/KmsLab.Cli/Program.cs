@@ -29,6 +29,7 @@ internal static class Program
             DemoMultiRegionCommand.Create(),
             BenchCommand.Create(),
             ServeCommand.Create(),
+            XksProxyCommand.Create(),
             EncryptCommand.Create(),
             DecryptCommand.Create(),
             EnvelopeBenchCommand.Create(),
