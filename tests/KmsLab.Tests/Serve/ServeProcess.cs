@@ -35,13 +35,16 @@ public sealed partial class ServeProcess : IDisposable
     public static ServeProcess Start(params string[] arguments) => StartCommand("serve", arguments);
 
     /// <summary>Starts another kmslab server command (e.g. <c>xks-proxy</c>) with <c>--port 0</c> and the given extra arguments.</summary>
-    public static ServeProcess StartCommand(string command, params string[] arguments)
+    public static ServeProcess StartCommand(string command, params string[] arguments) => StartCommandOn(command, 0, arguments);
+
+    /// <summary>Starts a kmslab server command on a given port (0: any free one) with the given extra arguments.</summary>
+    public static ServeProcess StartCommandOn(string command, int port, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "KmsLab.Cli.dll"));
         start.ArgumentList.Add(command);
         start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var a in arguments) start.ArgumentList.Add(a);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         return new ServeProcess(Process.Start(start)!) { Command = command };
