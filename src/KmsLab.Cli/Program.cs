@@ -27,6 +27,7 @@ internal static class Program
             DemoCommand.Create(),
             DemoAsymmetricCommand.Create(),
             DemoMultiRegionCommand.Create(),
+            DemoExternalKeyStoreCommand.Create(),
             BenchCommand.Create(),
             ServeCommand.Create(),
             XksProxyCommand.Create(),
