@@ -133,4 +133,20 @@ public sealed class ExternalKeyTests
         Assert.Equal("ext-key-1", described.XksKeyConfiguration.Id);
         Assert.Equal("kept", Encoding.UTF8.GetString((await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = encrypted.CiphertextBlob })).Plaintext.ToArray()));
     }
+
+    [Fact]
+    public async Task An_IAM_policy_can_keep_keys_out_of_external_key_stores_with_kms_KeyOrigin()
+    {
+        _lab.PutIdentityPolicy(Lab.KeyManagerName, "keys", """
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":"kms:CreateKey","Resource":"*"},
+              {"Effect":"Deny","Action":"kms:CreateKey","Resource":"*","Condition":{"StringEquals":{"kms:KeyOrigin":"EXTERNAL_KEY_STORE"}}}]}
+            """);
+        var manager = _lab.CreateKmsClient(Lab.KeyManagerName);
+        Assert.Equal(OriginType.AWS_KMS, (await manager.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.Origin);
+        int calls = _proxy.Requests.Count;
+        var denied = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => manager.CreateKeyAsync(new CreateKeyRequest { Origin = OriginType.EXTERNAL_KEY_STORE, CustomKeyStoreId = _storeId, XksKeyId = "ext-key-2" }));
+        Assert.Equal("AccessDeniedException", denied.ErrorCode);
+        Assert.Equal(calls, _proxy.Requests.Count);
+    }
 }

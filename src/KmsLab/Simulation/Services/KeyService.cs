@@ -72,13 +72,26 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
             // The request's tags are condition keys (aws:RequestTag/<k>, aws:TagKeys): IAM can demand them.
             return pipeline.RunWithoutKey(CreateKeyOperation, ctx, (Service: this, Ctx: ctx, Request: request, Spec: spec, Usage: usage, Origin: origin, Policy: policy, Material: material),
                 static (s, kms) => s.Service.CreateKey(s.Ctx, kms, s.Request, s.Spec, s.Usage, s.Origin, s.Policy, s.Material),
-                MultiRegionConditions.ForCreateKey(request.MultiRegion == true, TagRules.RequestConditions(request.Tags)));
+                CreateKeyConditions(request, spec, usage, origin));
         }
         catch
         {
             material?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The condition keys a CreateKey request supplies itself, as no key exists yet: its tags,
+    /// kms:MultiRegion, and kms:KeyOrigin, kms:KeySpec and kms:KeyUsage from the request.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<string>> CreateKeyConditions(CreateKeyRequest request, KeySpecInfo spec, string usage, string origin)
+    {
+        var conditions = MultiRegionConditions.ForCreateKey(request.MultiRegion == true, TagRules.RequestConditions(request.Tags));
+        conditions["kms:KeyOrigin"] = [origin];
+        conditions["kms:KeySpec"] = [spec.Name];
+        conditions["kms:KeyUsage"] = [usage];
+        return conditions;
     }
 
     /// <summary>
@@ -89,7 +102,7 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
     private KeyMetadataResponse CreateExternalKey(CallContext ctx, CreateKeyRequest request, KeySpecInfo spec, string usage)
     {
         var policy = request.Policy is null ? null : PolicyDocument.ParseKeyPolicy(request.Policy);
-        var prepared = externalKeys.PrepareKey(ctx, request, spec, usage, MultiRegionConditions.ForCreateKey(false, TagRules.RequestConditions(request.Tags)));
+        var prepared = externalKeys.PrepareKey(ctx, request, spec, usage, CreateKeyConditions(request, spec, usage, ExternalKeyStores.Origin));
         var material = KeyMaterial.Generate(spec, World.KeyPairs, World.Random, Now);
         try
         {
