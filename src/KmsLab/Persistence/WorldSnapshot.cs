@@ -71,6 +71,25 @@ internal sealed class SnapshotRegion
 
     /// <summary>Keys deleted here: their ciphertexts say NotFoundException, not InvalidCiphertextException.</summary>
     public List<Guid>? DeletedKeyIds { get; set; }
+
+    /// <summary>Custom key stores in creation order (absent in files written before they existed).</summary>
+    public List<SnapshotCustomKeyStore>? CustomKeyStores { get; set; }
+}
+
+/// <summary>An external key store, with its proxy credential (the file is readable by its owner only).</summary>
+internal sealed class SnapshotCustomKeyStore
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+    public string? Type { get; set; }
+    public DateTimeOffset CreationDate { get; set; }
+    public string? ConnectionState { get; set; }
+    public string? ConnectionErrorCode { get; set; }
+    public string? XksUriEndpoint { get; set; }
+    public string? XksUriPath { get; set; }
+    public string? XksConnectivity { get; set; }
+    public string? XksAccessKeyId { get; set; }
+    public string? XksRawSecretAccessKey { get; set; }
 }
 
 internal sealed class SnapshotKey

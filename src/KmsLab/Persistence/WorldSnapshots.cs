@@ -43,6 +43,11 @@ internal static class WorldSnapshots
         Keys = kms.Keys.Select(k => CaptureKey(k, grants)).ToList(),
         Aliases = kms.Aliases.Select(a => new SnapshotAlias { Name = a.Name, TargetKeyId = a.Target.Id, CreationDate = a.CreationDate, LastUpdatedDate = a.LastUpdatedDate }).ToList(),
         DeletedKeyIds = [.. kms.DeletedKeyIds],
+        CustomKeyStores = kms.CustomKeyStores.Count == 0 ? null : [.. kms.CustomKeyStores.Select(c => new SnapshotCustomKeyStore
+        {
+            Id = c.Id, Name = c.Name, Type = c.Type, CreationDate = c.CreationDate, ConnectionState = c.ConnectionState, ConnectionErrorCode = c.ConnectionErrorCode,
+            XksUriEndpoint = c.XksUriEndpoint, XksUriPath = c.XksUriPath, XksConnectivity = c.XksConnectivity, XksAccessKeyId = c.XksAccessKeyId, XksRawSecretAccessKey = c.XksRawSecretAccessKey,
+        })],
     };
 
     private static SnapshotKey CaptureKey(KmsKey key, GrantRegistry grants) => new()
@@ -148,6 +153,7 @@ internal static class WorldSnapshots
                 foreach (var key in built.Keys) kms.Add(key);
                 foreach (var alias in built.Aliases) kms.AddAlias(alias);
                 foreach (var id in built.Deleted) kms.AddDeletedKeyId(id);
+                foreach (var store in built.CustomKeyStores) kms.AddCustomKeyStore(store);
                 foreach (var (token, grant) in built.GrantTokens) world.Grants.RestoreToken(token, grant);
             }
             // Let the first request catch up on whatever fell due while the server was down.
@@ -185,7 +191,7 @@ internal static class WorldSnapshots
     }
 
     private sealed record BuiltRegion(string AccountId, string Region, List<KmsKey> Keys, List<KmsAlias> Aliases, List<Guid> Deleted, List<(string Token, KmsGrant Grant)> GrantTokens,
-        Dictionary<KmsKey, string> PrimaryRegions);
+        Dictionary<KmsKey, string> PrimaryRegions, List<CustomKeyStore> CustomKeyStores);
 
     private static BuiltRegion BuildRegion(SnapshotRegion r, int index)
     {
@@ -213,7 +219,20 @@ internal static class WorldSnapshots
             if (!byId.TryGetValue(a.TargetKeyId, out var target)) throw Invalid($"alias '{name}' in {where} points at key {a.TargetKeyId:D}, which is not in the file");
             aliases.Add(new KmsAlias(name, KmsArn.ForAlias(region, account, name), target, a.CreationDate) { LastUpdatedDate = a.LastUpdatedDate });
         }
-        return new BuiltRegion(account, region, keys, aliases, r.DeletedKeyIds ?? [], tokens, primaryRegions);
+        var stores = new List<CustomKeyStore>();
+        foreach (var (c, i) in (r.CustomKeyStores ?? []).Select((c, i) => (c, i)))
+        {
+            var id = Require(c.Id, $"custom key store {i + 1} in {where} has no id");
+            if (stores.Any(s => s.Id == id)) throw Invalid($"custom key store {id} appears twice in {where}");
+            if (c.Type != CustomKeyStore.External) throw Invalid($"custom key store {id} in {where} has the type '{c.Type}' (only {CustomKeyStore.External} is kept)");
+            stores.Add(new CustomKeyStore(id, Require(c.Name, $"custom key store {id} in {where} has no name"), c.Type, c.CreationDate)
+            {
+                ConnectionState = Require(c.ConnectionState, $"custom key store {id} in {where} has no connectionState"),
+                ConnectionErrorCode = c.ConnectionErrorCode,
+                XksUriEndpoint = c.XksUriEndpoint, XksUriPath = c.XksUriPath, XksConnectivity = c.XksConnectivity, XksAccessKeyId = c.XksAccessKeyId, XksRawSecretAccessKey = c.XksRawSecretAccessKey,
+            });
+        }
+        return new BuiltRegion(account, region, keys, aliases, r.DeletedKeyIds ?? [], tokens, primaryRegions, stores);
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ internal sealed class KmsEngine
         Aliases = new AliasService(_pipeline);
         Policies = new PolicyService(_pipeline);
         MultiRegion = new MultiRegionService(_pipeline);
+        CustomKeyStores = new CustomKeyStoreService(_pipeline);
     }
 
     public KmsWorld World { get; }
@@ -57,6 +58,9 @@ internal sealed class KmsEngine
 
     /// <summary>ReplicateKey and UpdatePrimaryRegion.</summary>
     public MultiRegionService MultiRegion { get; }
+
+    /// <summary>CreateCustomKeyStore and DescribeCustomKeyStores (external key stores).</summary>
+    public CustomKeyStoreService CustomKeyStores { get; }
 
     /// <summary>Carries out one operation of the catalogue for an authenticated caller; throws <see cref="KmsException"/> with KMS's error.</summary>
     public TResponse Invoke<TRequest, TResponse>(KmsOperation<TRequest, TResponse> operation, CallContext ctx, TRequest request)

@@ -9,6 +9,8 @@ internal static class KmsErrorCodes
     public const string AccessDenied = "AccessDeniedException";
     public const string AlreadyExists = "AlreadyExistsException";
     public const string CustomKeyStoreNotFound = "CustomKeyStoreNotFoundException";
+    public const string CustomKeyStoreNameInUse = "CustomKeyStoreNameInUseException";
+    public const string XksProxyUriInUse = "XksProxyUriInUseException";
     public const string Disabled = "DisabledException";
     public const string ExpiredImportToken = "ExpiredImportTokenException";
     public const string DryRunOperation = "DryRunOperationException";

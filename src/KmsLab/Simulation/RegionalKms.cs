@@ -10,6 +10,7 @@ internal sealed class RegionalKms(string accountId, string region)
     private readonly List<KmsKey> _keyOrder = [];
     private readonly SortedDictionary<string, KmsAlias> _aliases = new(StringComparer.Ordinal);
     private readonly HashSet<Guid> _deleted = [];
+    private readonly List<CustomKeyStore> _customKeyStores = [];
 
     public string AccountId { get; } = accountId;
     public string Region { get; } = region;
@@ -43,6 +44,11 @@ internal sealed class RegionalKms(string accountId, string region)
         foreach (var alias in _aliases.Values.Where(a => a.Target == key).ToList()) _aliases.Remove(alias.Name);
         key.DisposeMaterials();
     }
+
+    /// <summary>The custom key stores, in creation order (the order DescribeCustomKeyStores returns).</summary>
+    public IReadOnlyList<CustomKeyStore> CustomKeyStores => _customKeyStores;
+
+    public void AddCustomKeyStore(CustomKeyStore store) => _customKeyStores.Add(store);
 
     public KmsAlias? FindAlias(string name) => _aliases.GetValueOrDefault(name);
 

@@ -20,7 +20,7 @@ internal static class OperationCatalog
 
     private const string EncapsulateDecapsulate = "ENCAPSULATE_DECAPSULATE";
 
-    private const string NoCustomKeyStores = "KmsLab simulates no custom key stores yet.";
+    private const string NoCustomKeyStores = "KmsLab simulates only CreateCustomKeyStore and DescribeCustomKeyStores of external key stores yet.";
 
     private static readonly RefusedMember Recipient = new(KmsErrorCodes.Validation, "KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
     private static readonly RefusedMember CustomKeyStore = new(KmsErrorCodes.CustomKeyStoreNotFound, "KmsLab simulates no custom key stores; omit CustomKeyStoreId.");
@@ -296,8 +296,15 @@ internal static class OperationCatalog
         },
 
         // Custom key stores
-        new NotSimulatedOperation("CreateCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
-        new NotSimulatedOperation("DescribeCustomKeyStores") { NotSimulatedReason = NoCustomKeyStores, ChangesState = false, ReadOnly = true },
+        new KmsOperation<CreateCustomKeyStoreRequest, CreateCustomKeyStoreResponse>("CreateCustomKeyStore", (e, c, r) => e.CustomKeyStores.CreateCustomKeyStore(c, r))
+        {
+            // The proxy's credential is a secret and the HSM password too: CloudTrail never records them.
+            ChangesState = true, ReadOnly = false, RequestSecrets = ["XksProxyAuthenticationCredential", "KeyStorePassword"],
+        },
+        new KmsOperation<DescribeCustomKeyStoresRequest, DescribeCustomKeyStoresResponse>("DescribeCustomKeyStores", (e, c, r) => e.CustomKeyStores.DescribeCustomKeyStores(c, r))
+        {
+            ChangesState = false, ReadOnly = true,
+        },
         new NotSimulatedOperation("UpdateCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
         new NotSimulatedOperation("ConnectCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
         new NotSimulatedOperation("DisconnectCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
