@@ -43,4 +43,14 @@ public sealed record LabOptions
     /// error at once; real AWS clients default to 3 (standard retry mode).
     /// </summary>
     public int MaxErrorRetry { get; init; }
+
+    /// <summary>
+    /// How long KMS waits for an external key store proxy to answer before the call fails. Real KMS
+    /// waits 250 ms; a proxy on a learner's machine is a .NET process whose first answers are
+    /// compiled as they come, so the simulator waits 2 s by default.
+    /// </summary>
+    public TimeSpan XksProxyTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Where calls to external key store proxies go (tests); null sends them over the network (loopback).</summary>
+    internal HttpMessageHandler? XksProxyHandler { get; init; }
 }

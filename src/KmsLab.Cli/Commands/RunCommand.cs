@@ -147,7 +147,7 @@ internal static class RunCommand
             }
             else
             {
-                stderr.WriteLine($"kmslab run: {path} does not exist.");
+                stderr.WriteLine($"kmslab run: {path} does not exist. Name a notebook, a folder of notebooks, or a lesson by its number (`kmslab run 03`); `kmslab run` alone runs them all.");
                 return null;
             }
         }

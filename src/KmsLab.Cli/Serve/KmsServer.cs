@@ -1,17 +1,6 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using KmsLab.Hosting;
 
 namespace KmsLab.Cli.Serve;
@@ -71,40 +60,14 @@ internal sealed class KmsServer : IAsyncDisposable
         if (options.State is { } state && !ReferenceEquals(state.Lab, lab)) throw new ArgumentException("The state file keeps another lab than the one to serve.", nameof(options));
         var endpoint = new SimulatorEndpoint(lab);
         if (options.Log is { } log) endpoint.Log = log;
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            kestrel.Limits.MaxRequestHeaderCount = 100;
-            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
-            kestrel.Listen(options.Host, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
-        });
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.None));
-        // The host would take SIGINT/SIGTERM for itself and stop Kestrel behind our back; whoever
-        // starts the server (the serve command, a test) decides when it stops.
-        builder.Services.AddSingleton<IHostLifetime, CallerControlledLifetime>();
-        var app = builder.Build();
         KmsServer? server = null;
-        app.Run(context => server!.HandleAsync(context));
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address).Port;
-        var host = options.Host.Equals(IPAddress.Any) ? "127.0.0.1" : options.Host.Equals(IPAddress.IPv6Any) ? "[::1]" : options.Host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{options.Host}]" : options.Host.ToString();
-        server = new KmsServer(app, endpoint, options.State, options.Log, new Uri($"http://{host}:{port}/"));
+        var (app, address) = await LoopbackKestrel.StartAsync(options.Host, options.Port, MaxRequestBodyBytes, context => server!.HandleAsync(context), cancellationToken).ConfigureAwait(false);
+        server = new KmsServer(app, endpoint, options.State, options.Log, address);
         return server;
     }
 
     /// <summary>Stops accepting connections, lets requests in flight finish (bounded), then stops.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(bounded.Token).ConfigureAwait(false);
-    }
+    public Task StopAsync(CancellationToken cancellationToken = default) => LoopbackKestrel.StopAsync(_app, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -114,36 +77,13 @@ internal sealed class KmsServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        var request = context.Request;
-        byte[] body;
-        try
-        {
-            body = await ReadBodyAsync(request.BodyReader, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            await WriteAsync(context, _endpoint.RequestTooLarge(), closeConnection: true).ConfigureAwait(false);
-            return;
-        }
-        catch (BadHttpRequestException e)
-        {
-            // A body that broke the framing or came too slowly (408): nothing more can be read on this connection.
-            await WriteAsync(context, _endpoint.Unreadable(e.StatusCode, e.Message), closeConnection: true).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionAbortedException)
-        {
-            context.Abort(); // the client went away mid-request; nobody is left to answer
-            return;
-        }
+        var body = await LoopbackKestrel.ReadBodyOrAnswerAsync(context, _endpoint.RequestTooLarge, _endpoint.Unreadable).ConfigureAwait(false);
+        if (body is null) return;
 
-        var headers = request.Headers;
         EndpointResponse wire;
         try
         {
-            wire = _endpoint.Handle(new EndpointRequest(request.Method, request.Path.HasValue ? request.Path.Value! : "/",
-                name => headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null, body,
-                request.QueryString.Value, request.Host.Value, context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1"));
+            wire = _endpoint.Handle(LoopbackKestrel.ToEndpointRequest(context, body));
         }
         catch (Exception e)
         {
@@ -152,7 +92,7 @@ internal sealed class KmsServer : IAsyncDisposable
             wire = _endpoint.InternalError($"The simulator failed: {e.GetType().Name}: {e.Message}");
         }
 
-        if (_state is not null && _state.MustCommitAfter(headers["X-Amz-Target"].ToString()))
+        if (_state is not null && _state.MustCommitAfter(context.Request.Headers["X-Amz-Target"].ToString()))
         {
             try
             {
@@ -164,48 +104,6 @@ internal sealed class KmsServer : IAsyncDisposable
                 wire = _endpoint.InternalError($"The simulator could not save its state to its state file ({e.Message}); the change may not survive a restart.");
             }
         }
-        await WriteAsync(context, wire, closeConnection: false).ConfigureAwait(false);
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(PipeReader reader, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (result.IsCompleted)
-            {
-                var body = result.Buffer.ToArray();
-                reader.AdvanceTo(result.Buffer.End);
-                return body;
-            }
-            if (result.IsCanceled) throw new OperationCanceledException("The body read was cancelled.");
-            // Examined everything, consumed nothing: the next read waits for more data (Kestrel enforces the size limit).
-            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        }
-    }
-
-    private static async Task WriteAsync(HttpContext context, EndpointResponse wire, bool closeConnection)
-    {
-        var response = context.Response;
-        response.StatusCode = wire.StatusCode;
-        response.ContentType = wire.ContentType;
-        response.ContentLength = wire.Body.Length;
-        response.Headers[EndpointResponse.RequestIdHeader] = wire.RequestId;
-        if (closeConnection) response.Headers.Connection = "close";
-        try
-        {
-            await response.Body.WriteAsync(wire.Body, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionAbortedException)
-        {
-            context.Abort(); // the client left before its answer
-        }
-    }
-
-    private sealed class CallerControlledLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        await LoopbackKestrel.WriteAsync(context, wire, closeConnection: false).ConfigureAwait(false);
     }
 }

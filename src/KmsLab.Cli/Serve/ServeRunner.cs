@@ -15,9 +15,12 @@ internal sealed record ServeOptions(IPAddress Host, int Port, string? StatePath,
 /// </summary>
 internal static class ServeRunner
 {
-    public static async Task<int> RunAsync(ServeOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(ServeOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        UntilSignalledAsync(token => ServeUntilStoppedAsync(options, output, error, token), cancellationToken);
+
+    /// <summary>Runs a server until <paramref name="cancellationToken"/> is cancelled or the process gets Ctrl-C (SIGINT) or a service manager's SIGTERM, both clean stops.</summary>
+    internal static async Task<int> UntilSignalledAsync(Func<CancellationToken, Task<int>> serve, CancellationToken cancellationToken)
     {
-        // Ctrl-C (SIGINT) and a service manager's SIGTERM both stop the server cleanly.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -26,7 +29,7 @@ internal static class ServeRunner
             context.Cancel = true;
             stop.Cancel();
         }
-        return await ServeUntilStoppedAsync(options, output, error, stop.Token);
+        return await serve(stop.Token);
     }
 
     private static async Task<int> ServeUntilStoppedAsync(ServeOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)

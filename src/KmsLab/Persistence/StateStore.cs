@@ -9,14 +9,14 @@ namespace KmsLab.Persistence;
 /// </summary>
 internal sealed class StateStore : IDisposable
 {
-    private readonly FileStream _lock;
+    private readonly StateFileLock _lock;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private Lab? _lab;
     private long _requested;
     private long _saved;
     private long _savedSpontaneousChanges;
 
-    private StateStore(string path, FileStream lockFile)
+    private StateStore(string path, StateFileLock lockFile)
     {
         Path = path;
         _lock = lockFile;
@@ -35,19 +35,7 @@ internal sealed class StateStore : IDisposable
     public static StateStore Open(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
-        var folder = System.IO.Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"The folder of the state file, '{folder}', does not exist.");
-        FileStream lockFile;
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            lockFile = new FileStream(full + ".lock", options);
-        }
-        catch (IOException e)
-        {
-            throw new IOException($"The state file '{full}' is in use by another kmslab process (its lock file '{full}.lock' is held).", e);
-        }
+        var lockFile = StateFileLock.Acquire(full);
         StateFile.RemoveLeftovers(full);
         return new StateStore(full, lockFile);
     }
@@ -97,14 +85,6 @@ internal sealed class StateStore : IDisposable
 
     public void Dispose()
     {
-        // Remove the lock file while still holding it: a process that opens it later creates a new one.
-        try
-        {
-            File.Delete(Path + ".lock");
-        }
-        catch (IOException)
-        {
-        }
         _lock.Dispose();
         _writer.Dispose();
     }

@@ -71,6 +71,25 @@ internal sealed class SnapshotRegion
 
     /// <summary>Keys deleted here: their ciphertexts say NotFoundException, not InvalidCiphertextException.</summary>
     public List<Guid>? DeletedKeyIds { get; set; }
+
+    /// <summary>Custom key stores in creation order. Absent in files written before they were simulated.</summary>
+    public List<SnapshotKeyStore>? KeyStores { get; set; }
+}
+
+/// <summary>An external key store, with the proxy credential KMS signs with (the state file is the account's secret, mode 0600).</summary>
+internal sealed class SnapshotKeyStore
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+    public string? Type { get; set; }
+    public DateTimeOffset CreationDate { get; set; }
+    public string? ConnectionState { get; set; }
+    public string? ConnectionErrorCode { get; set; }
+    public string? UriEndpoint { get; set; }
+    public string? UriPath { get; set; }
+    public string? Connectivity { get; set; }
+    public string? AccessKeyId { get; set; }
+    public string? SecretAccessKey { get; set; }
 }
 
 internal sealed class SnapshotKey
@@ -90,6 +109,10 @@ internal sealed class SnapshotKey
     public int RotationPeriodInDays { get; set; }
     public DateTimeOffset RotationBase { get; set; }
     public int OnDemandRotationCount { get; set; }
+
+    /// <summary>Keys in an external key store: the store's ID and the external key's ID.</summary>
+    public string? CustomKeyStoreId { get; set; }
+    public string? XksKeyId { get; set; }
 
     /// <summary>EXTERNAL keys: the KeyMaterialId (hex) of the material first imported, which every later import must match.</summary>
     public string? ImportedMaterialId { get; set; }

@@ -1,6 +1,7 @@
 using KmsLab.Simulation;
 using KmsLab.Simulation.Grants;
 using KmsLab.Simulation.Identity;
+using KmsLab.Simulation.KeyStores;
 using KmsLab.Simulation.Policies;
 
 namespace KmsLab.Persistence;
@@ -43,6 +44,11 @@ internal static class WorldSnapshots
         Keys = kms.Keys.Select(k => CaptureKey(k, grants)).ToList(),
         Aliases = kms.Aliases.Select(a => new SnapshotAlias { Name = a.Name, TargetKeyId = a.Target.Id, CreationDate = a.CreationDate, LastUpdatedDate = a.LastUpdatedDate }).ToList(),
         DeletedKeyIds = [.. kms.DeletedKeyIds],
+        KeyStores = kms.KeyStores.Select(s => new SnapshotKeyStore
+        {
+            Id = s.Id, Name = s.Name, Type = s.Type, CreationDate = s.CreationDate, ConnectionState = s.ConnectionState, ConnectionErrorCode = s.ConnectionErrorCode,
+            UriEndpoint = s.Proxy.UriEndpoint, UriPath = s.Proxy.UriPath, Connectivity = s.Proxy.Connectivity, AccessKeyId = s.Proxy.AccessKeyId, SecretAccessKey = s.Proxy.SecretAccessKey,
+        }).ToList(),
     };
 
     private static SnapshotKey CaptureKey(KmsKey key, GrantRegistry grants) => new()
@@ -62,6 +68,8 @@ internal static class WorldSnapshots
         RotationPeriodInDays = key.RotationPeriodInDays,
         RotationBase = key.RotationBase,
         OnDemandRotationCount = key.OnDemandRotationCount,
+        CustomKeyStoreId = key.CustomKeyStoreId,
+        XksKeyId = key.XksKeyId,
         ImportedMaterialId = key.ImportedMaterials.FirstOrDefault()?.Id,
         ValidTo = key.ValidTo,
         ExpirationModel = key.ExpirationModel,
@@ -148,6 +156,7 @@ internal static class WorldSnapshots
                 foreach (var key in built.Keys) kms.Add(key);
                 foreach (var alias in built.Aliases) kms.AddAlias(alias);
                 foreach (var id in built.Deleted) kms.AddDeletedKeyId(id);
+                kms.KeyStores.AddRange(built.KeyStores);
                 foreach (var (token, grant) in built.GrantTokens) world.Grants.RestoreToken(token, grant);
             }
             // Let the first request catch up on whatever fell due while the server was down.
@@ -185,7 +194,7 @@ internal static class WorldSnapshots
     }
 
     private sealed record BuiltRegion(string AccountId, string Region, List<KmsKey> Keys, List<KmsAlias> Aliases, List<Guid> Deleted, List<(string Token, KmsGrant Grant)> GrantTokens,
-        Dictionary<KmsKey, string> PrimaryRegions);
+        Dictionary<KmsKey, string> PrimaryRegions, List<CustomKeyStore> KeyStores);
 
     private static BuiltRegion BuildRegion(SnapshotRegion r, int index)
     {
@@ -213,7 +222,26 @@ internal static class WorldSnapshots
             if (!byId.TryGetValue(a.TargetKeyId, out var target)) throw Invalid($"alias '{name}' in {where} points at key {a.TargetKeyId:D}, which is not in the file");
             aliases.Add(new KmsAlias(name, KmsArn.ForAlias(region, account, name), target, a.CreationDate) { LastUpdatedDate = a.LastUpdatedDate });
         }
-        return new BuiltRegion(account, region, keys, aliases, r.DeletedKeyIds ?? [], tokens, primaryRegions);
+        var stores = (r.KeyStores ?? []).Select((s, i) => BuildKeyStore(s, $"custom key store {i + 1} in {where}")).ToList();
+        if (stores.GroupBy(s => s.Id).FirstOrDefault(g => g.Count() > 1) is { } twice) throw Invalid($"custom key store {twice.Key} appears twice in {where}");
+        return new BuiltRegion(account, region, keys, aliases, r.DeletedKeyIds ?? [], tokens, primaryRegions, stores);
+    }
+
+    private static CustomKeyStore BuildKeyStore(SnapshotKeyStore s, string what)
+    {
+        var proxy = new XksProxySettings(Require(s.UriEndpoint, $"{what} has no uriEndpoint"), Require(s.UriPath, $"{what} has no uriPath"),
+            Require(s.Connectivity, $"{what} has no connectivity"), Require(s.AccessKeyId, $"{what} has no accessKeyId"), Require(s.SecretAccessKey, $"{what} has no secretAccessKey"));
+        var state = Require(s.ConnectionState, $"{what} has no connectionState");
+        if (state is not (CustomKeyStoreStates.Connected or CustomKeyStoreStates.Connecting or CustomKeyStoreStates.Disconnected or CustomKeyStoreStates.Disconnecting or CustomKeyStoreStates.Failed))
+        {
+            throw Invalid($"{what} has an unknown connectionState '{state}'");
+        }
+        return new CustomKeyStore(Require(s.Id, $"{what} has no id"), Require(s.Name, $"{what} has no name"), Require(s.Type, $"{what} has no type"), s.CreationDate, proxy)
+        {
+            // A connection that was being made when the server stopped did not finish: it starts again disconnected.
+            ConnectionState = state == CustomKeyStoreStates.Connecting ? CustomKeyStoreStates.Disconnected : state,
+            ConnectionErrorCode = s.ConnectionErrorCode,
+        };
     }
 
     /// <summary>
@@ -258,6 +286,8 @@ internal static class WorldSnapshots
         {
             SettlesAt = k.SettlesAt,
             KeyManager = k.KeyManager ?? "CUSTOMER",
+            CustomKeyStoreId = k.CustomKeyStoreId,
+            XksKeyId = k.XksKeyId,
             State = Require(k.State, $"{what} has no state"),
             DeletionDate = k.DeletionDate,
             PendingWindowInDays = k.PendingWindowInDays,

@@ -28,10 +28,13 @@ namespace KmsLab.Protocol;
 /// <c>HotPathCacheTests</c> (the same signed request refused once the wall clock moves on).
 /// </para>
 /// </remarks>
-internal sealed class SignatureClock(TimeProvider wallClock)
+internal sealed class SignatureClock(TimeProvider wallClock, TimeSpan? window = null)
 {
-    /// <summary>How far a request's time may be from now, either way.</summary>
+    /// <summary>How far a request's time may be from now, either way, at KMS (the default <see cref="Allowed"/>).</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
+
+    /// <summary>How far a request's time may be from now, either way, at this check (the XKS proxy API allows 5 minutes).</summary>
+    public TimeSpan Allowed { get; } = window ?? Window;
 
     private const string Format = "yyyyMMdd'T'HHmmss'Z'";
 
@@ -47,13 +50,14 @@ internal sealed class SignatureClock(TimeProvider wallClock)
     {
         var signedAt = Parse(amzDate);
         var now = WallClock.GetUtcNow();
-        if (signedAt < now - Window)
+        var minutes = Allowed.TotalMinutes.ToString(CultureInfo.InvariantCulture);
+        if (signedAt < now - Allowed)
         {
-            throw new KmsException(KmsErrorCodes.InvalidSignature, $"Signature expired: {amzDate} is now earlier than {Text(now - Window)} ({Text(now)} - 15 min.)");
+            throw new KmsException(KmsErrorCodes.InvalidSignature, $"Signature expired: {amzDate} is now earlier than {Text(now - Allowed)} ({Text(now)} - {minutes} min.)");
         }
-        if (signedAt > now + Window)
+        if (signedAt > now + Allowed)
         {
-            throw new KmsException(KmsErrorCodes.InvalidSignature, $"Signature not yet current: {amzDate} is still later than {Text(now + Window)} ({Text(now)} + 15 min.)");
+            throw new KmsException(KmsErrorCodes.InvalidSignature, $"Signature not yet current: {amzDate} is still later than {Text(now + Allowed)} ({Text(now)} + {minutes} min.)");
         }
     }
 

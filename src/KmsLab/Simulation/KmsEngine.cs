@@ -21,8 +21,9 @@ internal sealed class KmsEngine
         World = world;
         _pipeline = new RequestPipeline(world);
         _awsManagedKeys = new AwsManagedKeys(_pipeline);
-        Keys = new KeyService(_pipeline, _awsManagedKeys);
-        Crypto = new CryptoService(_pipeline);
+        var externalKeys = new ExternalKeyStores(_pipeline);
+        Keys = new KeyService(_pipeline, _awsManagedKeys, externalKeys);
+        Crypto = new CryptoService(_pipeline, externalKeys);
         Asymmetric = new AsymmetricService(_pipeline);
         SharedSecrets = new SharedSecretService(_pipeline);
         Rotation = new RotationService(_pipeline);
@@ -31,6 +32,7 @@ internal sealed class KmsEngine
         Aliases = new AliasService(_pipeline);
         Policies = new PolicyService(_pipeline);
         MultiRegion = new MultiRegionService(_pipeline);
+        KeyStores = new CustomKeyStoreService(_pipeline);
     }
 
     public KmsWorld World { get; }
@@ -57,6 +59,9 @@ internal sealed class KmsEngine
 
     /// <summary>ReplicateKey and UpdatePrimaryRegion.</summary>
     public MultiRegionService MultiRegion { get; }
+
+    /// <summary>Custom key stores (external key stores).</summary>
+    public CustomKeyStoreService KeyStores { get; }
 
     /// <summary>Carries out one operation of the catalogue for an authenticated caller; throws <see cref="KmsException"/> with KMS's error.</summary>
     public TResponse Invoke<TRequest, TResponse>(KmsOperation<TRequest, TResponse> operation, CallContext ctx, TRequest request)

@@ -9,6 +9,17 @@ internal static class KmsErrorCodes
     public const string AccessDenied = "AccessDeniedException";
     public const string AlreadyExists = "AlreadyExistsException";
     public const string CustomKeyStoreNotFound = "CustomKeyStoreNotFoundException";
+    public const string CustomKeyStoreInvalidState = "CustomKeyStoreInvalidStateException";
+    public const string CustomKeyStoreNameInUse = "CustomKeyStoreNameInUseException";
+    public const string CustomKeyStoreHasCMKs = "CustomKeyStoreHasCMKsException";
+    public const string XksProxyUriInUse = "XksProxyUriInUseException";
+    public const string XksKeyInvalidConfiguration = "XksKeyInvalidConfigurationException";
+    public const string XksKeyAlreadyInUse = "XksKeyAlreadyInUseException";
+    public const string XksKeyNotFound = "XksKeyNotFoundException";
+    public const string XksProxyInvalidResponse = "XksProxyInvalidResponseException";
+    public const string XksProxyIncorrectAuthenticationCredential = "XksProxyIncorrectAuthenticationCredentialException";
+    public const string XksProxyInvalidConfiguration = "XksProxyInvalidConfigurationException";
+    public const string XksProxyUriUnreachable = "XksProxyUriUnreachableException";
     public const string Disabled = "DisabledException";
     public const string ExpiredImportToken = "ExpiredImportTokenException";
     public const string DryRunOperation = "DryRunOperationException";

@@ -35,6 +35,12 @@ internal sealed class KmsKey
     public KeySpecInfo Spec { get; }
     public string KeyUsage { get; }
     public string Origin { get; }
+    /// <summary>For a key in a custom key store (Origin EXTERNAL_KEY_STORE): the store's ID; null otherwise.</summary>
+    public string? CustomKeyStoreId { get; init; }
+
+    /// <summary>For a key in an external key store: the ID of its external key in the external key manager.</summary>
+    public string? XksKeyId { get; init; }
+
     /// <summary><c>CUSTOMER</c>, or <c>AWS</c> for the AWS managed keys services create (<c>alias/aws/s3</c>...).</summary>
     public string KeyManager { get; init; } = "CUSTOMER";
     public string Description { get; set; }

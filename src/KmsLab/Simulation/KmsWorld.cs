@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using KmsLab.Simulation.Grants;
 using KmsLab.Simulation.Identity;
+using KmsLab.Simulation.KeyStores;
 
 namespace KmsLab.Simulation;
 
@@ -30,6 +31,9 @@ internal sealed class KmsWorld
     public PrincipalDirectory Principals { get; }
 
     public GrantRegistry Grants { get; } = new();
+
+    /// <summary>How KMS reaches the proxies of external key stores; null until the lab sets it (no external key store can be created then).</summary>
+    public IXksProxy? XksProxy { get; set; }
 
     /// <summary>Enforces request-rate quotas when the lab asks for them; null means no throttling.</summary>
     public RequestRateLimiter? RateLimiter { get; set; }

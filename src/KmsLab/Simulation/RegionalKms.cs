@@ -1,3 +1,5 @@
+using KmsLab.Simulation.KeyStores;
+
 namespace KmsLab.Simulation;
 
 /// <summary>
@@ -17,6 +19,9 @@ internal sealed class RegionalKms(string accountId, string region)
     public IReadOnlyList<KmsKey> Keys => _keyOrder;
 
     public IEnumerable<KmsAlias> Aliases => _aliases.Values;
+
+    /// <summary>The account's custom key stores in this Region, in creation order.</summary>
+    public List<CustomKeyStore> KeyStores { get; } = [];
 
     public void Add(KmsKey key)
     {

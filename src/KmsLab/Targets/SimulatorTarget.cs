@@ -22,12 +22,16 @@ internal sealed class SimulatorTarget : ILabTarget
 
     private readonly LabOptions _options;
 
+    // One connection pool for every lab's calls to external key store proxies, as one HttpClient would be.
+    private static readonly HttpMessageHandler SharedXksHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), UseProxy = false };
+
     public SimulatorTarget(LabOptions options)
     {
         _options = options;
         Clock = new SimulatedClock(options.TimeSource ?? TimeProvider.System);
         World = new KmsWorld(Clock, options.Random ?? RandomNumberGenerator.Create());
         if (options.RequestQuotas is { } quotas) World.RateLimiter = new RequestRateLimiter(quotas, Clock);
+        World.XksProxy = new Protocol.Xks.XksProxyHttpClient(options.XksProxyHandler ?? SharedXksHandler, options.WallClock ?? TimeProvider.System, options.XksProxyTimeout);
         Engine = new KmsEngine(World);
         AuditTrail = new AuditTrail(options.AuditCapacity);
         Adapter = new KmsProtocolAdapter(Engine, AuditTrail, options.WallClock);

@@ -14,7 +14,7 @@ namespace KmsLab.Tests.Asymmetric;
 /// </summary>
 public class MLKemTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("ML_KEM_512", "2.16.840.1.101.3.4.4.1", 768)]
     [InlineData("ML_KEM_768", "2.16.840.1.101.3.4.4.2", 1088)]
     [InlineData("ML_KEM_1024", "2.16.840.1.101.3.4.4.3", 1568)]
@@ -94,7 +94,7 @@ public class MLKemTests
         Assert.Equal("Decapsulate", (await lab.Kms.GetKeyLastUsageAsync(new GetKeyLastUsageRequest { KeyId = key.KeyId })).KeyLastUsage.Operation.Value);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_ML_KEM_data_key_pair_has_a_seed_PKCS8_private_key_and_a_public_key_noble_encapsulates_to()
     {
         var lab = new TestLab();

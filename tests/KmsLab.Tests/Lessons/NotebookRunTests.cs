@@ -111,6 +111,7 @@ public sealed class NotebookRunTests
             new TestConsole(), stderr, CancellationToken.None);
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("does not exist", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("a lesson by its number (`kmslab run 03`)", stderr.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

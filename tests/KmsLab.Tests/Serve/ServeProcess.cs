@@ -22,6 +22,9 @@ public sealed partial class ServeProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The kmslab command running (<c>serve</c>, <c>xks-proxy</c>).</summary>
+    public string Command { get; private init; } = "serve";
+
     public Uri? Endpoint { get; private set; }
 
     public string Stdout { get { lock (_sync) return string.Join('\n', _stdout); } }
@@ -29,16 +32,22 @@ public sealed partial class ServeProcess : IDisposable
     public string Stderr { get { lock (_sync) return string.Join('\n', _stderr); } }
 
     /// <summary>Starts <c>kmslab serve --port 0</c> with the given extra arguments; does not wait for it to listen.</summary>
-    public static ServeProcess Start(params string[] arguments)
+    public static ServeProcess Start(params string[] arguments) => StartCommand("serve", arguments);
+
+    /// <summary>Starts another kmslab server command (e.g. <c>xks-proxy</c>) with <c>--port 0</c> and the given extra arguments.</summary>
+    public static ServeProcess StartCommand(string command, params string[] arguments) => StartCommandOn(command, 0, arguments);
+
+    /// <summary>Starts a kmslab server command on a given port (0: any free one) with the given extra arguments.</summary>
+    public static ServeProcess StartCommandOn(string command, int port, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "KmsLab.Cli.dll"));
-        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add(command);
         start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var a in arguments) start.ArgumentList.Add(a);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        return new ServeProcess(Process.Start(start)!);
+        return new ServeProcess(Process.Start(start)!) { Command = command };
     }
 
     /// <summary>Waits (bounded) until the banner shows the endpoint; fails with the process's output if it exits or times out.</summary>
@@ -57,7 +66,7 @@ public sealed partial class ServeProcess : IDisposable
             if (_process.HasExited) break;
             await Task.Delay(50);
         }
-        throw new InvalidOperationException($"kmslab serve did not start listening.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+        throw new InvalidOperationException($"kmslab {Command} did not start listening.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

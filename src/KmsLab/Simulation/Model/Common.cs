@@ -61,6 +61,13 @@ internal sealed class KeyMetadata
     public MultiRegionConfiguration? MultiRegionConfiguration { get; set; }
     public int? PendingDeletionWindowInDays { get; set; }
     public string? CurrentKeyMaterialId { get; set; }
+    public string? CustomKeyStoreId { get; set; }
+    public XksKeyConfiguration? XksKeyConfiguration { get; set; }
+}
+
+internal sealed class XksKeyConfiguration
+{
+    public string? Id { get; set; }
 }
 
 // The wire registers these shapes through OperationShapes (see Common.cs).

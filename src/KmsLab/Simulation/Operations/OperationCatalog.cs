@@ -20,10 +20,8 @@ internal static class OperationCatalog
 
     private const string EncapsulateDecapsulate = "ENCAPSULATE_DECAPSULATE";
 
-    private const string NoCustomKeyStores = "KmsLab simulates no custom key stores yet.";
-
     private static readonly RefusedMember Recipient = new(KmsErrorCodes.Validation, "KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
-    private static readonly RefusedMember CustomKeyStore = new(KmsErrorCodes.CustomKeyStoreNotFound, "KmsLab simulates no custom key stores; omit CustomKeyStoreId.");
+    private static readonly RefusedMember CustomKeyStore = new(KmsErrorCodes.CustomKeyStoreNotFound, "GenerateRandom takes CustomKeyStoreId only for CloudHSM key stores, which KmsLab does not simulate; omit it.");
 
     /// <summary>The operations, in the order the KMS API reference lists them by feature.</summary>
     public static IReadOnlyList<KmsOperation> All { get; } =
@@ -32,11 +30,6 @@ internal static class OperationCatalog
         new KmsOperation<CreateKeyRequest, KeyMetadataResponse>("CreateKey", (e, c, r) => e.Keys.CreateKey(c, r))
         {
             ChangesState = true, ReadOnly = false, Quota = QuotaClass.CreateKey,
-            RefusedMembers = new Dictionary<string, RefusedMember>
-            {
-                ["CustomKeyStoreId"] = CustomKeyStore,
-                ["XksKeyId"] = CustomKeyStore,
-            },
         },
         new KmsOperation<DescribeKeyRequest, KeyMetadataResponse>("DescribeKey", (e, c, r) => e.Keys.DescribeKey(c, r))
         {
@@ -296,12 +289,31 @@ internal static class OperationCatalog
         },
 
         // Custom key stores
-        new NotSimulatedOperation("CreateCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
-        new NotSimulatedOperation("DescribeCustomKeyStores") { NotSimulatedReason = NoCustomKeyStores, ChangesState = false, ReadOnly = true },
-        new NotSimulatedOperation("UpdateCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
-        new NotSimulatedOperation("ConnectCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
-        new NotSimulatedOperation("DisconnectCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
-        new NotSimulatedOperation("DeleteCustomKeyStore") { NotSimulatedReason = NoCustomKeyStores, ChangesState = true, ReadOnly = false },
+        // Custom key stores (external key stores; IAM-only permissions: no key policy applies)
+        new KmsOperation<CreateCustomKeyStoreRequest, CreateCustomKeyStoreResponse>("CreateCustomKeyStore", (e, c, r) => e.KeyStores.CreateCustomKeyStore(c, r))
+        {
+            ChangesState = true, ReadOnly = false, RequestSecrets = ["XksProxyAuthenticationCredential", "KeyStorePassword"],
+        },
+        new KmsOperation<DescribeCustomKeyStoresRequest, DescribeCustomKeyStoresResponse>("DescribeCustomKeyStores", (e, c, r) => e.KeyStores.DescribeCustomKeyStores(c, r))
+        {
+            ChangesState = false, ReadOnly = true,
+        },
+        new KmsOperation<UpdateCustomKeyStoreRequest, EmptyResponse>("UpdateCustomKeyStore", (e, c, r) => e.KeyStores.UpdateCustomKeyStore(c, r))
+        {
+            ChangesState = true, ReadOnly = false, RequestSecrets = ["XksProxyAuthenticationCredential", "KeyStorePassword"],
+        },
+        new KmsOperation<CustomKeyStoreIdRequest, EmptyResponse>("ConnectCustomKeyStore", (e, c, r) => e.KeyStores.ConnectCustomKeyStore(c, r))
+        {
+            ChangesState = true, ReadOnly = false,
+        },
+        new KmsOperation<CustomKeyStoreIdRequest, EmptyResponse>("DisconnectCustomKeyStore", (e, c, r) => e.KeyStores.DisconnectCustomKeyStore(c, r))
+        {
+            ChangesState = true, ReadOnly = false,
+        },
+        new KmsOperation<CustomKeyStoreIdRequest, EmptyResponse>("DeleteCustomKeyStore", (e, c, r) => e.KeyStores.DeleteCustomKeyStore(c, r))
+        {
+            ChangesState = true, ReadOnly = false,
+        },
     ];
 
     private static readonly FrozenDictionary<string, KmsOperation> ByName = All.ToFrozenDictionary(o => o.Name, StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KmsLab.Simulation.KeyStores;
 using KmsLab.Simulation.Model;
 using KmsLab.Simulation.Operations;
 using KmsLab.Simulation.Pipeline;
@@ -6,7 +7,7 @@ using KmsLab.Simulation.Pipeline;
 namespace KmsLab.Simulation.Services;
 
 /// <summary>Symmetric cryptography (and RSA encryption): Encrypt, Decrypt, ReEncrypt, data keys and random bytes.</summary>
-internal sealed class CryptoService(RequestPipeline pipeline)
+internal sealed class CryptoService(RequestPipeline pipeline, ExternalKeyStores externalKeys)
 {
     private static readonly KmsOperation EncryptOperation = OperationCatalog.Get("Encrypt");
     private static readonly KmsOperation DecryptOperation = OperationCatalog.Get("Decrypt");
@@ -33,11 +34,11 @@ internal sealed class CryptoService(RequestPipeline pipeline)
             .ThrowIfInvalid();
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         var call = new KeyedCall(request.KeyId!) { GrantTokens = request.GrantTokens, DryRun = request.DryRun, EncryptionContext = request.EncryptionContext };
-        return pipeline.Run(EncryptOperation, ctx, call, (Service: this, Request: request, Context: context), EncryptSteps);
+        return pipeline.Run(EncryptOperation, ctx, call, (Service: this, Ctx: ctx, Request: request, Context: context), EncryptSteps);
     }
 
-    private static readonly KeyedSteps<(CryptoService Service, EncryptRequest Request, byte[] Context), EncryptResponse> EncryptSteps =
-        new(static (s, _, key) => s.Service.Encrypt(key, s.Request, s.Context))
+    private static readonly KeyedSteps<(CryptoService Service, CallContext Ctx, EncryptRequest Request, byte[] Context), EncryptResponse> EncryptSteps =
+        new(static (s, _, key) => s.Service.Encrypt(s.Ctx, key, s.Request, s.Context))
         {
             Check = static (s, _, key) =>
             {
@@ -46,10 +47,10 @@ internal sealed class CryptoService(RequestPipeline pipeline)
             },
         };
 
-    private EncryptResponse Encrypt(KmsKey key, EncryptRequest request, byte[] context)
+    private EncryptResponse Encrypt(CallContext ctx, KmsKey key, EncryptRequest request, byte[] context)
     {
         var algorithm = request.EncryptionAlgorithm ?? EncryptionAlgorithms.SymmetricDefault;
-        var blob = EncryptUnder(key, algorithm, request.Plaintext!, context);
+        var blob = EncryptUnder(ctx, EncryptOperation, key, algorithm, request.Plaintext!, context);
         return new EncryptResponse { CiphertextBlob = blob, KeyId = key.Arn, EncryptionAlgorithm = algorithm, KeyMaterialId = key.Spec.IsSymmetric ? key.CurrentMaterial.Id : null };
     }
 
@@ -124,7 +125,7 @@ internal sealed class CryptoService(RequestPipeline pipeline)
             var destinationAlgorithm = CheckEncryptionAlgorithm(destination, request.DestinationEncryptionAlgorithm);
             CheckEncryptable(destination, destinationAlgorithm, plaintext, destinationContext, "plaintext");
             RequestPipeline.ThrowIfDryRun(op, request.DryRun);
-            var blob = EncryptUnder(destination, destinationAlgorithm, plaintext, destinationContext);
+            var blob = EncryptUnder(ctx, op, destination, destinationAlgorithm, plaintext, destinationContext);
             RequestPipeline.RecordUse(op, ctx, source);
             RequestPipeline.RecordUse(op, ctx, destination);
             return new ReEncryptResponse
@@ -161,11 +162,11 @@ internal sealed class CryptoService(RequestPipeline pipeline)
         int length = request.NumberOfBytes ?? (request.KeySpec == "AES_128" ? KmsLimits.Aes128DataKeyBytes : KmsLimits.Aes256DataKeyBytes);
         var context = EncryptionContext.Canonicalize(request.EncryptionContext);
         var call = new KeyedCall(request.KeyId!) { GrantTokens = request.GrantTokens, DryRun = request.DryRun, EncryptionContext = request.EncryptionContext, UsageNamedAs = EncryptUsage };
-        return pipeline.Run(op, ctx, call, (Service: this, Op: op, Length: length, Context: context, WithPlaintext: withPlaintext), GenerateDataKeySteps);
+        return pipeline.Run(op, ctx, call, (Service: this, Ctx: ctx, Op: op, Length: length, Context: context, WithPlaintext: withPlaintext), GenerateDataKeySteps);
     }
 
-    private static readonly KeyedSteps<(CryptoService Service, KmsOperation Op, int Length, byte[] Context, bool WithPlaintext), GenerateDataKeyResponse> GenerateDataKeySteps =
-        new(static (s, _, key) => s.Service.GenerateDataKey(key, s.Length, s.Context, s.WithPlaintext))
+    private static readonly KeyedSteps<(CryptoService Service, CallContext Ctx, KmsOperation Op, int Length, byte[] Context, bool WithPlaintext), GenerateDataKeyResponse> GenerateDataKeySteps =
+        new(static (s, _, key) => s.Service.GenerateDataKey(s.Ctx, s.Op, key, s.Length, s.Context, s.WithPlaintext))
         {
             Check = static (s, _, key) =>
             {
@@ -174,11 +175,11 @@ internal sealed class CryptoService(RequestPipeline pipeline)
             },
         };
 
-    private GenerateDataKeyResponse GenerateDataKey(KmsKey key, int length, byte[] context, bool withPlaintext)
+    private GenerateDataKeyResponse GenerateDataKey(CallContext ctx, KmsOperation op, KmsKey key, int length, byte[] context, bool withPlaintext)
     {
         var dataKey = new byte[length];
         World.Random.GetBytes(dataKey);
-        var blob = CiphertextBlob.Encrypt(key.Id, key.CurrentMaterial, dataKey, context, World.Random);
+        var blob = EncryptUnder(ctx, op, key, EncryptionAlgorithms.SymmetricDefault, dataKey, context);
         if (!withPlaintext) CryptographicOperations.ZeroMemory(dataKey);
         return new GenerateDataKeyResponse { CiphertextBlob = blob, Plaintext = withPlaintext ? dataKey : null, KeyId = key.Arn, KeyMaterialId = key.CurrentMaterial.Id };
     }
@@ -209,11 +210,16 @@ internal sealed class CryptoService(RequestPipeline pipeline)
         return effective;
     }
 
-    /// <summary>Encrypts under the key's current material: a KmsLab ciphertext blob for symmetric keys, RSAES-OAEP for RSA keys.</summary>
-    private byte[] EncryptUnder(KmsKey key, string algorithm, byte[] plaintext, byte[] canonicalContext) =>
-        key.Spec.IsSymmetric
-            ? CiphertextBlob.Encrypt(key.Id, key.CurrentMaterial, plaintext, canonicalContext, World.Random)
-            : key.CurrentMaterial.Rsa.Encrypt(plaintext, EncryptionAlgorithms.RsaPadding(algorithm));
+    /// <summary>
+    /// Encrypts under the key's current material: a KmsLab ciphertext blob for symmetric keys (for a
+    /// key in an external key store, encrypted again by its external key), RSAES-OAEP for RSA keys.
+    /// </summary>
+    private byte[] EncryptUnder(CallContext ctx, KmsOperation op, KmsKey key, string algorithm, byte[] plaintext, byte[] canonicalContext)
+    {
+        if (!key.Spec.IsSymmetric) return key.CurrentMaterial.Rsa.Encrypt(plaintext, EncryptionAlgorithms.RsaPadding(algorithm));
+        var blob = CiphertextBlob.Encrypt(key.Id, key.CurrentMaterial, plaintext, canonicalContext, World.Random);
+        return key.XksKeyId is null ? blob : externalKeys.Encrypt(ctx, op, key, blob, canonicalContext);
+    }
 
     private static readonly IReadOnlyList<string> DryRunModifierValues = ["IGNORE_CIPHERTEXT"];
 
@@ -262,13 +268,15 @@ internal sealed class CryptoService(RequestPipeline pipeline)
                 return DecryptAsymmetric(op, named, blobBytes, algorithm, context);
             }
         }
-        var blob = CiphertextBlob.TryParse(blobBytes) ?? throw InvalidCiphertext();
-        var (home, key) = World.FindKey(blob.KeyId, kms.AccountId, kms.Region);
+        var external = CiphertextBlob.TryParse(blobBytes) is null ? ExternalCiphertextBlob.TryParse(blobBytes) : null;
+        var blobKeyId = external?.KeyId ?? (CiphertextBlob.TryParse(blobBytes) ?? throw InvalidCiphertext()).KeyId;
+        var (home, key) = World.FindKey(blobKeyId, kms.AccountId, kms.Region);
         if (key is null)
         {
-            if (home.WasDeleted(blob.KeyId)) throw KmsException.NotFound($"Key '{KmsArn.ForKey(home.Region, home.AccountId, blob.KeyId.ToString("D"))}' does not exist");
+            if (home.WasDeleted(blobKeyId)) throw KmsException.NotFound($"Key '{KmsArn.ForKey(home.Region, home.AccountId, blobKeyId.ToString("D"))}' does not exist");
             throw InvalidCiphertext();
         }
+        if ((external is not null) != (key.XksKeyId is not null)) throw InvalidCiphertext(); // a blob of the other kind for this key: not one KMS made
         ctx.Touch(key);
         if (keyId is not null && pipeline.ResolveKey(ctx, kms, keyId, op.AcceptsAlias) != key)
         {
@@ -281,6 +289,8 @@ internal sealed class CryptoService(RequestPipeline pipeline)
         {
             throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"The encryption algorithm {algorithm} is not supported by {key.Arn}, whose KeySpec is {key.Spec.Name}.");
         }
+        // A key in an external key store: the proxy removes the outer layer first.
+        var blob = external is null ? CiphertextBlob.TryParse(blobBytes)!.Value : CiphertextBlob.TryParse(externalKeys.Decrypt(ctx, op, key, external, context)) ?? throw InvalidCiphertext();
         var material = key.FindMaterial(blob.MaterialId) ?? throw InvalidCiphertext();
         var plaintext = blob.Decrypt(material, context) ?? throw InvalidCiphertext();
         return (key, material, plaintext, EncryptionAlgorithms.SymmetricDefault);

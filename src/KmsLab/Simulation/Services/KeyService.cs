@@ -7,7 +7,7 @@ using KmsLab.Simulation.Policies;
 namespace KmsLab.Simulation.Services;
 
 /// <summary>The life of a key: CreateKey, DescribeKey, ListKeys, its description, enabling and disabling, scheduled deletion.</summary>
-internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsManagedKeys)
+internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsManagedKeys, ExternalKeyStores externalKeys)
 {
     private static readonly KmsOperation CreateKeyOperation = OperationCatalog.Get("CreateKey");
     private static readonly KmsOperation DescribeKeyOperation = OperationCatalog.Get("DescribeKey");
@@ -48,6 +48,15 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
             throw KmsException.Validation($"KeyUsage {usage} is not compatible with KeySpec {spec.Name}. {spec.Name} keys support: {string.Join(", ", spec.Usages)}.");
         }
         var origin = request.Origin ?? "AWS_KMS";
+        if (origin == ExternalKeyStores.Origin) return CreateExternalKey(ctx, request, spec, usage);
+        if (request.CustomKeyStoreId is not null || request.XksKeyId is not null)
+        {
+            if (request.CustomKeyStoreId is { } storeId && !pipeline.InWorld(ctx, storeId, static (id, kms) => kms.KeyStores.Any(s => s.Id == id)))
+            {
+                throw new KmsException(KmsErrorCodes.CustomKeyStoreNotFound, $"Custom key store '{storeId}' does not exist in this account and Region.");
+            }
+            throw KmsException.Validation($"CustomKeyStoreId and XksKeyId are for keys in custom key stores (Origin {ExternalKeyStores.Origin}), not for Origin {origin}.");
+        }
         if (origin is not ("AWS_KMS" or "EXTERNAL")) throw KmsException.Unsupported($"KmsLab does not simulate keys with Origin {origin} yet.");
         ChinaRegions.CheckKeySpec(spec.Name, ctx.Region);
         if (!spec.IsSimulated) throw KmsException.Unsupported($"KmsLab does not simulate {spec.Name} keys.");
@@ -63,7 +72,7 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
             // The request's tags are condition keys (aws:RequestTag/<k>, aws:TagKeys): IAM can demand them.
             return pipeline.RunWithoutKey(CreateKeyOperation, ctx, (Service: this, Ctx: ctx, Request: request, Spec: spec, Usage: usage, Origin: origin, Policy: policy, Material: material),
                 static (s, kms) => s.Service.CreateKey(s.Ctx, kms, s.Request, s.Spec, s.Usage, s.Origin, s.Policy, s.Material),
-                MultiRegionConditions.ForCreateKey(request.MultiRegion == true, TagRules.RequestConditions(request.Tags)));
+                CreateKeyConditions(request, spec, usage, origin));
         }
         catch
         {
@@ -72,11 +81,54 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         }
     }
 
-    private KeyMetadataResponse CreateKey(CallContext ctx, RegionalKms kms, CreateKeyRequest request, KeySpecInfo spec, string usage, string origin, PolicyDocument? policy, KeyMaterial? material)
+    /// <summary>
+    /// The condition keys a CreateKey request supplies itself, as no key exists yet: its tags,
+    /// kms:MultiRegion, and kms:KeyOrigin, kms:KeySpec and kms:KeyUsage from the request.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<string>> CreateKeyConditions(CreateKeyRequest request, KeySpecInfo spec, string usage, string origin)
+    {
+        var conditions = MultiRegionConditions.ForCreateKey(request.MultiRegion == true, TagRules.RequestConditions(request.Tags));
+        conditions["kms:KeyOrigin"] = [origin];
+        conditions["kms:KeySpec"] = [spec.Name];
+        conditions["kms:KeyUsage"] = [usage];
+        return conditions;
+    }
+
+    /// <summary>
+    /// CreateKey in an external key store: the store and the external key are checked first (the
+    /// proxy is asked outside the world lock), then the key is made with material of its own, as every
+    /// KMS key in an external key store has: KMS encrypts with both.
+    /// </summary>
+    private KeyMetadataResponse CreateExternalKey(CallContext ctx, CreateKeyRequest request, KeySpecInfo spec, string usage)
+    {
+        var policy = request.Policy is null ? null : PolicyDocument.ParseKeyPolicy(request.Policy);
+        var prepared = externalKeys.PrepareKey(ctx, request, spec, usage, CreateKeyConditions(request, spec, usage, ExternalKeyStores.Origin));
+        var material = KeyMaterial.Generate(spec, World.KeyPairs, World.Random, Now);
+        try
+        {
+            return pipeline.InWorld(ctx, (Service: this, Ctx: ctx, Request: request, Spec: spec, Usage: usage, Policy: policy, Material: material, Prepared: prepared), static (s, kms) =>
+            {
+                ExternalKeyStores.ConnectedStore(kms, s.Prepared);
+                return s.Service.CreateKey(s.Ctx, kms, s.Request, s.Spec, s.Usage, ExternalKeyStores.Origin, s.Policy, s.Material, s.Prepared);
+            });
+        }
+        catch
+        {
+            material.Dispose();
+            throw;
+        }
+    }
+
+    private KeyMetadataResponse CreateKey(CallContext ctx, RegionalKms kms, CreateKeyRequest request, KeySpecInfo spec, string usage, string origin, PolicyDocument? policy, KeyMaterial? material,
+        ExternalKeyStores.PreparedKey? external = null)
     {
         bool multiRegion = request.MultiRegion == true;
         var key = new KmsKey(NewKeyId(World.Random), kms.AccountId, kms.Region, Now, spec, usage, origin,
-            request.Description ?? "", policy ?? PolicyDocument.ParseKeyPolicy(KeyPolicyDocument.Default(kms.AccountId)), multiRegion);
+            request.Description ?? "", policy ?? PolicyDocument.ParseKeyPolicy(KeyPolicyDocument.Default(kms.AccountId)), multiRegion)
+        {
+            CustomKeyStoreId = external?.CustomKeyStoreId,
+            XksKeyId = external?.XksKeyId,
+        };
         if (multiRegion) key.MultiRegion = new MultiRegionSet(key.Id, kms.AccountId, kms.Region);
         if (policy is not null) Authorizer.CheckLockout(ctx, key, policy, request.BypassPolicyLockoutSafetyCheck);
         if (material is not null) key.AddMaterial(material);
@@ -289,6 +341,8 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
             MultiRegion = key.MultiRegion is not null,
             MultiRegionConfiguration = key.MultiRegion is { } set ? MultiRegionConfigurationOf(key, set) : null,
             CurrentKeyMaterialId = key.Spec.IsSymmetric ? key.CurrentMaterialId : null,
+            CustomKeyStoreId = key.CustomKeyStoreId,
+            XksKeyConfiguration = key.XksKeyId is { } xksKeyId ? new XksKeyConfiguration { Id = xksKeyId } : null,
         };
     }
 
