@@ -65,6 +65,15 @@ public static class KmsFacts
     [KmsFact("bytes", "the plaintext data key GenerateDataKey returns for KeySpec AES_128", Sources.ApiReference + "API_GenerateDataKey.html", Enforced = true)]
     public const int Aes128DataKeyBytes = 16;
 
+    /// <summary>
+    /// The size of real KMS's CiphertextBlob for an <c>AES_256</c> data key, as the AWS CLI's documented
+    /// <c>generate-data-key --key-spec AES_256</c> example returns it (135 bytes around the 32-byte key).
+    /// The simulator's blobs have their own, smaller layout.
+    /// </summary>
+    [KmsFact("bytes", "real KMS's CiphertextBlob for a 32-byte AES_256 data key (the simulator's own layout is smaller)",
+        "AWS CLI Command Reference, kms generate-data-key, Example 1 (its CiphertextBlob decodes to 167 bytes)", Lessons = "03")]
+    public const int RealAes256DataKeyCiphertextBlobBytes = 167;
+
     /// <summary>The largest <c>NumberOfBytes</c> <c>GenerateDataKey</c> takes (the smallest is 1).</summary>
     [KmsFact("bytes", "the largest NumberOfBytes GenerateDataKey takes (the smallest is 1)", Sources.ApiReference + "API_GenerateDataKey.html", Enforced = true)]
     public const int MaxDataKeyBytes = 1024;

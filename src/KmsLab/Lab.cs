@@ -169,6 +169,14 @@ public sealed class Lab
     /// </summary>
     public int KmsCallCount => _target.KmsCallCount;
 
+    /// <summary>
+    /// How many bytes of the learner's own data this lab's clients have sent to KMS in successful
+    /// calls, on both targets: Encrypt's Plaintext and the Message of Sign, Verify, GenerateMac and
+    /// VerifyMac. Keys and ciphertexts are not counted. Lessons use it to show what envelope
+    /// encryption keeps off the network.
+    /// </summary>
+    public long PlaintextBytesSentToKms => Journal.PlaintextBytesSent;
+
     /// <summary>The learner's account ID (on real AWS: the administrator's account, from STS).</summary>
     public string AccountId => _target.AccountId;
 
@@ -185,6 +193,9 @@ public sealed class Lab
     /// <summary>Every principal of the lab with its access key.</summary>
     /// <exception cref="SimulatorOnlyException">On real AWS, where access keys stay in your profiles.</exception>
     public IReadOnlyList<LabCredentials> Principals => SimulatorOnly(nameof(Principals), PrincipalsAdvice).Principals;
+
+    /// <summary>The successful calls this lab's clients made, on either target (exercise checks read it).</summary>
+    internal LabCallJournal Journal { get; } = new();
 
     internal KmsWorld World => Simulated.World;
 
@@ -203,7 +214,7 @@ public sealed class Lab
     /// sees that Region's keys only, as in AWS); on real AWS, through the standard credential
     /// chain (or <c>KMSLAB_PROFILE</c>), tagging the keys it creates.
     /// </summary>
-    public IAmazonKeyManagementService CreateKmsClient(RegionEndpoint? region = null) => _target.CreateAdminClient(region);
+    public IAmazonKeyManagementService CreateKmsClient(RegionEndpoint? region = null) => Journal.Watch(_target.CreateAdminClient(region), AdministratorName);
 
     /// <summary>
     /// An SDK client acting as a lab principal: a user or role name in the learner's account
@@ -212,7 +223,7 @@ public sealed class Lab
     /// principal's name with <c>KMSLAB_PROFILE_PREFIX</c>/<c>KMSLAB_PROFILE_SUFFIX</c>.
     /// </summary>
     /// <exception cref="InvalidOperationException">On real AWS, the principal's profile does not exist (the message says how to add it).</exception>
-    public IAmazonKeyManagementService CreateKmsClient(string principal, RegionEndpoint? region = null) => _target.CreateClient(principal, region);
+    public IAmazonKeyManagementService CreateKmsClient(string principal, RegionEndpoint? region = null) => Journal.Watch(_target.CreateClient(principal, region), principal);
 
     /// <summary>
     /// The IAM ARN of a lab principal, for policies: on the simulator its ARN in the lab; on real

@@ -24,12 +24,18 @@ public static class Exercises
     {
         private const string Name = "Exercise 00 — 32 random bytes from KMS";
 
-        /// <summary>Passes for 32 bytes that KMS's GenerateRandom returned.</summary>
-        public static CheckResult CheckRandomBytes(byte[]? bytes)
+        /// <summary>
+        /// Passes for 32 bytes that KMS's GenerateRandom returned to one of <paramref name="lab"/>'s
+        /// clients: bytes made any other way (a new byte[32], RandomNumberGenerator) are not KMS's.
+        /// </summary>
+        public static CheckResult CheckRandomBytes(Lab lab, byte[]? bytes)
         {
+            ArgumentNullException.ThrowIfNull(lab);
             if (bytes is null) return CheckResult.NotYet(Name, "no bytes yet.", "Call kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = 32 }) and read .Plaintext.ToArray().");
             if (bytes.Length != 32) return CheckResult.NotYet(Name, $"you have {bytes.Length} bytes.", "Ask for exactly 32: NumberOfBytes = 32.");
             if (bytes.All(b => b == 0)) return CheckResult.NotYet(Name, "all 32 bytes are zero: that is not random.", "Use the Plaintext that GenerateRandomAsync returns, not a new byte[32].");
+            var fromKms = lab.Journal.Calls.Select(c => c.Response).OfType<GenerateRandomResponse>().Any(r => r.Plaintext is { } p && p.ToArray().AsSpan().SequenceEqual(bytes));
+            if (!fromKms) return CheckResult.NotYet(Name, "these 32 bytes did not come from KMS: no GenerateRandom call of this lab returned them.", "Make the bytes with kms.GenerateRandomAsync — the exercise is your first KMS call.");
             return CheckResult.Pass(Name, "32 random bytes, straight from KMS (GenerateRandom needs no key).");
         }
     }
@@ -72,40 +78,47 @@ public static class Exercises
         private const string Name = "Exercise 02 — myKeyManager manages, myKeyUser uses";
 
         /// <summary>
-        /// Tries <paramref name="policyJson"/> on a key in a scratch lab (your own lab is not touched):
+        /// Tries <paramref name="policyJson"/> on a new key in <paramref name="lab"/> — the simulator or
+        /// real AWS, with the lab's own principals — and schedules that key's deletion afterwards:
         /// myKeyManager must be able to describe, disable and enable the key but not encrypt;
         /// myKeyUser must be able to encrypt and decrypt but not schedule the key's deletion.
         /// </summary>
-        public static async Task<CheckResult> CheckPolicyAsync(string? policyJson)
+        public static async Task<CheckResult> CheckPolicyAsync(Lab lab, string? policyJson)
         {
+            ArgumentNullException.ThrowIfNull(lab);
             if (string.IsNullOrWhiteSpace(policyJson)) return CheckResult.NotYet(Name, "no policy yet.", "Build it with KeyPolicies.Console(accountId, administrators: [...], users: [...]) or write the JSON yourself.");
-            var scratch = Lab.Simulator();
-            var admin = scratch.CreateKmsClient();
+            var admin = lab.CreateKmsClient();
             string keyId;
             try
             {
-                keyId = (await admin.CreateKeyAsync(new CreateKeyRequest { Policy = policyJson, Description = "exercise 02" }).ConfigureAwait(false)).KeyMetadata.KeyId;
+                keyId = (await admin.CreateKeyAsync(new CreateKeyRequest { Policy = policyJson, Description = "exercise 02 check (scheduled for deletion)" }).ConfigureAwait(false)).KeyMetadata.KeyId;
             }
             catch (AmazonKeyManagementServiceException e)
             {
                 return CheckResult.NotYet(Name, $"KMS refused the policy: {e.ErrorCode}: {e.Message}", "Keep the \"Enable IAM User Permissions\" statement for the account root, so the administrator can still manage the key.");
             }
-            var manager = scratch.CreateKmsClient(Lab.KeyManagerName);
-            var user = scratch.CreateKmsClient(Lab.KeyUserName);
-            var plaintext = new MemoryStream("exercise"u8.ToArray());
             var failures = new List<string>();
-            await Expect(failures, true, "myKeyManager DescribeKey", () => manager.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId })).ConfigureAwait(false);
-            await Expect(failures, true, "myKeyManager DisableKey", () => manager.DisableKeyAsync(new DisableKeyRequest { KeyId = keyId })).ConfigureAwait(false);
-            await Expect(failures, true, "myKeyManager EnableKey", () => manager.EnableKeyAsync(new EnableKeyRequest { KeyId = keyId })).ConfigureAwait(false);
-            await admin.EnableKeyAsync(new EnableKeyRequest { KeyId = keyId }).ConfigureAwait(false);
-            await Expect(failures, false, "myKeyManager Encrypt", () => manager.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream("x"u8.ToArray()) })).ConfigureAwait(false);
-            EncryptResponse? encrypted = null;
-            await Expect(failures, true, "myKeyUser Encrypt", async () => encrypted = await user.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = plaintext }).ConfigureAwait(false)).ConfigureAwait(false);
-            if (encrypted is not null)
+            try
             {
-                await Expect(failures, true, "myKeyUser Decrypt", () => user.DecryptAsync(new DecryptRequest { CiphertextBlob = encrypted.CiphertextBlob })).ConfigureAwait(false);
+                var manager = lab.CreateKmsClient(Lab.KeyManagerName);
+                var user = lab.CreateKmsClient(Lab.KeyUserName);
+                await Expect(failures, true, "myKeyManager DescribeKey", () => manager.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId })).ConfigureAwait(false);
+                await Expect(failures, true, "myKeyManager DisableKey", () => manager.DisableKeyAsync(new DisableKeyRequest { KeyId = keyId })).ConfigureAwait(false);
+                await Expect(failures, true, "myKeyManager EnableKey", () => manager.EnableKeyAsync(new EnableKeyRequest { KeyId = keyId })).ConfigureAwait(false);
+                await admin.EnableKeyAsync(new EnableKeyRequest { KeyId = keyId }).ConfigureAwait(false);
+                await Expect(failures, false, "myKeyManager Encrypt", () => manager.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream("x"u8.ToArray()) })).ConfigureAwait(false);
+                EncryptResponse? encrypted = null;
+                await Expect(failures, true, "myKeyUser Encrypt", async () => encrypted = await user.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream("exercise"u8.ToArray()) }).ConfigureAwait(false)).ConfigureAwait(false);
+                if (encrypted is not null)
+                {
+                    await Expect(failures, true, "myKeyUser Decrypt", () => user.DecryptAsync(new DecryptRequest { CiphertextBlob = encrypted.CiphertextBlob })).ConfigureAwait(false);
+                }
+                await Expect(failures, false, "myKeyUser ScheduleKeyDeletion", () => user.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = keyId, PendingWindowInDays = KmsFacts.MinPendingWindowInDays })).ConfigureAwait(false);
             }
-            await Expect(failures, false, "myKeyUser ScheduleKeyDeletion", () => user.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = keyId, PendingWindowInDays = 7 })).ConfigureAwait(false);
+            finally
+            {
+                await CheckKeys.RetireAsync(admin, keyId).ConfigureAwait(false);
+            }
             if (failures.Count == 0) return CheckResult.Pass(Name, "administrators manage, users use, and neither can do the other's job: least privilege.");
             return CheckResult.NotYet(Name, string.Join("; ", failures) + ".",
                 "Administrators go in the administrators statement (management actions only), users in the users statement (Encrypt, Decrypt, ReEncrypt*, GenerateDataKey*, DescribeKey). Check which ARN is in which list.");
@@ -207,11 +220,20 @@ public static class Exercises
     {
         private const string Name = "Exercise 05 — re-encrypt to the new key";
 
-        /// <summary>Passes when <paramref name="ciphertext"/> decrypts to <paramref name="expectedPlaintext"/> under <paramref name="newKeyId"/>.</summary>
-        public static async Task<CheckResult> CheckMigratedAsync(IAmazonKeyManagementService kms, MemoryStream? ciphertext, string newKeyId, string expectedPlaintext)
+        /// <summary>
+        /// Passes when <paramref name="ciphertext"/> decrypts to <paramref name="expectedPlaintext"/>
+        /// under <paramref name="newKeyId"/> and came from a ReEncrypt call of <paramref name="lab"/>'s
+        /// clients: a Decrypt then an Encrypt reaches the same ciphertext with the plaintext outside KMS.
+        /// </summary>
+        public static async Task<CheckResult> CheckMigratedAsync(Lab lab, IAmazonKeyManagementService kms, MemoryStream? ciphertext, string newKeyId, string expectedPlaintext)
         {
+            ArgumentNullException.ThrowIfNull(lab);
             ArgumentNullException.ThrowIfNull(kms);
             if (ciphertext is null || ciphertext.Length == 0) return CheckResult.NotYet(Name, "no ciphertext yet.", "Call kms.ReEncryptAsync with CiphertextBlob and DestinationKeyId, and pass the response's CiphertextBlob.");
+            var bytes = ciphertext.ToArray();
+            var calls = lab.Journal.Calls;
+            bool reEncrypted = calls.Select(c => c.Response).OfType<ReEncryptResponse>().Any(r => r.CiphertextBlob is { } b && b.ToArray().AsSpan().SequenceEqual(bytes));
+            bool encrypted = calls.Select(c => c.Response).OfType<EncryptResponse>().Any(r => r.CiphertextBlob is { } b && b.ToArray().AsSpan().SequenceEqual(bytes));
             var newArn = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = newKeyId }).ConfigureAwait(false)).KeyMetadata.Arn;
             DecryptResponse decrypted;
             try
@@ -224,6 +246,12 @@ public static class Exercises
             }
             if (decrypted.KeyId != newArn) return CheckResult.NotYet(Name, $"it is still under {Show.ShortKey(decrypted.KeyId)}.", "ReEncryptAsync's DestinationKeyId chooses the new key.");
             if (Encoding.UTF8.GetString(decrypted.Plaintext.ToArray()) != expectedPlaintext) return CheckResult.NotYet(Name, "it decrypts to something else.", "Re-encrypt the original ciphertext, not a new one.");
+            if (!reEncrypted && encrypted)
+            {
+                return CheckResult.NotYet(Name, "the right ciphertext, but it came from Encrypt: the plaintext was in your program between a Decrypt and an Encrypt.",
+                    "One call does both inside KMS: kms.ReEncryptAsync(new ReEncryptRequest { CiphertextBlob = ..., DestinationKeyId = archiveKey.KeyId }).");
+            }
+            if (!reEncrypted) return CheckResult.NotYet(Name, "the right ciphertext, but no ReEncrypt call of this lab returned it.", "Make it with kms.ReEncryptAsync, so the plaintext never leaves KMS.");
             return CheckResult.Pass(Name, "the ciphertext moved to the new key, and the plaintext never left KMS.");
         }
     }
@@ -322,43 +350,69 @@ public static class Exercises
         private const string Name = "Exercise 10 — myKeyUser may use the key only through S3";
 
         /// <summary>
-        /// Tries <paramref name="policyJson"/> on a key in a scratch lab: myKeyUser must be able to
-        /// put and get an object in a bucket encrypted with the key, and must be denied Encrypt when
-        /// calling KMS directly.
+        /// Tries <paramref name="policyJson"/> on a new key in <paramref name="lab"/> (scheduled for
+        /// deletion afterwards): myKeyUser calling Encrypt directly must be denied, and myKeyUser must be
+        /// able to put and get an object in a bucket encrypted with the key. A lesson creates no S3
+        /// bucket on real AWS, so there the bucket is simulated, with the same policy for the same
+        /// people in the same Region; KMS's refusal of the direct call is real.
         /// </summary>
-        public static async Task<CheckResult> CheckViaServicePolicyAsync(string? policyJson)
+        public static async Task<CheckResult> CheckViaServicePolicyAsync(Lab lab, string? policyJson)
         {
+            ArgumentNullException.ThrowIfNull(lab);
             if (string.IsNullOrWhiteSpace(policyJson)) return CheckResult.NotYet(Name, "no policy yet.", "Start from KeyPolicies.Console(...) and add a Condition to the users statement.");
-            var scratch = Lab.Simulator();
-            var admin = scratch.CreateKmsClient();
+            var admin = lab.CreateKmsClient();
             string keyArn;
             try
             {
-                keyArn = (await admin.CreateKeyAsync(new CreateKeyRequest { Policy = policyJson, Description = "exercise 10" }).ConfigureAwait(false)).KeyMetadata.Arn;
+                keyArn = (await admin.CreateKeyAsync(new CreateKeyRequest { Policy = policyJson, Description = "exercise 10 check (scheduled for deletion)" }).ConfigureAwait(false)).KeyMetadata.Arn;
             }
             catch (AmazonKeyManagementServiceException e)
             {
                 return CheckResult.NotYet(Name, $"KMS refused the policy: {e.ErrorCode}: {e.Message}", "Keep the account root statement; put the condition in a statement for myKeyUser.");
             }
-            var bucket = scratch.CreateS3Bucket("exercise-10", new S3BucketEncryption(keyArn));
             try
             {
-                await bucket.PutObjectAsync("report.txt", "quarterly numbers"u8.ToArray(), Lab.KeyUserName).ConfigureAwait(false);
-                await bucket.GetObjectAsync("report.txt", Lab.KeyUserName).ConfigureAwait(false);
+                var viaService = $"s3.{lab.DefaultRegion.SystemName}.amazonaws.com";
+                var s3Lab = lab.IsSimulator ? lab : Lab.Simulator(new LabOptions { DefaultRegion = lab.DefaultRegion });
+                var s3KeyArn = lab.IsSimulator ? keyArn
+                    : (await s3Lab.CreateKmsClient().CreateKeyAsync(new CreateKeyRequest { Policy = SamePeopleIn(s3Lab, lab, policyJson) }).ConfigureAwait(false)).KeyMetadata.Arn;
+                var bucket = s3Lab.CreateS3Bucket("exercise-10-" + s3KeyArn[(s3KeyArn.LastIndexOf('/') + 1)..][..8], new S3BucketEncryption(s3KeyArn));
+                try
+                {
+                    await bucket.PutObjectAsync("report.txt", "quarterly numbers"u8.ToArray(), Lab.KeyUserName).ConfigureAwait(false);
+                    await bucket.GetObjectAsync("report.txt", Lab.KeyUserName).ConfigureAwait(false);
+                }
+                catch (S3Exception e)
+                {
+                    return CheckResult.NotYet(Name, $"through S3, myKeyUser was refused: {e.ErrorCode}.", $"myKeyUser needs kms:GenerateDataKey and kms:Decrypt when kms:ViaService is \"{viaService}\".");
+                }
+                try
+                {
+                    await lab.CreateKmsClient(Lab.KeyUserName).EncryptAsync(new EncryptRequest { KeyId = keyArn, Plaintext = new MemoryStream("direct"u8.ToArray()) }).ConfigureAwait(false);
+                    return CheckResult.NotYet(Name, "myKeyUser can also call Encrypt directly.", $"Add \"Condition\": {{ \"StringEquals\": {{ \"kms:ViaService\": \"{viaService}\" }} }} to the statement that lets myKeyUser use the key.");
+                }
+                catch (AmazonKeyManagementServiceException e) when (e.ErrorCode == "AccessDeniedException")
+                {
+                    return CheckResult.Pass(Name, "S3 can use the key for myKeyUser; myKeyUser alone cannot. That is kms:ViaService." +
+                        (lab.IsSimulator ? "" : " (KMS's refusal was real; the bucket was simulated.)"));
+                }
             }
-            catch (S3Exception e)
+            finally
             {
-                return CheckResult.NotYet(Name, $"through S3, myKeyUser was refused: {e.ErrorCode}.", $"myKeyUser needs kms:GenerateDataKey and kms:Decrypt when kms:ViaService is \"{bucket.ViaService}\".");
+                await CheckKeys.RetireAsync(admin, keyArn).ConfigureAwait(false);
             }
-            try
+        }
+
+        // The learner's policy names the learner's account and people; the simulated bucket's lab has its own.
+        private static string SamePeopleIn(Lab simulated, Lab learner, string policyJson)
+        {
+            var policy = policyJson;
+            foreach (var name in new[] { Lab.KeyUserName, Lab.KeyManagerName })
             {
-                await scratch.CreateKmsClient(Lab.KeyUserName).EncryptAsync(new EncryptRequest { KeyId = keyArn, Plaintext = new MemoryStream("direct"u8.ToArray()) }).ConfigureAwait(false);
-                return CheckResult.NotYet(Name, "myKeyUser can also call Encrypt directly.", "Add \"Condition\": { \"StringEquals\": { \"kms:ViaService\": \"s3.us-east-1.amazonaws.com\" } } to the statement that lets myKeyUser use the key.");
+                policy = policy.Replace(learner.PrincipalArn(name), simulated.PrincipalArn(name), StringComparison.Ordinal);
             }
-            catch (AmazonKeyManagementServiceException e) when (e.ErrorCode == "AccessDeniedException")
-            {
-                return CheckResult.Pass(Name, "S3 can use the key for myKeyUser; myKeyUser alone cannot. That is kms:ViaService.");
-            }
+            return policy.Replace(learner.AdminArn, simulated.AdminArn, StringComparison.Ordinal)
+                .Replace(learner.AccountId, simulated.AccountId, StringComparison.Ordinal);
         }
     }
     /// <summary>Lesson 09: the numbers that matter.</summary>
@@ -382,8 +436,19 @@ public static class Exercises
             if (answers.All(a => a.Given == 0)) return CheckResult.NotYet(Name, "no numbers yet.", "Fill in each argument from memory, then check the sheet above.");
             var wrong = answers.Where(a => a.Given != a.Right).ToList();
             if (wrong.Count == 0) return CheckResult.Pass(Name, $"all six right: {KmsFacts.MaxEncryptPlaintextBytes} bytes, {KmsFacts.MinPendingWindowInDays}–{KmsFacts.MaxPendingWindowInDays} days, {KmsFacts.MinRotationPeriodInDays}–{KmsFacts.MaxRotationPeriodInDays} days, {KmsFacts.MaxOnDemandRotationsPerKey} rotations.");
-            return CheckResult.NotYet(Name, $"{answers.Length - wrong.Count} of {answers.Length} right; not yet: {string.Join(", ", wrong.Select(w => w.What))}.",
+            return CheckResult.NotYet(Name, $"{answers.Length - wrong.Count} of {answers.Length} right; not yet: {string.Join("; ", wrong.Select(w => $"{w.What}: {w.Given} {Direction(w, answers)}"))}.",
                 "Each of these is in a ValidationException or LimitExceededException message you met in lessons 03, 05 and 06 — or on the sheet above.");
+        }
+
+        // A near miss says which way to go, and a number that belongs to another row or unit says so.
+        private static string Direction((string What, int Given, int Right) answer, (string What, int Given, int Right)[] all)
+        {
+            var (what, given, right) = answer;
+            if (given == 0) return "is not answered";
+            if (what.EndsWith("(bytes)", StringComparison.Ordinal) && given * 1024 == right) return "is in KB; the answer is in bytes";
+            if (all.FirstOrDefault(o => o.What != what && o.Right == given) is { What: { } other }) return $"is the {other.Split(" (")[0]}";
+            string way = given < right ? "higher" : "lower";
+            return Math.Abs(given - right) * 10 <= right ? $"is close; a little {way}" : $"is too {(given < right ? "low" : "high")}; go {way}";
         }
     }
 }

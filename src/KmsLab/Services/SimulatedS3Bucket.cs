@@ -39,8 +39,10 @@ public sealed class S3Exception(string errorCode, string message, string? kmsErr
 /// calls <c>Decrypt</c>. The calls are made as the requesting principal with
 /// <c>kms:ViaService = s3.&lt;region&gt;.amazonaws.com</c>, and appear in the lab's audit trail with
 /// <c>invokedBy: s3.amazonaws.com</c>. With a bucket key, S3 asks KMS for a bucket-level key
-/// (context: the bucket's ARN), reuses it for <see cref="BucketKeyLifetime"/> and derives each
-/// object's key itself, so most requests never reach KMS.
+/// (context: the bucket's ARN) to write with, and the first read of an object under it asks KMS to
+/// Decrypt that key; each is reused for <see cref="BucketKeyLifetime"/> and S3 derives each
+/// object's key itself, so most requests never reach KMS. Writing and reading are separate paths in
+/// S3: the key a write generated is not reused to read.
 /// </summary>
 /// <remarks>
 /// Only the KMS side is simulated: every lab principal may use the bucket (there are no S3 IAM
@@ -135,7 +137,6 @@ public sealed class SimulatedS3Bucket
                     var generated = Call(caller, "GenerateDataKey", new GenerateDataKeyRequest { KeyId = kmsKeyId, KeySpec = "AES_256", EncryptionContext = context },
                         KmsJsonContext.Default.GenerateDataKeyRequest, KmsJsonContext.Default.GenerateDataKeyResponse);
                     _currentBucketKey = new CachedKey(generated.Plaintext!, generated.CiphertextBlob!, generated.KeyId!, kmsKeyId, now);
-                    _bucketKeys[Convert.ToBase64String(generated.CiphertextBlob!)] = _currentBucketKey;
                 }
                 var salt = RandomNumberGenerator.GetBytes(32);
                 objectKey = DeriveObjectKey(_currentBucketKey.DataKey, salt, key);

@@ -31,10 +31,17 @@ public sealed class ExerciseCheckTests
     [Fact]
     public async Task Lesson00RandomBytes()
     {
-        Passes(Exercises.StartHere.CheckRandomBytes((await _t.Kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = 32 })).Plaintext.ToArray()));
-        NotYet(Exercises.StartHere.CheckRandomBytes(null), "GenerateRandomAsync");
-        NotYet(Exercises.StartHere.CheckRandomBytes(new byte[16]), "32");
-        NotYet(Exercises.StartHere.CheckRandomBytes(new byte[32]), "Plaintext");
+        Passes(Exercises.StartHere.CheckRandomBytes(_t.Lab, (await _t.Kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = 32 })).Plaintext.ToArray()));
+        NotYet(Exercises.StartHere.CheckRandomBytes(_t.Lab, null), "GenerateRandomAsync");
+        NotYet(Exercises.StartHere.CheckRandomBytes(_t.Lab, new byte[16]), "32");
+        NotYet(Exercises.StartHere.CheckRandomBytes(_t.Lab, new byte[32]), "Plaintext");
+        // 32 random bytes made locally look right but are not KMS's.
+        NotYet(Exercises.StartHere.CheckRandomBytes(_t.Lab, RandomNumberGenerator.GetBytes(32)), "GenerateRandomAsync");
+        // KMS's bytes from another lab's client are not this lab's call either.
+        var elsewhere = Lab.Simulator();
+        var foreign = (await elsewhere.CreateKmsClient().GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = 32 })).Plaintext.ToArray();
+        NotYet(Exercises.StartHere.CheckRandomBytes(_t.Lab, foreign), "GenerateRandomAsync");
+        Passes(Exercises.StartHere.CheckRandomBytes(elsewhere, foreign));
     }
 
     [Fact]
@@ -53,13 +60,45 @@ public sealed class ExerciseCheckTests
     {
         var manager = _t.Lab.GetCredentials(Lab.KeyManagerName).Arn;
         var user = _t.Lab.GetCredentials(Lab.KeyUserName).Arn;
-        Passes(await Exercises.AdminsAndUsers.CheckPolicyAsync(KeyPolicies.Console(_t.Lab.AccountId, [manager], [user])));
-        var swapped = await Exercises.AdminsAndUsers.CheckPolicyAsync(KeyPolicies.Console(_t.Lab.AccountId, [user], [manager]));
+        Passes(await Exercises.AdminsAndUsers.CheckPolicyAsync(_t.Lab, KeyPolicies.Console(_t.Lab.AccountId, [manager], [user])));
+        var swapped = await Exercises.AdminsAndUsers.CheckPolicyAsync(_t.Lab, KeyPolicies.Console(_t.Lab.AccountId, [user], [manager]));
         NotYet(swapped, "administrators statement");
         Assert.Contains("myKeyManager Encrypt was allowed", swapped.Message, StringComparison.Ordinal);
-        NotYet(await Exercises.AdminsAndUsers.CheckPolicyAsync(KeyPolicies.Default(_t.Lab.AccountId)), "users statement");
-        NotYet(await Exercises.AdminsAndUsers.CheckPolicyAsync(null), "KeyPolicies.Console");
-        NotYet(await Exercises.AdminsAndUsers.CheckPolicyAsync("{ not json"), "root");
+        NotYet(await Exercises.AdminsAndUsers.CheckPolicyAsync(_t.Lab, KeyPolicies.Default(_t.Lab.AccountId)), "users statement");
+        NotYet(await Exercises.AdminsAndUsers.CheckPolicyAsync(_t.Lab, null), "KeyPolicies.Console");
+        NotYet(await Exercises.AdminsAndUsers.CheckPolicyAsync(_t.Lab, "{ not json"), "root");
+        await EveryCheckKeyIsPendingDeletion("exercise 02 check", 3);
+    }
+
+    [Fact]
+    public async Task Lesson02And10ChecksUseTheLearnersOwnAccountAndPeople()
+    {
+        // A lab in another account, as a learner's AWS account is: a right answer there passes there.
+        var other = Lab.Simulator(new LabOptions { AccountId = "777788889999" });
+        var manager = other.PrincipalArn(Lab.KeyManagerName);
+        var user = other.PrincipalArn(Lab.KeyUserName);
+        Passes(await Exercises.AdminsAndUsers.CheckPolicyAsync(other, KeyPolicies.Console(other.AccountId, [manager], [user])));
+        var viaS3 = $$"""
+            { "Version": "2012-10-17", "Statement": [
+              { "Sid": "Root", "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::{{other.AccountId}}:root" }, "Action": "kms:*", "Resource": "*" },
+              { "Sid": "User", "Effect": "Allow", "Principal": { "AWS": "{{user}}" }, "Action": ["kms:GenerateDataKey*", "kms:Decrypt", "kms:Encrypt"], "Resource": "*",
+                "Condition": { "StringEquals": { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } } ] }
+            """;
+        Passes(await Exercises.Services.CheckViaServicePolicyAsync(other, viaS3));
+        // The same answer written for the default lab's account names people who do not exist in this one.
+        NotYet(await Exercises.AdminsAndUsers.CheckPolicyAsync(other, KeyPolicies.Console(_t.Lab.AccountId, [_t.Lab.PrincipalArn(Lab.KeyManagerName)], [_t.Lab.PrincipalArn(Lab.KeyUserName)])), "root");
+    }
+
+    private async Task EveryCheckKeyIsPendingDeletion(string description, int atLeast)
+    {
+        var states = new List<KeyState>();
+        foreach (var entry in (await _t.Kms.ListKeysAsync(new ListKeysRequest())).Keys)
+        {
+            var key = (await _t.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = entry.KeyId })).KeyMetadata;
+            if (key.Description?.StartsWith(description, StringComparison.Ordinal) == true) states.Add(key.KeyState);
+        }
+        Assert.True(states.Count >= atLeast, $"{states.Count} check keys");
+        Assert.All(states, s => Assert.Equal(KeyState.PendingDeletion, s));
     }
 
     [Fact]
@@ -106,12 +145,18 @@ public sealed class ExerciseCheckTests
         var old = await _t.CreateKeyAsync();
         var archive = await _t.CreateKeyAsync();
         var blob = (await _t.Kms.EncryptAsync(new EncryptRequest { KeyId = old.KeyId, Plaintext = new MemoryStream("order 2002"u8.ToArray()) })).CiphertextBlob.ToArray();
+        NotYet(await Exercises.Rotation.CheckMigratedAsync(_t.Lab, _t.Kms, null, archive.KeyId, "order 2002"), "ReEncryptAsync");
+        // Decrypt, then Encrypt under the new key: the right ciphertext, reached with the plaintext outside KMS.
+        var plaintext = (await _t.Kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) })).Plaintext;
+        var roundTrip = (await _t.Kms.EncryptAsync(new EncryptRequest { KeyId = archive.KeyId, Plaintext = plaintext })).CiphertextBlob;
+        var viaPlaintext = await Exercises.Rotation.CheckMigratedAsync(_t.Lab, _t.Kms, roundTrip, archive.KeyId, "order 2002");
+        NotYet(viaPlaintext, "ReEncryptAsync");
+        Assert.Contains("came from Encrypt", viaPlaintext.ToPlainText(), StringComparison.Ordinal);
         var moved = (await _t.Kms.ReEncryptAsync(new ReEncryptRequest { CiphertextBlob = new MemoryStream(blob), DestinationKeyId = archive.KeyId })).CiphertextBlob;
-        Passes(await Exercises.Rotation.CheckMigratedAsync(_t.Kms, moved, archive.KeyId, "order 2002"));
-        NotYet(await Exercises.Rotation.CheckMigratedAsync(_t.Kms, new MemoryStream(blob), archive.KeyId, "order 2002"), "DestinationKeyId");
+        Passes(await Exercises.Rotation.CheckMigratedAsync(_t.Lab, _t.Kms, moved, archive.KeyId, "order 2002"));
+        NotYet(await Exercises.Rotation.CheckMigratedAsync(_t.Lab, _t.Kms, new MemoryStream(blob), archive.KeyId, "order 2002"), "DestinationKeyId");
         var other = (await _t.Kms.EncryptAsync(new EncryptRequest { KeyId = archive.KeyId, Plaintext = new MemoryStream("order 9"u8.ToArray()) })).CiphertextBlob;
-        NotYet(await Exercises.Rotation.CheckMigratedAsync(_t.Kms, other, archive.KeyId, "order 2002"), "original ciphertext");
-        NotYet(await Exercises.Rotation.CheckMigratedAsync(_t.Kms, null, archive.KeyId, "order 2002"), "ReEncryptAsync");
+        NotYet(await Exercises.Rotation.CheckMigratedAsync(_t.Lab, _t.Kms, other, archive.KeyId, "order 2002"), "original ciphertext");
     }
 
     [Fact]
@@ -171,6 +216,13 @@ public sealed class ExerciseCheckTests
         Assert.Contains("4 of 6 right", wrong.Message, StringComparison.Ordinal);
         Assert.Contains("shortest deletion window", wrong.Message, StringComparison.Ordinal);
         NotYet(Exercises.ExamPrep.CheckNumbers(0, 0, 0, 0, 0, 0), "from memory");
+        // Near misses get a direction; a number from another row or in the wrong unit is named as such.
+        var near = Exercises.ExamPrep.CheckNumbers(4000, 7, 7, 90, 3000, 25).Message;
+        Assert.Contains("largest Encrypt plaintext (bytes): 4000 is close; a little higher", near, StringComparison.Ordinal);
+        Assert.Contains("longest deletion window (days): 7 is the shortest deletion window", near, StringComparison.Ordinal);
+        Assert.Contains("longest rotation period (days): 3000 is too high; go lower", near, StringComparison.Ordinal);
+        Assert.Contains("1 is too low; go higher", wrong.Message, StringComparison.Ordinal);
+        Assert.Contains("4 is in KB; the answer is in bytes", Exercises.ExamPrep.CheckNumbers(4, 7, 30, 90, 2560, 25).Message, StringComparison.Ordinal);
         await Task.CompletedTask;
     }
 
@@ -184,10 +236,11 @@ public sealed class ExerciseCheckTests
               { "Sid": "Root", "Effect": "Allow", "Principal": { "AWS": "{{root}}" }, "Action": "kms:*", "Resource": "*" },
               { "Sid": "User", "Effect": "Allow", "Principal": { "AWS": "{{user}}" }, "Action": ["kms:GenerateDataKey*", "kms:Decrypt", "kms:Encrypt"], "Resource": "*"{{condition}} } ] }
             """;
-        Passes(await Exercises.Services.CheckViaServicePolicyAsync(Policy(""", "Condition": { "StringEquals": { "kms:ViaService": "s3.us-east-1.amazonaws.com" } }""")));
-        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(Policy("")), "kms:ViaService");
-        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(Policy(""", "Condition": { "StringEquals": { "kms:ViaService": "ec2.us-east-1.amazonaws.com" } }""")), "s3.us-east-1.amazonaws.com");
-        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(KeyPolicies.Default(_t.Lab.AccountId)), "kms:ViaService");
-        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(null), "Condition");
+        Passes(await Exercises.Services.CheckViaServicePolicyAsync(_t.Lab, Policy(""", "Condition": { "StringEquals": { "kms:ViaService": "s3.us-east-1.amazonaws.com" } }""")));
+        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(_t.Lab, Policy("")), "kms:ViaService");
+        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(_t.Lab, Policy(""", "Condition": { "StringEquals": { "kms:ViaService": "ec2.us-east-1.amazonaws.com" } }""")), "s3.us-east-1.amazonaws.com");
+        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(_t.Lab, KeyPolicies.Default(_t.Lab.AccountId)), "kms:ViaService");
+        NotYet(await Exercises.Services.CheckViaServicePolicyAsync(_t.Lab, null), "Condition");
+        await EveryCheckKeyIsPendingDeletion("exercise 10 check", 4);
     }
 }

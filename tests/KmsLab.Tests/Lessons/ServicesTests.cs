@@ -88,7 +88,10 @@ public sealed class ServicesTests
             for (int i = 0; i < 20; i++) Assert.Equal([(byte)i], await b.GetObjectAsync($"o{i}"));
         }
         Assert.Equal(40, plain.KmsRequests);
-        Assert.Equal(1, keyed.KmsRequests);
+        // One GenerateDataKey for the writes, one Decrypt of the bucket key for the reads.
+        Assert.Equal(2, keyed.KmsRequests);
+        var s3Calls = _t.Lab.AuditTrail.Events.Where(e => e.RequestParameters?["encryptionContext"]?.ToJsonString().Contains("arn:aws:s3:::keyed\"", StringComparison.Ordinal) == true).Select(e => e.EventName).ToList();
+        Assert.Equal(["GenerateDataKey", "Decrypt"], s3Calls);
         Assert.Equal("arn:aws:s3:::keyed", keyed.HeadObject("o0").EncryptionContext["aws:s3:arn"]);
         Assert.True(keyed.HeadObject("o0").BucketKeyEnabled);
 
@@ -96,7 +99,7 @@ public sealed class ServicesTests
         _t.Lab.Clock.Advance(SimulatedS3Bucket.BucketKeyLifetime + TimeSpan.FromMinutes(1));
         await keyed.PutObjectAsync("late", [1]);
         await keyed.GetObjectAsync("o0");
-        Assert.Equal(3, keyed.KmsRequests);
+        Assert.Equal(4, keyed.KmsRequests);
     }
 
     [Fact]

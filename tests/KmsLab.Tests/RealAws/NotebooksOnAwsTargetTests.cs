@@ -62,6 +62,50 @@ public sealed class NotebooksOnAwsTargetTests(ITestOutputHelper log)
         Assert.True(customerKeys > 10, $"only {customerKeys} lab keys");
     }
 
+    /// <summary>
+    /// Every exercise's own solution passes its check on the aws target — with the learner's own
+    /// account (not the simulator's default one) and lab-setup's people.
+    /// </summary>
+    private const string SolvedOnlyOnTheSimulator = "08-auditing.ipynb";
+
+    [Fact]
+    public async Task EverySolutionPassesItsCheckOnTheAwsTarget()
+    {
+        await using var served = await ServedLab.StartAsync(options: new LabOptions { AccountId = "777788889999" });
+        using var env = new EnvironmentScope();
+        var profiles = new AwsProfiles(served.Lab);
+        env.Set(Lab.TargetVariable, "aws")
+            .Set("KMSLAB_REGION", "us-east-1")
+            .Set("KMSLAB_ENDPOINT_URL", served.EndpointUrl)
+            .Set("KMSLAB_PROFILE", profiles.Prefix + Lab.AdministratorName)
+            .Set("KMSLAB_PROFILE_PREFIX", profiles.Prefix);
+
+        NotebookHost.Configure();
+        using var dir = new TempDir();
+        var failures = new StringBuilder();
+        foreach (var lesson in Repository.LessonFiles)
+        {
+            var nb = IpynbDocument.Load(lesson);
+            var cells = nb.Cells.ToList();
+            int check = LessonSolution.Apply(cells);
+            var path = Path.Combine(dir.Path, Path.GetFileName(lesson));
+            nb.Save(path);
+            var observer = new LessonSolution.Capture();
+            var result = await new NotebookRunner(new NotebookRunOptions(null, TimeSpan.FromMinutes(2)), observer).RunAsync(path);
+            var verdict = observer.Outputs.GetValueOrDefault(check + 1, "");
+            log.WriteLine($"{Path.GetFileName(lesson)}: {(result.Passed ? "ran" : "FAILED")}; check: {verdict.Split('\n')[0]}");
+            if (Path.GetFileName(lesson) == SolvedOnlyOnTheSimulator)
+            {
+                // Open (issue 21): the trail it asks about is CloudTrail's on AWS, which kmslab serve does not answer.
+                Assert.Contains(nameof(SimulatorOnlyException), result.Failure?.Error ?? "(it passed: remove this exception)", StringComparison.Ordinal);
+                continue;
+            }
+            if (result.Failure is { } f) failures.AppendLine($"{Path.GetFileName(lesson)}, cell {f.CellNumber}:\n{f.Code}\n---\n{f.Error}\n");
+            else if (!verdict.Contains("well done", StringComparison.Ordinal)) failures.AppendLine($"{Path.GetFileName(lesson)}: the solution's check said\n{verdict}\n");
+        }
+        Assert.True(failures.Length == 0, failures.ToString());
+    }
+
     private sealed class Silent : INotebookObserver
     {
         public void NotebookStarted(string path, IpynbDocument notebook) { }
