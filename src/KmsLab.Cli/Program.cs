@@ -39,6 +39,7 @@ internal static class Program
             KernelCommand.Create(),
             CleanupCommand.Create(),
             LabSetupCommand.Create(),
+            CheckCommand.Create(),
         };
 
     /// <summary>Runs the command; a command line that does not parse is a usage error (<see cref="ExitCodes.Usage"/>), as for every command's own checks.</summary>
