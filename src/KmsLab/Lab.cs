@@ -54,8 +54,7 @@ public sealed class Lab
         "IAM users, roles and their policies are managed with IAM itself (the IAM console, or `aws iam create-user` / `aws iam put-user-policy`), " +
         "by someone allowed to; in a class, the instructor's lab-setup stack has created labAdmin-NN, myKeyManager-NN and myKeyUser-NN for you.";
 
-    private const string PartnerAdvice =
-        "cross-account lessons need a second AWS account of your own; use its 12-digit ID where the lesson uses lab.PartnerAccountId, and a profile of that account for its administrator.";
+    private const string PartnerAdvice = Lessons.SimulatorOnly.SecondAccount;
 
     private const string PrincipalsAdvice =
         "your principals are your AWS profiles (`aws configure list-profiles`); a lab acts as myKeyUser through the profile KMSLAB_PROFILE_myKeyUser names (default: 'myKeyUser'). Use lab.PrincipalArn(\"myKeyUser\") for an ARN.";
@@ -260,6 +259,30 @@ public sealed class Lab
         if (_target.TryAdvanceClock(by)) return true;
         Note($"⏩ On real AWS the clock cannot be moved {Describe(by)} ahead: {onRealAws ?? AwsTarget.ClockAdvice}");
         return false;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="keyId"/> is in <paramref name="state"/> as <paramref name="kms"/>
+    /// sees it, and returns its metadata — for the states KMS passes through by itself (a new replica
+    /// is <c>Creating</c>, both keys of an UpdatePrimaryRegion are <c>Updating</c>, for a few
+    /// seconds). On the simulator it moves the clock a second at a time; on real AWS it asks
+    /// DescribeKey once a second, in real time.
+    /// </summary>
+    /// <exception cref="TimeoutException">The key is not in that state after <paramref name="timeout"/> (default two minutes) of lab time.</exception>
+    public async Task<Amazon.KeyManagementService.Model.KeyMetadata> WaitForKeyStateAsync(IAmazonKeyManagementService kms, string keyId, Amazon.KeyManagementService.KeyState state, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(kms);
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
+        ArgumentNullException.ThrowIfNull(state);
+        var step = TimeSpan.FromSeconds(1);
+        var limit = timeout ?? TimeSpan.FromMinutes(2);
+        for (var waited = TimeSpan.Zero; ; waited += step)
+        {
+            var key = (await kms.DescribeKeyAsync(new Amazon.KeyManagementService.Model.DescribeKeyRequest { KeyId = keyId }, cancellationToken).ConfigureAwait(false)).KeyMetadata;
+            if (key.KeyState == state) return key;
+            if (waited >= limit) throw new TimeoutException($"{keyId} is still {key.KeyState} after {limit.TotalSeconds:0} s, not {state}.");
+            if (!_target.TryAdvanceClock(step)) await Task.Delay(step, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A one-line description of the target, e.g. for a lesson's first cell.</summary>

@@ -124,7 +124,7 @@ public static class Exercises
                 "Administrators go in the administrators statement (management actions only), users in the users statement (Encrypt, Decrypt, ReEncrypt*, GenerateDataKey*, DescribeKey). Check which ARN is in which list.");
         }
 
-        private static async Task Expect(List<string> failures, bool allowed, string what, Func<Task> call)
+        internal static async Task Expect(List<string> failures, bool allowed, string what, Func<Task> call)
         {
             try
             {
@@ -415,6 +415,100 @@ public static class Exercises
                 .Replace(learner.AccountId, simulated.AccountId, StringComparison.Ordinal);
         }
     }
+    /// <summary>Lesson 11: a grant, not a policy change.</summary>
+    public static class Grants
+    {
+        private const string Name = "Exercise 11 — a grant for project apollo only";
+
+        /// <summary>
+        /// Passes when <paramref name="grantToken"/> belongs to a grant this lab's clients created on
+        /// <paramref name="keyId"/> that lets myKeyUser Decrypt ciphertexts whose encryption context has
+        /// project=apollo, and nothing else — reached with a grant, not by editing the key policy.
+        /// </summary>
+        public static async Task<CheckResult> CheckApolloGrantAsync(Lab lab, string keyId, string? grantToken)
+        {
+            ArgumentNullException.ThrowIfNull(lab);
+            ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
+            if (string.IsNullOrWhiteSpace(grantToken)) return CheckResult.NotYet(Name, "no grant token yet.", "kms.CreateGrantAsync(new CreateGrantRequest { KeyId = ..., GranteePrincipal = ..., Operations = [...], Constraints = ... }) returns GrantToken.");
+            var calls = lab.Journal.Calls;
+            var admin = lab.CreateKmsClient();
+            var keyArn = (await admin.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }).ConfigureAwait(false)).KeyMetadata.Arn;
+            if (calls.Any(c => c.Request is PutKeyPolicyRequest put && (put.KeyId == keyId || put.KeyId == keyArn)))
+            {
+                return CheckResult.NotYet(Name, "the key policy was changed.", "Leave the policy alone: a grant gives one principal a permission without editing the policy.");
+            }
+            var created = calls.FirstOrDefault(c => c.Response is CreateGrantResponse r && r.GrantToken == grantToken);
+            if (created is null) return CheckResult.NotYet(Name, "no CreateGrant call of this lab returned that token.", "Pass the GrantToken of the CreateGrantAsync response.");
+            var grantId = ((CreateGrantResponse)created.Response).GrantId;
+            var grant = (await admin.ListGrantsAsync(new ListGrantsRequest { KeyId = keyId, GrantId = grantId }).ConfigureAwait(false)).Grants?.SingleOrDefault();
+            if (grant is null) return CheckResult.NotYet(Name, "that grant is not on this key (or was retired or revoked).", "Create the grant with KeyId = apolloKey.KeyId, and keep it.");
+            var userArn = lab.PrincipalArn(Lab.KeyUserName);
+            if (grant.GranteePrincipal != userArn) return CheckResult.NotYet(Name, $"the grantee is {grant.GranteePrincipal}.", "GranteePrincipal = lab.PrincipalArn(\"myKeyUser\").");
+            var operations = (grant.Operations ?? []).Select(o => o.ToString()).Order(StringComparer.Ordinal).ToList();
+            if (!operations.SequenceEqual(["Decrypt"])) return CheckResult.NotYet(Name, $"the grant allows {string.Join(", ", operations)}.", "Least privilege: Operations = [GrantOperation.Decrypt] and nothing more.");
+            var context = grant.Constraints?.EncryptionContextSubset ?? grant.Constraints?.EncryptionContextEquals;
+            if (context is null || context.Count == 0) return CheckResult.NotYet(Name, "the grant has no encryption-context constraint: it decrypts every project's data.", "Constraints = new GrantConstraints { EncryptionContextSubset = new() { [\"project\"] = \"apollo\" } }.");
+
+            // And it behaves so: myKeyUser with the token opens apollo's data and nothing else.
+            var user = lab.CreateKmsClient(Lab.KeyUserName);
+            var apollo = new Dictionary<string, string> { ["project"] = "apollo" };
+            var zeus = new Dictionary<string, string> { ["project"] = "zeus" };
+            var apolloBlob = (await admin.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream("apollo plans"u8.ToArray()), EncryptionContext = apollo }).ConfigureAwait(false)).CiphertextBlob;
+            var zeusBlob = (await admin.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream("zeus plans"u8.ToArray()), EncryptionContext = zeus }).ConfigureAwait(false)).CiphertextBlob;
+            var failures = new List<string>();
+            await AdminsAndUsers.Expect(failures, true, "myKeyUser decrypting apollo's data", () => user.DecryptAsync(new DecryptRequest { CiphertextBlob = apolloBlob, EncryptionContext = apollo, GrantTokens = [grantToken] })).ConfigureAwait(false);
+            await AdminsAndUsers.Expect(failures, false, "myKeyUser decrypting zeus's data", () => user.DecryptAsync(new DecryptRequest { CiphertextBlob = zeusBlob, EncryptionContext = zeus, GrantTokens = [grantToken] })).ConfigureAwait(false);
+            if (failures.Count > 0)
+            {
+                var others = ((await admin.ListGrantsAsync(new ListGrantsRequest { KeyId = keyId }).ConfigureAwait(false)).Grants ?? []).Count(g => g.GrantId != grantId && g.GranteePrincipal == userArn);
+                return CheckResult.NotYet(Name, string.Join("; ", failures) + ".", others > 0
+                    ? $"{others} other grant(s) on this key also let myKeyUser in, and grants add up: revoke the ones you do not need (ListGrants, RevokeGrant)."
+                    : "The constraint's pairs must be exactly project = apollo.");
+            }
+            return CheckResult.Pass(Name, "myKeyUser can decrypt apollo's data and nothing else, and the key policy was never touched.");
+        }
+    }
+
+    /// <summary>Lesson 12: recover in another Region.</summary>
+    public static class MultiRegion
+    {
+        private const string Name = "Exercise 12 — us-east-1 is down: decrypt in ap-southeast-2";
+
+        /// <summary>The Region the exercise recovers in.</summary>
+        public static readonly Amazon.RegionEndpoint RecoveryRegion = Amazon.RegionEndpoint.APSoutheast2;
+
+        /// <summary>
+        /// Passes when <paramref name="recovered"/> is <paramref name="expectedPlaintext"/> and a
+        /// Decrypt by the replica of <paramref name="keyId"/> in <see cref="RecoveryRegion"/> returned it:
+        /// decrypting in us-east-1 would not have worked in the disaster.
+        /// </summary>
+        public static async Task<CheckResult> CheckRecoveredAsync(Lab lab, string keyId, string? recovered, string expectedPlaintext)
+        {
+            ArgumentNullException.ThrowIfNull(lab);
+            ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
+            var region = RecoveryRegion.SystemName;
+            if (recovered is null) return CheckResult.NotYet(Name, "nothing recovered yet.", $"kms.ReplicateKeyAsync(new ReplicateKeyRequest {{ KeyId = drKey.KeyId, ReplicaRegion = \"{region}\" }}), wait until it is Enabled, then decrypt with a client for {region}.");
+            KeyMetadata replica;
+            try
+            {
+                replica = (await lab.CreateKmsClient(RecoveryRegion).DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }).ConfigureAwait(false)).KeyMetadata;
+            }
+            catch (NotFoundException)
+            {
+                return CheckResult.NotYet(Name, $"there is no replica of the key in {region}.", $"ReplicateKeyAsync with ReplicaRegion = \"{region}\", from a client of the primary's Region.");
+            }
+            if (replica.MultiRegionConfiguration?.MultiRegionKeyType != MultiRegionKeyType.REPLICA) return CheckResult.NotYet(Name, $"the key in {region} is not a replica.", "Replicate drKey itself: a new key in the Region has other key material.");
+            if (recovered != expectedPlaintext) return CheckResult.NotYet(Name, $"\"{recovered}\" is not the order.", "Decrypt orderBlob and read the Plaintext as UTF-8.");
+            var decrypts = lab.Journal.Calls.Select(c => c.Response).OfType<DecryptResponse>().Where(r => r.Plaintext is { } p && Encoding.UTF8.GetString(p.ToArray()) == expectedPlaintext).ToList();
+            if (!decrypts.Any(r => r.KeyId == replica.Arn))
+            {
+                return CheckResult.NotYet(Name, "the right order, but not decrypted by the replica: in the disaster, us-east-1 answers nothing.",
+                    $"Use a client for the recovery Region: lab.CreateKmsClient(RegionEndpoint.APSoutheast2), and wait for the replica to be Enabled (lab.WaitForKeyStateAsync).");
+            }
+            return CheckResult.Pass(Name, $"the replica in {region} decrypted a ciphertext made in us-east-1: same key ID, same key material, another Region.");
+        }
+    }
+
     /// <summary>Lesson 09: the numbers that matter.</summary>
     public static class ExamPrep
     {

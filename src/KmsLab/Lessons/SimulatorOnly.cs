@@ -21,6 +21,10 @@ public static class SimulatorOnly
         "`aws s3api put-bucket-encryption` with SSEAlgorithm aws:kms), put and get an object, and find S3's GenerateDataKey and Decrypt calls " +
         "(invokedBy s3.amazonaws.com) in CloudTrail's Event history. Delete the bucket afterwards (`aws s3 rb s3://<name> --force`).";
 
+    /// <summary>Advice for the partner account: a second AWS account of the learner's own.</summary>
+    public const string SecondAccount =
+        "cross-account lessons need a second AWS account of your own; use its 12-digit ID where the lesson uses lab.PartnerAccountId, and a profile of that account for its administrator.";
+
     /// <summary>Advice for IAM: lab-setup's users, or IAM itself.</summary>
     public const string Iam =
         "a lesson does not create IAM users or policies on AWS. Your instructor's lab-setup created labAdmin-NN, myKeyManager-NN and myKeyUser-NN " +

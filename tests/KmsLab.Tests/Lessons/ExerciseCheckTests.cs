@@ -208,6 +208,47 @@ public sealed class ExerciseCheckTests
     }
 
     [Fact]
+    public async Task Lesson11AGrantForApolloOnly()
+    {
+        var key = await _t.CreateKeyAsync("lesson 11 exercise");
+        var user = _t.Lab.PrincipalArn(Lab.KeyUserName);
+        var apollo = new GrantConstraints { EncryptionContextSubset = new() { ["project"] = "apollo" } };
+        async Task<string> Grant(string grantee, List<string> operations, GrantConstraints? constraints) =>
+            (await _t.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key.KeyId, GranteePrincipal = grantee, Operations = operations, Constraints = constraints })).GrantToken;
+
+        // The untouched stub, and a token made up or from elsewhere.
+        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, null), "CreateGrantAsync");
+        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, "not-a-token"), "GrantToken");
+        // Plausible slips: too many operations, no constraint, the wrong person.
+        var wide = await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, await Grant(user, [GrantOperation.Decrypt, GrantOperation.Encrypt], apollo));
+        NotYet(wide, "Least privilege");
+        var open = await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, await Grant(user, [GrantOperation.Decrypt], null));
+        NotYet(open, "EncryptionContextSubset");
+        Assert.Contains("every project", open.Message, StringComparison.Ordinal);
+        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, await Grant(_t.Lab.PrincipalArn(Lab.KeyManagerName), [GrantOperation.Decrypt], apollo)), "myKeyUser");
+        // The wrong project: the grant exists and is narrow, but opens zeus's data, not apollo's.
+        var zeus = new GrantConstraints { EncryptionContextSubset = new() { ["project"] = "zeus" } };
+        var fresh = await _t.CreateKeyAsync("lesson 11 exercise, again");
+        var zeusToken = (await _t.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = fresh.KeyId, GranteePrincipal = user, Operations = [GrantOperation.Decrypt], Constraints = zeus })).GrantToken;
+        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, fresh.KeyId, zeusToken), "project = apollo");
+
+        // Grants add up: a right grant beside the earlier wide ones still lets myKeyUser read zeus's data.
+        var right = await Grant(user, [GrantOperation.Decrypt], apollo);
+        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, right), "revoke the ones you do not need");
+        foreach (var g in (await _t.Kms.ListGrantsAsync(new ListGrantsRequest { KeyId = key.KeyId })).Grants.Where(g => g.GrantId != (_t.Lab.Journal.Calls.Select(c => c.Response).OfType<CreateGrantResponse>().Single(r => r.GrantToken == right).GrantId)))
+        {
+            await _t.Kms.RevokeGrantAsync(new RevokeGrantRequest { KeyId = key.KeyId, GrantId = g.GrantId });
+        }
+        Passes(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, right));
+
+        // The same access reached by editing the key policy is not the exercise.
+        var edited = await _t.CreateKeyAsync("lesson 11 exercise, by policy");
+        await _t.Kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = edited.KeyId, PolicyName = "default", Policy = KeyPolicies.Default(_t.Lab.AccountId) });
+        var token = (await _t.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = edited.KeyId, GranteePrincipal = user, Operations = [GrantOperation.Decrypt], Constraints = apollo })).GrantToken;
+        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, edited.KeyId, token), "policy alone");
+    }
+
+    [Fact]
     public async Task Lesson09Numbers()
     {
         Passes(Exercises.ExamPrep.CheckNumbers(4096, 7, 30, 90, 2560, 25));
