@@ -4,9 +4,12 @@ namespace KmsLab.Lessons;
 /// <param name="Id">Stable identifier, e.g. <c>03.2</c>.</param>
 /// <param name="Lesson">The lesson number it belongs to (<c>"03"</c>), or <c>"09"</c> for exam-only questions.</param>
 /// <param name="Text">The question.</param>
-/// <param name="Choices">The choices, lettered A, B, C… in order.</param>
-/// <param name="Answer">The right letter.</param>
-/// <param name="Explanation">Why that answer is right (and the others are not).</param>
+/// <param name="Choices">The choices, lettered A, B, C… in order. A <see cref="Quiz"/> shuffles them, so no
+/// choice may refer to another by letter or position ("Both A and B", "All of the above").</param>
+/// <param name="Answer">The right letter: in <see cref="QuestionBank"/> where the author wrote the right
+/// choice, in a <see cref="Quiz"/> where that quiz shows it.</param>
+/// <param name="Explanation">Why the right choice is right and why each near miss is not, naming choices by
+/// what they say, never by letter (letters move from one attempt to the next).</param>
 public sealed record QuizQuestion(string Id, string Lesson, string Text, IReadOnlyList<string> Choices, char Answer, string Explanation);
 
 /// <summary>
