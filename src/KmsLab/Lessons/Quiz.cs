@@ -11,6 +11,12 @@ namespace KmsLab.Lessons;
 /// </code>
 /// An answer of <c>"?"</c> (or empty) counts as not answered yet.
 /// </summary>
+/// <remarks>
+/// Each quiz shuffles every question's choices once, when it is built: a learner who runs the lesson
+/// again sees the choices in another order, so "it was C last time" teaches nothing and no position
+/// is more often right than another. The letters A, B, C… name the choices as this quiz shows them;
+/// scoring and the verdict use those letters. Pass a seeded <see cref="Random"/> for a repeatable order.
+/// </remarks>
 public sealed class Quiz
 {
     private readonly Dictionary<int, char> _answers = [];
@@ -24,19 +30,36 @@ public sealed class Quiz
     /// <summary>The quiz's title.</summary>
     public string Title { get; }
 
-    /// <summary>The questions, numbered from 1.</summary>
+    /// <summary>
+    /// The questions, numbered from 1, as this quiz shows them: <see cref="QuizQuestion.Choices"/> in
+    /// this quiz's shuffled order and <see cref="QuizQuestion.Answer"/> the letter the right choice has here.
+    /// </summary>
     public IReadOnlyList<QuizQuestion> Questions { get; }
 
-    /// <summary>The questions of one lesson.</summary>
-    public static Quiz ForLesson(string lesson)
+    /// <summary>The questions of one lesson, each with its choices shuffled.</summary>
+    /// <param name="lesson"><c>"03"</c> or <c>"03-encrypt-decrypt"</c>.</param>
+    /// <param name="random">Orders the choices; by default a new <see cref="Random"/>, so each run of a lesson differs.</param>
+    public static Quiz ForLesson(string lesson, Random? random = null)
     {
         var questions = QuestionBank.ForLesson(lesson);
         if (questions.Count == 0) throw new ArgumentException($"No questions for lesson '{lesson}'.", nameof(lesson));
-        return new Quiz($"Check your understanding — lesson {lesson[..Math.Min(2, lesson.Length)]}", questions);
+        return new Quiz($"Check your understanding — lesson {lesson[..Math.Min(2, lesson.Length)]}", Shuffled(questions, random ?? new Random()));
     }
 
-    /// <summary>The exam: every question of the course.</summary>
-    public static Quiz Exam() => new("Exam practice — the whole course", QuestionBank.All);
+    /// <summary>The exam: every question of the course, each with its choices shuffled.</summary>
+    /// <param name="random">Orders the choices; by default a new <see cref="Random"/>, so each attempt differs.</param>
+    public static Quiz Exam(Random? random = null) =>
+        new("Exam practice — the whole course", Shuffled(QuestionBank.All, random ?? new Random()));
+
+    /// <summary>Each question with its choices in a random order and its answer re-lettered to match.</summary>
+    private static List<QuizQuestion> Shuffled(IReadOnlyList<QuizQuestion> questions, Random random) =>
+        questions.Select(q =>
+        {
+            var order = Enumerable.Range(0, q.Choices.Count).ToArray();
+            random.Shuffle(order);
+            var right = Array.IndexOf(order, q.Answer - 'A');
+            return q with { Choices = order.Select(i => q.Choices[i]).ToList(), Answer = Letter(right) };
+        }).ToList();
 
     /// <summary>Question <paramref name="number"/> (from 1), to display and answer.</summary>
     public QuestionView Question(int number)

@@ -7,8 +7,9 @@ namespace KmsLab.Tests.Lessons;
 
 /// <summary>
 /// Each lesson as a learner who has done everything right would run it: the exercise cell replaced
-/// by the lesson's own solution, every question answered correctly. The check must say "well done"
-/// and the score must be full — so the published solutions and answer keys are right.
+/// by the lesson's own solution, every question answered correctly (at whatever letter the run's
+/// shuffle put the right choice). The check must say "well done" and the score must be full — so the
+/// published solutions and answer keys are right.
 /// </summary>
 [Collection(NotebookCollection.Name)]
 public sealed partial class SolvedLessonTests
@@ -36,8 +37,13 @@ public sealed partial class SolvedLessonTests
             var match = QuestionCell().Match(cell.Source);
             if (!match.Success) continue;
             var number = int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            var question = match.Groups["quiz"].Value == "exam" ? QuestionBank.All[number - 1] : QuestionBank.ForLesson(lessonNumber)[number - 1];
-            cell.Source = cell.Source.Replace(".Answer(\"?\")", $".Answer(\"{question.Answer}\")", StringComparison.Ordinal);
+            var quiz = match.Groups["quiz"].Value;
+            var question = quiz == "exam" ? QuestionBank.All[number - 1] : QuestionBank.ForLesson(lessonNumber)[number - 1];
+            // The notebook's quiz shuffles the choices, so the right letter is only known inside it: answer with the
+            // letter at which that quiz shows the answer key's right choice (found by its text, not by the quiz's own key).
+            var rightText = "@\"" + question.Choices[question.Answer - 'A'].Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            cell.Source = cell.Source.Replace(match.Value,
+                $"{quiz}.Question({number}).Answer(((char)('A' + {quiz}.Questions[{number - 1}].Choices.ToList().IndexOf({rightText}))).ToString())", StringComparison.Ordinal);
             expectedScore++;
         }
         var path = Path.Combine(dir.Path, lesson);
