@@ -249,6 +249,29 @@ public sealed class ExerciseCheckTests
     }
 
     [Fact]
+    public async Task Lesson12RecoverInAnotherRegion()
+    {
+        const string Order = "order 9: 1 observatory";
+        var east = _t.Lab.CreateKmsClient(Amazon.RegionEndpoint.USEast1);
+        var key = (await east.CreateKeyAsync(new CreateKeyRequest { MultiRegion = true })).KeyMetadata;
+        var blob = (await east.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream(Encoding.UTF8.GetBytes(Order)) })).CiphertextBlob.ToArray();
+
+        // The stub; then the near miss: the right text, decrypted in us-east-1, which the disaster took away.
+        NotYet(await Exercises.MultiRegion.CheckRecoveredAsync(_t.Lab, key.KeyId, null, Order), "ReplicateKeyAsync");
+        var fromEast = Encoding.UTF8.GetString((await east.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) })).Plaintext.ToArray());
+        NotYet(await Exercises.MultiRegion.CheckRecoveredAsync(_t.Lab, key.KeyId, fromEast, Order), "ap-southeast-2");
+
+        // A new single-Region key in the recovery Region is not the replica (and could not decrypt).
+        await east.ReplicateKeyAsync(new ReplicateKeyRequest { KeyId = key.KeyId, ReplicaRegion = "ap-southeast-2" });
+        var sydney = _t.Lab.CreateKmsClient(Amazon.RegionEndpoint.APSoutheast2);
+        NotYet(await Exercises.MultiRegion.CheckRecoveredAsync(_t.Lab, key.KeyId, fromEast, Order), "APSoutheast2");
+        await _t.Lab.WaitForKeyStateAsync(sydney, key.KeyId, KeyState.Enabled);
+        NotYet(await Exercises.MultiRegion.CheckRecoveredAsync(_t.Lab, key.KeyId, "order 9", Order), "UTF-8");
+        var recovered = Encoding.UTF8.GetString((await sydney.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) })).Plaintext.ToArray());
+        Passes(await Exercises.MultiRegion.CheckRecoveredAsync(_t.Lab, key.KeyId, recovered, Order));
+    }
+
+    [Fact]
     public async Task Lesson09Numbers()
     {
         Passes(Exercises.ExamPrep.CheckNumbers(4096, 7, 30, 90, 2560, 25));

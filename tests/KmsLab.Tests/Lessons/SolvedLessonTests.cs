@@ -23,12 +23,7 @@ public sealed partial class SolvedLessonTests
         using var dir = new TempDir();
         var nb = IpynbDocument.Load(Path.Combine(Repository.Notebooks, lesson));
         var cells = nb.Cells.ToList();
-        int solution = cells.FindIndex(c => c.IsMarkdown && c.Source.Contains("<details><summary>Solution", StringComparison.Ordinal));
-        Assert.True(solution > 0, "no solution");
-        int check = cells.FindLastIndex(solution, c => c.IsCode);
-        int exercise = cells.FindLastIndex(check - 1, c => c.IsCode);
-        Assert.Contains("Exercises.", cells[check].Source, StringComparison.Ordinal);
-        cells[exercise].Source = CodeBlock().Match(cells[solution].Source).Groups["code"].Value;
+        int check = LessonSolution.Apply(cells);
 
         var lessonNumber = lesson[..2];
         int expectedScore = 0;
@@ -50,7 +45,7 @@ public sealed partial class SolvedLessonTests
         nb.Save(path);
 
         NotebookHost.Configure();
-        var observer = new Capture();
+        var observer = new LessonSolution.Capture();
         var result = await new NotebookRunner(new NotebookRunOptions(null, TimeSpan.FromMinutes(2)), observer).RunAsync(path);
         Assert.True(result.Passed, result.Failure is { } f ? $"cell {f.CellNumber}:\n{f.Code}\n---\n{f.Error}" : "");
 
@@ -60,22 +55,6 @@ public sealed partial class SolvedLessonTests
         Assert.Contains($"{expectedScore}/{expectedScore} right", score, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex("```csharp\\n(?<code>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex CodeBlock();
-
     [GeneratedRegex("""(?<quiz>quiz|exam)\.Question\((?<n>\d+)\)\.Answer\("\?"\)""")]
     private static partial Regex QuestionCell();
-
-    private sealed class Capture : INotebookObserver
-    {
-        public Dictionary<int, string> Outputs { get; } = [];
-
-        public void NotebookStarted(string path, IpynbDocument notebook) { }
-        public void Markdown(IpynbCell cell) { }
-        public void CodeStarted(int cellNumber, IpynbCell cell) { }
-        public void NotebookFinished(NotebookResult result) { }
-
-        public void CodeFinished(int cellNumber, IpynbCell cell, JsonArray outputs, CellFailure? failure, TimeSpan elapsed) =>
-            Outputs[cellNumber] = string.Join("\n", outputs.OfType<JsonObject>().Select(o => TerminalView.PlainText(o["data"] as JsonObject)));
-    }
 }
