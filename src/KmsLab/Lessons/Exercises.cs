@@ -509,6 +509,44 @@ public static class Exercises
         }
     }
 
+    /// <summary>Lesson 13: a signature that a quantum computer cannot forge.</summary>
+    public static class PostQuantum
+    {
+        private const string Name = "Exercise 13 — a post-quantum signature on the manifest";
+
+        /// <summary>
+        /// Passes when <paramref name="signature"/> came from a Sign call of <paramref name="lab"/>'s
+        /// clients with ML-DSA and verifies offline, with only <paramref name="keyId"/>'s public key,
+        /// over <paramref name="manifest"/>.
+        /// </summary>
+        public static async Task<CheckResult> CheckManifestSignatureAsync(Lab lab, string keyId, byte[] manifest, byte[]? signature)
+        {
+            ArgumentNullException.ThrowIfNull(lab);
+            ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
+            ArgumentNullException.ThrowIfNull(manifest);
+            if (signature is null || signature.Length == 0) return CheckResult.NotYet(Name, "no signature yet.", "kms.SignAsync(new SignRequest { KeyId = ..., Message = ..., SigningAlgorithm = ... }) and take .Signature.ToArray().");
+            var signed = lab.Journal.Calls.Select(c => c.Response).OfType<SignResponse>().FirstOrDefault(r => r.Signature is { } sig && sig.ToArray().AsSpan().SequenceEqual(signature));
+            if (signed is null) return CheckResult.NotYet(Name, "no Sign call of this lab returned these bytes.", "Pass the Signature of the SignAsync response.");
+            if (signed.SigningAlgorithm != SigningAlgorithmSpec.ML_DSA_SHAKE_256)
+            {
+                return CheckResult.NotYet(Name, $"that is a {signed.SigningAlgorithm} signature: a large enough quantum computer could forge it.",
+                    "Sign with the ML-DSA key (KeyId = pqKey.KeyId) and SigningAlgorithm = SigningAlgorithmSpec.ML_DSA_SHAKE_256.");
+            }
+            var publicKey = (await lab.CreateKmsClient().GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = keyId }).ConfigureAwait(false)).PublicKey.ToArray();
+            bool valid;
+            try
+            {
+                valid = KeyTools.PostQuantumSignatures.VerifyMLDsa(publicKey, manifest, signature);
+            }
+            catch (ArgumentException)
+            {
+                return CheckResult.NotYet(Name, "the key to check against is not an ML-DSA key.", "Pass pqKey.KeyId to the check.");
+            }
+            if (!valid) return CheckResult.NotYet(Name, "it does not verify over the manifest with pqKey's public key.", "Sign the manifest bytes themselves (MessageType RAW, the default) with pqKey, not another message or key.");
+            return CheckResult.Pass(Name, $"an ML-DSA signature ({signature.Length} bytes) that anyone with the public key can verify offline — and no known quantum algorithm forges.");
+        }
+    }
+
     /// <summary>Lesson 09: the numbers that matter.</summary>
     public static class ExamPrep
     {

@@ -272,6 +272,26 @@ public sealed class ExerciseCheckTests
     }
 
     [Fact]
+    public async Task Lesson13APostQuantumSignature()
+    {
+        var manifest = "door-lock firmware 4.2"u8.ToArray();
+        var pq = (await _t.Kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.ML_DSA_65, KeyUsage = KeyUsageType.SIGN_VERIFY })).KeyMetadata;
+        var ecc = (await _t.Kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.ECC_NIST_P256, KeyUsage = KeyUsageType.SIGN_VERIFY })).KeyMetadata;
+        async Task<byte[]> Sign(string keyId, SigningAlgorithmSpec algorithm, byte[] message) =>
+            (await _t.Kms.SignAsync(new SignRequest { KeyId = keyId, Message = new MemoryStream(message), SigningAlgorithm = algorithm })).Signature.ToArray();
+
+        NotYet(await Exercises.PostQuantum.CheckManifestSignatureAsync(_t.Lab, pq.KeyId, manifest, null), "SignAsync");
+        // The near miss: a perfectly good ECDSA signature, which a quantum computer could forge.
+        var classic = await Exercises.PostQuantum.CheckManifestSignatureAsync(_t.Lab, pq.KeyId, manifest, await Sign(ecc.KeyId, SigningAlgorithmSpec.ECDSA_SHA_256, manifest));
+        NotYet(classic, "ML_DSA_SHAKE_256");
+        Assert.Contains("ECDSA_SHA_256 signature", classic.Message, StringComparison.Ordinal);
+        // ML-DSA, but over another message; and bytes KMS never made.
+        NotYet(await Exercises.PostQuantum.CheckManifestSignatureAsync(_t.Lab, pq.KeyId, manifest, await Sign(pq.KeyId, SigningAlgorithmSpec.ML_DSA_SHAKE_256, "another"u8.ToArray())), "manifest bytes");
+        NotYet(await Exercises.PostQuantum.CheckManifestSignatureAsync(_t.Lab, pq.KeyId, manifest, new byte[3309]), "SignAsync response");
+        Passes(await Exercises.PostQuantum.CheckManifestSignatureAsync(_t.Lab, pq.KeyId, manifest, await Sign(pq.KeyId, SigningAlgorithmSpec.ML_DSA_SHAKE_256, manifest)));
+    }
+
+    [Fact]
     public async Task Lesson09Numbers()
     {
         Passes(Exercises.ExamPrep.CheckNumbers(4096, 7, 30, 90, 2560, 25));
