@@ -6,7 +6,11 @@ using KmsLab.Hosting;
 namespace KmsLab.Cli.Serve;
 
 /// <summary>What <c>kmslab serve</c> was asked to do.</summary>
-internal sealed record ServeOptions(IPAddress Host, int Port, string? StatePath, string Region);
+internal sealed record ServeOptions(IPAddress Host, int Port, string? StatePath, string Region)
+{
+    /// <summary>With a state file: how many audit events it keeps.</summary>
+    public int AuditRetention { get; init; } = new LabOptions().AuditRetention;
+}
 
 /// <summary>
 /// Runs <c>kmslab serve</c>: loads or creates the state, starts the server, prints how to reach it,
@@ -43,8 +47,9 @@ internal static class ServeRunner
             {
                 try
                 {
-                    store = LabStateFile.Open(path);
+                    store = LabStateFile.Open(path, new LabOptions { AuditRetention = options.AuditRetention });
                     lab = store.Lab;
+                    if (store.MigratedJsonBackup is { } backup) output.WriteLine($"Migrated the JSON state file {path} into a database; the JSON file is kept as {backup}.");
                 }
                 catch (InvalidDataException e)
                 {

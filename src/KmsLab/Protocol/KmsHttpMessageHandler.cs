@@ -122,8 +122,10 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
         var uri = request.RequestUri;
         var headers = HeaderSnapshot.Take(request);
         KmsWireResponse wire;
+        string? target = null;
         try
         {
+            if (adapter.InProcessState is not null) target = headers.Get("X-Amz-Target");
             // The authority stands in for a Host header only where there is none (the SDK sends one).
             var host = uri is null || headers.Get("Host") is not null ? null : uri.IsDefaultPort ? uri.Host : uri.Authority;
             wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", headers.Lookup, body, uri?.Query, host, SourceVpce: VpcEndpointId, Service: Service));
@@ -132,6 +134,8 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
         {
             headers.Release();
         }
+        // A lab kept in a state file (LabOptions.StateFile): the change is committed before the call returns.
+        if (adapter.InProcessState is { } state && state.MustCommitAfter(target)) state.Commit();
         var content = new ByteArrayContent(wire.Body);
         content.Headers.ContentType = wire.MediaType == KmsWireResponse.ContentType ? JsonContentType : new MediaTypeHeaderValue(wire.MediaType);
         var response = new HttpResponseMessage((HttpStatusCode)wire.StatusCode) { Content = content, RequestMessage = request };
