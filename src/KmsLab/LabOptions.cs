@@ -60,7 +60,7 @@ public sealed record LabOptions
     /// </summary>
     public string? StateFile { get; init; }
 
-    /// <summary>How many audit events a state file keeps (the newest; 0 keeps none). Default: 100,000. Only used with a state file.</summary>
+    /// <summary>How many audit events a state file keeps (the newest; 0 keeps none). Default: 10,000 (as many as the lab keeps in memory, <see cref="AuditCapacity"/>). Only used with a state file.</summary>
     public int AuditRetention { get; init; } = Persistence.DatabaseStateStore.DefaultAuditRetention;
 
     /// <summary>Where calls to external key store proxies go (tests); null sends them over the network (loopback).</summary>

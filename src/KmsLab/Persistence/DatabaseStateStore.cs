@@ -19,7 +19,7 @@ namespace KmsLab.Persistence;
 internal sealed class DatabaseStateStore : IDisposable
 {
     /// <summary>How many audit events a state file keeps unless told otherwise (the newest; older ones are removed as new ones come).</summary>
-    public const int DefaultAuditRetention = 100_000;
+    public const int DefaultAuditRetention = 10_000;
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
