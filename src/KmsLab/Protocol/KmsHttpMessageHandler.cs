@@ -135,7 +135,18 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
             headers.Release();
         }
         // A lab kept in a state file (LabOptions.StateFile): the change is committed before the call returns.
-        if (adapter.InProcessState is { } state && state.MustCommitAfter(target)) state.Commit();
+        if (adapter.InProcessState is { } state && state.MustCommitAfter(target))
+        {
+            try
+            {
+                state.Commit();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                // As kmslab serve answers: the change is in memory but may not survive, so it is no success.
+                wire = adapter.InternalError($"The simulator could not save its state to its state file ({e.Message}); the change may not survive a restart.");
+            }
+        }
         var content = new ByteArrayContent(wire.Body);
         content.Headers.ContentType = wire.MediaType == KmsWireResponse.ContentType ? JsonContentType : new MediaTypeHeaderValue(wire.MediaType);
         var response = new HttpResponseMessage((HttpStatusCode)wire.StatusCode) { Content = content, RequestMessage = request };

@@ -227,6 +227,41 @@ public sealed class StateDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_of_an_older_schema_is_migrated_on_open()
+    {
+        using (var lab = Lab.Simulator(Options(StatePath))) await lab.CreateKmsClient().CreateKeyAsync(new CreateKeyRequest { Description = "from schema 1" });
+        // Back to what the first schema step made: no audit table, user_version 1.
+        using (var connection = StateDatabase.Connect(StatePath, SqliteOpenMode.ReadWrite))
+        {
+            connection.Open();
+            StateDatabase.Execute(connection, "DROP TABLE audit; PRAGMA user_version=1");
+        }
+        using (var lab = Lab.Simulator(Options(StatePath)))
+        {
+            var key = Assert.Single((await lab.CreateKmsClient().ListKeysAsync(new ListKeysRequest())).Keys);
+            Assert.Equal("from schema 1", lab.Snapshot().Regions!.Single(r => r.Keys!.Count > 0).Keys!.Single(k => k.KeyId == Guid.Parse(key.KeyId)).Description);
+        }
+        using var check = StateDatabase.Connect(StatePath, SqliteOpenMode.ReadOnly);
+        check.Open();
+        Assert.Equal(StateDatabase.CurrentVersion, StateDatabase.Scalar(check, "PRAGMA user_version"));
+        Assert.Equal(StateDatabase.ApplicationId, StateDatabase.Scalar(check, "PRAGMA application_id"));
+        Assert.Equal(1, StateDatabase.Scalar(check, "SELECT COUNT(*) FROM audit")); // the ListKeys of the second run
+    }
+
+    [Fact]
+    public async Task An_in_process_change_that_cannot_be_saved_is_a_KMSInternalException_and_the_next_commit_saves_it()
+    {
+        using var lab = Lab.Simulator(Options(StatePath));
+        var kms = lab.CreateKmsClient();
+        lab.Adapter.InProcessState!.Store.BeforeCommit = () => throw new IOException("No space left on device (simulated)");
+        var e = await Assert.ThrowsAsync<KMSInternalException>(() => kms.CreateKeyAsync(new CreateKeyRequest { Description = "unsaved" }));
+        Assert.Contains("could not save its state", e.Message);
+        lab.Adapter.InProcessState.Store.BeforeCommit = null;
+        await kms.CreateKeyAsync(new CreateKeyRequest { Description = "after" });
+        Assert.Equal(["unsaved", "after"], StatePersistenceTests.SavedWhileServing(StatePath).Regions!.Single().Keys!.Select(k => k.Description ?? "").ToArray());
+    }
+
+    [Fact]
     public async Task A_JSON_state_file_of_the_previous_release_is_migrated_whole_and_kept_beside()
     {
         // Today's JSON state file, written by the JSON store itself.
