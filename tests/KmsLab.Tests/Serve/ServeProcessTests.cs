@@ -123,6 +123,8 @@ public sealed class ServeProcessTests(ITestOutputHelper log) : IDisposable
             await stop.CancelAsync();
             await serve.WaitForExitAsync(TimeSpan.FromSeconds(30));
             await Task.WhenAll(writers);
+            // A killed server's file can be exported before anything restarts (read-only, SQLite reading its log).
+            Assert.True(KmsLab.Persistence.DatabaseStateStore.ExportAudit(statePath, TextWriter.Null) > 0);
             var wal = new FileInfo(statePath + "-wal");
             log.WriteLine($"round {round}: killed after {Volatile.Read(ref done)} key+alias+encrypt sequences; database {new FileInfo(statePath).Length} bytes, its log {(wal.Exists ? wal.Length + " bytes, left for SQLite to recover" : "absent")}");
         }
@@ -134,6 +136,12 @@ public sealed class ServeProcessTests(ITestOutputHelper log) : IDisposable
             Assert.Equal(0, await last.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         }
         Assert.True(acknowledgedKeys.Count >= killAfter, $"only {acknowledgedKeys.Count} keys were created");
+        // The audit trail came through the kills too: an acknowledged call's event was committed with its change.
+        var trail = new StringWriter();
+        KmsLab.Persistence.DatabaseStateStore.ExportAudit(statePath, trail);
+        var exported = trail.ToString();
+        var missing = acknowledgedKeys.Where(k => !exported.Contains(k, StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} acknowledged CreateKey calls are missing from the audit trail");
     }
 
     private static async Task AssertAllPresentAsync(IAmazonKeyManagementService kms, ConcurrentBag<string> keys, ConcurrentDictionary<string, string> aliases, ConcurrentDictionary<string, byte[]> blobs)
