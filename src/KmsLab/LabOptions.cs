@@ -54,7 +54,8 @@ public sealed record LabOptions
     /// <summary>
     /// A state file to keep the simulated world in, across runs (a SQLite database, created
     /// readable by you only): <see cref="Lab.Simulator"/> loads the world saved there, or starts an
-    /// empty one, and every change a client's call makes is committed before the call returns. One
+    /// empty one, and every change a client's call makes is committed before the call returns (what the
+    /// lab's own helpers change, such as users and identity policies, goes in with the next commit). One
     /// process at a time may use a file; call <see cref="Lab.Dispose"/> to let it go. Default: null,
     /// the world lives in memory only (no database).
     /// </summary>
