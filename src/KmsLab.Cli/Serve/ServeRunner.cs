@@ -110,7 +110,7 @@ internal static class ServeRunner
         output.WriteLine($"  Account   {lab.AccountId}");
         output.WriteLine(statePath is null
             ? "  State     memory only (use --state FILE to keep keys across restarts)"
-            : $"  State     {statePath} (kept across restarts)");
+            : $"  State     {statePath} (a SQLite database: keys and the audit trail kept across restarts)");
         output.WriteLine();
         output.WriteLine("Lab principals and their access keys (the same in every run). To use one with the aws CLI:");
         var principals = lab.Principals.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
