@@ -30,6 +30,7 @@ internal static class Program
             DemoExternalKeyStoreCommand.Create(),
             BenchCommand.Create(),
             ServeCommand.Create(),
+            AuditCommand.Create(),
             XksProxyCommand.Create(),
             EncryptCommand.Create(),
             DecryptCommand.Create(),

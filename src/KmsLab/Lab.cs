@@ -32,7 +32,7 @@ namespace KmsLab;
 /// <see cref="SimulatorOnlyException"/> saying what to do on AWS; lessons branch on <see cref="IsSimulator"/>.
 /// </para>
 /// </summary>
-public sealed class Lab
+public sealed class Lab : IDisposable
 {
     /// <summary>The administrator of the learner's account: its IAM policy allows everything.</summary>
     public const string AdministratorName = "labAdmin";
@@ -67,8 +67,35 @@ public sealed class Lab
         Lesson = lesson;
     }
 
-    /// <summary>Creates a new, empty simulated world with the lab's principals.</summary>
-    public static Lab Simulator(LabOptions? options = null) => new(NewSimulator(options), lesson: null);
+    /// <summary>
+    /// Creates a new, empty simulated world with the lab's principals, in memory — or, with
+    /// <see cref="LabOptions.StateFile"/>, the world kept in that file (loaded if it holds one), where
+    /// every change its clients make is committed before the call returns; <see cref="Dispose"/> lets the file go.
+    /// </summary>
+    /// <exception cref="IOException">With a state file: another process holds it, or it cannot be written.</exception>
+    /// <exception cref="InvalidDataException">With a state file: it is not a KmsLab state, or is from a newer KmsLab (it is left as it was).</exception>
+    public static Lab Simulator(LabOptions? options = null)
+    {
+        if (options?.StateFile is not { } path) return new(NewSimulator(options), lesson: null);
+        var file = LabStateFile.Open(path, options);
+        file.Lab._stateFile = file;
+        file.Lab.Adapter.InProcessState = file;
+        return file.Lab;
+    }
+
+    private LabStateFile? _stateFile;
+
+    /// <summary>
+    /// Lets go of the lab's state file (<see cref="LabOptions.StateFile"/>) after writing what is
+    /// not saved yet; its clients must not be used afterwards. Nothing to do for a lab in memory.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_stateFile is null) return;
+        Adapter.InProcessState = null;
+        _stateFile.Dispose();
+        _stateFile = null;
+    }
 
     /// <summary>
     /// The lab a lesson starts with: a fresh simulator, or real AWS KMS with the settings of

@@ -51,6 +51,19 @@ public sealed record LabOptions
     /// </summary>
     public TimeSpan XksProxyTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A state file to keep the simulated world in, across runs (a SQLite database, created
+    /// readable by you only): <see cref="Lab.Simulator"/> loads the world saved there, or starts an
+    /// empty one, and every change a client's call makes is committed before the call returns (what the
+    /// lab's own helpers change, such as users and identity policies, goes in with the next commit). One
+    /// process at a time may use a file; call <see cref="Lab.Dispose"/> to let it go. Default: null,
+    /// the world lives in memory only (no database).
+    /// </summary>
+    public string? StateFile { get; init; }
+
+    /// <summary>How many audit events a state file keeps (the newest; 0 keeps none). Default: 10,000 (as many as the lab keeps in memory, <see cref="AuditCapacity"/>). Only used with a state file.</summary>
+    public int AuditRetention { get; init; } = Persistence.DatabaseStateStore.DefaultAuditRetention;
+
     /// <summary>Where calls to external key store proxies go (tests); null sends them over the network (loopback).</summary>
     internal HttpMessageHandler? XksProxyHandler { get; init; }
 }

@@ -29,17 +29,26 @@ internal static class ServeCommand
         });
         var state = new Option<FileInfo?>("--state")
         {
-            Description = "Keep keys with all their key material, aliases, tags, policies, grants, lab users and the clock in this file across restarts (created readable by you only). Without it, state lives in memory only.",
+            Description = "Keep keys with all their key material, aliases, tags, policies, grants, lab users, the clock and the audit trail in this file across restarts (a SQLite database, created readable by you only; a JSON state file of an earlier KmsLab is migrated, and kept beside as FILE.json.bak). Without it, state lives in memory only.",
         };
+        var retention = new Option<int>("--audit-retention")
+        {
+            Description = $"With --state: how many audit events the file keeps, the newest (0 keeps none; read them with kmslab audit export).",
+            DefaultValueFactory = _ => new LabOptions().AuditRetention,
+        };
+        retention.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0) result.AddError("--audit-retention must be 0 or more.");
+        });
         var region = CommonOptions.Region;
         var command = new Command("serve", $"Serve the simulator as an AWS KMS endpoint on http://127.0.0.1:{KmsServerOptions.DefaultPort} for the aws CLI, boto3 and the AWS SDKs (use --endpoint-url). "
             + "It answers every Region (each request's signature names its own); --region is the one printed in the profile lines.")
         {
-            port, host, state, region,
+            port, host, state, retention, region,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new ServeOptions(ParseHost(parse.GetValue(host))!, parse.GetValue(port), parse.GetValue(state)?.FullName, parse.GetValue(region) ?? "us-east-1");
+            var options = new ServeOptions(ParseHost(parse.GetValue(host))!, parse.GetValue(port), parse.GetValue(state)?.FullName, parse.GetValue(region) ?? "us-east-1") { AuditRetention = parse.GetValue(retention) };
             return await ServeRunner.RunAsync(options, Console.Out, Console.Error, cancellationToken);
         });
         return command;

@@ -6,7 +6,11 @@ using KmsLab.Hosting;
 namespace KmsLab.Cli.Serve;
 
 /// <summary>What <c>kmslab serve</c> was asked to do.</summary>
-internal sealed record ServeOptions(IPAddress Host, int Port, string? StatePath, string Region);
+internal sealed record ServeOptions(IPAddress Host, int Port, string? StatePath, string Region)
+{
+    /// <summary>With a state file: how many audit events it keeps.</summary>
+    public int AuditRetention { get; init; } = new LabOptions().AuditRetention;
+}
 
 /// <summary>
 /// Runs <c>kmslab serve</c>: loads or creates the state, starts the server, prints how to reach it,
@@ -43,8 +47,9 @@ internal static class ServeRunner
             {
                 try
                 {
-                    store = LabStateFile.Open(path);
+                    store = LabStateFile.Open(path, new LabOptions { AuditRetention = options.AuditRetention });
                     lab = store.Lab;
+                    if (store.MigratedJsonBackup is { } backup) output.WriteLine($"Migrated the JSON state file {path} into a database; the JSON file is kept as {backup}.");
                 }
                 catch (InvalidDataException e)
                 {
@@ -105,7 +110,7 @@ internal static class ServeRunner
         output.WriteLine($"  Account   {lab.AccountId}");
         output.WriteLine(statePath is null
             ? "  State     memory only (use --state FILE to keep keys across restarts)"
-            : $"  State     {statePath} (kept across restarts)");
+            : $"  State     {statePath} (a SQLite database: keys and the audit trail kept across restarts)");
         output.WriteLine();
         output.WriteLine("Lab principals and their access keys (the same in every run). To use one with the aws CLI:");
         var principals = lab.Principals.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();

@@ -186,6 +186,27 @@ public sealed class AuditTrail
             && (errorCode is null || (errorCode == "*" ? e.ErrorCode is not null : e.ErrorCode == errorCode)))
         .ToList();
 
+    /// <summary>How many events were ever recorded (the index the next one gets).</summary>
+    internal long Recorded
+    {
+        get { lock (_sync) return _recorded; }
+    }
+
+    /// <summary>
+    /// The events recorded from index <paramref name="from"/> on that the ring still holds, oldest
+    /// first, and the index after the last (a store that keeps the trail asks again from there).
+    /// </summary>
+    internal (List<AuditEvent> Events, long Next) EventsFrom(long from)
+    {
+        lock (_sync)
+        {
+            long first = Math.Max(Math.Max(0, from), _recorded - Capacity);
+            var events = new List<AuditEvent>((int)Math.Max(0, _recorded - first));
+            for (long i = first; i < _recorded; i++) events.Add(Materialize(in _ring[i % Capacity]));
+            return (events, _recorded);
+        }
+    }
+
     /// <summary>Writes the events as JSON lines, oldest first.</summary>
     public void ExportJsonLines(TextWriter writer)
     {

@@ -51,7 +51,8 @@ internal static class StateFile
         }
     }
 
-    private static void FlushFolder(string folder)
+    /// <summary>Flushes a folder's entries (a rename in it) to the disk; best effort.</summary>
+    internal static void FlushFolder(string folder)
     {
         if (OperatingSystem.IsWindows()) return; // NTFS journals the rename; there is no folder handle to flush
         int fd = Native.open(folder, Native.O_RDONLY);

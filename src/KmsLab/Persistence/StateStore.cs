@@ -1,11 +1,17 @@
 namespace KmsLab.Persistence;
 
 /// <summary>
+/// The JSON state file of KmsLab releases before the SQLite database (<see cref="DatabaseStateStore"/>
+/// is what <c>kmslab serve --state</c> uses now, and it migrates these files). Kept so that this
+/// format can still be written — tests build the files that migration must read — and because its
+/// whole-snapshot writes are the reference a database's rows are compared with.
+/// <para>
 /// Keeps one lab's world durable in a state file. <see cref="Open"/> takes the file for this
 /// process alone (a second server on the same file is refused) and clears what a killed writer
 /// left; <see cref="CommitAsync"/> returns once a snapshot that includes every change made before
 /// the call is on disk. Concurrent callers share writes (group commit): while one snapshot is being
 /// written the others wait, and the next write covers them all.
+/// </para>
 /// </summary>
 internal sealed class StateStore : IDisposable
 {

@@ -231,4 +231,8 @@ internal sealed class SnapshotAlias
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(WorldSnapshot))]
+[JsonSerializable(typeof(SnapshotKey))]
+[JsonSerializable(typeof(SnapshotAlias))]
+[JsonSerializable(typeof(List<SnapshotPrincipal>))]
+[JsonSerializable(typeof(List<SnapshotKeyStore>))]
 internal sealed partial class SnapshotJsonContext : JsonSerializerContext;

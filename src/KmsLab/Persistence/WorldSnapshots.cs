@@ -24,34 +24,54 @@ internal static class WorldSnapshots
                 PartnerAccountId = partnerAccountId,
                 Clock = new SnapshotClock { Offset = clock.Offset, Now = clock.GetUtcNow() },
                 WorldSecrets = world.Secrets.Export(),
-                Principals = world.Principals.All.Select(p => new SnapshotPrincipal
-                {
-                    AccountId = p.AccountId,
-                    Name = p.Name,
-                    Kind = p.Kind.ToString(),
-                    Policies = new Dictionary<string, string>(p.IdentityPolicyTexts, StringComparer.Ordinal),
-                }).ToList(),
+                Principals = CapturePrincipals(world),
                 Regions = world.AllRegions.Select(r => CaptureRegion(r, world.Grants)).ToList(),
                 SpontaneousChanges = world.SpontaneousChanges,
             };
         }
     }
 
+    /// <summary>The world without its principals and Regions: accounts, clock and the service's secrets. Under the world lock.</summary>
+    public static WorldSnapshot CaptureWorldOnly(KmsWorld world, SimulatedClock clock, string accountId, string partnerAccountId) => new()
+    {
+        Format = WorldSnapshot.FormatName,
+        Version = WorldSnapshot.CurrentVersion,
+        AccountId = accountId,
+        PartnerAccountId = partnerAccountId,
+        Clock = new SnapshotClock { Offset = clock.Offset, Now = clock.GetUtcNow() },
+        WorldSecrets = world.Secrets.Export(),
+        SpontaneousChanges = world.SpontaneousChanges,
+    };
+
+    /// <summary>The lab's principals with their identity policies. Under the world lock.</summary>
+    public static List<SnapshotPrincipal> CapturePrincipals(KmsWorld world) => world.Principals.All.Select(p => new SnapshotPrincipal
+    {
+        AccountId = p.AccountId,
+        Name = p.Name,
+        Kind = p.Kind.ToString(),
+        Policies = new Dictionary<string, string>(p.IdentityPolicyTexts, StringComparer.Ordinal),
+    }).ToList();
+
+    public static SnapshotAlias CaptureAlias(KmsAlias a) => new() { Name = a.Name, TargetKeyId = a.Target.Id, CreationDate = a.CreationDate, LastUpdatedDate = a.LastUpdatedDate };
+
+    public static List<SnapshotKeyStore> CaptureKeyStores(RegionalKms kms) => kms.KeyStores.Select(s => new SnapshotKeyStore
+    {
+        Id = s.Id, Name = s.Name, Type = s.Type, CreationDate = s.CreationDate, ConnectionState = s.ConnectionState, ConnectionErrorCode = s.ConnectionErrorCode,
+        UriEndpoint = s.Proxy.UriEndpoint, UriPath = s.Proxy.UriPath, Connectivity = s.Proxy.Connectivity, AccessKeyId = s.Proxy.AccessKeyId, SecretAccessKey = s.Proxy.SecretAccessKey,
+    }).ToList();
+
     private static SnapshotRegion CaptureRegion(RegionalKms kms, GrantRegistry grants) => new()
     {
         AccountId = kms.AccountId,
         Region = kms.Region,
         Keys = kms.Keys.Select(k => CaptureKey(k, grants)).ToList(),
-        Aliases = kms.Aliases.Select(a => new SnapshotAlias { Name = a.Name, TargetKeyId = a.Target.Id, CreationDate = a.CreationDate, LastUpdatedDate = a.LastUpdatedDate }).ToList(),
+        Aliases = kms.Aliases.Select(CaptureAlias).ToList(),
         DeletedKeyIds = [.. kms.DeletedKeyIds],
-        KeyStores = kms.KeyStores.Select(s => new SnapshotKeyStore
-        {
-            Id = s.Id, Name = s.Name, Type = s.Type, CreationDate = s.CreationDate, ConnectionState = s.ConnectionState, ConnectionErrorCode = s.ConnectionErrorCode,
-            UriEndpoint = s.Proxy.UriEndpoint, UriPath = s.Proxy.UriPath, Connectivity = s.Proxy.Connectivity, AccessKeyId = s.Proxy.AccessKeyId, SecretAccessKey = s.Proxy.SecretAccessKey,
-        }).ToList(),
+        KeyStores = CaptureKeyStores(kms),
     };
 
-    private static SnapshotKey CaptureKey(KmsKey key, GrantRegistry grants) => new()
+    /// <summary>One key with everything it holds (grants, tags, every material). Under the world lock.</summary>
+    public static SnapshotKey CaptureKey(KmsKey key, GrantRegistry grants) => new()
     {
         KeyId = key.Id,
         CreationDate = key.CreationDate,

@@ -122,8 +122,10 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
         var uri = request.RequestUri;
         var headers = HeaderSnapshot.Take(request);
         KmsWireResponse wire;
+        string? target = null;
         try
         {
+            if (adapter.InProcessState is not null) target = headers.Get("X-Amz-Target");
             // The authority stands in for a Host header only where there is none (the SDK sends one).
             var host = uri is null || headers.Get("Host") is not null ? null : uri.IsDefaultPort ? uri.Host : uri.Authority;
             wire = adapter.Handle(new KmsWireRequest(request.Method.Method, uri?.AbsolutePath ?? "/", headers.Lookup, body, uri?.Query, host, SourceVpce: VpcEndpointId, Service: Service));
@@ -131,6 +133,19 @@ internal sealed class KmsHttpMessageHandler(KmsProtocolAdapter adapter) : HttpMe
         finally
         {
             headers.Release();
+        }
+        // A lab kept in a state file (LabOptions.StateFile): the change is committed before the call returns.
+        if (adapter.InProcessState is { } state && state.MustCommitAfter(target))
+        {
+            try
+            {
+                state.Commit();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                // As kmslab serve answers: the change is in memory but may not survive, so it is no success.
+                wire = adapter.InternalError($"The simulator could not save its state to its state file ({e.Message}); the change may not survive a restart.");
+            }
         }
         var content = new ByteArrayContent(wire.Body);
         content.Headers.ContentType = wire.MediaType == KmsWireResponse.ContentType ? JsonContentType : new MediaTypeHeaderValue(wire.MediaType);

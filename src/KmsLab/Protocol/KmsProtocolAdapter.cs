@@ -75,6 +75,9 @@ internal sealed class KmsProtocolAdapter
     /// </summary>
     public TextWriter? Log { get; set; }
 
+    /// <summary>The state file an in-process lab is kept in (<see cref="LabOptions.StateFile"/>): its clients' calls commit there before they return. Null: memory only, or a server that commits itself.</summary>
+    internal Hosting.LabStateFile? InProcessState { get; set; }
+
     /// <summary>Raised for every unexpected exception an operation threw (the test suite fails the test it happens in).</summary>
     internal static event Action<KmsProtocolAdapter, Exception>? InternalErrorObserved;
 

@@ -50,8 +50,12 @@ internal sealed record CallContext(string AccountId, string Region, LabPrincipal
     /// <summary>The keys this call resolved, in order: the <c>resources</c> of its audit event.</summary>
     public IReadOnlyList<string> Resources => _firstResource is null ? [] : _moreResources is null ? [_firstResource] : [_firstResource, .. _moreResources];
 
+    /// <summary>Where the call marks the keys it touches, when the world is kept in a database (see <see cref="WorldChanges"/>); set by the pipeline.</summary>
+    internal WorldChanges? Changes { get; set; }
+
     public void Touch(KmsKey key)
     {
+        Changes?.Key(key);
         var arn = key.Arn;
         if (_firstResource is null) _firstResource = arn;
         else if (arn != _firstResource && _moreResources?.Contains(arn) != true) (_moreResources ??= []).Add(arn);

@@ -58,6 +58,17 @@ internal sealed class KmsWorld
 
     public void NoteSpontaneousChange() => SpontaneousChanges++;
 
+    /// <summary>What changed since a database store last saved this world; null (nothing is tracked) unless <see cref="TrackChanges"/> was called.</summary>
+    public WorldChanges? Changes { get; private set; }
+
+    /// <summary>Starts marking changes (see <see cref="WorldChanges"/>) for a store that writes only what changed. Under <see cref="Sync"/>.</summary>
+    public WorldChanges TrackChanges()
+    {
+        Changes ??= new WorldChanges();
+        foreach (var kms in _regions.Values) kms.Changes = Changes;
+        return Changes;
+    }
+
     // Calls come in runs from one account and Region: the one used last is checked first, which
     // costs two short comparisons instead of hashing both strings.
     // Hot-path cache. Keeps: the RegionalKms returned last. Lifetime: this world's (an instance
@@ -73,7 +84,7 @@ internal sealed class KmsWorld
         if (_lastRegion is { } last && string.Equals(last.AccountId, accountId, StringComparison.Ordinal) && string.Equals(last.Region, region, StringComparison.Ordinal)) return last;
         if (!_regions.TryGetValue((accountId, region), out var kms))
         {
-            kms = new RegionalKms(accountId, region);
+            kms = new RegionalKms(accountId, region) { Changes = Changes };
             _regions.Add((accountId, region), kms);
         }
         return _lastRegion = kms;

@@ -23,10 +23,14 @@ internal sealed class RegionalKms(string accountId, string region)
     /// <summary>The account's custom key stores in this Region, in creation order.</summary>
     public List<CustomKeyStore> KeyStores { get; } = [];
 
+    /// <summary>Where this Region marks what it adds and removes, when its world is kept in a database (see <see cref="WorldChanges"/>).</summary>
+    public WorldChanges? Changes { get; set; }
+
     public void Add(KmsKey key)
     {
         _keys.Add(key.Id, key);
         _keyOrder.Add(key);
+        Changes?.Key(key);
     }
 
     public KmsKey? Find(Guid id) => _keys.GetValueOrDefault(id);
@@ -45,15 +49,32 @@ internal sealed class RegionalKms(string accountId, string region)
         _keys.Remove(key.Id);
         _keyOrder.Remove(key);
         _deleted.Add(key.Id);
-        foreach (var alias in _aliases.Values.Where(a => a.Target == key).ToList()) _aliases.Remove(alias.Name);
+        Changes?.Key(key);
+        foreach (var alias in _aliases.Values.Where(a => a.Target == key).ToList()) RemoveAlias(alias.Name);
         key.DisposeMaterials();
     }
 
     public KmsAlias? FindAlias(string name) => _aliases.GetValueOrDefault(name);
 
-    public void AddAlias(KmsAlias alias) => _aliases.Add(alias.Name, alias);
+    public void AddAlias(KmsAlias alias)
+    {
+        _aliases.Add(alias.Name, alias);
+        Changes?.Alias(AccountId, Region, alias.Name);
+    }
 
-    public void RemoveAlias(string name) => _aliases.Remove(name);
+    /// <summary>Points an alias at another key (UpdateAlias).</summary>
+    public void Retarget(KmsAlias alias, KmsKey target, DateTimeOffset now)
+    {
+        alias.Target = target;
+        alias.LastUpdatedDate = now;
+        Changes?.Alias(AccountId, Region, alias.Name);
+    }
+
+    public void RemoveAlias(string name)
+    {
+        _aliases.Remove(name);
+        Changes?.Alias(AccountId, Region, name);
+    }
 
     public int AliasCount(KmsKey key) => _aliases.Values.Count(a => a.Target == key);
 }

@@ -55,6 +55,11 @@ public sealed class CommandLineTests
     [InlineData("encrypt", "--in", "x")]
     [InlineData("run", "--target", "cloud")]
     [InlineData("no-such-command")]
+    [InlineData("serve", "--audit-retention", "-1")]
+    [InlineData("audit", "export")]
+    [InlineData("bench", "--keys", "100")]
+    [InlineData("bench", "--state", "--http")]
+    [InlineData("bench", "--state", "--keys", "0")]
     public async Task A_command_line_that_does_not_parse_is_a_usage_error(params string[] args)
     {
         var parse = Program.CreateRootCommand().Parse(args);
@@ -67,6 +72,9 @@ public sealed class CommandLineTests
     [InlineData("bench", "--http", "--concurrency", "2", "--no-moto")]
     [InlineData("bench", "--endpoint-url", "http://127.0.0.1:4599", "--no-moto")]
     [InlineData("cleanup", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:4599", "--profile", "labAdmin")]
+    [InlineData("serve", "--state", "lab.db", "--audit-retention", "500")]
+    [InlineData("audit", "export", "--state", "lab.db")]
+    [InlineData("bench", "--state", "--keys", "100", "10000", "--samples", "50", "--clients", "4", "--seconds", "3")]
     public void The_shared_options_parse_alike_everywhere(params string[] args) =>
         Assert.Empty(Program.CreateRootCommand().Parse(args).Errors);
 }

@@ -28,7 +28,7 @@ public sealed class ServedLab : IAsyncDisposable
     /// <summary>The endpoint as the aws CLI's --endpoint-url wants it: <c>http://127.0.0.1:PORT</c>.</summary>
     public string EndpointUrl => _server.Endpoint.GetLeftPart(UriPartial.Authority);
 
-    internal StateStore? Store => _state?.Store;
+    internal DatabaseStateStore? Store => _state?.Store;
 
     /// <summary>Starts a server on a fresh lab, or on the lab saved in <paramref name="statePath"/> (created if missing).</summary>
     public static async Task<ServedLab> StartAsync(string? statePath = null, LabOptions? options = null)

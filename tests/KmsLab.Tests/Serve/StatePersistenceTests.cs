@@ -267,21 +267,29 @@ public sealed class StatePersistenceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_change_that_cannot_be_saved_is_a_500_not_a_success_and_the_server_recovers()
+    public async Task A_change_that_cannot_be_saved_is_a_500_not_a_success_and_the_next_commit_saves_it()
     {
         await using var served = await ServedLab.StartAsync(StatePath);
         var kms = served.CreateClient();
         await kms.CreateKeyAsync(new CreateKeyRequest());
-        // Something else takes the file's name (root ignores permissions, so a folder it is).
-        File.Delete(StatePath);
-        Directory.CreateDirectory(StatePath);
-        var e = await Assert.ThrowsAnyAsync<AmazonKeyManagementServiceException>(() => kms.CreateKeyAsync(new CreateKeyRequest()));
+        served.Store!.BeforeCommit = () => throw new IOException("No space left on device (simulated)");
+        var e = await Assert.ThrowsAnyAsync<AmazonKeyManagementServiceException>(() => kms.CreateKeyAsync(new CreateKeyRequest { Description = "unsaved" }));
         Assert.Equal("KMSInternalException", e.ErrorCode);
         Assert.Equal(System.Net.HttpStatusCode.InternalServerError, e.StatusCode);
-        Directory.Delete(StatePath);
+        // The key is in memory but not in the file; once the file can be written again, the next
+        // commit saves it too (a failed commit's changes are marked again), before "after" is acknowledged.
+        served.Store.BeforeCommit = null;
         await kms.CreateKeyAsync(new CreateKeyRequest { Description = "after" });
-        var saved = StateFile.Read(StatePath);
-        Assert.Equal(3, saved.Regions!.Single().Keys!.Count);
+        var saved = SavedWhileServing(StatePath);
+        Assert.Equal(["", "unsaved", "after"], saved.Regions!.Single().Keys!.Select(k => k.Description ?? "(none)").ToArray());
+    }
+
+    /// <summary>What the state file holds now, read as another process would (read-only, without taking the file).</summary>
+    internal static WorldSnapshot SavedWhileServing(string path)
+    {
+        using var connection = StateDatabase.Connect(path, Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly);
+        connection.Open();
+        return DatabaseStateStore.Read(connection, path)!;
     }
 
     [Fact]

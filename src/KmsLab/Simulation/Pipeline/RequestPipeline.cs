@@ -118,6 +118,7 @@ internal sealed class RequestPipeline(KmsWorld world)
         var now = Now;
         ctx.Time = now;
         ctx.AliasesOf = _aliasesOf;
+        ctx.Changes = World.Changes;
         _events.CatchUp(now);
         return World.Region(ctx.AccountId, ctx.Region);
     }

@@ -33,16 +33,22 @@ internal sealed class ScheduledEvents(KmsWorld world)
                 {
                     region.Remove(key);
                     world.NoteSpontaneousChange();
-                    if (key.MultiRegion?.Removed(world, key, key.DeletionDate!.Value) is { } primary) next = Min(next, primary.DeletionDate);
+                    if (key.MultiRegion?.Removed(world, key, key.DeletionDate!.Value) is { } primary)
+                    {
+                        next = Min(next, primary.DeletionDate);
+                        world.Changes?.Key(primary);
+                    }
                     continue;
                 }
                 if (key.SettlesAt is { } settles && settles <= now)
                 {
                     MultiRegionSet.Settle(key);
+                    world.Changes?.Key(key);
                     world.NoteSpontaneousChange();
                 }
                 if (key.NextMaterialExpiry <= now && ImportService.ExpireImportedMaterial(key, now))
                 {
+                    world.Changes?.Key(key);
                     world.NoteSpontaneousChange();
                 }
                 // A multi-Region replica rotates with its primary, which shares each new material.
@@ -53,6 +59,7 @@ internal sealed class ScheduledEvents(KmsWorld world)
                         key.AddMaterial(KeyMaterial.Generate(world.Random, due, RotationTypes.Automatic));
                         key.RotationBase = due;
                         key.MultiRegion?.ShareFrom(world, key);
+                        world.Changes?.Key(key); // and its replicas, through the multi-Region set
                         world.NoteSpontaneousChange();
                     }
                 }

@@ -62,8 +62,7 @@ internal sealed class AliasService(RequestPipeline pipeline)
             throw KmsException.Validation($"An alias can only move to a key of the same type: {alias.Name} points at a {alias.Target.Spec.Name} {alias.Target.KeyUsage} key, and {key.Arn} is a {key.Spec.Name} {key.KeyUsage} key.");
         }
         if (alias.Target != key) CheckAliasCount(kms, key);
-        alias.Target = key;
-        alias.LastUpdatedDate = Now;
+        kms.Retarget(alias, key, Now);
         return EmptyResponse.Instance;
     }
 
