@@ -373,7 +373,8 @@ public static class Exercises
             try
             {
                 var viaService = $"s3.{lab.DefaultRegion.SystemName}.amazonaws.com";
-                var s3Lab = lab.IsSimulator ? lab : Lab.Simulator(new LabOptions { DefaultRegion = lab.DefaultRegion });
+                using var simulatedBucketLab = lab.IsSimulator ? null : Lab.Simulator(new LabOptions { DefaultRegion = lab.DefaultRegion });
+                var s3Lab = simulatedBucketLab ?? lab;
                 var s3KeyArn = lab.IsSimulator ? keyArn
                     : (await s3Lab.CreateKmsClient().CreateKeyAsync(new CreateKeyRequest { Policy = SamePeopleIn(s3Lab, lab, policyJson) }).ConfigureAwait(false)).KeyMetadata.Arn;
                 var bucket = s3Lab.CreateS3Bucket("exercise-10-" + s3KeyArn[(s3KeyArn.LastIndexOf('/') + 1)..][..8], new S3BucketEncryption(s3KeyArn));

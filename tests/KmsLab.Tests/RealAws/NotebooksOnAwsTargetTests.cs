@@ -26,13 +26,7 @@ public sealed class NotebooksOnAwsTargetTests(ITestOutputHelper log)
     public async Task EveryLessonRunsTopToBottomOnTheAwsTargetAgainstKmslabServe()
     {
         await using var served = await ServedLab.StartAsync();
-        using var env = new EnvironmentScope();
-        var profiles = new AwsProfiles(served.Lab);
-        env.Set(Lab.TargetVariable, "aws")
-            .Set("KMSLAB_REGION", "us-east-1")
-            .Set("KMSLAB_ENDPOINT_URL", served.EndpointUrl)
-            .Set("KMSLAB_PROFILE", profiles.Prefix + Lab.AdministratorName)
-            .Set("KMSLAB_PROFILE_PREFIX", profiles.Prefix);
+        using var env = LearnerOnAws(served);
 
         NotebookHost.Configure();
         var failures = new StringBuilder();
@@ -72,13 +66,7 @@ public sealed class NotebooksOnAwsTargetTests(ITestOutputHelper log)
     public async Task EverySolutionPassesItsCheckOnTheAwsTarget()
     {
         await using var served = await ServedLab.StartAsync(options: new LabOptions { AccountId = "777788889999" });
-        using var env = new EnvironmentScope();
-        var profiles = new AwsProfiles(served.Lab);
-        env.Set(Lab.TargetVariable, "aws")
-            .Set("KMSLAB_REGION", "us-east-1")
-            .Set("KMSLAB_ENDPOINT_URL", served.EndpointUrl)
-            .Set("KMSLAB_PROFILE", profiles.Prefix + Lab.AdministratorName)
-            .Set("KMSLAB_PROFILE_PREFIX", profiles.Prefix);
+        using var env = LearnerOnAws(served);
 
         NotebookHost.Configure();
         using var dir = new TempDir();
@@ -104,6 +92,17 @@ public sealed class NotebooksOnAwsTargetTests(ITestOutputHelper log)
             else if (!verdict.Contains("well done", StringComparison.Ordinal)) failures.AppendLine($"{Path.GetFileName(lesson)}: the solution's check said\n{verdict}\n");
         }
         Assert.True(failures.Length == 0, failures.ToString());
+    }
+
+    /// <summary>What a learner's machine gives a lesson on the aws target: the variables and lab-setup's three profiles.</summary>
+    private static EnvironmentScope LearnerOnAws(ServedLab served)
+    {
+        var profiles = new AwsProfiles(served.Lab);
+        return new EnvironmentScope().Set(Lab.TargetVariable, "aws")
+            .Set("KMSLAB_REGION", "us-east-1")
+            .Set("KMSLAB_ENDPOINT_URL", served.EndpointUrl)
+            .Set("KMSLAB_PROFILE", profiles.Prefix + Lab.AdministratorName)
+            .Set("KMSLAB_PROFILE_PREFIX", profiles.Prefix);
     }
 
     private sealed class Silent : INotebookObserver
