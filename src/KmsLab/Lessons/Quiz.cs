@@ -111,7 +111,7 @@ public sealed class QuestionView : LessonView
 
     internal string Text(bool withChoices = true)
     {
-        var sb = new StringBuilder($"Q{Number}. {Question.Text}");
+        var sb = new StringBuilder($"Q{Number} · {Question.Id}. {Question.Text}");
         if (withChoices)
         {
             for (int i = 0; i < Question.Choices.Count; i++) sb.Append($"\n   {Quiz.Letter(i)}) {Question.Choices[i]}");
@@ -121,7 +121,7 @@ public sealed class QuestionView : LessonView
 
     internal string Html()
     {
-        var sb = new StringBuilder($"<div style=\"font-weight:600\">Q{Number}. {Md(Question.Text)}</div><ol type=\"A\" style=\"margin:4px 0\">");
+        var sb = new StringBuilder($"<div style=\"font-weight:600\">Q{Number} · {Question.Id}. {Md(Question.Text)}</div><ol type=\"A\" style=\"margin:4px 0\">");
         foreach (var c in Question.Choices) sb.Append($"<li>{Md(c)}</li>");
         return sb.Append("</ol>").ToString();
     }
@@ -210,9 +210,18 @@ public sealed class ScoreView : LessonView
     private IEnumerable<(int Number, string Mark)> Marks() => Enumerable.Range(1, Total).Select(n =>
         (n, _answers.TryGetValue(n, out var a) ? (_quiz.Questions[n - 1].Answer == a ? "✔" : "✘") : "·"));
 
+    /// <summary>
+    /// The lessons to revisit: each lesson with a question answered wrongly, and those questions' IDs
+    /// (<c>lesson 03 (03.2)</c>); empty when nothing was missed.
+    /// </summary>
+    public string Revisit => string.Join(", ", _answers.Where(a => _quiz.Questions[a.Key - 1].Answer != a.Value)
+        .Select(a => _quiz.Questions[a.Key - 1]).OrderBy(q => q.Id, StringComparer.Ordinal).GroupBy(q => q.Lesson)
+        .Select(g => $"lesson {g.Key} ({string.Join(", ", g.Select(q => q.Id))})"));
+
     /// <inheritdoc />
     public override string ToPlainText() =>
-        $"{_quiz.Title}: {Right}/{Total} right ({Answered} answered)\n   " + string.Join(" ", Marks().Select(m => $"Q{m.Number}{m.Mark}"));
+        $"{_quiz.Title}: {Right}/{Total} right ({Answered} answered)\n   " + string.Join(" ", Marks().Select(m => $"Q{m.Number}{m.Mark}"))
+        + (Revisit.Length == 0 ? "" : "\n   Revisit: " + Revisit);
 
     /// <inheritdoc />
     public override string ToHtml()
@@ -220,7 +229,9 @@ public sealed class ScoreView : LessonView
         var pct = Total == 0 ? 0 : 100 * Right / Total;
         var sb = new StringBuilder($"<div class=\"kmslab-score\" style=\"border:1px solid #ccc;border-radius:6px;padding:8px 12px;max-width:56em\"><strong>{E(_quiz.Title)}</strong>: {Right}/{Total} right ({Answered} answered)");
         sb.Append($"<div style=\"background:#eee;height:10px;border-radius:5px;margin:6px 0\"><div style=\"background:#2e7d32;height:10px;border-radius:5px;width:{pct}%\"></div></div>");
-        sb.Append("<div style=\"font-family:monospace\">").Append(string.Join(" ", Marks().Select(m => $"Q{m.Number}{m.Mark}"))).Append("</div></div>");
+        sb.Append("<div style=\"font-family:monospace\">").Append(string.Join(" ", Marks().Select(m => $"Q{m.Number}{m.Mark}"))).Append("</div>");
+        if (Revisit.Length > 0) sb.Append("<div>Revisit: ").Append(E(Revisit)).Append("</div>");
+        sb.Append("</div>");
         return sb.ToString();
     }
 }

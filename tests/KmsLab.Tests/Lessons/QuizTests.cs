@@ -62,6 +62,25 @@ public sealed partial class QuizTests
         Assert.Equal(3, score.Total);
         Assert.Contains("1/3 right", score.ToPlainText(), StringComparison.Ordinal);
         Assert.Contains("Q1✔ Q2✘ Q3·", score.ToPlainText(), StringComparison.Ordinal);
+        // The question's ID names its lesson, and the score says what to revisit.
+        Assert.StartsWith("Q2 · 03.2. ", wrong.ToPlainText(), StringComparison.Ordinal);
+        Assert.Equal("lesson 03 (03.2)", score.Revisit);
+        Assert.Contains("Revisit: lesson 03 (03.2)", score.ToPlainText(), StringComparison.Ordinal);
+        Assert.Contains("Revisit: lesson 03 (03.2)", score.ToHtml(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_exam_score_names_each_lesson_to_revisit_once_with_its_missed_questions()
+    {
+        var exam = Quiz.Exam(new Random(7));
+        string Wrong(int n) => exam.Questions[n - 1].Answer == 'A' ? "B" : "A";
+        int Number(string id) => exam.Questions.ToList().FindIndex(q => q.Id == id) + 1;
+        exam.Question(Number("07.2")).Answer(Wrong(Number("07.2")));
+        exam.Question(Number("05.1")).Answer(Wrong(Number("05.1")));
+        exam.Question(Number("05.3")).Answer(Wrong(Number("05.3")));
+        exam.Question(Number("03.1")).Answer(exam.Questions[Number("03.1") - 1].Answer.ToString());
+        Assert.Equal("lesson 05 (05.1, 05.3), lesson 07 (07.2)", exam.Score().Revisit);
+        Assert.Equal("", Quiz.ForLesson("05", new Random(1)).Score().Revisit);
     }
 
     [Fact]
