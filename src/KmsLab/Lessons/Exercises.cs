@@ -34,7 +34,7 @@ public static class Exercises
             if (bytes is null) return CheckResult.NotYet(Name, "no bytes yet.", "Call kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = 32 }) and read .Plaintext.ToArray().");
             if (bytes.Length != 32) return CheckResult.NotYet(Name, $"you have {bytes.Length} bytes.", "Ask for exactly 32: NumberOfBytes = 32.");
             if (bytes.All(b => b == 0)) return CheckResult.NotYet(Name, "all 32 bytes are zero: that is not random.", "Use the Plaintext that GenerateRandomAsync returns, not a new byte[32].");
-            var fromKms = lab.Journal.Calls.Select(c => c.Response).OfType<GenerateRandomResponse>().Any(r => r.Plaintext is { } p && p.ToArray().AsSpan().SequenceEqual(bytes));
+            var fromKms = lab.Journal.Responses<GenerateRandomResponse>().Any(r => r.Plaintext is { } p && p.ToArray().AsSpan().SequenceEqual(bytes));
             if (!fromKms) return CheckResult.NotYet(Name, "these 32 bytes did not come from KMS: no GenerateRandom call of this lab returned them.", "Make the bytes with kms.GenerateRandomAsync — the exercise is your first KMS call.");
             return CheckResult.Pass(Name, "32 random bytes, straight from KMS (GenerateRandom needs no key).");
         }
@@ -231,9 +231,8 @@ public static class Exercises
             ArgumentNullException.ThrowIfNull(kms);
             if (ciphertext is null || ciphertext.Length == 0) return CheckResult.NotYet(Name, "no ciphertext yet.", "Call kms.ReEncryptAsync with CiphertextBlob and DestinationKeyId, and pass the response's CiphertextBlob.");
             var bytes = ciphertext.ToArray();
-            var calls = lab.Journal.Calls;
-            bool reEncrypted = calls.Select(c => c.Response).OfType<ReEncryptResponse>().Any(r => r.CiphertextBlob is { } b && b.ToArray().AsSpan().SequenceEqual(bytes));
-            bool encrypted = calls.Select(c => c.Response).OfType<EncryptResponse>().Any(r => r.CiphertextBlob is { } b && b.ToArray().AsSpan().SequenceEqual(bytes));
+            bool reEncrypted = lab.Journal.Responses<ReEncryptResponse>().Any(r => r.CiphertextBlob is { } b && b.ToArray().AsSpan().SequenceEqual(bytes));
+            bool encrypted = lab.Journal.Responses<EncryptResponse>().Any(r => r.CiphertextBlob is { } b && b.ToArray().AsSpan().SequenceEqual(bytes));
             var newArn = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = newKeyId }).ConfigureAwait(false)).KeyMetadata.Arn;
             DecryptResponse decrypted;
             try
@@ -438,9 +437,9 @@ public static class Exercises
             {
                 return CheckResult.NotYet(Name, "the key policy was changed.", "Leave the policy alone: a grant gives one principal a permission without editing the policy.");
             }
-            var created = calls.FirstOrDefault(c => c.Response is CreateGrantResponse r && r.GrantToken == grantToken);
+            var created = lab.Journal.Responses<CreateGrantResponse>().FirstOrDefault(r => r.GrantToken == grantToken);
             if (created is null) return CheckResult.NotYet(Name, "no CreateGrant call of this lab returned that token.", "Pass the GrantToken of the CreateGrantAsync response.");
-            var grantId = ((CreateGrantResponse)created.Response).GrantId;
+            var grantId = created.GrantId;
             var grant = (await admin.ListGrantsAsync(new ListGrantsRequest { KeyId = keyId, GrantId = grantId }).ConfigureAwait(false)).Grants?.SingleOrDefault();
             if (grant is null) return CheckResult.NotYet(Name, "that grant is not on this key (or was retired or revoked).", "Create the grant with KeyId = apolloKey.KeyId, and keep it.");
             var userArn = lab.PrincipalArn(Lab.KeyUserName);
@@ -500,7 +499,7 @@ public static class Exercises
             }
             if (replica.MultiRegionConfiguration?.MultiRegionKeyType != MultiRegionKeyType.REPLICA) return CheckResult.NotYet(Name, $"the key in {region} is not a replica.", "Replicate drKey itself: a new key in the Region has other key material.");
             if (recovered != expectedPlaintext) return CheckResult.NotYet(Name, $"\"{recovered}\" is not the order.", "Decrypt orderBlob and read the Plaintext as UTF-8.");
-            var decrypts = lab.Journal.Calls.Select(c => c.Response).OfType<DecryptResponse>().Where(r => r.Plaintext is { } p && Encoding.UTF8.GetString(p.ToArray()) == expectedPlaintext).ToList();
+            var decrypts = lab.Journal.Responses<DecryptResponse>().Where(r => r.Plaintext is { } p && Encoding.UTF8.GetString(p.ToArray()) == expectedPlaintext).ToList();
             if (!decrypts.Any(r => r.KeyId == replica.Arn))
             {
                 return CheckResult.NotYet(Name, "the right order, but not decrypted by the replica: in the disaster, us-east-1 answers nothing.",
@@ -526,7 +525,7 @@ public static class Exercises
             ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
             ArgumentNullException.ThrowIfNull(manifest);
             if (signature is null || signature.Length == 0) return CheckResult.NotYet(Name, "no signature yet.", "kms.SignAsync(new SignRequest { KeyId = ..., Message = ..., SigningAlgorithm = ... }) and take .Signature.ToArray().");
-            var signed = lab.Journal.Calls.Select(c => c.Response).OfType<SignResponse>().FirstOrDefault(r => r.Signature is { } sig && sig.ToArray().AsSpan().SequenceEqual(signature));
+            var signed = lab.Journal.Responses<SignResponse>().FirstOrDefault(r => r.Signature is { } sig && sig.ToArray().AsSpan().SequenceEqual(signature));
             if (signed is null) return CheckResult.NotYet(Name, "no Sign call of this lab returned these bytes.", "Pass the Signature of the SignAsync response.");
             if (signed.SigningAlgorithm != SigningAlgorithmSpec.ML_DSA_SHAKE_256)
             {

@@ -43,6 +43,9 @@ internal sealed class LabCallJournal
     /// <summary>The plaintext bytes the watched clients' successful calls carried to KMS (all of them, not only the calls kept).</summary>
     public long PlaintextBytesSent => Interlocked.Read(ref _plaintextBytesSent);
 
+    /// <summary>The responses of type <typeparamref name="T"/> among the calls kept, oldest first.</summary>
+    public IEnumerable<T> Responses<T>() where T : AmazonWebServiceResponse => Calls.Select(c => c.Response).OfType<T>();
+
     private void Add(LabCall call)
     {
         Interlocked.Add(ref _plaintextBytesSent, PlaintextBytesOf(call.Request));

@@ -235,7 +235,7 @@ public sealed class ExerciseCheckTests
         // Grants add up: a right grant beside the earlier wide ones still lets myKeyUser read zeus's data.
         var right = await Grant(user, [GrantOperation.Decrypt], apollo);
         NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, right), "revoke the ones you do not need");
-        foreach (var g in (await _t.Kms.ListGrantsAsync(new ListGrantsRequest { KeyId = key.KeyId })).Grants.Where(g => g.GrantId != (_t.Lab.Journal.Calls.Select(c => c.Response).OfType<CreateGrantResponse>().Single(r => r.GrantToken == right).GrantId)))
+        foreach (var g in (await _t.Kms.ListGrantsAsync(new ListGrantsRequest { KeyId = key.KeyId })).Grants.Where(g => g.GrantId != (_t.Lab.Journal.Responses<CreateGrantResponse>().Single(r => r.GrantToken == right).GrantId)))
         {
             await _t.Kms.RevokeGrantAsync(new RevokeGrantRequest { KeyId = key.KeyId, GrantId = g.GrantId });
         }
