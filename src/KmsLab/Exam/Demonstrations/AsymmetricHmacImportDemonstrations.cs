@@ -146,6 +146,22 @@ internal static class AsymmetricHmacImportDemonstrations
         return "Encrypt with an RSA SIGN_VERIFY key → InvalidKeyUsageException; a second RSA key with ENCRYPT_DECRYPT encrypts";
     }
 
+    [Proves("asym.byok-responsibilities")]
+    internal static async Task<string> ImportedMaterialIsTheOwnersToKeep(Lab lab)
+    {
+        var kms = lab.CreateKmsClient();
+        var key = (await kms.CreateKeyAsync(new CreateKeyRequest { Origin = OriginType.EXTERNAL })).KeyMetadata.KeyId;
+        var material = RandomNumberGenerator.GetBytes(32);
+        await ImportAsync(lab, kms, key, material, TimeSpan.FromDays(1));
+        await Demonstrate.ThrowsAsync<UnsupportedOperationException>(() => kms.EnableKeyRotationAsync(new EnableKeyRotationRequest { KeyId = key }));
+        var blob = await EncryptAsync(kms, key);
+        lab.Clock.Advance(TimeSpan.FromDays(2));
+        await Demonstrate.ThrowsAsync<KMSInvalidStateException>(() => kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) }));
+        await ImportAsync(lab, kms, key, material, null);
+        await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) });
+        return "EXTERNAL key: EnableKeyRotation → UnsupportedOperationException; expired material → KMSInvalidStateException until the kept copy is imported again";
+    }
+
     private static readonly byte[] Secret = "under my own material"u8.ToArray();
 
     private static async Task<string> SigningKey(IAmazonKeyManagementService kms, KeySpec spec) =>

@@ -109,6 +109,22 @@ internal static class MultiRegionDemonstrations
         return "alias/orders in us-east-1 only: eu-west-1's Encrypt → NotFoundException until alias/orders is created there for the replica";
     }
 
+    [Proves("mrk.pipeline-new-region")]
+    internal static async Task<string> ANewReplicaIsCreatingAtFirst(Lab lab)
+    {
+        var east = lab.CreateKmsClient(RegionEndpoint.USEast1);
+        var sydney = lab.CreateKmsClient(RegionEndpoint.APSoutheast2);
+        var key = (await east.CreateKeyAsync(new CreateKeyRequest { MultiRegion = true })).KeyMetadata.KeyId;
+        var blob = await EncryptAsync(east, key);
+        var replicated = await east.ReplicateKeyAsync(new ReplicateKeyRequest { KeyId = key, ReplicaRegion = "ap-southeast-2" });
+        Demonstrate.That(replicated.ReplicaKeyMetadata.KeyState == KeyState.Creating, $"a new replica starts Creating (got {replicated.ReplicaKeyMetadata.KeyState})");
+        await Demonstrate.ThrowsAsync<KMSInvalidStateException>(() => sydney.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob), EncryptionContext = Order }));
+        await Demonstrate.ThrowsAsync<AlreadyExistsException>(() => east.ReplicateKeyAsync(new ReplicateKeyRequest { KeyId = key, ReplicaRegion = "ap-southeast-2" }));
+        await lab.WaitForKeyStateAsync(sydney, key, KeyState.Enabled);
+        await sydney.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob), EncryptionContext = Order });
+        return "right after ReplicateKey the replica is Creating: Decrypt → KMSInvalidStateException, a second ReplicateKey → AlreadyExistsException; once Enabled it decrypts";
+    }
+
     private static async Task<(IAmazonKeyManagementService East, IAmazonKeyManagementService West, string Key)> PrimaryWithReplicaAsync(Lab lab)
     {
         var east = lab.CreateKmsClient(RegionEndpoint.USEast1);
