@@ -71,6 +71,28 @@ internal static class QuotasAndPricingDemonstrations
         return $"quota 5/s: 10 uploads without a bucket key → {throttled} throttled by KMS; with a bucket key → all stored, {keyed.KmsRequests} KMS request";
     }
 
+    [Proves("quotas.rsa-signing-quota")]
+    internal static async Task<string> RsaOperationsHaveTheirOwnQuota(Lab lab)
+    {
+        _ = lab;
+        using var limited = Lab.Simulator(new LabOptions
+        {
+            RequestQuotas = RequestQuotas.Standard with { Asymmetric = 2 },
+            TimeSource = new StoppedClock(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero)),
+        });
+        var kms = limited.CreateKmsClient();
+        var signer = (await kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.RSA_3072, KeyUsage = KeyUsageType.SIGN_VERIFY })).KeyMetadata.KeyId;
+        var other = (await kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.RSA_3072, KeyUsage = KeyUsageType.SIGN_VERIFY })).KeyMetadata.KeyId;
+        var symmetric = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.KeyId;
+        Task<SignResponse> Sign(string key) => kms.SignAsync(new SignRequest { KeyId = key, Message = new MemoryStream("build 77"u8.ToArray()), SigningAlgorithm = SigningAlgorithmSpec.RSASSA_PSS_SHA_256 });
+        await Sign(signer);
+        await Sign(signer);
+        await ThrottledAsync(() => Sign(signer), "a third Sign over an RSA quota of 2 per second");
+        await ThrottledAsync(() => Sign(other), "a Sign with another RSA key (the RSA quota is shared)");
+        for (int i = 0; i < 10; i++) await EncryptAsync(kms, symmetric);
+        return "RSA quota 2/s: the 3rd Sign → ThrottlingException, with another RSA key too, while 10 symmetric Encrypts in the same second pass";
+    }
+
     [Proves("quotas.bucket-key-requests")]
     internal static async Task<string> ABucketKeySparesAlmostEveryRequest(Lab lab)
     {
