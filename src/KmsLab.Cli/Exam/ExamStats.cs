@@ -24,7 +24,7 @@ internal static class ExamStats
             .AddColumn("Date (UTC)").AddColumn("Kind").AddColumn("On").AddColumn(new TableColumn("Score").RightAligned());
         foreach (var a in attempts.TakeLast(10))
         {
-            var score = a.Answered == 0 ? "-" : $"{a.Right}/{a.Answered} ({100 * a.Right / a.Answered}%)";
+            var score = a.Questions == 0 ? "-" : $"{a.Right}/{a.Questions} ({100 * a.Right / a.Questions}%)";
             recent.AddRow(new Text(a.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), new Text(a.Kind.ToString().ToLowerInvariant() + (a.TimedOut ? " (time up)" : "")),
                 new Text(a.Exam ?? a.Topic ?? "all topics"), new Text(score));
         }
@@ -55,7 +55,7 @@ internal static class ExamStats
         if (queue.Count == 0) console.MarkupLine("Review schedule: empty (no missed question waiting).");
         else
         {
-            var boxes = string.Join(", ", Enumerable.Range(1, ReviewSchedule.Boxes).Select(b => $"box {b}: {queue.Count(q => q.Box == b)}"));
+            var boxes = string.Join(", ", Enumerable.Range(1, ReviewSchedule.Boxes).Where(b => queue.Any(q => q.Box == b)).Select(b => $"box {b}: {queue.Count(q => q.Box == b)}"));
             int due = queue.Count(q => q.Due <= now);
             console.MarkupLine($"Review schedule: {queue.Count} question(s) ({boxes}); {due} due now" +
                 (due == 0 ? $", next on {queue.Min(q => q.Due).UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC." : ": run [bold]kmslab exam review[/]."));

@@ -9,6 +9,7 @@ namespace KmsLab.Progress;
 /// <param name="Finished">When it ended, or null if it was left unfinished.</param>
 /// <param name="TimeLimit">A mock exam's time limit.</param>
 /// <param name="TimedOut">True if time ran out before the candidate finished.</param>
+/// <param name="Questions">Questions asked (a mock exam's blanks included).</param>
 /// <param name="Answered">Questions answered.</param>
 /// <param name="Right">Questions answered right.</param>
-public sealed record AttemptSummary(long Id, AttemptKind Kind, string? Exam, string? Topic, DateTimeOffset Started, DateTimeOffset? Finished, TimeSpan? TimeLimit, bool TimedOut, int Answered, int Right);
+public sealed record AttemptSummary(long Id, AttemptKind Kind, string? Exam, string? Topic, DateTimeOffset Started, DateTimeOffset? Finished, TimeSpan? TimeLimit, bool TimedOut, int Questions, int Answered, int Right);

@@ -130,7 +130,7 @@ public sealed class ProgressStore : IDisposable
         using var command = Command(null,
             """
             SELECT a.id, a.kind, a.exam, a.topic, a.started_utc, a.finished_utc, a.time_limit_seconds, a.timed_out,
-                   COUNT(n.answer), COALESCE(SUM(n.correct), 0)
+                   COUNT(n.position), COUNT(n.answer), COALESCE(SUM(n.correct), 0)
             FROM attempts a LEFT JOIN answers n ON n.attempt_id = a.id
             GROUP BY a.id ORDER BY a.id
             """);
@@ -141,7 +141,7 @@ public sealed class ProgressStore : IDisposable
                 reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                 Parse(reader.GetString(4)), reader.IsDBNull(5) ? null : Parse(reader.GetString(5)),
                 reader.IsDBNull(6) ? null : TimeSpan.FromSeconds(reader.GetInt64(6)), reader.GetInt64(7) != 0,
-                reader.GetInt32(8), reader.GetInt32(9)));
+                reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10)));
         }
         return attempts;
     }

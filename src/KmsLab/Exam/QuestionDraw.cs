@@ -1,9 +1,8 @@
-using KmsLab.Exam;
 
-namespace KmsLab.Cli.Exam;
+namespace KmsLab.Exam;
 
 /// <summary>Which questions an attempt asks.</summary>
-internal static class QuestionDraw
+public static class QuestionDraw
 {
     /// <summary>
     /// A mock exam's <paramref name="count"/> questions for <paramref name="exam"/>, each domain
