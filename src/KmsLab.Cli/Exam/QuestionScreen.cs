@@ -10,7 +10,7 @@ internal static class QuestionScreen
     public static void Show(IAnsiConsole console, AskedQuestion asked, string header, string? status = null)
     {
         console.WriteLine();
-        console.Write(new Rule($"[bold]{Markup.Escape(header)}[/]" + (status is null ? "" : $" [dim]{Markup.Escape(status)}[/]")) { Justification = Justify.Left });
+        console.Write(new Rule($"[bold]{Markup.Escape(header)}[/]" + (status is null ? "" : $" [dim]· {Markup.Escape(status)}[/]")) { Justification = Justify.Left });
         console.Write(new Paragraph(asked.Question.Stem));
         console.WriteLine();
         console.WriteLine();

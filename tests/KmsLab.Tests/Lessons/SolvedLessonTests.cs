@@ -48,7 +48,7 @@ public sealed partial class SolvedLessonTests
 
         var checkOutput = observer.Outputs[check + 1];
         Assert.Contains("well done", checkOutput, StringComparison.Ordinal);
-        var score = observer.Outputs.Values.Last(o => o.Contains(" right (", StringComparison.Ordinal));
+        var score = observer.Outputs.Values.Last(o => o.Contains(" right (", StringComparison.Ordinal) && o.Contains(" answered)", StringComparison.Ordinal));
         Assert.Contains($"{expectedScore}/{expectedScore} right", score, StringComparison.Ordinal);
     }
 
