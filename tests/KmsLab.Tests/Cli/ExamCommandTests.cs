@@ -162,6 +162,20 @@ public sealed class ExamCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task On_an_80_column_terminal_with_NO_COLOR_every_line_fits()
+    {
+        var text = new StringWriter();
+        var console = KmsLab.Cli.Terminal.TerminalConsole.Create(text, isTerminal: true, name => name switch { "NO_COLOR" => "1", "COLUMNS" => "80", _ => null });
+        var shown = MockAsWillBeShown("SCS-C03", 2, seed: 4);
+        var command = ExamCommand.Create(() => new ExamEnvironment(console, new Keyboard(_time, Wrong(shown[0]), "f", "l", shown[1].CorrectLetters, "s"), new StringWriter(), _time));
+        Assert.Equal(0, await command.Parse(["mock", "--exam", "SCS-C03", "--count", "2", "--seed", "4", "--progress", ProgressFile]).InvokeAsync());
+        var output = text.ToString();
+        Assert.Contains("Score: 1 of 2 (50%)", output, StringComparison.Ordinal);
+        var plain = System.Text.RegularExpressions.Regex.Replace(output, @"\x1b\[[0-9;?]*[A-Za-z]", "");
+        Assert.True(plain.Split('\n').All(l => l.TrimEnd().Length <= 80), "a line is wider than 80 columns");
+    }
+
+    [Fact]
     public async Task Prove_runs_a_questions_demonstration()
     {
         var id = QuestionDemonstrations.QuestionIds[0];
