@@ -38,6 +38,10 @@ public static class Charts
     public static LessonChart Bars(string title, string valueTitle, IReadOnlyList<string> categories, IReadOnlyList<double> values, string categoryTitle = "") =>
         new(new ChartSpec(title, valueTitle, categoryTitle, [new TraceSpec(TraceKind.Bar, valueTitle, values.Cast<object>().ToList(), categories.Cast<object>().ToList(), null)]));
 
+    /// <summary>Horizontal bars of percentages, on a 0–100 axis, the first category on top (e.g. a score per exam domain).</summary>
+    public static LessonChart PercentBars(string title, string valueTitle, IReadOnlyList<string> categories, IReadOnlyList<double> percentages) =>
+        new(Bars(title, valueTitle, categories.Reverse().ToList(), percentages.Reverse().ToList()).Spec with { ValueMax = 100 });
+
     /// <summary>Events on a time axis, one row per kind.</summary>
     public static LessonChart Timeline(string title, IEnumerable<TimelineEvent> events) =>
         new(new ChartSpec(title, "date", "event", [.. events.GroupBy(e => e.Kind).Select(g => new TraceSpec(TraceKind.Points, g.Key,
@@ -55,7 +59,7 @@ internal enum TraceKind
 
 internal sealed record TraceSpec(TraceKind Kind, string Name, IReadOnlyList<object> X, IReadOnlyList<object> Y, IReadOnlyList<string>? Text);
 
-internal sealed record ChartSpec(string Title, string XTitle, string YTitle, IReadOnlyList<TraceSpec> Traces, bool LogAxes = false);
+internal sealed record ChartSpec(string Title, string XTitle, string YTitle, IReadOnlyList<TraceSpec> Traces, bool LogAxes = false, double? ValueMax = null);
 
 /// <summary>
 /// A lesson chart, drawn with Plotly.NET in every venue (see <see cref="ToPlotly"/> for the

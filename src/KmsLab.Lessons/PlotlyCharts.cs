@@ -37,7 +37,8 @@ internal static class PlotlyCharts
         }
         if (kinds.Contains(TraceKind.Bar))
         {
-            return chart.WithXAxisStyle<double, double, string>(TitleText: spec.XTitle, AxisType: spec.LogAxes ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear)
+            var range = spec.ValueMax is { } max ? new Optional<Tuple<double, double>>(Tuple.Create(0.0, max * 1.08), true) : default;
+            return chart.WithXAxisStyle<double, double, string>(TitleText: spec.XTitle, AxisType: spec.LogAxes ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear, MinMax: range)
                 .WithYAxisStyle<double, double, string>(TitleText: spec.YTitle, AxisType: StyleParam.AxisType.Category);
         }
         if (spec.LogAxes)

@@ -222,6 +222,20 @@ public static class KmsFacts
     [KmsFact("per 10,000 requests", "GenerateDataKeyPair requests for RSA key pairs", Sources.Pricing)]
     public const decimal RsaDataKeyPairRequestsPer10kUsd = 12.00m;
 
+    // Exam bank (bank-b)
+
+    /// <summary>The size of an ML_DSA_44 signature (ML-DSA-44, FIPS 204 Table 2).</summary>
+    [KmsFact("bytes", "an ML_DSA_44 signature (FIPS 204; lesson 13 measures it)", "FIPS 204, Table 2 (ML-DSA-44 signature size); KMS Developer Guide, ML-DSA key specs")]
+    public const int MlDsa44SignatureBytes = 2420;
+
+    /// <summary>The size of an ML_DSA_65 signature (ML-DSA-65, FIPS 204 Table 2).</summary>
+    [KmsFact("bytes", "an ML_DSA_65 signature (FIPS 204; lesson 13 measures it)", "FIPS 204, Table 2 (ML-DSA-65 signature size); KMS Developer Guide, ML-DSA key specs")]
+    public const int MlDsa65SignatureBytes = 3309;
+
+    /// <summary>The size of an ML_DSA_87 signature (ML-DSA-87, FIPS 204 Table 2).</summary>
+    [KmsFact("bytes", "an ML_DSA_87 signature (FIPS 204; lesson 13 measures it)", "FIPS 204, Table 2 (ML-DSA-87 signature size); KMS Developer Guide, ML-DSA key specs")]
+    public const int MlDsa87SignatureBytes = 4627;
+
     /// <summary>Every fact, in the order above.</summary>
     public static IReadOnlyList<KmsFact> All { get; } = typeof(KmsFacts)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -32,7 +32,7 @@ internal static class FileProgress
 
     private static async Task LiveAsync(IAnsiConsole console, string verb, long total, Func<IProgress<long>, Task> work)
     {
-        var progress = new Progress(console)
+        var progress = new Spectre.Console.Progress(console)
         {
             AutoClear = false,
             HideCompleted = false,

@@ -11,7 +11,7 @@ namespace KmsLab.Tests.Facts;
 /// </summary>
 public sealed class FactsInProseTests
 {
-    /// <summary>Each lesson's markdown cells, and each question's explanation (choices hold deliberate wrong numbers).</summary>
+    /// <summary>Each lesson's markdown cells, and each bank question's whys (choices hold deliberate wrong numbers).</summary>
     private static IEnumerable<(string Where, string Text)> Prose()
     {
         foreach (var file in Repository.LessonFiles)
@@ -25,7 +25,8 @@ public sealed class FactsInProseTests
                 yield return ($"{Path.GetFileName(file)}, cell {i}", string.Concat(cell["source"]!.AsArray().Select(l => l!.GetValue<string>())));
             }
         }
-        foreach (var q in QuestionBank.All) yield return ($"question {q.Id}", q.Explanation);
+        foreach (var q in KmsLab.Exam.ExamBank.Default.Questions)
+            foreach (var c in q.Choices) yield return ($"question {q.Id} ({q.Source})", c.Why);
         yield return ("notebooks/terminal-lab.md", File.ReadAllText(Path.Combine(Repository.Notebooks, "terminal-lab.md")));
     }
 

@@ -25,7 +25,6 @@ public sealed partial class SolvedLessonTests
         var cells = nb.Cells.ToList();
         int check = LessonSolution.Apply(cells);
 
-        var lessonNumber = lesson[..2];
         int expectedScore = 0;
         foreach (var cell in cells.Where(c => c.IsCode))
         {
@@ -33,12 +32,10 @@ public sealed partial class SolvedLessonTests
             if (!match.Success) continue;
             var number = int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture);
             var quiz = match.Groups["quiz"].Value;
-            var question = quiz == "exam" ? QuestionBank.All[number - 1] : QuestionBank.ForLesson(lessonNumber)[number - 1];
-            // The notebook's quiz shuffles the choices, so the right letter is only known inside it: answer with the
-            // letter at which that quiz shows the answer key's right choice (found by its text, not by the quiz's own key).
-            var rightText = "@\"" + question.Choices[question.Answer - 'A'].Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            // The notebook's quiz shuffles the choices, so the right letters are only known inside it: answer with the
+            // letters at which that quiz shows the choices the bank marks right (found by the bank's flag, not the quiz's own key).
             cell.Source = cell.Source.Replace(match.Value,
-                $"{quiz}.Question({number}).Answer(((char)('A' + {quiz}.Questions[{number - 1}].Choices.ToList().IndexOf({rightText}))).ToString())", StringComparison.Ordinal);
+                $"{quiz}.Question({number}).Answer(string.Concat({quiz}.Questions[{number - 1}].Choices.Select((c, i) => (c, i)).Where(x => KmsLab.Exam.ExamBank.Default.Question({quiz}.Questions[{number - 1}].Question.Id).Choices.Single(s => s.Text == x.c.Text).Correct).Select(x => (char)('A' + x.i))))", StringComparison.Ordinal);
             expectedScore++;
         }
         var path = Path.Combine(dir.Path, lesson);
@@ -51,7 +48,7 @@ public sealed partial class SolvedLessonTests
 
         var checkOutput = observer.Outputs[check + 1];
         Assert.Contains("well done", checkOutput, StringComparison.Ordinal);
-        var score = observer.Outputs.Values.Last(o => o.Contains(" right (", StringComparison.Ordinal));
+        var score = observer.Outputs.Values.Last(o => o.Contains(" right (", StringComparison.Ordinal) && o.Contains(" answered)", StringComparison.Ordinal));
         Assert.Contains($"{expectedScore}/{expectedScore} right", score, StringComparison.Ordinal);
     }
 

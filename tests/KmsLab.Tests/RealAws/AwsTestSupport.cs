@@ -60,7 +60,7 @@ public sealed class EnvironmentScope : IDisposable
     {
         foreach (var name in AwsLabOptions.ReadEnvironment().Keys)
         {
-            if (name is "AWS_SHARED_CREDENTIALS_FILE" or "AWS_CONFIG_FILE") continue; // see TestAwsFiles
+            if (name is "AWS_SHARED_CREDENTIALS_FILE" or "AWS_CONFIG_FILE" or KmsLab.Progress.ProgressStore.PathVariable) continue; // see TestAwsFiles, TestProgressFile
             if (name.StartsWith("KMSLAB_", StringComparison.Ordinal) || name.StartsWith("AWS_", StringComparison.Ordinal)) Set(name, null);
         }
     }
