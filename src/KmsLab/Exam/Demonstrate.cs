@@ -28,4 +28,18 @@ internal static class Demonstrate
         }
         throw new DemonstrationFailedException($"Expected {typeof(TException).Name}, but the call succeeded.");
     }
+
+    /// <summary>Runs <paramref name="call"/>, which must fail with KMS's error <paramref name="errorCode"/>, and returns the exception.</summary>
+    public static async Task<Amazon.KeyManagementService.AmazonKeyManagementServiceException> FailsWithAsync(string errorCode, Func<Task> call)
+    {
+        var e = await ThrowsAsync<Amazon.KeyManagementService.AmazonKeyManagementServiceException>(call);
+        That(e.ErrorCode == errorCode, $"the call fails with {errorCode} (it failed with {e.ErrorCode}: {e.Message})");
+        return e;
+    }
+
+    /// <summary><paramref name="text"/> as UTF-8, for a request's Plaintext.</summary>
+    public static MemoryStream Bytes(string text) => new(System.Text.Encoding.UTF8.GetBytes(text));
+
+    /// <summary>A response's plaintext as UTF-8 text.</summary>
+    public static string Text(MemoryStream plaintext) => System.Text.Encoding.UTF8.GetString(plaintext.ToArray());
 }

@@ -200,14 +200,14 @@ public sealed partial class QuizTests
             Assert.True(LetterReference().IsMatch(text), text);
         }
         foreach (var text in new[] { "All of the above", "None of the above", "both of the previous answers" }) Assert.Matches(PositionReference(), text);
-        foreach (var text in new[] { "A key policy is required.", "SSE-C keeps the key with you", "AES-256-GCM", "`kms:Put*` and a grant", "Encrypt is a call. A grant is not." })
+        foreach (var text in new[] { "A key policy is required.", "Encrypt under key A, then ReEncrypt to key B", "the role in account B", "SSE-C keeps the key with you", "AES-256-GCM", "`kms:Put*` and a grant", "Encrypt is a call. A grant is not." })
         {
             Assert.False(LetterReference().IsMatch(text), text);
         }
     }
 
-    /// <summary>A lone capital A–F used as a letter: B–F on their own, or A where it is not the article ("A and B", "(A)", "A is right").</summary>
-    [GeneratedRegex(@"(?<![\w\-/.:*`'])(?<!\b(?i:account|accounts|Region)\s)(?:[B-F]|A(?=\)|\s+(?:and|or|is|are)\b|,)|(?<=\(|\b(?i:and|or|choice|option|answer|unlike)\s+)A)(?![\w\-/.:*`'])")]
+    /// <summary>A lone capital A–F used as a letter: B–F on their own, or A where it is not the article ("A and B", "(A)", "A is right"); a scenario's names ("key A", "account B") are not choices.</summary>
+    [GeneratedRegex(@"(?<![\w\-/.:*`'])(?<!\b(?i:account|accounts|Region|key|keys)\s)(?:[B-F]|A(?=\)|\s+(?:and|or|is|are)\b|,)|(?<=\(|\b(?i:and|or|choice|option|answer|unlike)\s+)A)(?![\w\-/.:*`'])")]
     private static partial Regex LetterReference();
 
     [GeneratedRegex(@"\b(?:all|none|both) of the (?:above|below|previous|others)", RegexOptions.IgnoreCase)]

@@ -12,10 +12,10 @@ internal static class EncryptDecryptDemonstrations
         var kms = lab.CreateKmsClient();
         var key = await NewKey(kms);
         var acme = new Dictionary<string, string> { ["tenant"] = "acme" };
-        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes("acme's record"), EncryptionContext = acme })).CiphertextBlob.ToArray();
+        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Demonstrate.Bytes("acme's record"), EncryptionContext = acme })).CiphertextBlob.ToArray();
         await Demonstrate.ThrowsAsync<InvalidCiphertextException>(() => kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob), EncryptionContext = new() { ["tenant"] = "globex" } }));
         var read = await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob), EncryptionContext = acme });
-        Demonstrate.That(Text(read.Plaintext) == "acme's record", "the record still decrypts with its own context");
+        Demonstrate.That(Demonstrate.Text(read.Plaintext) == "acme's record", "the record still decrypts with its own context");
         return "acme's record read with {tenant: globex} → InvalidCiphertextException; with {tenant: acme} → decrypts";
     }
 
@@ -25,7 +25,7 @@ internal static class EncryptDecryptDemonstrations
         var kms = lab.CreateKmsClient();
         var key = await NewKey(kms);
         await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = new MemoryStream(new byte[KmsFacts.MaxEncryptPlaintextBytes]) });
-        var e = await FailsWith("ValidationException", () => kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = new MemoryStream(new byte[6000]) }));
+        var e = await Demonstrate.FailsWithAsync("ValidationException", () => kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = new MemoryStream(new byte[6000]) }));
         return $"Encrypt of {KmsFacts.MaxEncryptPlaintextBytes} bytes works; of a 6000-byte document → ValidationException ({e.Message})";
     }
 
@@ -35,7 +35,7 @@ internal static class EncryptDecryptDemonstrations
         var kms = lab.CreateKmsClient();
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
         await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/orders", TargetKeyId = key.KeyId });
-        var response = await kms.EncryptAsync(new EncryptRequest { KeyId = "alias/orders", Plaintext = Bytes("order 7") });
+        var response = await kms.EncryptAsync(new EncryptRequest { KeyId = "alias/orders", Plaintext = Demonstrate.Bytes("order 7") });
         Demonstrate.That(response.KeyId == key.Arn, $"Encrypt through the alias answers with the key ARN (it answered {response.KeyId})");
         return $"Encrypt with alias/orders → KeyId = {response.KeyId}";
     }
@@ -45,10 +45,10 @@ internal static class EncryptDecryptDemonstrations
     {
         var kms = lab.CreateKmsClient();
         var key = await NewKey(kms);
-        var first = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes("AB123456C") })).CiphertextBlob.ToArray();
-        var second = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes("AB123456C") })).CiphertextBlob.ToArray();
+        var first = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Demonstrate.Bytes("AB123456C") })).CiphertextBlob.ToArray();
+        var second = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Demonstrate.Bytes("AB123456C") })).CiphertextBlob.ToArray();
         Demonstrate.That(!first.AsSpan().SequenceEqual(second), "two encryptions of the same value differ");
-        Demonstrate.That(Text((await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(second) })).Plaintext) == "AB123456C", "and both decrypt to it");
+        Demonstrate.That(Demonstrate.Text((await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(second) })).Plaintext) == "AB123456C", "and both decrypt to it");
         return "the same ID encrypted twice under the same key → two different blobs, both decrypting to it";
     }
 
@@ -57,7 +57,7 @@ internal static class EncryptDecryptDemonstrations
     {
         var kms = lab.CreateKmsClient();
         var key = await NewKey(kms);
-        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes("invoice"), EncryptionContext = new() { ["Tenant"] = "acme", ["type"] = "invoice" } })).CiphertextBlob.ToArray();
+        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Demonstrate.Bytes("invoice"), EncryptionContext = new() { ["Tenant"] = "acme", ["type"] = "invoice" } })).CiphertextBlob.ToArray();
         await Demonstrate.ThrowsAsync<InvalidCiphertextException>(() => kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob), EncryptionContext = new() { ["type"] = "invoice", ["tenant"] = "acme" } }));
         await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob), EncryptionContext = new() { ["type"] = "invoice", ["Tenant"] = "acme" } });
         return "encrypted with {Tenant, type}: {type, tenant} → InvalidCiphertextException; {type, Tenant} (other order, same case) → decrypts";
@@ -69,7 +69,7 @@ internal static class EncryptDecryptDemonstrations
         var kms = lab.CreateKmsClient();
         var key = await NewKey(kms);
         var context = new Dictionary<string, string> { ["record"] = "42" };
-        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes("record 42"), EncryptionContext = context })).CiphertextBlob.ToArray();
+        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Demonstrate.Bytes("record 42"), EncryptionContext = context })).CiphertextBlob.ToArray();
         await Demonstrate.ThrowsAsync<InvalidCiphertextException>(() => kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob), EncryptionContext = new() { ["record"] = "43" } }));
         var flipped = (byte[])blob.Clone();
         flipped[^1] ^= 0x01;
@@ -87,7 +87,7 @@ internal static class EncryptDecryptDemonstrations
         var kms = lab.CreateKmsClient();
         var orders = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.Arn;
         var otherTeam = await NewKey(kms);
-        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = otherTeam, Plaintext = Bytes("their message") })).CiphertextBlob.ToArray();
+        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = otherTeam, Plaintext = Demonstrate.Bytes("their message") })).CiphertextBlob.ToArray();
         await Demonstrate.ThrowsAsync<IncorrectKeyException>(() => kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob), KeyId = orders }));
         await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) });
         return "a blob made under another key, decrypted with KeyId = the orders key → IncorrectKeyException (without a KeyId it decrypts)";
@@ -99,11 +99,11 @@ internal static class EncryptDecryptDemonstrations
         var kms = lab.CreateKmsClient();
         var keyA = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.Arn;
         var keyB = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.Arn;
-        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = keyA, Plaintext = Bytes("db password") })).CiphertextBlob.ToArray();
+        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = keyA, Plaintext = Demonstrate.Bytes("db password") })).CiphertextBlob.ToArray();
         var moved = await kms.ReEncryptAsync(new ReEncryptRequest { CiphertextBlob = new MemoryStream(blob), DestinationKeyId = keyB });
         Demonstrate.That(moved.SourceKeyId == keyA && moved.KeyId == keyB, "ReEncrypt reports the move from key A to key B");
         var read = await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = moved.CiphertextBlob, KeyId = keyB });
-        Demonstrate.That(Text(read.Plaintext) == "db password", "the moved ciphertext decrypts under key B");
+        Demonstrate.That(Demonstrate.Text(read.Plaintext) == "db password", "the moved ciphertext decrypts under key B");
         return "ReEncrypt(A → B) returns only a new ciphertext (SourceKeyId A, KeyId B), which decrypts under key B";
     }
 
@@ -113,12 +113,12 @@ internal static class EncryptDecryptDemonstrations
         var kms = lab.CreateKmsClient();
         var keyA = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.Arn;
         var keyB = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.Arn;
-        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = keyA, Plaintext = Bytes("secret") })).CiphertextBlob.ToArray();
+        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = keyA, Plaintext = Demonstrate.Bytes("secret") })).CiphertextBlob.ToArray();
         var role = lab.CreateKmsClient(Lab.KeyUserName);
         lab.PutIdentityPolicy(Lab.KeyUserName, "migration", Allow(("kms:Decrypt", keyA), ("kms:Encrypt", keyB)));
-        await FailsWith("AccessDeniedException", () => role.ReEncryptAsync(new ReEncryptRequest { CiphertextBlob = new MemoryStream(blob), DestinationKeyId = keyB }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => role.ReEncryptAsync(new ReEncryptRequest { CiphertextBlob = new MemoryStream(blob), DestinationKeyId = keyB }));
         lab.PutIdentityPolicy(Lab.KeyUserName, "migration", Allow(("kms:ReEncryptFrom", keyB), ("kms:ReEncryptTo", keyB)));
-        await FailsWith("AccessDeniedException", () => role.ReEncryptAsync(new ReEncryptRequest { CiphertextBlob = new MemoryStream(blob), DestinationKeyId = keyB }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => role.ReEncryptAsync(new ReEncryptRequest { CiphertextBlob = new MemoryStream(blob), DestinationKeyId = keyB }));
         lab.PutIdentityPolicy(Lab.KeyUserName, "migration", Allow(("kms:ReEncryptFrom", keyA), ("kms:ReEncryptTo", keyB)));
         await role.ReEncryptAsync(new ReEncryptRequest { CiphertextBlob = new MemoryStream(blob), DestinationKeyId = keyB });
         return "ReEncrypt A → B: with Decrypt on A + Encrypt on B → AccessDeniedException; with From and To on B only → AccessDeniedException; with ReEncryptFrom on A + ReEncryptTo on B → works";
@@ -131,7 +131,7 @@ internal static class EncryptDecryptDemonstrations
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.Arn;
         var sales = new Dictionary<string, string> { ["dept"] = "sales" };
         var revenue = new Dictionary<string, string> { ["dept"] = "revenue" };
-        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes("pipeline"), EncryptionContext = sales })).CiphertextBlob.ToArray();
+        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Demonstrate.Bytes("pipeline"), EncryptionContext = sales })).CiphertextBlob.ToArray();
         var moved = await kms.ReEncryptAsync(new ReEncryptRequest
         {
             CiphertextBlob = new MemoryStream(blob), SourceEncryptionContext = sales, DestinationKeyId = key, DestinationEncryptionContext = revenue,
@@ -139,7 +139,7 @@ internal static class EncryptDecryptDemonstrations
         var newBlob = moved.CiphertextBlob.ToArray();
         Demonstrate.That(moved.KeyId == key, "the ciphertext stays under the same key");
         await Demonstrate.ThrowsAsync<InvalidCiphertextException>(() => kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(newBlob), EncryptionContext = sales }));
-        Demonstrate.That(Text((await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(newBlob), EncryptionContext = revenue })).Plaintext) == "pipeline", "the new blob decrypts with the new context");
+        Demonstrate.That(Demonstrate.Text((await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(newBlob), EncryptionContext = revenue })).Plaintext) == "pipeline", "the new blob decrypts with the new context");
         return "ReEncrypt with Source {dept: sales} → Destination {dept: revenue}, same key: the new blob needs the new context";
     }
 
@@ -147,15 +147,4 @@ internal static class EncryptDecryptDemonstrations
         "{\"Version\":\"2012-10-17\",\"Statement\":[" + string.Join(",", statements.Select(s => $"{{\"Effect\":\"Allow\",\"Action\":\"{s.Action}\",\"Resource\":\"{s.KeyArn}\"}}")) + "]}";
 
     private static async Task<string> NewKey(IAmazonKeyManagementService kms) => (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.KeyId;
-
-    private static async Task<AmazonKeyManagementServiceException> FailsWith(string errorCode, Func<Task> call)
-    {
-        var e = await Demonstrate.ThrowsAsync<AmazonKeyManagementServiceException>(call);
-        Demonstrate.That(e.ErrorCode == errorCode, $"the call fails with {errorCode} (it failed with {e.ErrorCode}: {e.Message})");
-        return e;
-    }
-
-    private static MemoryStream Bytes(string text) => new(System.Text.Encoding.UTF8.GetBytes(text));
-
-    private static string Text(MemoryStream plaintext) => System.Text.Encoding.UTF8.GetString(plaintext.ToArray());
 }

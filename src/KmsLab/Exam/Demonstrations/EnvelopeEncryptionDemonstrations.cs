@@ -111,7 +111,7 @@ internal static class EnvelopeEncryptionDemonstrations
         var dataKey = await kms.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key, KeySpec = DataKeySpec.AES_256 });
         var stolen = dataKey.CiphertextBlob.ToArray();
         var attacker = lab.CreateKmsClient(Lab.KeyUserName);
-        await FailsWith("AccessDeniedException", () => attacker.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(stolen) }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => attacker.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(stolen) }));
         var recorded = lab.AuditTrail.Events.Any(e => e.EventName == "Decrypt" && e.ErrorCode == "AccessDeniedException");
         Demonstrate.That(recorded, "the refused attempt is in the audit trail");
         return "a copied encrypted data key: the copier's Decrypt → AccessDeniedException, recorded in the audit trail";
@@ -146,12 +146,5 @@ internal static class EnvelopeEncryptionDemonstrations
         backEnd.ImportPkcs8PrivateKey(privateKey.Plaintext.ToArray(), out _);
         Demonstrate.That(System.Text.Encoding.UTF8.GetString(backEnd.Decrypt(report, RSAEncryptionPadding.OaepSHA256)) == "meter 17: 42 kWh", "the back end's decrypted private key opens what the device encrypted with the public key");
         return "GenerateDataKeyPairWithoutPlaintext under one symmetric key → a public key (the device encrypts offline) and an encrypted private key that only KMS Decrypt opens";
-    }
-
-    private static async Task<AmazonKeyManagementServiceException> FailsWith(string errorCode, Func<Task> call)
-    {
-        var e = await Demonstrate.ThrowsAsync<AmazonKeyManagementServiceException>(call);
-        Demonstrate.That(e.ErrorCode == errorCode, $"the call fails with {errorCode} (it failed with {e.ErrorCode}: {e.Message})");
-        return e;
     }
 }

@@ -12,7 +12,7 @@ internal static class KeyLifecycleDemonstrations
         var kms = lab.CreateKmsClient();
         var key = await NewKey(kms);
         int none = 0; // a variable: the SDK's analyzer refuses the constant, but the SDK itself would send it
-        await FailsWith("ValidationException", () => kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = key, PendingWindowInDays = none }));
+        await Demonstrate.FailsWithAsync("ValidationException", () => kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = key, PendingWindowInDays = none }));
         var defaulted = await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = await NewKey(kms) });
         Demonstrate.That(defaulted.PendingWindowInDays == KmsFacts.DefaultPendingWindowInDays, $"no window means the default, {KmsFacts.DefaultPendingWindowInDays} days");
         var fastest = await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = key, PendingWindowInDays = KmsFacts.MinPendingWindowInDays });
@@ -129,7 +129,7 @@ internal static class KeyLifecycleDemonstrations
         var key = await NewKey(kms);
         int ninety = KmsFacts.MaxPendingWindowInDays;
         ninety *= 3; // a variable: the SDK's analyzer refuses the constant, but the SDK itself would send it
-        await FailsWith("ValidationException", () => kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = key, PendingWindowInDays = ninety }));
+        await Demonstrate.FailsWithAsync("ValidationException", () => kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = key, PendingWindowInDays = ninety }));
         var state = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key })).KeyMetadata.KeyState;
         Demonstrate.That(state == KeyState.Enabled, $"nothing was scheduled (the key is {state})");
         return $"ScheduleKeyDeletion with {ninety} days → ValidationException, and the key stays Enabled";
@@ -139,11 +139,4 @@ internal static class KeyLifecycleDemonstrations
 
     private static async Task<byte[]> Encrypt(IAmazonKeyManagementService kms, string keyId, string text) =>
         (await kms.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)) })).CiphertextBlob.ToArray();
-
-    private static async Task<AmazonKeyManagementServiceException> FailsWith(string errorCode, Func<Task> call)
-    {
-        var e = await Demonstrate.ThrowsAsync<AmazonKeyManagementServiceException>(call);
-        Demonstrate.That(e.ErrorCode == errorCode, $"the call fails with {errorCode} (it failed with {e.ErrorCode}: {e.Message})");
-        return e;
-    }
 }

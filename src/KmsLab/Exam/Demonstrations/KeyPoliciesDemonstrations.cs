@@ -15,12 +15,12 @@ internal static class KeyPoliciesDemonstrations
         var managerArn = lab.PrincipalArn(Lab.KeyManagerName);
         var policy = KeyPolicies.Console(lab.AccountId, administrators: [managerArn], users: [lab.PrincipalArn(Lab.KeyUserName)]);
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest { Policy = policy })).KeyMetadata.KeyId;
-        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes("salaries") })).CiphertextBlob.ToArray();
+        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Demonstrate.Bytes("salaries") })).CiphertextBlob.ToArray();
         var manager = lab.CreateKmsClient(Lab.KeyManagerName);
-        await FailsWith("AccessDeniedException", () => manager.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => manager.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) }));
         var grant = await manager.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = managerArn, Operations = [GrantOperation.Decrypt] });
         var read = await manager.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob), GrantTokens = [grant.GrantToken] });
-        Demonstrate.That(Text(read.Plaintext) == "salaries", "after granting itself Decrypt, myKeyManager reads the data");
+        Demonstrate.That(Demonstrate.Text(read.Plaintext) == "salaries", "after granting itself Decrypt, myKeyManager reads the data");
         return "console policy: myKeyManager's Decrypt → AccessDeniedException; its own CreateGrant (kms:Create*) → then Decrypt works";
     }
 
@@ -32,9 +32,9 @@ internal static class KeyPoliciesDemonstrations
         var policy = (await kms.GetKeyPolicyAsync(new GetKeyPolicyRequest { KeyId = key.KeyId, PolicyName = "default" })).Policy;
         Demonstrate.That(policy.Contains($"arn:aws:iam::{lab.AccountId}:root", StringComparison.Ordinal), "the default key policy allows the account root");
         var user = lab.CreateKmsClient(Lab.KeyUserName);
-        await FailsWith("AccessDeniedException", () => user.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Bytes("x") }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => user.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Demonstrate.Bytes("x") }));
         lab.PutIdentityPolicy(Lab.KeyUserName, "encrypt-one-key", AllowOn("kms:Encrypt", key.Arn));
-        await user.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Bytes("x") });
+        await user.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Demonstrate.Bytes("x") });
         return "default key policy (account root, kms:*): myKeyUser's Encrypt → AccessDeniedException until an IAM policy allows it, then it works";
     }
 
@@ -43,7 +43,7 @@ internal static class KeyPoliciesDemonstrations
     {
         var kms = lab.CreateKmsClient();
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
-        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Bytes("config") })).CiphertextBlob.ToArray();
+        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Demonstrate.Bytes("config") })).CiphertextBlob.ToArray();
         string[] roles = ["fn-orders", "fn-invoices", "fn-refunds"];
         foreach (var role in roles)
         {
@@ -82,8 +82,8 @@ internal static class KeyPoliciesDemonstrations
             """));
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest { Policy = policy.ToJsonString() })).KeyMetadata.KeyId;
         var manager = lab.CreateKmsClient(Lab.KeyManagerName);
-        await FailsWith("AccessDeniedException", () => manager.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = managerArn, Operations = [GrantOperation.Decrypt] }));
-        await FailsWith("AccessDeniedException", () => manager.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, PolicyName = "default", Policy = console }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => manager.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = managerArn, Operations = [GrantOperation.Decrypt] }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => manager.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key, PolicyName = "default", Policy = console }));
         await manager.DisableKeyAsync(new DisableKeyRequest { KeyId = key });
         await manager.EnableKeyAsync(new EnableKeyRequest { KeyId = key });
         return "console policy + Deny on PutKeyPolicy and CreateGrant: myKeyManager's CreateGrant and PutKeyPolicy → AccessDeniedException; DisableKey and EnableKey still work";
@@ -107,7 +107,7 @@ internal static class KeyPoliciesDemonstrations
         var read = await bucket.GetObjectAsync("q3.csv", Lab.KeyUserName);
         Demonstrate.That(System.Text.Encoding.UTF8.GetString(read) == "quarterly numbers", "through S3, myKeyUser writes and reads the report");
         var user = lab.CreateKmsClient(Lab.KeyUserName);
-        await FailsWith("AccessDeniedException", () => user.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key, KeySpec = DataKeySpec.AES_256 }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => user.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key, KeySpec = DataKeySpec.AES_256 }));
         return $"kms:ViaService = {viaS3}: myKeyUser's PutObject and GetObject work through S3; its direct GenerateDataKey → AccessDeniedException";
     }
 
@@ -124,12 +124,12 @@ internal static class KeyPoliciesDemonstrations
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest { Policy = policy })).KeyMetadata.KeyId;
         var acme = new Dictionary<string, string> { ["tenant"] = "acme" };
         var globex = new Dictionary<string, string> { ["tenant"] = "globex" };
-        var acmeBlob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes("acme invoice"), EncryptionContext = acme })).CiphertextBlob.ToArray();
-        var globexBlob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes("globex invoice"), EncryptionContext = globex })).CiphertextBlob.ToArray();
+        var acmeBlob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Demonstrate.Bytes("acme invoice"), EncryptionContext = acme })).CiphertextBlob.ToArray();
+        var globexBlob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Demonstrate.Bytes("globex invoice"), EncryptionContext = globex })).CiphertextBlob.ToArray();
         var acmeRole = lab.CreateKmsClient(Lab.KeyUserName);
         var read = await acmeRole.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(acmeBlob), EncryptionContext = acme });
-        Demonstrate.That(Text(read.Plaintext) == "acme invoice", "acme's role decrypts acme's record");
-        await FailsWith("AccessDeniedException", () => acmeRole.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(globexBlob), EncryptionContext = globex }));
+        Demonstrate.That(Demonstrate.Text(read.Plaintext) == "acme invoice", "acme's role decrypts acme's record");
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => acmeRole.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(globexBlob), EncryptionContext = globex }));
         return "Allow kms:Decrypt if kms:EncryptionContext:tenant = acme: acme's record decrypts; globex's, with its own correct context → AccessDeniedException";
     }
 
@@ -150,9 +150,9 @@ internal static class KeyPoliciesDemonstrations
     {
         var kms = lab.CreateKmsClient();
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
-        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Bytes("x") })).CiphertextBlob.ToArray();
+        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Demonstrate.Bytes("x") })).CiphertextBlob.ToArray();
         var user = lab.CreateKmsClient(Lab.KeyUserName);
-        var e = await FailsWith("AccessDeniedException", () => user.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) }));
+        var e = await Demonstrate.FailsWithAsync("AccessDeniedException", () => user.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) }));
         Demonstrate.That(e.Message.Contains(lab.PrincipalArn(Lab.KeyUserName), StringComparison.Ordinal) && e.Message.Contains("kms:Decrypt", StringComparison.Ordinal)
             && e.Message.Contains("identity-based policy", StringComparison.Ordinal), $"the message names the user, the action and the missing identity policy (it says: {e.Message})");
         lab.PutIdentityPolicy(Lab.KeyUserName, "decrypt-one-key", AllowOn("kms:Decrypt", key.Arn));
@@ -177,10 +177,10 @@ internal static class KeyPoliciesDemonstrations
         var reader = lab.CreateKmsClient("reporting");
         var dataKey = await writer.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key, KeySpec = DataKeySpec.AES_256 });
         var edk = dataKey.CiphertextBlob.ToArray();
-        await FailsWith("AccessDeniedException", () => writer.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(edk) }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => writer.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(edk) }));
         var opened = await reader.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(edk) });
         Demonstrate.That(opened.Plaintext.ToArray().AsSpan().SequenceEqual(dataKey.Plaintext.ToArray()), "the reader recovers the writer's data key");
-        await FailsWith("AccessDeniedException", () => reader.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key, KeySpec = DataKeySpec.AES_256 }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => reader.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key, KeySpec = DataKeySpec.AES_256 }));
         return "ingest (GenerateDataKey only) makes data keys but cannot Decrypt; reporting (Decrypt only) opens them but cannot make one";
     }
 
@@ -196,23 +196,12 @@ internal static class KeyPoliciesDemonstrations
         var keyA = (await kms.CreateKeyAsync(new CreateKeyRequest { Policy = policy })).KeyMetadata.KeyId;
         var keyB = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.KeyId;
         var user = lab.CreateKmsClient(Lab.KeyUserName);
-        await user.EncryptAsync(new EncryptRequest { KeyId = keyA, Plaintext = Bytes("x") });
-        await FailsWith("AccessDeniedException", () => user.EncryptAsync(new EncryptRequest { KeyId = keyB, Plaintext = Bytes("x") }));
+        await user.EncryptAsync(new EncryptRequest { KeyId = keyA, Plaintext = Demonstrate.Bytes("x") });
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => user.EncryptAsync(new EncryptRequest { KeyId = keyB, Plaintext = Demonstrate.Bytes("x") }));
         return "Resource \"*\" in key A's policy: myKeyUser encrypts under key A; under key B (default policy) → AccessDeniedException";
     }
 
     private static string AllowOn(string action, string keyArn) => $$"""
         {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"{{action}}","Resource":"{{keyArn}}"}]}
         """;
-
-    private static async Task<AmazonKeyManagementServiceException> FailsWith(string errorCode, Func<Task> call)
-    {
-        var e = await Demonstrate.ThrowsAsync<AmazonKeyManagementServiceException>(call);
-        Demonstrate.That(e.ErrorCode == errorCode, $"the call fails with {errorCode} (it failed with {e.ErrorCode}: {e.Message})");
-        return e;
-    }
-
-    private static MemoryStream Bytes(string text) => new(System.Text.Encoding.UTF8.GetBytes(text));
-
-    private static string Text(MemoryStream plaintext) => System.Text.Encoding.UTF8.GetString(plaintext.ToArray());
 }

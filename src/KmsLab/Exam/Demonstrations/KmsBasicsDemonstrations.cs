@@ -22,9 +22,9 @@ internal static class KmsBasicsDemonstrations
     {
         var east = lab.CreateKmsClient(RegionEndpoint.USEast1);
         var key = (await east.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
-        var blob = (await east.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Bytes("order 1") })).CiphertextBlob;
+        var blob = (await east.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Demonstrate.Bytes("order 1") })).CiphertextBlob;
         var west = lab.CreateKmsClient(RegionEndpoint.EUWest1);
-        await FailsWith("NotFoundException", () => west.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.Arn }));
+        await Demonstrate.FailsWithAsync("NotFoundException", () => west.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.Arn }));
         await Demonstrate.ThrowsAsync<AmazonKeyManagementServiceException>(() => west.DecryptAsync(new DecryptRequest { CiphertextBlob = Copy(blob) }));
         var back = await east.DecryptAsync(new DecryptRequest { CiphertextBlob = Copy(blob) });
         Demonstrate.That(back.KeyId == key.Arn, "us-east-1 still decrypts its own ciphertext");
@@ -39,7 +39,7 @@ internal static class KmsBasicsDemonstrations
         Demonstrate.That(key.KeyState == KeyState.Enabled && key.Enabled == true, $"a new key is Enabled (it is {key.KeyState})");
         Demonstrate.That(key.KeySpec == KeySpec.SYMMETRIC_DEFAULT && key.KeyUsage == KeyUsageType.ENCRYPT_DECRYPT, $"the defaults are SYMMETRIC_DEFAULT and ENCRYPT_DECRYPT (got {key.KeySpec}, {key.KeyUsage})");
         Demonstrate.That(key.Origin == OriginType.AWS_KMS && key.KeyManager == KeyManagerType.CUSTOMER, $"KMS generates the material of a customer managed key (got {key.Origin}, {key.KeyManager})");
-        await kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Bytes("at once") });
+        await kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Demonstrate.Bytes("at once") });
         return "CreateKey() → Enabled, SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT, AWS_KMS, CUSTOMER; Encrypt works at once";
     }
 
@@ -71,8 +71,8 @@ internal static class KmsBasicsDemonstrations
         var kms = lab.CreateKmsClient();
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.KeyId;
         await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/old-app", TargetKeyId = key });
-        await kms.EncryptAsync(new EncryptRequest { KeyId = "alias/old-app", Plaintext = Bytes("still in use") });
-        await FailsWith("NotFoundException", () => kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = "alias/old-app", PendingWindowInDays = KmsFacts.MinPendingWindowInDays }));
+        await kms.EncryptAsync(new EncryptRequest { KeyId = "alias/old-app", Plaintext = Demonstrate.Bytes("still in use") });
+        await Demonstrate.FailsWithAsync("NotFoundException", () => kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = "alias/old-app", PendingWindowInDays = KmsFacts.MinPendingWindowInDays }));
         var resolved = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = "alias/old-app" })).KeyMetadata.KeyId;
         await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = resolved, PendingWindowInDays = KmsFacts.MinPendingWindowInDays });
         var state = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key })).KeyMetadata.KeyState;
@@ -86,7 +86,7 @@ internal static class KmsBasicsDemonstrations
         var kms = lab.CreateKmsClient();
         int tooMany = KmsFacts.MaxRandomBytes;
         tooMany++; // a variable: the SDK's analyzer refuses the constant, but the SDK itself would send it
-        await FailsWith("ValidationException", () => kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = tooMany }));
+        await Demonstrate.FailsWithAsync("ValidationException", () => kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = tooMany }));
         var first = (await kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = KmsFacts.MaxRandomBytes })).Plaintext.ToArray();
         var second = (await kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = KmsFacts.MaxRandomBytes })).Plaintext.ToArray();
         Demonstrate.That(first.Length == KmsFacts.MaxRandomBytes && second.Length == KmsFacts.MaxRandomBytes, "each call returns the bytes it asked for");
@@ -99,10 +99,10 @@ internal static class KmsBasicsDemonstrations
     {
         var kms = lab.CreateKmsClient();
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
-        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key.Arn, Plaintext = Bytes("production secret") })).CiphertextBlob;
+        var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key.Arn, Plaintext = Demonstrate.Bytes("production secret") })).CiphertextBlob;
         var stranger = lab.CreateKmsClient($"arn:aws:iam::{lab.PartnerAccountId}:user/{Lab.PartnerAdministratorName}");
-        await FailsWith("AccessDeniedException", () => stranger.EncryptAsync(new EncryptRequest { KeyId = key.Arn, Plaintext = Bytes("x") }));
-        await FailsWith("AccessDeniedException", () => stranger.DecryptAsync(new DecryptRequest { KeyId = key.Arn, CiphertextBlob = Copy(blob) }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => stranger.EncryptAsync(new EncryptRequest { KeyId = key.Arn, Plaintext = Demonstrate.Bytes("x") }));
+        await Demonstrate.FailsWithAsync("AccessDeniedException", () => stranger.DecryptAsync(new DecryptRequest { KeyId = key.Arn, CiphertextBlob = Copy(blob) }));
         return "another account's administrator, holding the key ARN and a ciphertext: Encrypt and Decrypt → AccessDeniedException";
     }
 
@@ -112,20 +112,13 @@ internal static class KmsBasicsDemonstrations
         var kms = lab.CreateKmsClient();
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.KeyId;
         var user = lab.CreateKmsClient(Lab.KeyUserName);
-        var e = await FailsWith("AccessDeniedException", () => user.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes("x") }));
+        var e = await Demonstrate.FailsWithAsync("AccessDeniedException", () => user.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Demonstrate.Bytes("x") }));
         Demonstrate.That(e.GetType() == typeof(AmazonKeyManagementServiceException), $"the SDK throws the base AmazonKeyManagementServiceException for it (it threw {e.GetType().Name})");
         Demonstrate.That(e.StatusCode == HttpStatusCode.BadRequest, $"the refusal comes with HTTP 400, not 403 (got {(int)e.StatusCode})");
         return "a refused Encrypt → AmazonKeyManagementServiceException (no subclass), ErrorCode AccessDeniedException, HTTP 400";
     }
 
-    private static async Task<AmazonKeyManagementServiceException> FailsWith(string errorCode, Func<Task> call)
-    {
-        var e = await Demonstrate.ThrowsAsync<AmazonKeyManagementServiceException>(call);
-        Demonstrate.That(e.ErrorCode == errorCode, $"the call fails with {errorCode} (it failed with {e.ErrorCode}: {e.Message})");
-        return e;
-    }
 
-    private static MemoryStream Bytes(string text) => new(System.Text.Encoding.UTF8.GetBytes(text));
 
     private static MemoryStream Copy(MemoryStream blob) => new(blob.ToArray());
 }

@@ -103,7 +103,7 @@ internal static class RotationDemonstrations
         var first = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.Arn;
         int thirtyDays = KmsFacts.MinRotationPeriodInDays;
         thirtyDays -= 60; // a variable: the SDK's analyzer refuses the constant, but the SDK itself would send it
-        await FailsWith("ValidationException", () => kms.EnableKeyRotationAsync(new EnableKeyRotationRequest { KeyId = first, RotationPeriodInDays = thirtyDays }));
+        await Demonstrate.FailsWithAsync("ValidationException", () => kms.EnableKeyRotationAsync(new EnableKeyRotationRequest { KeyId = first, RotationPeriodInDays = thirtyDays }));
         await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/app", TargetKeyId = first });
         var month1 = await Encrypt(kms, "alias/app", "January");
         lab.Clock.Advance(TimeSpan.FromDays(30));
@@ -138,7 +138,7 @@ internal static class RotationDemonstrations
             await kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = key });
             lab.Clock.Advance(TimeSpan.FromDays(7));
         }
-        await FailsWith("LimitExceededException", () => kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = key }));
+        await Demonstrate.FailsWithAsync("LimitExceededException", () => kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = key }));
         return $"{KmsFacts.MaxOnDemandRotationsPerKey} weekly on-demand rotations work; the next → LimitExceededException";
     }
 
@@ -192,11 +192,4 @@ internal static class RotationDemonstrations
 
     private static async Task<string> MaterialOf(IAmazonKeyManagementService kms, byte[] blob) =>
         (await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) })).KeyMaterialId;
-
-    private static async Task<AmazonKeyManagementServiceException> FailsWith(string errorCode, Func<Task> call)
-    {
-        var e = await Demonstrate.ThrowsAsync<AmazonKeyManagementServiceException>(call);
-        Demonstrate.That(e.ErrorCode == errorCode, $"the call fails with {errorCode} (it failed with {e.ErrorCode}: {e.Message})");
-        return e;
-    }
 }
