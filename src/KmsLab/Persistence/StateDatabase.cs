@@ -112,14 +112,20 @@ internal static class StateDatabase
         }
     }
 
-    private static void Migrate(SqliteConnection connection)
+    private static void Migrate(SqliteConnection connection) => Migrate(connection, ApplicationId, Migrations);
+
+    /// <summary>
+    /// Brings a KmsLab SQLite file (of <paramref name="applicationId"/>) up to the last of
+    /// <paramref name="migrations"/>, one transaction per step; a new file gets the application id first.
+    /// </summary>
+    public static void Migrate(SqliteConnection connection, int applicationId, IReadOnlyList<string> migrations)
     {
         int version = Scalar(connection, "PRAGMA user_version");
-        if (version == 0) Execute(connection, $"PRAGMA application_id={ApplicationId}");
-        for (int step = version; step < Migrations.Count; step++)
+        if (version == 0) Execute(connection, $"PRAGMA application_id={applicationId}");
+        for (int step = version; step < migrations.Count; step++)
         {
             using var transaction = connection.BeginTransaction();
-            Execute(connection, Migrations[step], transaction);
+            Execute(connection, migrations[step], transaction);
             // PRAGMA user_version takes no parameters; the number is ours, not input.
             Execute(connection, $"PRAGMA user_version={step + 1}", transaction);
             transaction.Commit();

@@ -95,16 +95,7 @@ internal static class ProgressDatabase
             connection.Open();
             StateDatabase.Execute(connection, "PRAGMA journal_mode=WAL");
             StateDatabase.Execute(connection, "PRAGMA foreign_keys=ON");
-            int version = StateDatabase.Scalar(connection, "PRAGMA user_version");
-            if (version == 0) StateDatabase.Execute(connection, $"PRAGMA application_id={ApplicationId}");
-            for (int step = version; step < Migrations.Count; step++)
-            {
-                using var transaction = connection.BeginTransaction();
-                StateDatabase.Execute(connection, Migrations[step], transaction);
-                // PRAGMA user_version takes no parameters; the number is ours, not input.
-                StateDatabase.Execute(connection, $"PRAGMA user_version={step + 1}", transaction);
-                transaction.Commit();
-            }
+            StateDatabase.Migrate(connection, ApplicationId, Migrations);
             return connection;
         }
         catch
