@@ -35,12 +35,12 @@ public static class Charts
         new(Columns(title, xTitle, yTitle, categories, series).Spec with { LogAxes = true });
 
     /// <summary>Horizontal bars, e.g. calls per principal.</summary>
-    public static LessonChart Bars(string title, string valueTitle, IReadOnlyList<string> categories, IReadOnlyList<double> values, string categoryTitle = "") =>
+    public static LessonChart Bars(string title, string valueTitle, string categoryTitle, IReadOnlyList<string> categories, IReadOnlyList<double> values) =>
         new(new ChartSpec(title, valueTitle, categoryTitle, [new TraceSpec(TraceKind.Bar, valueTitle, values.Cast<object>().ToList(), categories.Cast<object>().ToList(), null)]));
 
     /// <summary>Horizontal bars of percentages, on a 0–100 axis, the first category on top (e.g. a score per exam domain).</summary>
-    public static LessonChart PercentBars(string title, string valueTitle, IReadOnlyList<string> categories, IReadOnlyList<double> percentages) =>
-        new(Bars(title, valueTitle, categories.Reverse().ToList(), percentages.Reverse().ToList()).Spec with { ValueMax = 100 });
+    public static LessonChart PercentBars(string title, string valueTitle, string categoryTitle, IReadOnlyList<string> categories, IReadOnlyList<double> percentages) =>
+        new(Bars(title, valueTitle, categoryTitle, categories.Reverse().ToList(), percentages.Reverse().ToList()).Spec with { ValueMax = 100 });
 
     /// <summary>Events on a time axis, one row per kind.</summary>
     public static LessonChart Timeline(string title, IEnumerable<TimelineEvent> events) =>

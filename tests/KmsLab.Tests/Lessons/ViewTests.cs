@@ -54,7 +54,7 @@ public sealed class ViewTests
         Assert.Contains("[chart] Sizes — blob", chart.ToPlainText(), StringComparison.Ordinal);
         var timeline = JsonNode.Parse(Charts.Timeline("T", [new TimelineEvent(new DateTime(2026, 1, 1), "created", "x")]).FigureJson())!;
         Assert.Equal("date", timeline["layout"]!["xaxis"]!["type"]!.GetValue<string>());
-        Assert.NotNull(JsonNode.Parse(Charts.Bars("B", "calls", ["a"], [3]).FigureJson()));
+        Assert.NotNull(JsonNode.Parse(Charts.Bars("B", "calls", "who", ["a"], [3]).FigureJson()));
     }
 
     [Fact]
