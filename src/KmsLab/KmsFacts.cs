@@ -112,6 +112,14 @@ public static class KmsFacts
     [KmsFact("days", "the waiting period when ScheduleKeyDeletion is given none", Sources.ApiReference + "API_ScheduleKeyDeletion.html", Lessons = "06", Enforced = true)]
     public const int DefaultPendingWindowInDays = 30;
 
+    /// <summary>
+    /// How long a CloudHSM key store takes to connect, at most: <c>ConnectCustomKeyStore</c> returns
+    /// at once and the store is <c>CONNECTING</c> meanwhile. The simulator takes all of it, in lab time.
+    /// </summary>
+    [KmsFact("minutes", "the longest a CloudHSM key store takes to connect (CONNECTING meanwhile)",
+        Sources.ApiReference + "API_ConnectCustomKeyStore.html (until 2022 it said \"up to 20 minutes\"; now \"an extended amount of time\")", Enforced = true)]
+    public const int CloudHsmConnectionMinutes = 20;
+
     /// <summary>The shortest automatic rotation period <c>EnableKeyRotation</c> accepts.</summary>
     [KmsFact("days", "the shortest automatic rotation period EnableKeyRotation accepts", Sources.ApiReference + "API_EnableKeyRotation.html", Lessons = "05", Enforced = true)]
     public const int MinRotationPeriodInDays = 90;

@@ -200,7 +200,7 @@ internal sealed class DatabaseStateStore : IDisposable
         List<(string AccountId, string Region, string Alias)> aliases;
         var keyRows = new List<(string AccountId, string Region, Guid Id, SnapshotKey? Key)>();
         var aliasRows = new List<(string AccountId, string Region, string Name, SnapshotAlias? Alias)>();
-        var storeRows = new List<(string AccountId, string Region, List<SnapshotKeyStore> Stores)>();
+        var storeRows = new List<(string AccountId, string Region, List<SnapshotKeyStore> Stores, List<SnapshotCloudHsmCluster> Clusters)>();
         WorldSnapshot meta;
         List<SnapshotPrincipal> principals;
         lock (world.Sync)
@@ -218,7 +218,11 @@ internal sealed class DatabaseStateStore : IDisposable
             }
             foreach (var kms in world.AllRegions)
             {
-                if (kms.KeyStores.Count > 0 || _keyStoresJson.ContainsKey((kms.AccountId, kms.Region))) storeRows.Add((kms.AccountId, kms.Region, WorldSnapshots.CaptureKeyStores(kms)));
+                // Custom key stores and CloudHSM clusters are few, and clusters change outside requests (a lab's cluster API): compared whole at each write.
+                if (kms.KeyStores.Count > 0 || kms.CloudHsmClusters.Count > 0 || _keyStoresJson.ContainsKey((kms.AccountId, kms.Region)))
+                {
+                    storeRows.Add((kms.AccountId, kms.Region, WorldSnapshots.CaptureKeyStores(kms), WorldSnapshots.CaptureClusters(kms)));
+                }
             }
             meta = WorldSnapshots.CaptureWorldOnly(world, lab.Clock, lab.AccountId, lab.PartnerAccountId);
             principals = WorldSnapshots.CapturePrincipals(world);
@@ -237,11 +241,11 @@ internal sealed class DatabaseStateStore : IDisposable
                 WritePrincipals(connection, transaction, principals);
                 principalsJson = json;
             }
-            foreach (var (account, region, stores) in storeRows)
+            foreach (var (account, region, stores, clusters) in storeRows)
             {
-                var storesJson = JsonSerializer.Serialize(stores, RowContext.ListSnapshotKeyStore);
+                var storesJson = JsonSerializer.Serialize(stores, RowContext.ListSnapshotKeyStore) + "\n" + JsonSerializer.Serialize(clusters, RowContext.ListSnapshotCloudHsmCluster);
                 if (_keyStoresJson.GetValueOrDefault((account, region)) == storesJson) continue;
-                WriteKeyStores(connection, transaction, account, region, stores);
+                WriteKeyStores(connection, transaction, account, region, stores, clusters);
                 written.Add((account, region, storesJson));
             }
             foreach (var (account, region, id, key) in keyRows)
@@ -331,7 +335,7 @@ internal sealed class DatabaseStateStore : IDisposable
             foreach (var key in region.Keys ?? []) UpsertKey(connection, transaction, account, name, key.KeyId, key);
             foreach (var alias in region.Aliases ?? []) UpsertAlias(connection, transaction, account, name, alias);
             foreach (var id in region.DeletedKeyIds ?? []) Run(connection, transaction, "INSERT OR IGNORE INTO deleted_keys (account_id, region, key_id) VALUES ($a, $r, $k)", ("$a", account), ("$r", name), ("$k", id.ToString("D")));
-            if (region.KeyStores is { Count: > 0 } stores) WriteKeyStores(connection, transaction, account, name, stores);
+            if (region.KeyStores is { Count: > 0 } || region.CloudHsmClusters is { Count: > 0 }) WriteKeyStores(connection, transaction, account, name, region.KeyStores ?? [], region.CloudHsmClusters ?? []);
         }
         transaction.Commit();
     }
@@ -355,13 +359,19 @@ internal sealed class DatabaseStateStore : IDisposable
         }
     }
 
-    private static void WriteKeyStores(SqliteConnection connection, SqliteTransaction transaction, string account, string region, List<SnapshotKeyStore> stores)
+    private static void WriteKeyStores(SqliteConnection connection, SqliteTransaction transaction, string account, string region, List<SnapshotKeyStore> stores, List<SnapshotCloudHsmCluster> clusters)
     {
         Run(connection, transaction, "DELETE FROM key_stores WHERE account_id = $a AND region = $r", ("$a", account), ("$r", region));
         for (int i = 0; i < stores.Count; i++)
         {
             Run(connection, transaction, "INSERT INTO key_stores (account_id, region, position, json) VALUES ($a, $r, $p, $j)",
                 ("$a", account), ("$r", region), ("$p", i), ("$j", JsonSerializer.Serialize(stores[i], RowContext.SnapshotKeyStore)));
+        }
+        Run(connection, transaction, "DELETE FROM cloudhsm_clusters WHERE account_id = $a AND region = $r", ("$a", account), ("$r", region));
+        for (int i = 0; i < clusters.Count; i++)
+        {
+            Run(connection, transaction, "INSERT INTO cloudhsm_clusters (account_id, region, position, json) VALUES ($a, $r, $p, $j)",
+                ("$a", account), ("$r", region), ("$p", i), ("$j", JsonSerializer.Serialize(clusters[i], RowContext.SnapshotCloudHsmCluster)));
         }
     }
 
@@ -408,7 +418,7 @@ internal sealed class DatabaseStateStore : IDisposable
         var regions = new Dictionary<(string, string), SnapshotRegion>();
         SnapshotRegion Region(string account, string region)
         {
-            if (!regions.TryGetValue((account, region), out var r)) regions.Add((account, region), r = new SnapshotRegion { AccountId = account, Region = region, Keys = [], Aliases = [], DeletedKeyIds = [], KeyStores = [] });
+            if (!regions.TryGetValue((account, region), out var r)) regions.Add((account, region), r = new SnapshotRegion { AccountId = account, Region = region, Keys = [], Aliases = [], DeletedKeyIds = [], KeyStores = [], CloudHsmClusters = [] });
             return r;
         }
         foreach (var row in Rows(connection, "SELECT account_id, region, json FROM keys ORDER BY seq")) Region(row.Account, row.Region).Keys!.Add(Parse(row.Json, SnapshotJsonContext.Default.SnapshotKey, path, "a key"));
@@ -419,6 +429,7 @@ internal sealed class DatabaseStateStore : IDisposable
             Region(row.Account, row.Region).DeletedKeyIds!.Add(id);
         }
         foreach (var row in Rows(connection, "SELECT account_id, region, json FROM key_stores ORDER BY position")) Region(row.Account, row.Region).KeyStores!.Add(Parse(row.Json, SnapshotJsonContext.Default.SnapshotKeyStore, path, "a custom key store"));
+        foreach (var row in Rows(connection, "SELECT account_id, region, json FROM cloudhsm_clusters ORDER BY position")) Region(row.Account, row.Region).CloudHsmClusters!.Add(Parse(row.Json, SnapshotJsonContext.Default.SnapshotCloudHsmCluster, path, "a CloudHSM cluster"));
         snapshot.Regions = [.. regions.Values];
         return snapshot;
     }

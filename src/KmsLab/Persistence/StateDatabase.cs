@@ -40,6 +40,10 @@ internal static class StateDatabase
         """
         CREATE TABLE audit (seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
         """,
+        // 3: simulated CloudHSM clusters (what CloudHSM key stores are backed by).
+        """
+        CREATE TABLE cloudhsm_clusters (account_id TEXT NOT NULL, region TEXT NOT NULL, position INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (account_id, region, position)) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this KmsLab writes.</summary>

@@ -74,9 +74,39 @@ internal sealed class SnapshotRegion
 
     /// <summary>Custom key stores in creation order. Absent in files written before they were simulated.</summary>
     public List<SnapshotKeyStore>? KeyStores { get; set; }
+
+    /// <summary>Simulated CloudHSM clusters in creation order. Absent in files written before they were simulated.</summary>
+    public List<SnapshotCloudHsmCluster>? CloudHsmClusters { get; set; }
 }
 
-/// <summary>An external key store, with the proxy credential KMS signs with (the state file is the account's secret, mode 0600).</summary>
+/// <summary>A simulated CloudHSM cluster, with its kmsuser's password (the state file is the account's secret, mode 0600).</summary>
+internal sealed class SnapshotCloudHsmCluster
+{
+    public string? Id { get; set; }
+    public string? BackupHistory { get; set; }
+    public string? TrustAnchorCertificate { get; set; }
+    public List<string>? SubnetZones { get; set; }
+    public string? State { get; set; }
+    public List<SnapshotHsm>? Hsms { get; set; }
+    public SnapshotCryptoUser? KmsUser { get; set; }
+    public List<string>? KeyLabels { get; set; }
+}
+
+internal sealed class SnapshotHsm
+{
+    public string? Id { get; set; }
+    public string? Zone { get; set; }
+}
+
+internal sealed class SnapshotCryptoUser
+{
+    public string? Password { get; set; }
+    public int FailedLogins { get; set; }
+    public bool LockedOut { get; set; }
+    public bool LoggedIn { get; set; }
+}
+
+/// <summary>A custom key store: an external key store with the proxy credential KMS signs with, or a CloudHSM key store with its kmsuser password (the state file is the account's secret, mode 0600).</summary>
 internal sealed class SnapshotKeyStore
 {
     public string? Id { get; set; }
@@ -90,6 +120,10 @@ internal sealed class SnapshotKeyStore
     public string? Connectivity { get; set; }
     public string? AccessKeyId { get; set; }
     public string? SecretAccessKey { get; set; }
+    public string? CloudHsmClusterId { get; set; }
+    public string? TrustAnchorCertificate { get; set; }
+    public string? KeyStorePassword { get; set; }
+    public DateTimeOffset? ConnectsAt { get; set; }
 }
 
 internal sealed class SnapshotKey
@@ -235,4 +269,5 @@ internal sealed class SnapshotAlias
 [JsonSerializable(typeof(SnapshotAlias))]
 [JsonSerializable(typeof(List<SnapshotPrincipal>))]
 [JsonSerializable(typeof(List<SnapshotKeyStore>))]
+[JsonSerializable(typeof(List<SnapshotCloudHsmCluster>))]
 internal sealed partial class SnapshotJsonContext : JsonSerializerContext;

@@ -57,7 +57,16 @@ internal static class WorldSnapshots
     public static List<SnapshotKeyStore> CaptureKeyStores(RegionalKms kms) => kms.KeyStores.Select(s => new SnapshotKeyStore
     {
         Id = s.Id, Name = s.Name, Type = s.Type, CreationDate = s.CreationDate, ConnectionState = s.ConnectionState, ConnectionErrorCode = s.ConnectionErrorCode,
-        UriEndpoint = s.Proxy.UriEndpoint, UriPath = s.Proxy.UriPath, Connectivity = s.Proxy.Connectivity, AccessKeyId = s.Proxy.AccessKeyId, SecretAccessKey = s.Proxy.SecretAccessKey,
+        UriEndpoint = s.Proxy?.UriEndpoint, UriPath = s.Proxy?.UriPath, Connectivity = s.Proxy?.Connectivity, AccessKeyId = s.Proxy?.AccessKeyId, SecretAccessKey = s.Proxy?.SecretAccessKey,
+        CloudHsmClusterId = s.CloudHsm?.ClusterId, TrustAnchorCertificate = s.CloudHsm?.TrustAnchorCertificate, KeyStorePassword = s.CloudHsm?.KmsUserPassword, ConnectsAt = s.ConnectsAt,
+    }).ToList();
+
+    public static List<SnapshotCloudHsmCluster> CaptureClusters(RegionalKms kms) => kms.CloudHsmClusters.Select(c => new SnapshotCloudHsmCluster
+    {
+        Id = c.Id, BackupHistory = c.BackupHistory, TrustAnchorCertificate = c.TrustAnchorCertificate, SubnetZones = [.. c.SubnetZones], State = c.State,
+        Hsms = c.Hsms.Select(h => new SnapshotHsm { Id = h.Id, Zone = h.Zone }).ToList(),
+        KmsUser = c.KmsUser is { } u ? new SnapshotCryptoUser { Password = u.Password, FailedLogins = u.FailedLogins, LockedOut = u.LockedOut, LoggedIn = u.LoggedIn } : null,
+        KeyLabels = [.. c.KeyLabels],
     }).ToList();
 
     private static SnapshotRegion CaptureRegion(RegionalKms kms, GrantRegistry grants) => new()
@@ -68,6 +77,7 @@ internal static class WorldSnapshots
         Aliases = kms.Aliases.Select(CaptureAlias).ToList(),
         DeletedKeyIds = [.. kms.DeletedKeyIds],
         KeyStores = CaptureKeyStores(kms),
+        CloudHsmClusters = kms.CloudHsmClusters.Count > 0 ? CaptureClusters(kms) : null,
     };
 
     /// <summary>One key with everything it holds (grants, tags, every material). Under the world lock.</summary>
@@ -177,6 +187,7 @@ internal static class WorldSnapshots
                 foreach (var alias in built.Aliases) kms.AddAlias(alias);
                 foreach (var id in built.Deleted) kms.AddDeletedKeyId(id);
                 kms.KeyStores.AddRange(built.KeyStores);
+                kms.CloudHsmClusters.AddRange(built.Clusters);
                 foreach (var (token, grant) in built.GrantTokens) world.Grants.RestoreToken(token, grant);
             }
             // Let the first request catch up on whatever fell due while the server was down.
@@ -214,7 +225,7 @@ internal static class WorldSnapshots
     }
 
     private sealed record BuiltRegion(string AccountId, string Region, List<KmsKey> Keys, List<KmsAlias> Aliases, List<Guid> Deleted, List<(string Token, KmsGrant Grant)> GrantTokens,
-        Dictionary<KmsKey, string> PrimaryRegions, List<CustomKeyStore> KeyStores);
+        Dictionary<KmsKey, string> PrimaryRegions, List<CustomKeyStore> KeyStores, List<CloudHsmCluster> Clusters);
 
     private static BuiltRegion BuildRegion(SnapshotRegion r, int index)
     {
@@ -226,9 +237,13 @@ internal static class WorldSnapshots
         var byId = new Dictionary<Guid, KmsKey>();
         var tokens = new List<(string, KmsGrant)>();
         var primaryRegions = new Dictionary<KmsKey, string>();
+        var clusters = (r.CloudHsmClusters ?? []).Select((c, i) => BuildCluster(c, $"CloudHSM cluster {i + 1} in {where}")).ToList();
+        if (clusters.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1) is { } clusterTwice) throw Invalid($"CloudHSM cluster {clusterTwice.Key} appears twice in {where}");
+        var stores = (r.KeyStores ?? []).Select((s, i) => BuildKeyStore(s, $"custom key store {i + 1} in {where}", clusters)).ToList();
+        if (stores.GroupBy(s => s.Id).FirstOrDefault(g => g.Count() > 1) is { } twice) throw Invalid($"custom key store {twice.Key} appears twice in {where}");
         foreach (var (k, i) in (r.Keys ?? []).Select((k, i) => (k, i)))
         {
-            var key = BuildKey(k, account, region, $"key {i + 1} in {where}", tokens, primaryRegions);
+            var key = BuildKey(k, account, region, $"key {i + 1} in {where}", tokens, primaryRegions, stores);
             if (!byId.TryAdd(key.Id, key)) throw Invalid($"key {key.KeyId} appears twice in {where}");
             keys.Add(key);
         }
@@ -242,26 +257,57 @@ internal static class WorldSnapshots
             if (!byId.TryGetValue(a.TargetKeyId, out var target)) throw Invalid($"alias '{name}' in {where} points at key {a.TargetKeyId:D}, which is not in the file");
             aliases.Add(new KmsAlias(name, KmsArn.ForAlias(region, account, name), target, a.CreationDate) { LastUpdatedDate = a.LastUpdatedDate });
         }
-        var stores = (r.KeyStores ?? []).Select((s, i) => BuildKeyStore(s, $"custom key store {i + 1} in {where}")).ToList();
-        if (stores.GroupBy(s => s.Id).FirstOrDefault(g => g.Count() > 1) is { } twice) throw Invalid($"custom key store {twice.Key} appears twice in {where}");
-        return new BuiltRegion(account, region, keys, aliases, r.DeletedKeyIds ?? [], tokens, primaryRegions, stores);
+        return new BuiltRegion(account, region, keys, aliases, r.DeletedKeyIds ?? [], tokens, primaryRegions, stores, clusters);
     }
 
-    private static CustomKeyStore BuildKeyStore(SnapshotKeyStore s, string what)
+    private static CloudHsmCluster BuildCluster(SnapshotCloudHsmCluster c, string what)
     {
-        var proxy = new XksProxySettings(Require(s.UriEndpoint, $"{what} has no uriEndpoint"), Require(s.UriPath, $"{what} has no uriPath"),
-            Require(s.Connectivity, $"{what} has no connectivity"), Require(s.AccessKeyId, $"{what} has no accessKeyId"), Require(s.SecretAccessKey, $"{what} has no secretAccessKey"));
+        var cluster = new CloudHsmCluster(Require(c.Id, $"{what} has no id"), Require(c.BackupHistory, $"{what} has no backupHistory"),
+            Require(c.TrustAnchorCertificate, $"{what} has no trustAnchorCertificate"), c.SubnetZones ?? [])
+        {
+            State = Require(c.State, $"{what} has no state"),
+            KmsUser = c.KmsUser is { } u ? new CloudHsmCryptoUser(Require(u.Password, $"the kmsuser of {what} has no password")) { FailedLogins = u.FailedLogins, LockedOut = u.LockedOut, LoggedIn = u.LoggedIn } : null,
+        };
+        if (cluster.State is not (CloudHsmClusterStates.Uninitialized or CloudHsmClusterStates.Active or CloudHsmClusterStates.Deleted)) throw Invalid($"{what} has an unknown state '{cluster.State}'");
+        foreach (var h in c.Hsms ?? []) cluster.Hsms.Add((Require(h.Id, $"an HSM of {what} has no id"), Require(h.Zone, $"an HSM of {what} has no zone")));
+        foreach (var label in c.KeyLabels ?? []) cluster.KeyLabels.Add(label);
+        return cluster;
+    }
+
+    private static CustomKeyStore BuildKeyStore(SnapshotKeyStore s, string what, List<CloudHsmCluster> clusters)
+    {
+        var id = Require(s.Id, $"{what} has no id");
+        var name = Require(s.Name, $"{what} has no name");
+        var type = Require(s.Type, $"{what} has no type");
+        CustomKeyStore store;
+        if (type == CustomKeyStore.CloudHsmType)
+        {
+            var clusterId = Require(s.CloudHsmClusterId, $"{what} has no cloudHsmClusterId");
+            var cluster = clusters.FirstOrDefault(c => c.Id == clusterId) ?? throw Invalid($"{what} names CloudHSM cluster {clusterId}, which is not in the file");
+            store = new CustomKeyStore(id, name, s.CreationDate, new CloudHsmStoreSettings(cluster,
+                Require(s.TrustAnchorCertificate, $"{what} has no trustAnchorCertificate"), Require(s.KeyStorePassword, $"{what} has no keyStorePassword")));
+        }
+        else if (type == CustomKeyStore.ExternalKeyStoreType)
+        {
+            store = new CustomKeyStore(id, name, s.CreationDate, new XksProxySettings(Require(s.UriEndpoint, $"{what} has no uriEndpoint"), Require(s.UriPath, $"{what} has no uriPath"),
+                Require(s.Connectivity, $"{what} has no connectivity"), Require(s.AccessKeyId, $"{what} has no accessKeyId"), Require(s.SecretAccessKey, $"{what} has no secretAccessKey")));
+        }
+        else
+        {
+            throw Invalid($"{what} has an unknown type '{type}'");
+        }
         var state = Require(s.ConnectionState, $"{what} has no connectionState");
         if (state is not (CustomKeyStoreStates.Connected or CustomKeyStoreStates.Connecting or CustomKeyStoreStates.Disconnected or CustomKeyStoreStates.Disconnecting or CustomKeyStoreStates.Failed))
         {
             throw Invalid($"{what} has an unknown connectionState '{state}'");
         }
-        return new CustomKeyStore(Require(s.Id, $"{what} has no id"), Require(s.Name, $"{what} has no name"), Require(s.Type, $"{what} has no type"), s.CreationDate, proxy)
-        {
-            // A connection that was being made when the server stopped did not finish: it starts again disconnected.
-            ConnectionState = state == CustomKeyStoreStates.Connecting ? CustomKeyStoreStates.Disconnected : state,
-            ConnectionErrorCode = s.ConnectionErrorCode,
-        };
+        // An external key store's connection that was being made when the server stopped did not
+        // finish: it starts again disconnected. A CloudHSM key store's ends on the lab clock, which was saved too.
+        bool resumes = state == CustomKeyStoreStates.Connecting && store.CloudHsm is not null && s.ConnectsAt is not null;
+        store.ConnectionState = state == CustomKeyStoreStates.Connecting && !resumes ? CustomKeyStoreStates.Disconnected : state;
+        store.ConnectionErrorCode = s.ConnectionErrorCode;
+        store.ConnectsAt = resumes ? s.ConnectsAt : null;
+        return store;
     }
 
     /// <summary>
@@ -288,8 +334,11 @@ internal static class WorldSnapshots
         }
     }
 
-    private static KmsKey BuildKey(SnapshotKey k, string account, string region, string what, List<(string, KmsGrant)> tokens, Dictionary<KmsKey, string> primaryRegions)
+    private static KmsKey BuildKey(SnapshotKey k, string account, string region, string what, List<(string, KmsGrant)> tokens, Dictionary<KmsKey, string> primaryRegions, List<CustomKeyStore> stores)
     {
+        var store = k.CustomKeyStoreId is { } storeId
+            ? stores.FirstOrDefault(s => s.Id == storeId) ?? throw Invalid($"{what} is in custom key store {storeId}, which is not in the file")
+            : null;
         var specName = Require(k.KeySpec, $"{what} has no keySpec");
         KeySpecInfo spec;
         try
@@ -306,7 +355,7 @@ internal static class WorldSnapshots
         {
             SettlesAt = k.SettlesAt,
             KeyManager = k.KeyManager ?? "CUSTOMER",
-            CustomKeyStoreId = k.CustomKeyStoreId,
+            KeyStore = store,
             XksKeyId = k.XksKeyId,
             State = Require(k.State, $"{what} has no state"),
             DeletionDate = k.DeletionDate,

@@ -22,4 +22,23 @@ public static class LabServiceExtensions
         }
         return new SimulatedS3Bucket(lab, name, encryption ?? new S3BucketEncryption());
     }
+
+    /// <summary>
+    /// Creates a simulated CloudHSM cluster in the lab's account and default Region, initialized
+    /// and activated (unless <paramref name="activated"/> is false), with <paramref name="hsmCount"/>
+    /// HSMs spread over its subnets' Availability Zones and, if <paramref name="kmsUserPassword"/>
+    /// is given, the <c>kmsuser</c> crypto user a CloudHSM key store logs in as.
+    /// </summary>
+    /// <exception cref="SimulatorOnlyException">The lab targets real AWS (the message says what to do there).</exception>
+    public static SimulatedCloudHsmCluster CreateCloudHsmCluster(this Lab lab, string? kmsUserPassword = null, int hsmCount = 2, bool activated = true)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        if (!lab.IsSimulator)
+        {
+            throw new SimulatorOnlyException("Lab.CreateCloudHsmCluster",
+                "create a cluster with `aws cloudhsmv2 create-cluster` and two HSMs in different Availability Zones (`aws cloudhsmv2 create-hsm`), initialize and activate it, " +
+                "and create the kmsuser crypto user with CloudHSM CLI; each HSM is billed by the hour until you delete it.");
+        }
+        return SimulatedCloudHsmCluster.Create(lab, kmsUserPassword, hsmCount, activated);
+    }
 }

@@ -16,4 +16,11 @@ internal static class KeyState
 
     /// <summary>A multi-Region primary key scheduled for deletion while it still has replica keys.</summary>
     public const string PendingReplicaDeletion = "PendingReplicaDeletion";
+
+    /// <summary>
+    /// A key in a custom key store that is not connected (unless it is pending deletion): it can be
+    /// viewed and managed, not used. Reported, never stored: the key keeps its own state
+    /// (<see cref="KmsKey.State"/>), which comes back when the store is connected again.
+    /// </summary>
+    public const string Unavailable = "Unavailable";
 }

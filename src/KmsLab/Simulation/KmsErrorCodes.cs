@@ -13,6 +13,12 @@ internal static class KmsErrorCodes
     public const string CustomKeyStoreNameInUse = "CustomKeyStoreNameInUseException";
     public const string CustomKeyStoreHasCMKs = "CustomKeyStoreHasCMKsException";
     public const string XksProxyUriInUse = "XksProxyUriInUseException";
+    public const string CloudHsmClusterNotFound = "CloudHsmClusterNotFoundException";
+    public const string CloudHsmClusterNotActive = "CloudHsmClusterNotActiveException";
+    public const string CloudHsmClusterInUse = "CloudHsmClusterInUseException";
+    public const string CloudHsmClusterInvalidConfiguration = "CloudHsmClusterInvalidConfigurationException";
+    public const string CloudHsmClusterNotRelated = "CloudHsmClusterNotRelatedException";
+    public const string IncorrectTrustAnchor = "IncorrectTrustAnchorException";
     public const string XksKeyInvalidConfiguration = "XksKeyInvalidConfigurationException";
     public const string XksKeyAlreadyInUse = "XksKeyAlreadyInUseException";
     public const string XksKeyNotFound = "XksKeyNotFoundException";

@@ -1,4 +1,5 @@
 using KmsLab.Simulation.Grants;
+using KmsLab.Simulation.KeyStores;
 using KmsLab.Simulation.Policies;
 namespace KmsLab.Simulation;
 
@@ -35,8 +36,17 @@ internal sealed class KmsKey
     public KeySpecInfo Spec { get; }
     public string KeyUsage { get; }
     public string Origin { get; }
-    /// <summary>For a key in a custom key store (Origin EXTERNAL_KEY_STORE): the store's ID; null otherwise.</summary>
-    public string? CustomKeyStoreId { get; init; }
+    /// <summary>For a key in a custom key store (Origin AWS_CLOUDHSM or EXTERNAL_KEY_STORE): the store's ID; null otherwise.</summary>
+    public string? CustomKeyStoreId => KeyStore?.Id;
+
+    /// <summary>The custom key store the key lives in (null for other keys); set when the key is made or restored.</summary>
+    public CustomKeyStore? KeyStore { get; init; }
+
+    /// <summary>
+    /// The state KMS reports and checks: <see cref="State"/>, except that a key whose custom key
+    /// store is not connected is <see cref="KeyState.Unavailable"/> unless it is pending deletion.
+    /// </summary>
+    public string ReportedState => KeyStore is { IsConnected: false } && State is not (KeyState.PendingDeletion or KeyState.PendingReplicaDeletion) ? KeyState.Unavailable : State;
 
     /// <summary>For a key in an external key store: the ID of its external key in the external key manager.</summary>
     public string? XksKeyId { get; init; }
@@ -139,7 +149,7 @@ internal sealed class KmsKey
 
     public DateTimeOffset? NextRotationDate => RotationEnabled ? RotationBase.AddDays(RotationPeriodInDays) : null;
 
-    public bool Enabled => State == KeyState.Enabled;
+    public bool Enabled => ReportedState == KeyState.Enabled;
 
     public void AddMaterial(KeyMaterial material) => _materials.Add(material);
 
@@ -169,8 +179,10 @@ internal sealed class KmsKey
         if (State == KeyState.PendingDeletion) throw InvalidState();
     }
 
-    public KmsException InvalidState() => KmsException.InvalidState(State switch
+    public KmsException InvalidState() => KmsException.InvalidState(ReportedState switch
     {
+        KeyState.Unavailable when KeyStore!.IsExternal => XksProxyFailures.Message(XksProxyFailure.NotConnected),
+        KeyState.Unavailable => $"{Arn} is unavailable: its custom key store {KeyStore.Id} is {KeyStore.ConnectionState}. Connect it (ConnectCustomKeyStore) to use the key.",
         KeyState.PendingDeletion => $"{Arn} is pending deletion.",
         KeyState.PendingImport => $"{Arn} is pending import.",
         KeyState.PendingReplicaDeletion => $"{Arn} is pending replica deletion.",

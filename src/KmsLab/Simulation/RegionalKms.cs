@@ -23,6 +23,9 @@ internal sealed class RegionalKms(string accountId, string region)
     /// <summary>The account's custom key stores in this Region, in creation order.</summary>
     public List<CustomKeyStore> KeyStores { get; } = [];
 
+    /// <summary>The account's simulated CloudHSM clusters in this Region (deleted ones too: a key store may still name one), in creation order.</summary>
+    public List<CloudHsmCluster> CloudHsmClusters { get; } = [];
+
     /// <summary>Where this Region marks what it adds and removes, when its world is kept in a database (see <see cref="WorldChanges"/>).</summary>
     public WorldChanges? Changes { get; set; }
 

@@ -127,6 +127,22 @@ public sealed class SimulatorEnforcesFactsTests
             Assert.Equal(n, scheduled.PendingWindowInDays);
             Assert.Equal(TestLab.Start.AddDays(n).UtcDateTime, scheduled.DeletionDate);
         },
+        [nameof(KmsFacts.CloudHsmConnectionMinutes)] = async n =>
+        {
+            using var lab = Lab.Simulator(new LabOptions { TimeSource = new FakeTimeProvider(TestLab.Start) });
+            var kms = lab.CreateKmsClient();
+            var cluster = KmsLab.Services.LabServiceExtensions.CreateCloudHsmCluster(lab, "kmsuser-password");
+            var id = (await kms.CreateCustomKeyStoreAsync(new CreateCustomKeyStoreRequest
+            {
+                CustomKeyStoreName = "probe", CloudHsmClusterId = cluster.ClusterId, TrustAnchorCertificate = cluster.TrustAnchorCertificate, KeyStorePassword = "kmsuser-password",
+            })).CustomKeyStoreId;
+            async Task<ConnectionStateType> State() => (await kms.DescribeCustomKeyStoresAsync(new DescribeCustomKeyStoresRequest { CustomKeyStoreId = id })).CustomKeyStores.Single().ConnectionState;
+            await kms.ConnectCustomKeyStoreAsync(new ConnectCustomKeyStoreRequest { CustomKeyStoreId = id });
+            lab.Clock.Advance(TimeSpan.FromMinutes(n) - TimeSpan.FromMilliseconds(1));
+            Assert.Equal(ConnectionStateType.CONNECTING, await State());
+            lab.Clock.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.Equal(ConnectionStateType.CONNECTED, await State());
+        },
         [nameof(KmsFacts.MinRotationPeriodInDays)] = async n =>
         {
             var (kms, key) = await KeyAsync();

@@ -160,9 +160,8 @@ public sealed class ExternalKeyStoreTests
         vpc.XksProxyVpcEndpointServiceName = "com.amazonaws.vpce.us-east-1.vpce-svc-example";
         // Not KMS refusing but the simulator saying what it does not model (CreateCustomKeyStore's model lists no UnsupportedOperationException, so the SDK gives its base type).
         Assert.Equal("UnsupportedOperationException", (await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => _kms.CreateCustomKeyStoreAsync(vpc))).ErrorCode);
-        var cloudHsm = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => _kms.CreateCustomKeyStoreAsync(new CreateCustomKeyStoreRequest { CustomKeyStoreName = "hsm", CloudHsmClusterId = "cluster-abcdefghijk", KeyStorePassword = "kmsuser-password", TrustAnchorCertificate = "cert" }));
-        Assert.Equal("UnsupportedOperationException", cloudHsm.ErrorCode);
-        Assert.Contains("CloudHSM", cloudHsm.Message, StringComparison.Ordinal);
+        // A CloudHSM key store needs a cluster (see CloudHsmKeyStoreTests); this account has none.
+        await Assert.ThrowsAsync<CloudHsmClusterNotFoundException>(() => _kms.CreateCustomKeyStoreAsync(new CreateCustomKeyStoreRequest { CustomKeyStoreName = "hsm", CloudHsmClusterId = "cluster-abcdefghijk", KeyStorePassword = "kmsuser-password", TrustAnchorCertificate = "cert" }));
         await Assert.ThrowsAsync<CustomKeyStoreNotFoundException>(() => _kms.ConnectCustomKeyStoreAsync(new ConnectCustomKeyStoreRequest { CustomKeyStoreId = "cks-00000000000000000" }));
     }
 
@@ -176,6 +175,24 @@ public sealed class ExternalKeyStoreTests
         var denied = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => user.ConnectCustomKeyStoreAsync(new ConnectCustomKeyStoreRequest { CustomKeyStoreId = id }));
         Assert.Equal("AccessDeniedException", denied.ErrorCode);
         Assert.Contains("kms:ConnectCustomKeyStore", denied.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_store_is_CONNECTING_while_KMS_waits_for_the_proxys_answer()
+    {
+        // A timeout long enough that only the test's own signal ends the wait.
+        using var lab = Lab.Simulator(new LabOptions { TimeSource = new FakeTimeProvider(TestLab.Start), XksProxyHandler = _proxy, XksProxyTimeout = TimeSpan.FromMinutes(5) });
+        var kms = lab.CreateKmsClient();
+        var id = (await kms.CreateCustomKeyStoreAsync(Request())).CustomKeyStoreId;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _proxy.HoldUntil = release.Task;
+        var connecting = Task.Run(() => kms.ConnectCustomKeyStoreAsync(new ConnectCustomKeyStoreRequest { CustomKeyStoreId = id }));
+        await _proxy.Holding.Task;
+        async Task<ConnectionStateType> State() => (await kms.DescribeCustomKeyStoresAsync(new DescribeCustomKeyStoresRequest { CustomKeyStoreId = id })).CustomKeyStores.Single().ConnectionState;
+        Assert.Equal(ConnectionStateType.CONNECTING, await State());
+        release.SetResult();
+        await connecting;
+        Assert.Equal(ConnectionStateType.CONNECTED, await State());
     }
 
     [Fact]

@@ -91,6 +91,8 @@ public sealed class ExternalKeyTests
         await _kms.DisconnectCustomKeyStoreAsync(new DisconnectCustomKeyStoreRequest { CustomKeyStoreId = _storeId });
         var disconnected = await Assert.ThrowsAsync<KMSInvalidStateException>(() => _kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Bytes("x") }));
         Assert.StartsWith("This KMS key is in a custom key store that is not connected", disconnected.Message, StringComparison.Ordinal);
+        // "The KMS keys in the disconnected external key store are in an UNAVAILABLE key state (unless they are pending deletion)."
+        Assert.Equal(KeyState.Unavailable, (await _kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.KeyId })).KeyMetadata.KeyState);
         await Assert.ThrowsAsync<CustomKeyStoreInvalidStateException>(() => CreateKey("ext-key-2"));
         await Assert.ThrowsAsync<CustomKeyStoreHasCMKsException>(() => _kms.DeleteCustomKeyStoreAsync(new DeleteCustomKeyStoreRequest { CustomKeyStoreId = _storeId }));
 

@@ -34,6 +34,11 @@ internal sealed class FakeXksProxy : HttpMessageHandler
 
     public string HealthStatus { get; set; } = "ACTIVE";
 
+    /// <summary>When set: each request waits for this task before it is answered; <see cref="Holding"/> completes once one waits.</summary>
+    public Task? HoldUntil { get; set; }
+
+    public TaskCompletionSource Holding { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     // KMS's client calls synchronously (the engine is synchronous).
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
         SendAsync(request, cancellationToken).GetAwaiter().GetResult();
@@ -42,6 +47,11 @@ internal sealed class FakeXksProxy : HttpMessageHandler
     {
         if (Stopped) throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:7443)", new SocketException((int)SocketError.ConnectionRefused));
         if (Hangs) await Task.Delay(Timeout.Infinite, cancellationToken);
+        if (HoldUntil is { } hold)
+        {
+            Holding.TrySetResult();
+            await hold.WaitAsync(cancellationToken);
+        }
         var body = await request.Content!.ReadAsByteArrayAsync(cancellationToken);
         var authorization = request.Headers.GetValues("Authorization").Single();
         Requests.Add((request.RequestUri!.AbsolutePath, (JsonObject)JsonNode.Parse(body)!, authorization));

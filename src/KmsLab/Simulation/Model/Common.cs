@@ -63,6 +63,7 @@ internal sealed class KeyMetadata
     public string? CurrentKeyMaterialId { get; set; }
     public string? CustomKeyStoreId { get; set; }
     public XksKeyConfiguration? XksKeyConfiguration { get; set; }
+    public string? CloudHsmClusterId { get; set; }
 }
 
 internal sealed class XksKeyConfiguration

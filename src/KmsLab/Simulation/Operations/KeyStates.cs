@@ -23,18 +23,21 @@ internal enum KeyStates
     /// <summary>A multi-Region primary scheduled for deletion that still has replicas.</summary>
     PendingReplicaDeletion = 64,
 
+    /// <summary>A key in a custom key store that is not connected: it can be viewed and managed (enabling and disabling take effect once it is available), not used.</summary>
+    Unavailable = 128,
+
     /// <summary>Cryptographic operations and CreateGrant: the key must be usable (an Updating multi-Region key is).</summary>
     Usable = Enabled | Updating,
 
     /// <summary>EnableKey and DisableKey.</summary>
-    EnabledOrDisabled = Enabled | Disabled,
+    EnabledOrDisabled = Enabled | Disabled | Unavailable,
 
     /// <summary>Aliases, tags and the description can change unless the key is pending deletion.</summary>
-    NotPendingDeletion = Enabled | Disabled | PendingImport | Creating | Updating,
+    NotPendingDeletion = Enabled | Disabled | PendingImport | Creating | Updating | Unavailable,
 
     /// <summary>CancelKeyDeletion: a key scheduled for deletion, with or without replicas left.</summary>
     ScheduledForDeletion = PendingDeletion | PendingReplicaDeletion,
 
     /// <summary>Describe, List, policies, grants' retirement: any state.</summary>
-    Any = Enabled | Disabled | PendingDeletion | PendingImport | Creating | Updating | PendingReplicaDeletion,
+    Any = Enabled | Disabled | PendingDeletion | PendingImport | Creating | Updating | PendingReplicaDeletion | Unavailable,
 }

@@ -21,7 +21,6 @@ internal static class OperationCatalog
     private const string EncapsulateDecapsulate = "ENCAPSULATE_DECAPSULATE";
 
     private static readonly RefusedMember Recipient = new(KmsErrorCodes.Validation, "KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
-    private static readonly RefusedMember CustomKeyStore = new(KmsErrorCodes.CustomKeyStoreNotFound, "GenerateRandom takes CustomKeyStoreId only for CloudHSM key stores, which KmsLab does not simulate; omit it.");
 
     /// <summary>The operations, in the order the KMS API reference lists them by feature.</summary>
     public static IReadOnlyList<KmsOperation> All { get; } =
@@ -120,7 +119,7 @@ internal static class OperationCatalog
         {
             ChangesState = false, ReadOnly = true, Quota = QuotaClass.SymmetricCryptographic,
             RequestSecrets = ["Recipient"], AuditsResponse = false,
-            RefusedMembers = new Dictionary<string, RefusedMember> { ["CustomKeyStoreId"] = CustomKeyStore, ["Recipient"] = Recipient },
+            RefusedMembers = new Dictionary<string, RefusedMember> { ["Recipient"] = Recipient },
         },
 
         // Asymmetric keys and HMAC
@@ -292,7 +291,8 @@ internal static class OperationCatalog
         // Custom key stores (external key stores; IAM-only permissions: no key policy applies)
         new KmsOperation<CreateCustomKeyStoreRequest, CreateCustomKeyStoreResponse>("CreateCustomKeyStore", (e, c, r) => e.KeyStores.CreateCustomKeyStore(c, r))
         {
-            ChangesState = true, ReadOnly = false, RequestSecrets = ["XksProxyAuthenticationCredential", "KeyStorePassword"],
+            // ct-create-keystore.html records a CloudHSM key store's name and cluster only: never the password, nor the trust anchor.
+            ChangesState = true, ReadOnly = false, RequestSecrets = ["XksProxyAuthenticationCredential", "KeyStorePassword", "TrustAnchorCertificate"],
         },
         new KmsOperation<DescribeCustomKeyStoresRequest, DescribeCustomKeyStoresResponse>("DescribeCustomKeyStores", (e, c, r) => e.KeyStores.DescribeCustomKeyStores(c, r))
         {

@@ -1,3 +1,4 @@
+using KmsLab.Simulation.Services;
 using KmsLab.Simulation.Operations;
 
 namespace KmsLab.Simulation.Pipeline;
@@ -11,13 +12,19 @@ internal static class KeyChecks
     /// </summary>
     public static void State(KmsKey key, KeyStates accepted)
     {
-        var state = Of(key.State);
+        var state = Of(key.ReportedState);
         if ((accepted & state) != 0) return;
         // CancelKeyDeletion is the one operation that accepts only PendingDeletion: whatever the
         // key's state, KMS says what it is not rather than what it is.
         if (accepted == KeyStates.ScheduledForDeletion) throw KmsException.InvalidState($"{key.Arn} is not pending deletion.");
         if (state == KeyStates.Disabled) throw new KmsException(KmsErrorCodes.Disabled, $"{key.Arn} is disabled.");
         throw key.InvalidState();
+    }
+
+    /// <summary>A cryptographic operation (one that names key usages) on a key in a CloudHSM key store needs an active HSM in its cluster.</summary>
+    public static void Backing(KmsKey key, KmsOperation op)
+    {
+        if (op.KeyUsages is not null && key.KeyStore?.CloudHsm is not null) CloudHsmKeyStores.CheckServing(key);
     }
 
     /// <summary>Refuses a key whose usage is not among <paramref name="accepted"/> (null: any usage).</summary>
@@ -49,6 +56,7 @@ internal static class KeyChecks
         KeyState.Creating => KeyStates.Creating,
         KeyState.Updating => KeyStates.Updating,
         KeyState.PendingReplicaDeletion => KeyStates.PendingReplicaDeletion,
+        KeyState.Unavailable => KeyStates.Unavailable,
         _ => KeyStates.None,
     };
 }

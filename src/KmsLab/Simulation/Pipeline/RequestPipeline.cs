@@ -33,6 +33,7 @@ internal sealed class RequestPipeline(KmsWorld world)
             steps.BeforeState?.Invoke(state, kms, key);
             KeyChecks.State(key, op.KeyStates);
             KeyChecks.Usage(key, op.KeyUsages, call.UsageNamedAs ?? op.Name);
+            KeyChecks.Backing(key, op);
             steps.Check?.Invoke(state, kms, key);
             ThrowIfDryRun(op, call.DryRun);
             var response = steps.Run(state, kms, key);
@@ -80,6 +81,7 @@ internal sealed class RequestPipeline(KmsWorld world)
         Authorizer.Authorize(ctx, action, key, call.EncryptionContext, call.Conditions);
         KeyChecks.State(key, op.KeyStates);
         KeyChecks.Usage(key, op.KeyUsages, call.UsageNamedAs ?? op.Name);
+        KeyChecks.Backing(key, op);
         return key;
     }
 

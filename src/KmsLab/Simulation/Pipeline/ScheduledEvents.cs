@@ -27,11 +27,22 @@ internal sealed class ScheduledEvents(KmsWorld world)
         var next = DateTimeOffset.MaxValue;
         foreach (var region in world.AllRegions.ToList())
         {
+            foreach (var store in region.KeyStores)
+            {
+                if (store.ConnectsAt is not { } at) continue;
+                if (at <= now)
+                {
+                    store.EndConnection(CloudHsmKeyStores.Connect(store, world.Random));
+                    world.NoteSpontaneousChange();
+                }
+                else next = Min(next, at);
+            }
             foreach (var key in region.Keys.ToList())
             {
                 if (key.State == KeyState.PendingDeletion && key.DeletionDate <= now)
                 {
                     region.Remove(key);
+                    CloudHsmKeyStores.KeyDeleted(key);
                     world.NoteSpontaneousChange();
                     if (key.MultiRegion?.Removed(world, key, key.DeletionDate!.Value) is { } primary)
                     {

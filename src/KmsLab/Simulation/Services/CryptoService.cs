@@ -191,8 +191,11 @@ internal sealed class CryptoService(RequestPipeline pipeline, ExternalKeyStores 
             .Range(request.NumberOfBytes, "numberOfBytes", 1, KmsLimits.MaxRandomBytes)
             .ThrowIfInvalid();
         if (request.Recipient is not null) throw KmsException.Validation("KmsLab cannot verify Nitro Enclaves attestation documents; omit Recipient.");
-        return pipeline.RunWithoutKey(GenerateRandomOperation, ctx, (World, Length: request.NumberOfBytes!.Value), static (s, _) =>
+        RequestValidator.Start().Length(request.CustomKeyStoreId, "customKeyStoreId", 1, 64).ThrowIfInvalid();
+        return pipeline.RunWithoutKey(GenerateRandomOperation, ctx, (World, Length: request.NumberOfBytes!.Value, request.CustomKeyStoreId), static (s, kms) =>
         {
+            // With a CloudHSM key store's ID the bytes come from its cluster; the simulated cluster draws them from the lab's source of randomness.
+            if (s.CustomKeyStoreId is { } storeId) CloudHsmKeyStores.ClusterForRandom(kms, storeId);
             var bytes = new byte[s.Length];
             s.World.Random.GetBytes(bytes);
             return new GenerateRandomResponse { Plaintext = bytes };

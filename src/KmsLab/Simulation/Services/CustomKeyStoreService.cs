@@ -9,10 +9,12 @@ namespace KmsLab.Simulation.Services;
 /// <summary>
 /// Custom key stores: CreateCustomKeyStore, DescribeCustomKeyStores, UpdateCustomKeyStore,
 /// ConnectCustomKeyStore, DisconnectCustomKeyStore and DeleteCustomKeyStore, for external key
-/// stores (XKS). Each is an IAM-only permission (no key policy applies: a key store is not a key),
-/// and none works across accounts. KMS calls the store's proxy (GetHealthStatus) when a store with
-/// a public endpoint is created or changed and when any store is connected; that call is made
-/// outside the world lock, so a slow proxy holds up only its own caller.
+/// stores (XKS) and CloudHSM key stores (<see cref="CloudHsmKeyStores"/>). Each is an IAM-only
+/// permission (no key policy applies: a key store is not a key), and none works across accounts.
+/// KMS calls an external store's proxy (GetHealthStatus) when a store with a public endpoint is
+/// created or changed and when it is connected; that call is made outside the world lock, so a
+/// slow proxy holds up only its own caller. A CloudHSM store's cluster is in the simulated world:
+/// its checks run under the lock.
 /// </summary>
 internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
 {
@@ -23,8 +25,8 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
     private static readonly KmsOperation DisconnectOperation = OperationCatalog.Get("DisconnectCustomKeyStore");
     private static readonly KmsOperation DeleteOperation = OperationCatalog.Get("DeleteCustomKeyStore");
 
-    private const string ExternalKeyStore = "EXTERNAL_KEY_STORE";
-    private const string CloudHsm = "AWS_CLOUDHSM";
+    private const string ExternalKeyStore = CustomKeyStore.ExternalKeyStoreType;
+    private const string CloudHsm = CustomKeyStore.CloudHsmType;
     private static readonly IReadOnlyList<string> Types = [CloudHsm, ExternalKeyStore];
     private static readonly IReadOnlyList<string> Connectivities = [XksProxySettings.PublicEndpoint, XksProxySettings.VpcEndpointService];
 
@@ -56,10 +58,7 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
             .Enum(request.XksProxyConnectivity, "xksProxyConnectivity", Connectivities);
         ValidateProxyMembers(v, request.XksProxyUriEndpoint, request.XksProxyUriPath, request.XksProxyAuthenticationCredential);
         v.ThrowIfInvalid();
-        if (type == CloudHsm)
-        {
-            throw KmsException.Unsupported("KmsLab does not simulate CloudHSM key stores yet: create an external key store (CustomKeyStoreType EXTERNAL_KEY_STORE) with `kmslab xks-proxy` as its proxy.");
-        }
+        if (type == CloudHsm) return CreateCloudHsmKeyStore(ctx, request);
         if (request.CloudHsmClusterId is not null || request.TrustAnchorCertificate is not null || request.KeyStorePassword is not null)
         {
             throw KmsException.Validation("CloudHsmClusterId, TrustAnchorCertificate and KeyStorePassword are for CloudHSM key stores; omit them for an external key store.");
@@ -73,10 +72,7 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
         pipeline.RunWithoutKey(CreateOperation, ctx, (Request: request, Proxy: proxy), static (s, kms) =>
         {
             CheckUnique(kms, null, s.Request.CustomKeyStoreName!, s.Proxy);
-            if (kms.KeyStores.Count >= MaxKeyStoresPerRegion)
-            {
-                throw new KmsException(KmsErrorCodes.LimitExceeded, $"An account can have at most {MaxKeyStoresPerRegion} custom key stores in a Region.");
-            }
+            CheckRoomForAStore(kms);
             return 0;
         });
         // "For external key stores with PUBLIC_ENDPOINT connectivity, this endpoint must be reachable
@@ -85,7 +81,31 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
         return pipeline.InWorld(ctx, (Request: request, Proxy: proxy, Service: this), static (s, kms) =>
         {
             CheckUnique(kms, null, s.Request.CustomKeyStoreName!, s.Proxy); // again: another caller may have won the race meanwhile
-            var store = new CustomKeyStore(s.Service.NewId(), s.Request.CustomKeyStoreName!, ExternalKeyStore, s.Service.Now, s.Proxy);
+            var store = new CustomKeyStore(s.Service.NewId(), s.Request.CustomKeyStoreName!, s.Service.Now, s.Proxy);
+            kms.KeyStores.Add(store);
+            return new CreateCustomKeyStoreResponse { CustomKeyStoreId = store.Id };
+        });
+    }
+
+    /// <summary>A CloudHSM key store: its cluster must be there, active, unused and hold two HSMs in two Availability Zones, and the trust anchor must be the cluster's.</summary>
+    private CreateCustomKeyStoreResponse CreateCloudHsmKeyStore(CallContext ctx, CreateCustomKeyStoreRequest request)
+    {
+        var v = RequestValidator.Start()
+            .Required(request.CloudHsmClusterId, "cloudHsmClusterId").Length(request.CloudHsmClusterId, "cloudHsmClusterId", 19, 24)
+            .Required(request.TrustAnchorCertificate, "trustAnchorCertificate").Length(request.TrustAnchorCertificate, "trustAnchorCertificate", 1, 5000)
+            .Required(request.KeyStorePassword, "keyStorePassword");
+        ValidatePassword(v, request.KeyStorePassword);
+        v.ThrowIfInvalid();
+        if (request.XksProxyUriEndpoint is not null || request.XksProxyUriPath is not null || request.XksProxyConnectivity is not null || request.XksProxyAuthenticationCredential is not null
+            || request.XksProxyVpcEndpointServiceName is not null || request.XksProxyVpcEndpointServiceOwner is not null)
+        {
+            throw KmsException.Validation("The XksProxy* parameters are for external key stores (CustomKeyStoreType EXTERNAL_KEY_STORE); omit them for a CloudHSM key store.");
+        }
+        return pipeline.RunWithoutKey(CreateOperation, ctx, (Request: request, Service: this), static (s, kms) =>
+        {
+            CheckName(kms, null, s.Request.CustomKeyStoreName!);
+            CheckRoomForAStore(kms);
+            var store = CloudHsmKeyStores.Create(kms, s.Service.NewId(), s.Request.CustomKeyStoreName!, s.Service.Now, s.Request);
             kms.KeyStores.Add(store);
             return new CreateCustomKeyStoreResponse { CustomKeyStoreId = store.Id };
         });
@@ -126,27 +146,41 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
         var v = RequestValidator.Start()
             .Required(request.CustomKeyStoreId, "customKeyStoreId").Length(request.CustomKeyStoreId, "customKeyStoreId", 1, 64)
             .Length(request.NewCustomKeyStoreName, "newCustomKeyStoreName", 1, 256)
+            .Length(request.CloudHsmClusterId, "cloudHsmClusterId", 19, 24)
             .Enum(request.XksProxyConnectivity, "xksProxyConnectivity", Connectivities);
+        ValidatePassword(v, request.KeyStorePassword);
         ValidateProxyMembers(v, request.XksProxyUriEndpoint, request.XksProxyUriPath, request.XksProxyAuthenticationCredential);
         v.ThrowIfInvalid();
-        if (request.CloudHsmClusterId is not null || request.KeyStorePassword is not null)
-        {
-            throw KmsException.Validation("CloudHsmClusterId and KeyStorePassword are for CloudHSM key stores; this is an external key store.");
-        }
         bool changesProxy = request.XksProxyUriEndpoint is not null || request.XksProxyUriPath is not null || request.XksProxyAuthenticationCredential is not null
             || request.XksProxyConnectivity is not null || request.XksProxyVpcEndpointServiceName is not null || request.XksProxyVpcEndpointServiceOwner is not null;
-        var proposed = pipeline.RunWithoutKey(UpdateOperation, ctx, (Request: request, ChangesProxy: changesProxy), static (s, kms) =>
+        bool changesCluster = request.CloudHsmClusterId is not null || request.KeyStorePassword is not null;
+        var proposed = pipeline.RunWithoutKey(UpdateOperation, ctx, (Request: request, ChangesProxy: changesProxy, ChangesCluster: changesCluster), static (s, kms) =>
         {
             var store = Find(kms, s.Request.CustomKeyStoreId!);
+            var r = s.Request;
+            if (store.IsExternal ? s.ChangesCluster : s.ChangesProxy)
+            {
+                throw KmsException.Validation(store.IsExternal
+                    ? "CloudHsmClusterId and KeyStorePassword are for CloudHSM key stores; this is an external key store."
+                    : "The XksProxy* parameters are for external key stores; this is a CloudHSM key store.");
+            }
             // "UpdateCustomKeyStore can be called on a custom key store in the CONNECTED state only to
             // update NewCustomKeyStoreName. For all other properties, the ConnectionState must be DISCONNECTED."
-            if (s.ChangesProxy && store.ConnectionState != CustomKeyStoreStates.Disconnected
-                || !s.ChangesProxy && store.ConnectionState is not (CustomKeyStoreStates.Disconnected or CustomKeyStoreStates.Connected))
+            bool changesMore = s.ChangesProxy || s.ChangesCluster;
+            if (changesMore && store.ConnectionState != CustomKeyStoreStates.Disconnected
+                || !changesMore && store.ConnectionState is not (CustomKeyStoreStates.Disconnected or CustomKeyStoreStates.Connected))
             {
                 throw InvalidState(store, "UpdateCustomKeyStore");
             }
-            var r = s.Request;
-            var old = store.Proxy;
+            CheckName(kms, store, r.NewCustomKeyStoreName ?? store.Name);
+            if (!store.IsExternal)
+            {
+                var settings = CloudHsmKeyStores.Update(kms, store, r.CloudHsmClusterId, r.KeyStorePassword);
+                if (r.NewCustomKeyStoreName is { } newName) store.Name = newName;
+                store.CloudHsm = settings;
+                return null;
+            }
+            var old = store.Proxy!;
             var credential = r.XksProxyAuthenticationCredential;
             var proxy = Settings(r.XksProxyConnectivity ?? old.Connectivity, r.XksProxyUriEndpoint ?? old.UriEndpoint, r.XksProxyUriPath ?? old.UriPath,
                 credential ?? new XksProxyAuthenticationCredential { AccessKeyId = old.AccessKeyId, RawSecretAccessKey = old.SecretAccessKey },
@@ -154,6 +188,7 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
             CheckUnique(kms, store, r.NewCustomKeyStoreName ?? store.Name, proxy);
             return proxy;
         });
+        if (proposed is null) return EmptyResponse.Instance; // a CloudHSM key store: updated already
         if (changesProxy) CheckHealth(ctx, proposed, UpdateOperation.Name);
         return pipeline.InWorld(ctx, (Request: request, Proxy: proposed), static (s, kms) =>
         {
@@ -168,9 +203,9 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
     public EmptyResponse ConnectCustomKeyStore(CallContext ctx, CustomKeyStoreIdRequest request)
     {
         RequiredId(request);
-        var proxy = pipeline.RunWithoutKey(ConnectOperation, ctx, request.CustomKeyStoreId!, static (id, kms) =>
+        var proxy = pipeline.RunWithoutKey(ConnectOperation, ctx, (Id: request.CustomKeyStoreId!, World, Now), static (s, kms) =>
         {
-            var store = Find(kms, id);
+            var store = Find(kms, s.Id);
             switch (store.ConnectionState)
             {
                 case CustomKeyStoreStates.Connected or CustomKeyStoreStates.Connecting:
@@ -180,6 +215,13 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
             }
             store.ConnectionState = CustomKeyStoreStates.Connecting;
             store.ConnectionErrorCode = null;
+            if (store.CloudHsm is not null)
+            {
+                // KMS answers at once; the connection ends (CONNECTED or FAILED) once its time has passed on the lab's clock.
+                store.ConnectsAt = s.Now.AddMinutes(KmsFacts.CloudHsmConnectionMinutes);
+                s.World.Schedule(store.ConnectsAt);
+                return null;
+            }
             return store.Proxy;
         });
         if (proxy is null) return EmptyResponse.Instance;
@@ -198,11 +240,7 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
         return pipeline.InWorld(ctx, (Id: request.CustomKeyStoreId!, Error: error), static (s, kms) =>
         {
             // Disconnected (or deleted) meanwhile: that later call wins.
-            if (kms.KeyStores.FirstOrDefault(k => k.Id == s.Id) is { ConnectionState: CustomKeyStoreStates.Connecting } store)
-            {
-                store.ConnectionState = s.Error is null ? CustomKeyStoreStates.Connected : CustomKeyStoreStates.Failed;
-                store.ConnectionErrorCode = s.Error;
-            }
+            if (kms.KeyStores.FirstOrDefault(k => k.Id == s.Id) is { ConnectionState: CustomKeyStoreStates.Connecting } store) store.EndConnection(s.Error);
             return EmptyResponse.Instance;
         });
     }
@@ -216,6 +254,7 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
             if (store.ConnectionState is CustomKeyStoreStates.Disconnected or CustomKeyStoreStates.Disconnecting) throw InvalidState(store, "DisconnectCustomKeyStore");
             store.ConnectionState = CustomKeyStoreStates.Disconnected;
             store.ConnectionErrorCode = null;
+            store.ConnectsAt = null;
             return EmptyResponse.Instance;
         });
     }
@@ -283,12 +322,35 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
         return new XksProxySettings(uriEndpoint, uriPath, connectivity, credential.AccessKeyId!, credential.RawSecretAccessKey!);
     }
 
+    private static void CheckRoomForAStore(RegionalKms kms)
+    {
+        if (kms.KeyStores.Count >= MaxKeyStoresPerRegion)
+        {
+            throw new KmsException(KmsErrorCodes.LimitExceeded, $"An account can have at most {MaxKeyStoresPerRegion} custom key stores in a Region.");
+        }
+    }
+
+    private static void CheckName(RegionalKms kms, CustomKeyStore? self, string name)
+    {
+        if (kms.KeyStores.Any(other => !ReferenceEquals(other, self) && other.Name == name))
+        {
+            throw new KmsException(KmsErrorCodes.CustomKeyStoreNameInUse, $"The custom key store name '{name}' is already used in this account and Region.");
+        }
+    }
+
+    private static void ValidatePassword(RequestValidator v, string? password)
+    {
+        // The password is never repeated back, not even in a validation message.
+        bool ok = password is null || password.Length is >= 7 and <= 32;
+        v.Pattern(ok ? null : "***", "keyStorePassword", "^.{7,32}$", _ => false);
+    }
+
     private static void CheckUnique(RegionalKms kms, CustomKeyStore? self, string name, XksProxySettings proxy)
     {
+        CheckName(kms, self, name);
         foreach (var other in kms.KeyStores)
         {
-            if (ReferenceEquals(other, self)) continue;
-            if (other.Name == name) throw new KmsException(KmsErrorCodes.CustomKeyStoreNameInUse, $"The custom key store name '{name}' is already used in this account and Region.");
+            if (ReferenceEquals(other, self) || other.Proxy is null) continue;
             if (other.Proxy.UriEndpoint == proxy.UriEndpoint && other.Proxy.UriPath == proxy.UriPath)
             {
                 throw new KmsException(KmsErrorCodes.XksProxyUriInUse, $"Another external key store in this account and Region ({other.Id}) already uses {proxy.UriEndpoint}{proxy.UriPath}.");
@@ -315,15 +377,17 @@ internal sealed partial class CustomKeyStoreService(RequestPipeline pipeline)
         ConnectionState = s.ConnectionState,
         ConnectionErrorCode = s.ConnectionErrorCode,
         CreationDate = s.CreationDate,
-        XksProxyConfiguration = new XksProxyConfiguration
+        CloudHsmClusterId = s.CloudHsm?.ClusterId,
+        TrustAnchorCertificate = s.CloudHsm?.TrustAnchorCertificate,
+        XksProxyConfiguration = s.Proxy is { } proxy ? new XksProxyConfiguration
         {
-            AccessKeyId = s.Proxy.AccessKeyId,
-            Connectivity = s.Proxy.Connectivity,
-            UriEndpoint = s.Proxy.UriEndpoint,
-            UriPath = s.Proxy.UriPath,
-            VpcEndpointServiceName = s.Proxy.VpcEndpointServiceName,
-            VpcEndpointServiceOwner = s.Proxy.VpcEndpointServiceOwner,
-        },
+            AccessKeyId = proxy.AccessKeyId,
+            Connectivity = proxy.Connectivity,
+            UriEndpoint = proxy.UriEndpoint,
+            UriPath = proxy.UriPath,
+            VpcEndpointServiceName = proxy.VpcEndpointServiceName,
+            VpcEndpointServiceOwner = proxy.VpcEndpointServiceOwner,
+        } : null,
     };
 
     /// <summary>A custom key store ID: <c>cks-</c> and 17 hexadecimal digits, as KMS makes them.</summary>

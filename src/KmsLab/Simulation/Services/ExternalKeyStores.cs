@@ -51,7 +51,7 @@ internal sealed partial class ExternalKeyStores(RequestPipeline pipeline)
         }
         if (request.MultiRegion == true) throw KmsException.Unsupported("Multi-Region keys cannot be created in a custom key store.");
         var prepared = new PreparedKey(request.CustomKeyStoreId!, request.XksKeyId!);
-        var proxy = pipeline.RunWithoutKey(CreateKeyOperation, ctx, prepared, static (p, kms) => ConnectedStore(kms, p).Proxy, conditions);
+        var proxy = pipeline.RunWithoutKey(CreateKeyOperation, ctx, prepared, static (p, kms) => ConnectedStore(kms, p).Proxy!, conditions);
         try
         {
             var external = Proxy.GetKeyMetadata(proxy, ctx.Region, prepared.XksKeyId, new XksRequestMetadata(CreateKeyOperation.Name, ctx.RequestId, ctx.Caller.CallerArn));
@@ -73,6 +73,7 @@ internal sealed partial class ExternalKeyStores(RequestPipeline pipeline)
     {
         var store = kms.KeyStores.FirstOrDefault(s => s.Id == key.CustomKeyStoreId)
             ?? throw new KmsException(KmsErrorCodes.CustomKeyStoreNotFound, $"Custom key store '{key.CustomKeyStoreId}' does not exist in this account and Region.");
+        if (store.Proxy is null) throw KmsException.Unsupported($"Custom key store {store.Id} is a CloudHSM key store: create its keys with Origin {CloudHsmKeyStores.Origin}.");
         if (!store.IsConnected) throw new KmsException(KmsErrorCodes.CustomKeyStoreInvalidState, XksProxyFailures.Message(XksProxyFailure.NotConnected));
         if (kms.Keys.FirstOrDefault(k => k.CustomKeyStoreId == store.Id && k.XksKeyId == key.XksKeyId) is { } taken)
         {
@@ -87,7 +88,7 @@ internal sealed partial class ExternalKeyStores(RequestPipeline pipeline)
         var (store, metadata) = Use(ctx, op, key);
         try
         {
-            return ExternalCiphertextBlob.Wrap(inner, canonicalContext, (part, aad) => Proxy.Encrypt(store.Proxy, key.Region, key.XksKeyId!, metadata, part, aad));
+            return ExternalCiphertextBlob.Wrap(inner, canonicalContext, (part, aad) => Proxy.Encrypt(store.Proxy!, key.Region, key.XksKeyId!, metadata, part, aad));
         }
         catch (XksProxyException e)
         {
@@ -101,7 +102,7 @@ internal sealed partial class ExternalKeyStores(RequestPipeline pipeline)
         var (store, metadata) = Use(ctx, op, key);
         try
         {
-            return blob.Inner(Proxy.Decrypt(store.Proxy, key.Region, key.XksKeyId!, metadata, blob.Outer, blob.ProxyAad(canonicalContext)));
+            return blob.Inner(Proxy.Decrypt(store.Proxy!, key.Region, key.XksKeyId!, metadata, blob.Outer, blob.ProxyAad(canonicalContext)));
         }
         catch (XksProxyException e)
         {

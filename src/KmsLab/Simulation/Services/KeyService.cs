@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KmsLab.Simulation.KeyStores;
 using KmsLab.Simulation.Model;
 using KmsLab.Simulation.Operations;
 using KmsLab.Simulation.Pipeline;
@@ -49,15 +50,15 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         }
         var origin = request.Origin ?? "AWS_KMS";
         if (origin == ExternalKeyStores.Origin) return CreateExternalKey(ctx, request, spec, usage);
+        if (origin == CloudHsmKeyStores.Origin) return CreateCloudHsmKey(ctx, request, spec, usage);
         if (request.CustomKeyStoreId is not null || request.XksKeyId is not null)
         {
             if (request.CustomKeyStoreId is { } storeId && !pipeline.InWorld(ctx, storeId, static (id, kms) => kms.KeyStores.Any(s => s.Id == id)))
             {
                 throw new KmsException(KmsErrorCodes.CustomKeyStoreNotFound, $"Custom key store '{storeId}' does not exist in this account and Region.");
             }
-            throw KmsException.Validation($"CustomKeyStoreId and XksKeyId are for keys in custom key stores (Origin {ExternalKeyStores.Origin}), not for Origin {origin}.");
+            throw KmsException.Validation($"CustomKeyStoreId and XksKeyId are for keys in custom key stores (Origin {CloudHsmKeyStores.Origin} or {ExternalKeyStores.Origin}), not for Origin {origin}.");
         }
-        if (origin is not ("AWS_KMS" or "EXTERNAL")) throw KmsException.Unsupported($"KmsLab does not simulate keys with Origin {origin} yet.");
         ChinaRegions.CheckKeySpec(spec.Name, ctx.Region);
         if (!spec.IsSimulated) throw KmsException.Unsupported($"KmsLab does not simulate {spec.Name} keys.");
         if (origin == "EXTERNAL" && spec.IsBouncyCastle) throw KmsException.Unsupported($"KmsLab does not simulate importing {spec.Name} key material yet; create the key with Origin AWS_KMS.");
@@ -108,8 +109,8 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         {
             return pipeline.InWorld(ctx, (Service: this, Ctx: ctx, Request: request, Spec: spec, Usage: usage, Policy: policy, Material: material, Prepared: prepared), static (s, kms) =>
             {
-                ExternalKeyStores.ConnectedStore(kms, s.Prepared);
-                return s.Service.CreateKey(s.Ctx, kms, s.Request, s.Spec, s.Usage, ExternalKeyStores.Origin, s.Policy, s.Material, s.Prepared);
+                var store = ExternalKeyStores.ConnectedStore(kms, s.Prepared);
+                return s.Service.CreateKey(s.Ctx, kms, s.Request, s.Spec, s.Usage, ExternalKeyStores.Origin, s.Policy, s.Material, store, s.Prepared.XksKeyId);
             });
         }
         catch
@@ -119,15 +120,40 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         }
     }
 
+    /// <summary>
+    /// CreateKey in a CloudHSM key store: a symmetric encryption key whose key KMS makes in the
+    /// store's cluster (there labelled with the KMS key's ID); the store must be CONNECTED and its
+    /// cluster must hold two active HSMs in different Availability Zones.
+    /// </summary>
+    private KeyMetadataResponse CreateCloudHsmKey(CallContext ctx, CreateKeyRequest request, KeySpecInfo spec, string usage)
+    {
+        CloudHsmKeyStores.CheckKeyRequest(request, spec, usage);
+        var policy = request.Policy is null ? null : PolicyDocument.ParseKeyPolicy(request.Policy);
+        var material = KeyMaterial.Generate(spec, World.KeyPairs, World.Random, Now);
+        try
+        {
+            return pipeline.RunWithoutKey(CreateKeyOperation, ctx, (Service: this, Ctx: ctx, Request: request, Spec: spec, Usage: usage, Policy: policy, Material: material), static (s, kms) =>
+            {
+                var store = CloudHsmKeyStores.StoreForNewKey(kms, s.Request.CustomKeyStoreId!);
+                return s.Service.CreateKey(s.Ctx, kms, s.Request, s.Spec, s.Usage, CloudHsmKeyStores.Origin, s.Policy, s.Material, store);
+            }, CreateKeyConditions(request, spec, usage, CloudHsmKeyStores.Origin));
+        }
+        catch
+        {
+            material.Dispose();
+            throw;
+        }
+    }
+
     private KeyMetadataResponse CreateKey(CallContext ctx, RegionalKms kms, CreateKeyRequest request, KeySpecInfo spec, string usage, string origin, PolicyDocument? policy, KeyMaterial? material,
-        ExternalKeyStores.PreparedKey? external = null)
+        CustomKeyStore? store = null, string? xksKeyId = null)
     {
         bool multiRegion = request.MultiRegion == true;
         var key = new KmsKey(NewKeyId(World.Random), kms.AccountId, kms.Region, Now, spec, usage, origin,
             request.Description ?? "", policy ?? PolicyDocument.ParseKeyPolicy(KeyPolicyDocument.Default(kms.AccountId)), multiRegion)
         {
-            CustomKeyStoreId = external?.CustomKeyStoreId,
-            XksKeyId = external?.XksKeyId,
+            KeyStore = store,
+            XksKeyId = xksKeyId,
         };
         if (multiRegion) key.MultiRegion = new MultiRegionSet(key.Id, kms.AccountId, kms.Region);
         if (policy is not null) Authorizer.CheckLockout(ctx, key, policy, request.BypassPolicyLockoutSafetyCheck);
@@ -135,6 +161,7 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
         else key.State = KeyState.PendingImport;
         foreach (var tag in request.Tags ?? []) TagRules.Set(key, tag.TagKey!, tag.TagValue!);
         kms.Add(key);
+        if (store?.CloudHsm is not null) CloudHsmKeyStores.KeyCreated(key);
         ctx.Touch(key);
         return new KeyMetadataResponse { KeyMetadata = Metadata(key) };
     }
@@ -324,7 +351,7 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
             Enabled = key.Enabled,
             Description = key.Description,
             KeyUsage = key.KeyUsage,
-            KeyState = key.State,
+            KeyState = key.ReportedState,
             DeletionDate = key.DeletionDate,
             ValidTo = key.ValidTo,
             ExpirationModel = key.ExpirationModel,
@@ -342,6 +369,7 @@ internal sealed class KeyService(RequestPipeline pipeline, AwsManagedKeys awsMan
             MultiRegionConfiguration = key.MultiRegion is { } set ? MultiRegionConfigurationOf(key, set) : null,
             CurrentKeyMaterialId = key.Spec.IsSymmetric ? key.CurrentMaterialId : null,
             CustomKeyStoreId = key.CustomKeyStoreId,
+            CloudHsmClusterId = key.KeyStore?.CloudHsm?.ClusterId,
             XksKeyConfiguration = key.XksKeyId is { } xksKeyId ? new XksKeyConfiguration { Id = xksKeyId } : null,
         };
     }

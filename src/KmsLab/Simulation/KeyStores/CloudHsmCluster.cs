@@ -1,0 +1,63 @@
+namespace KmsLab.Simulation.KeyStores;
+
+/// <summary>
+/// A simulated AWS CloudHSM cluster of one account in one Region: what KMS checks and uses when a
+/// CloudHSM key store is backed by it. It models the cluster's life as KMS sees it (state, HSMs and
+/// their Availability Zones, the <c>kmsuser</c> crypto user, the keys KMS made in it, the backup
+/// history it shares with related clusters); it is not an HSM, and nothing in it is FIPS validated.
+/// Mutated under the world lock.
+/// </summary>
+internal sealed class CloudHsmCluster(string id, string backupHistory, string trustAnchorCertificate, IReadOnlyList<string> subnetZones)
+{
+    /// <summary>
+    /// Failed logins after which CloudHSM locks a crypto user out ("If you exceed five incorrect
+    /// login attempts, your account is locked out", CloudHSM User Guide, cloudhsm_cli login).
+    /// </summary>
+    public const int FailedLoginsBeforeLockout = 5;
+
+    /// <summary>The crypto user KMS logs in as.</summary>
+    public const string KmsUserName = "kmsuser";
+
+    public string Id { get; } = id;
+
+    /// <summary>Clusters restored from one another's backups share this (and their cluster certificate): KMS calls them related.</summary>
+    public string BackupHistory { get; } = backupHistory;
+
+    /// <summary>The PEM of the customerCA.crt made when the cluster was initialized: the trust anchor a key store must present.</summary>
+    public string TrustAnchorCertificate { get; } = trustAnchorCertificate;
+
+    /// <summary>The Availability Zones of the cluster's private subnets.</summary>
+    public IReadOnlyList<string> SubnetZones { get; } = subnetZones;
+
+    /// <summary><c>UNINITIALIZED</c>, <c>ACTIVE</c> or <c>DELETED</c> (CloudHSM's DescribeClusters states KMS cares about).</summary>
+    public string State { get; set; } = CloudHsmClusterStates.Uninitialized;
+
+    /// <summary>The active HSMs: ID and Availability Zone.</summary>
+    public List<(string Id, string Zone)> Hsms { get; } = [];
+
+    /// <summary>The <c>kmsuser</c> crypto user, or null while the cluster has none.</summary>
+    public CloudHsmCryptoUser? KmsUser { get; set; }
+
+    /// <summary>The labels (KMS key IDs) of the keys KMS made in the cluster, including orphans whose KMS key is gone.</summary>
+    public SortedSet<string> KeyLabels { get; } = new(StringComparer.Ordinal);
+
+    public bool IsActive => State == CloudHsmClusterStates.Active;
+
+    /// <summary>What CreateCustomKeyStore, UpdateCustomKeyStore and CreateKey need: at least two active HSMs, in different Availability Zones.</summary>
+    public bool HasHsmsInTwoZones => Hsms.Select(h => h.Zone).Distinct(StringComparer.Ordinal).Count() >= 2;
+
+    /// <summary>KMS logging in as <c>kmsuser</c>: null when it may, else the ConnectionErrorCode that stops it. Counts failed logins.</summary>
+    public string? KmsLogin(string password)
+    {
+        if (KmsUser is not { } user) return CloudHsmConnectionErrors.UserNotFound;
+        if (user.LockedOut) return CloudHsmConnectionErrors.UserLockedOut;
+        if (user.LoggedIn) return CloudHsmConnectionErrors.UserLoggedIn;
+        if (!string.Equals(user.Password, password, StringComparison.Ordinal))
+        {
+            if (++user.FailedLogins >= FailedLoginsBeforeLockout) user.LockedOut = true;
+            return CloudHsmConnectionErrors.InvalidCredentials;
+        }
+        user.FailedLogins = 0;
+        return null;
+    }
+}
