@@ -64,6 +64,10 @@ public sealed record LabOptions
     /// <summary>How many audit events a state file keeps (the newest; 0 keeps none). Default: 10,000 (as many as the lab keeps in memory, <see cref="AuditCapacity"/>). Only used with a state file.</summary>
     public int AuditRetention { get; init; } = Persistence.DatabaseStateStore.DefaultAuditRetention;
 
-    /// <summary>Where calls to external key store proxies go (tests); null sends them over the network (loopback).</summary>
-    internal HttpMessageHandler? XksProxyHandler { get; init; }
+    /// <summary>
+    /// Where KMS's calls to external key store proxies go: an <see cref="Xks.XksProxyHandler"/> for
+    /// a proxy in this process (a notebook, a test), or any handler. Default: null, the calls go over
+    /// the network (a proxy such as <c>kmslab xks-proxy</c> on this machine).
+    /// </summary>
+    public HttpMessageHandler? XksProxyHandler { get; init; }
 }

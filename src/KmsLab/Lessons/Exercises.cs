@@ -583,4 +583,61 @@ public static class Exercises
             return Math.Abs(given - right) * 10 <= right ? $"is close; a little {way}" : $"is too {(given < right ? "low" : "high")}; go {way}";
         }
     }
+
+    /// <summary>Lesson 14: where should the key material live?</summary>
+    public static class CustomKeyStores
+    {
+        private const string Name = "Exercise 14 — where should the key material live?";
+
+        /// <summary>The four requirements of the exercise, numbered as the notebook numbers them.</summary>
+        public static IReadOnlyDictionary<int, string> Requirements { get; } = new Dictionary<int, string>
+        {
+            [1] = "A regulator requires the key material to be generated in, and never leave, single-tenant HSMs inside AWS that the company controls; the data stays in S3 and EBS.",
+            [2] = "The key material must never be kept in AWS, and the company must be able to cut AWS off from its data at any moment, from its own data center.",
+            [3] = "The company generates the key material in its on-premises HSM and must be able to make it expire after 90 days; it wants no infrastructure of its own for KMS.",
+            [4] = "The keys must rotate automatically every year, at the lowest cost and operational overhead.",
+        };
+
+        private static readonly IReadOnlyDictionary<int, KeyMaterialHome> Answers = new Dictionary<int, KeyMaterialHome>
+        {
+            [1] = KeyMaterialHome.CloudHsmKeyStore,
+            [2] = KeyMaterialHome.ExternalKeyStore,
+            [3] = KeyMaterialHome.ImportedIntoKms,
+            [4] = KeyMaterialHome.KmsHsms,
+        };
+
+        // Why a wrong choice is wrong for that requirement: the near miss an exam counts on.
+        private static readonly IReadOnlyDictionary<(int, KeyMaterialHome), string> Misses = new Dictionary<(int, KeyMaterialHome), string>
+        {
+            [(1, KeyMaterialHome.KmsHsms)] = "KMS's own HSMs are validated too, but they are shared and AWS controls them, not the company",
+            [(1, KeyMaterialHome.ImportedIntoKms)] = "imported material leaves your HSM: KMS keeps a copy in its own HSMs",
+            [(1, KeyMaterialHome.ExternalKeyStore)] = "an external key store's key lives outside AWS; single-tenant HSMs of your own inside AWS are a CloudHSM cluster",
+            [(2, KeyMaterialHome.KmsHsms)] = "a standard key's material is in KMS, in AWS",
+            [(2, KeyMaterialHome.ImportedIntoKms)] = "imported material is kept by KMS, in AWS, until it expires or you delete it",
+            [(2, KeyMaterialHome.CloudHsmKeyStore)] = "a CloudHSM cluster runs in AWS",
+            [(3, KeyMaterialHome.KmsHsms)] = "KMS generates a standard key's material; you cannot make it or set its expiry",
+            [(3, KeyMaterialHome.CloudHsmKeyStore)] = "a CloudHSM cluster is infrastructure of your own, and KMS generates the key in it",
+            [(3, KeyMaterialHome.ExternalKeyStore)] = "an external key store needs a proxy and a key manager that you run",
+            [(4, KeyMaterialHome.ImportedIntoKms)] = "KMS does not rotate imported material automatically",
+            [(4, KeyMaterialHome.CloudHsmKeyStore)] = "keys in custom key stores do not rotate automatically, and the cluster's HSMs are billed by the hour",
+            [(4, KeyMaterialHome.ExternalKeyStore)] = "keys in custom key stores do not rotate automatically, and you run the proxy and key manager",
+        };
+
+        /// <summary>Passes when every requirement (1–4) is given the right home; otherwise says, for each wrong one, why it misses.</summary>
+        public static CheckResult CheckChoices(IReadOnlyDictionary<int, KeyMaterialHome>? choices)
+        {
+            if (choices is null || choices.Count == 0) return CheckResult.NotYet(Name, "no choices yet.", "Give each requirement 1–4 a KeyMaterialHome: KmsHsms, ImportedIntoKms, CloudHsmKeyStore or ExternalKeyStore.");
+            var missing = Answers.Keys.Where(n => !choices.ContainsKey(n)).ToList();
+            if (missing.Count > 0) return CheckResult.NotYet(Name, $"requirement {string.Join(" and ", missing)} has no choice yet.", "Choose a home for each of the four requirements.");
+            var unknown = choices.Keys.Where(n => !Answers.ContainsKey(n)).ToList();
+            if (unknown.Count > 0) return CheckResult.NotYet(Name, $"there is no requirement {string.Join(", ", unknown)}.", "The requirements are numbered 1 to 4.");
+            var wrong = Answers.Where(a => choices[a.Key] != a.Value).Select(a => $"{a.Key}: {choices[a.Key]} — {Misses[(a.Key, choices[a.Key])]}").ToList();
+            if (wrong.Count > 0)
+            {
+                return CheckResult.NotYet(Name, $"{Answers.Count - wrong.Count} of {Answers.Count} right; not yet: {string.Join("; ", wrong)}.",
+                    "Ask of each requirement: who must hold the key (AWS, you in AWS, you outside AWS), who makes the material, and what must happen automatically.");
+            }
+            return CheckResult.Pass(Name, "all four: HSMs of your own in AWS is a CloudHSM key store, a key outside AWS is an external key store, your own material with an expiry is imported material, and automatic rotation at the lowest cost is a standard KMS key.");
+        }
+    }
 }

@@ -21,6 +21,16 @@ public static class SimulatorOnly
         "`aws s3api put-bucket-encryption` with SSEAlgorithm aws:kms), put and get an object, and find S3's GenerateDataKey and Decrypt calls " +
         "(invokedBy s3.amazonaws.com) in CloudTrail's Event history. Delete the bucket afterwards (`aws s3 rb s3://<name> --force`).";
 
+    /// <summary>Advice for external key stores: a proxy AWS can reach over the internet (or a VPC endpoint service).</summary>
+    public const string ExternalKeyStore =
+        "an external key store needs an XKS proxy that AWS reaches over HTTPS on port 443 (a public endpoint with a TLS certificate, or a VPC endpoint service), " +
+        "so it is skipped here. Run `dotnet run --project src/KmsLab.Cli -- demo-external-key-store` to see the same steps against a proxy on your machine, on the simulator.";
+
+    /// <summary>Advice for CloudHSM key stores: a real cluster costs money by the hour.</summary>
+    public const string CloudHsm =
+        "a CloudHSM key store needs a CloudHSM cluster with two HSMs in different Availability Zones, initialized and with a kmsuser crypto user; " +
+        "each HSM is billed by the hour, so this part is skipped. `aws kms describe-custom-key-stores` lists any your account has.";
+
     /// <summary>Advice for the partner account: a second AWS account of the learner's own.</summary>
     public const string SecondAccount =
         "cross-account lessons need a second AWS account of your own; use its 12-digit ID where the lesson uses lab.PartnerAccountId, and a profile of that account for its administrator.";

@@ -77,7 +77,7 @@ internal static class WorldSnapshots
         Aliases = kms.Aliases.Select(CaptureAlias).ToList(),
         DeletedKeyIds = [.. kms.DeletedKeyIds],
         KeyStores = CaptureKeyStores(kms),
-        CloudHsmClusters = kms.CloudHsmClusters.Count > 0 ? CaptureClusters(kms) : null,
+        CloudHsmClusters = CaptureClusters(kms),
     };
 
     /// <summary>One key with everything it holds (grants, tags, every material). Under the world lock.</summary>

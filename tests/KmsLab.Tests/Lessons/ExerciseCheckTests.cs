@@ -311,6 +311,37 @@ public sealed class ExerciseCheckTests
     }
 
     [Fact]
+    public void Lesson14WhereTheKeyMaterialLives()
+    {
+        var right = new Dictionary<int, KeyMaterialHome>
+        {
+            [1] = KeyMaterialHome.CloudHsmKeyStore, [2] = KeyMaterialHome.ExternalKeyStore, [3] = KeyMaterialHome.ImportedIntoKms, [4] = KeyMaterialHome.KmsHsms,
+        };
+        Passes(Exercises.CustomKeyStores.CheckChoices(right));
+        NotYet(Exercises.CustomKeyStores.CheckChoices(null), "KeyMaterialHome");
+        NotYet(Exercises.CustomKeyStores.CheckChoices(new Dictionary<int, KeyMaterialHome>()), "KeyMaterialHome");
+        // The near misses: KMS's HSMs for "HSMs the company controls", a custom key store for automatic rotation.
+        var wrong = new Dictionary<int, KeyMaterialHome>(right) { [1] = KeyMaterialHome.KmsHsms, [4] = KeyMaterialHome.CloudHsmKeyStore };
+        var verdict = Exercises.CustomKeyStores.CheckChoices(wrong);
+        NotYet(verdict, "who must hold the key");
+        Assert.Contains("2 of 4 right", verdict.Message, StringComparison.Ordinal);
+        Assert.Contains("1: KmsHsms — KMS's own HSMs are validated too, but they are shared", verdict.Message, StringComparison.Ordinal);
+        Assert.Contains("4: CloudHsmKeyStore — keys in custom key stores do not rotate automatically", verdict.Message, StringComparison.Ordinal);
+        var partial = new Dictionary<int, KeyMaterialHome>(right);
+        partial.Remove(3);
+        Assert.Contains("requirement 3 has no choice yet", Exercises.CustomKeyStores.CheckChoices(partial).Message, StringComparison.Ordinal);
+        Assert.Contains("there is no requirement 5", Exercises.CustomKeyStores.CheckChoices(new Dictionary<int, KeyMaterialHome>(right) { [5] = KeyMaterialHome.KmsHsms }).Message, StringComparison.Ordinal);
+        // Every wrong choice of every requirement has its own explanation.
+        foreach (var (n, answer) in right)
+        {
+            foreach (var home in Enum.GetValues<KeyMaterialHome>().Where(h => h != answer))
+            {
+                Assert.DoesNotContain("KeyNotFound", Exercises.CustomKeyStores.CheckChoices(new Dictionary<int, KeyMaterialHome>(right) { [n] = home }).Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Lesson10OnlyThroughS3()
     {
         var user = _t.Lab.GetCredentials(Lab.KeyUserName).Arn;

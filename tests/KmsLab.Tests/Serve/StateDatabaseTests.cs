@@ -101,6 +101,13 @@ public sealed class StateDatabaseTests : IDisposable
         await kms.UpdatePrimaryRegionAsync(new UpdatePrimaryRegionRequest { KeyId = primary.KeyId, PrimaryRegion = "eu-west-1" });
         lab.Clock.Advance(TimeSpan.FromMinutes(1));
         blobs.Add(((await west.EncryptAsync(new EncryptRequest { KeyId = primary.KeyId, Plaintext = Bytes("west") })).CiphertextBlob.ToArray(), "west"));
+        // A CloudHSM key store over a simulated cluster, connected, and a key in it.
+        var cluster = KmsLab.Services.LabServiceExtensions.CreateCloudHsmCluster(lab, "kmsuser-password");
+        var store = (await kms.CreateCustomKeyStoreAsync(new CreateCustomKeyStoreRequest { CustomKeyStoreName = "hsm", CloudHsmClusterId = cluster.ClusterId, TrustAnchorCertificate = cluster.TrustAnchorCertificate, KeyStorePassword = "kmsuser-password" })).CustomKeyStoreId;
+        await kms.ConnectCustomKeyStoreAsync(new ConnectCustomKeyStoreRequest { CustomKeyStoreId = store });
+        lab.Clock.Advance(TimeSpan.FromMinutes(KmsFacts.CloudHsmConnectionMinutes));
+        var inHsm = (await kms.CreateKeyAsync(new CreateKeyRequest { Origin = OriginType.AWS_CLOUDHSM, CustomKeyStoreId = store })).KeyMetadata;
+        blobs.Add(((await kms.EncryptAsync(new EncryptRequest { KeyId = inHsm.KeyId, Plaintext = Bytes("in the hsm") })).CiphertextBlob.ToArray(), "in the hsm"));
         var external = (await kms.CreateKeyAsync(new CreateKeyRequest { Origin = OriginType.EXTERNAL })).KeyMetadata;
         await kms.GetParametersForImportAsync(new GetParametersForImportRequest { KeyId = external.KeyId, WrappingAlgorithm = AlgorithmSpec.RSAES_OAEP_SHA_256, WrappingKeySpec = WrappingKeySpec.RSA_2048 });
         // The clock alone: the doomed key goes (its alias with it), automatic rotations happen, the replica settles.
@@ -230,11 +237,11 @@ public sealed class StateDatabaseTests : IDisposable
     public async Task A_database_of_an_older_schema_is_migrated_on_open()
     {
         using (var lab = Lab.Simulator(Options(StatePath))) await lab.CreateKmsClient().CreateKeyAsync(new CreateKeyRequest { Description = "from schema 1" });
-        // Back to what the first schema step made: no audit table, user_version 1.
+        // Back to what the first schema step made: no audit table, no CloudHSM clusters, user_version 1.
         using (var connection = StateDatabase.Connect(StatePath, SqliteOpenMode.ReadWrite))
         {
             connection.Open();
-            StateDatabase.Execute(connection, "DROP TABLE audit; PRAGMA user_version=1");
+            StateDatabase.Execute(connection, "DROP TABLE audit; DROP TABLE cloudhsm_clusters; PRAGMA user_version=1");
         }
         using (var lab = Lab.Simulator(Options(StatePath)))
         {
