@@ -640,4 +640,45 @@ public static class Exercises
             return CheckResult.Pass(Name, "all four: HSMs of your own in AWS is a CloudHSM key store, a key outside AWS is an external key store, your own material with an expiry is imported material, and automatic rotation at the lowest cost is a standard KMS key.");
         }
     }
+
+    /// <summary>Lesson 15: pass your own review.</summary>
+    public static class OperatingSafely
+    {
+        private const string Name = "Exercise 15 — pass your own key review";
+
+        /// <summary>
+        /// Passes when the lab's keys pass every rule of <see cref="KeyReview"/>, the legacy key is
+        /// still there (not scheduled for deletion: that would hide its findings, not fix them) and
+        /// myKeyUser can still encrypt with it.
+        /// </summary>
+        public static async Task<CheckResult> CheckReviewAsync(Lab lab, IAmazonKeyManagementService kms, string legacyKeyId)
+        {
+            ArgumentNullException.ThrowIfNull(lab);
+            ArgumentNullException.ThrowIfNull(kms);
+            ArgumentException.ThrowIfNullOrWhiteSpace(legacyKeyId);
+            var legacy = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = legacyKeyId }).ConfigureAwait(false)).KeyMetadata;
+            if (legacy.KeyState == KeyState.PendingDeletion)
+            {
+                return CheckResult.NotYet(Name, "the legacy key is scheduled for deletion: that hides its findings, and the data under it would be lost.",
+                    "Cancel the deletion (CancelKeyDeletion, then EnableKey) and fix the key instead.");
+            }
+            var review = await KeyReview.OfLabAsync(lab, kms).ConfigureAwait(false);
+            var failed = review.Findings.Where(f => !f.Passed).ToList();
+            if (failed.Count > 0)
+            {
+                return CheckResult.NotYet(Name, $"{review.Passed} of {review.Findings.Count} passed; not yet: {string.Join("; ", failed.Select(f => $"{f.Key}: {f.Rule}"))}.",
+                    failed[0].Advice[..1].ToUpperInvariant() + failed[0].Advice[1..] + ".");
+            }
+            try
+            {
+                await lab.CreateKmsClient(Lab.KeyUserName).EncryptAsync(new EncryptRequest { KeyId = legacyKeyId, Plaintext = new MemoryStream("still works"u8.ToArray()) }).ConfigureAwait(false);
+            }
+            catch (AmazonKeyManagementServiceException e)
+            {
+                return CheckResult.NotYet(Name, $"every rule passes, but myKeyUser can no longer encrypt with the legacy key ({e.ErrorCode}).",
+                    "Least privilege is not no privilege: keep the key user's actions (kms:Encrypt, kms:Decrypt, kms:GenerateDataKey*...) in the new policy.");
+            }
+            return CheckResult.Pass(Name, $"all {review.Findings.Count} checks pass, and myKeyUser still encrypts: rotation on, no open or all-powerful statements, every key named.");
+        }
+    }
 }

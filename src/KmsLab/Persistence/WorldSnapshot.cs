@@ -90,6 +90,9 @@ internal sealed class SnapshotCloudHsmCluster
     public List<SnapshotHsm>? Hsms { get; set; }
     public SnapshotCryptoUser? KmsUser { get; set; }
     public List<string>? KeyLabels { get; set; }
+    public List<string>? DeletedSubnets { get; set; }
+    public List<string>? FullSubnets { get; set; }
+    public bool SecurityGroupRulesRemoved { get; set; }
 }
 
 internal sealed class SnapshotHsm

@@ -67,6 +67,9 @@ internal static class WorldSnapshots
         Hsms = c.Hsms.Select(h => new SnapshotHsm { Id = h.Id, Zone = h.Zone }).ToList(),
         KmsUser = c.KmsUser is { } u ? new SnapshotCryptoUser { Password = u.Password, FailedLogins = u.FailedLogins, LockedOut = u.LockedOut, LoggedIn = u.LoggedIn } : null,
         KeyLabels = [.. c.KeyLabels],
+        DeletedSubnets = [.. c.DeletedSubnets],
+        FullSubnets = [.. c.FullSubnets],
+        SecurityGroupRulesRemoved = !c.SecurityGroupAllowsKms,
     }).ToList();
 
     private static SnapshotRegion CaptureRegion(RegionalKms kms, GrantRegistry grants) => new()
@@ -266,11 +269,14 @@ internal static class WorldSnapshots
             Require(c.TrustAnchorCertificate, $"{what} has no trustAnchorCertificate"), c.SubnetZones ?? [])
         {
             State = Require(c.State, $"{what} has no state"),
+            SecurityGroupAllowsKms = !c.SecurityGroupRulesRemoved,
             KmsUser = c.KmsUser is { } u ? new CloudHsmCryptoUser(Require(u.Password, $"the kmsuser of {what} has no password")) { FailedLogins = u.FailedLogins, LockedOut = u.LockedOut, LoggedIn = u.LoggedIn } : null,
         };
         if (cluster.State is not (CloudHsmClusterStates.Uninitialized or CloudHsmClusterStates.Active or CloudHsmClusterStates.Deleted)) throw Invalid($"{what} has an unknown state '{cluster.State}'");
         foreach (var h in c.Hsms ?? []) cluster.Hsms.Add((Require(h.Id, $"an HSM of {what} has no id"), Require(h.Zone, $"an HSM of {what} has no zone")));
         foreach (var label in c.KeyLabels ?? []) cluster.KeyLabels.Add(label);
+        foreach (var zone in c.DeletedSubnets ?? []) cluster.DeletedSubnets.Add(zone);
+        foreach (var zone in c.FullSubnets ?? []) cluster.FullSubnets.Add(zone);
         return cluster;
     }
 

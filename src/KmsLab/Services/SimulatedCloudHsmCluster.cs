@@ -46,7 +46,7 @@ public sealed class SimulatedCloudHsmCluster
     public string TrustAnchorCertificate => _cluster.TrustAnchorCertificate;
 
     /// <summary>The Availability Zones of the cluster's private subnets (where HSMs can go).</summary>
-    public IReadOnlyList<string> AvailabilityZones => _cluster.SubnetZones;
+    public IReadOnlyList<string> AvailabilityZones => Locked(() => _cluster.LiveSubnetZones.ToList());
 
     /// <summary>The cluster's active HSMs.</summary>
     public IReadOnlyList<SimulatedHsm> Hsms => Locked(() => _cluster.Hsms.Select(h => new SimulatedHsm(h.Id, h.Zone)).ToList());
@@ -173,6 +173,41 @@ public sealed class SimulatedCloudHsmCluster
         return 0;
     });
 
+    /// <summary>Deletes the cluster's private subnet in an Availability Zone (it must hold no HSM): KMS then reports SUBNET_NOT_FOUND.</summary>
+    /// <exception cref="ArgumentException">The cluster has no subnet there.</exception>
+    /// <exception cref="InvalidOperationException">An HSM is in that subnet.</exception>
+    public void DeleteSubnet(string availabilityZone) => Locked(() =>
+    {
+        if (!_cluster.LiveSubnetZones.Contains(availabilityZone)) throw new ArgumentException($"Cluster {ClusterId} has no subnet in {availabilityZone}.", nameof(availabilityZone));
+        if (_cluster.Hsms.Any(h => h.Zone == availabilityZone)) throw new InvalidOperationException($"Delete the HSMs in {availabilityZone} before you delete its subnet.");
+        _cluster.DeletedSubnets.Add(availabilityZone);
+        return 0;
+    });
+
+    /// <summary>
+    /// Fills (or, with <paramref name="full"/> false, frees) the IP addresses of the cluster's subnet in
+    /// an Availability Zone, as other resources in it might: KMS needs a free address in each subnet to
+    /// connect (INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET).
+    /// </summary>
+    public void UseAllSubnetAddresses(string availabilityZone, bool full = true) => Locked(() =>
+    {
+        if (!_cluster.LiveSubnetZones.Contains(availabilityZone)) throw new ArgumentException($"Cluster {ClusterId} has no subnet in {availabilityZone}.", nameof(availabilityZone));
+        if (full) _cluster.FullSubnets.Add(availabilityZone);
+        else _cluster.FullSubnets.Remove(availabilityZone);
+        return 0;
+    });
+
+    /// <summary>
+    /// Removes (or, with <paramref name="removed"/> false, puts back) the rules of the cluster's security
+    /// group that let its members reach each other on TCP 2223–2225: KMS can no longer connect
+    /// (NETWORK_ERRORS) and the cluster no longer backs a new store or key.
+    /// </summary>
+    public void RemoveSecurityGroupRules(bool removed = true) => Locked(() =>
+    {
+        _cluster.SecurityGroupAllowsKms = !removed;
+        return 0;
+    });
+
     /// <summary>Creates a cluster from a backup of this one: it shares this cluster's backup history, trust anchor, users and keys (KMS calls it related).</summary>
     public SimulatedCloudHsmCluster CreateClusterFromBackup(int hsmCount = 2) => Create(_lab, null, hsmCount, activated: true, backupOf: _cluster);
 
@@ -192,8 +227,10 @@ public sealed class SimulatedCloudHsmCluster
 
     private SimulatedHsm AddHsm(string? zone)
     {
-        zone ??= _cluster.SubnetZones.OrderBy(z => _cluster.Hsms.Count(h => h.Zone == z)).First();
-        if (!_cluster.SubnetZones.Contains(zone)) throw new ArgumentException($"Cluster {ClusterId} has subnets in {string.Join(", ", _cluster.SubnetZones)}, not in {zone}.", nameof(zone));
+        zone ??= _cluster.LiveSubnetZones.Where(z => !_cluster.FullSubnets.Contains(z)).OrderBy(z => _cluster.Hsms.Count(h => h.Zone == z)).FirstOrDefault()
+            ?? throw new InvalidOperationException($"Cluster {ClusterId} has no subnet with a free IP address for an HSM.");
+        if (!_cluster.LiveSubnetZones.Contains(zone)) throw new ArgumentException($"Cluster {ClusterId} has subnets in {string.Join(", ", _cluster.LiveSubnetZones)}, not in {zone}.", nameof(zone));
+        if (_cluster.FullSubnets.Contains(zone)) throw new InvalidOperationException($"The subnet of cluster {ClusterId} in {zone} has no free IP address for an HSM.");
         var hsm = (Id: "hsm-" + RandomText(_lab.World.Random, 11), Zone: zone);
         _cluster.Hsms.Add(hsm);
         return new SimulatedHsm(hsm.Id, hsm.Zone);

@@ -17,7 +17,7 @@ namespace KmsLab.Xks;
 /// var proxy = new XksProxy(keys, XksCredential.Generate(RandomNumberGenerator.Create()), "/lab");
 /// var link = new XksProxyHandler(proxy);
 /// var lab = Lab.Simulator(new LabOptions { XksProxyHandler = link });
-/// // CreateCustomKeyStore with XksProxyUriEndpoint = XksProxyHandler.Endpoint and XksProxyUriPath = proxy.UriPath
+/// await lab.CreateKmsClient().CreateCustomKeyStoreAsync(link.CreateKeyStoreRequest("my-key-manager"));
 /// </code>
 /// </summary>
 public sealed class XksProxyHandler(XksProxy proxy) : HttpMessageHandler
@@ -30,6 +30,21 @@ public sealed class XksProxyHandler(XksProxy proxy) : HttpMessageHandler
 
     /// <summary>When true, every connection is refused, as by a proxy whose process is not running.</summary>
     public bool Stopped { get; set; }
+
+    /// <summary>The CreateCustomKeyStore request of an external key store that reaches this proxy (public endpoint, the proxy's URI path and credential).</summary>
+    public Amazon.KeyManagementService.Model.CreateCustomKeyStoreRequest CreateKeyStoreRequest(string name) => new()
+    {
+        CustomKeyStoreName = name,
+        CustomKeyStoreType = Amazon.KeyManagementService.CustomKeyStoreType.EXTERNAL_KEY_STORE,
+        XksProxyConnectivity = Amazon.KeyManagementService.XksProxyConnectivityType.PUBLIC_ENDPOINT,
+        XksProxyUriEndpoint = Endpoint,
+        XksProxyUriPath = Proxy.UriPath,
+        XksProxyAuthenticationCredential = new Amazon.KeyManagementService.Model.XksProxyAuthenticationCredentialType
+        {
+            AccessKeyId = Proxy.Credential.AccessKeyId,
+            RawSecretAccessKey = Proxy.Credential.RawSecretAccessKey,
+        },
+    };
 
     /// <summary>Answers one request with the proxy, or refuses the connection while <see cref="Stopped"/>.</summary>
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -127,6 +127,19 @@ public sealed class CloudHsmKeyStoreTests
         // A cluster restored from a backup of one in use shares its backup history: in use too.
         await Assert.ThrowsAsync<CloudHsmClusterInUseException>(() => _kms.CreateCustomKeyStoreAsync(Request(good.CreateClusterFromBackup(), name: "third")));
         await Assert.ThrowsAsync<CustomKeyStoreNameInUseException>(() => _kms.CreateCustomKeyStoreAsync(Request(_lab.CreateCloudHsmCluster(Password))));
+
+        // The cluster's network configuration: subnets in two zones, the security group's rules.
+        var narrow = _lab.CreateCloudHsmCluster(Password);
+        var unused = narrow.AvailabilityZones.Except(narrow.Hsms.Select(h => h.AvailabilityZone)).Single();
+        narrow.DeleteSubnet(unused);
+        narrow.DeleteHsm(narrow.Hsms[1].HsmId);
+        narrow.DeleteSubnet(narrow.AvailabilityZones.Except(narrow.Hsms.Select(h => h.AvailabilityZone)).Single());
+        var subnets = await Assert.ThrowsAsync<CloudHsmClusterInvalidConfigurationException>(() => _kms.CreateCustomKeyStoreAsync(Request(narrow, name: "narrow")));
+        Assert.Contains("private subnets in at least two different Availability Zones", subnets.Message, StringComparison.Ordinal);
+        var closed = _lab.CreateCloudHsmCluster(Password);
+        closed.RemoveSecurityGroupRules();
+        var rules = await Assert.ThrowsAsync<CloudHsmClusterInvalidConfigurationException>(() => _kms.CreateCustomKeyStoreAsync(Request(closed, name: "closed")));
+        Assert.Contains("2223-2225", rules.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -195,6 +208,21 @@ public sealed class CloudHsmKeyStoreTests
         // One active HSM is enough to connect (two are needed to create keys).
         cluster.CreateHsm();
         Assert.Equal(ConnectionStateType.CONNECTED, (await Connect(id)).ConnectionState);
+        await Disconnect();
+
+        // The network between KMS and the cluster: a full subnet, the security group's rules, a deleted subnet.
+        var zone = cluster.Hsms.Single().AvailabilityZone;
+        cluster.UseAllSubnetAddresses(zone);
+        Assert.Equal("INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET", await ConnectionError(id));
+        await Disconnect();
+        cluster.UseAllSubnetAddresses(zone, full: false);
+        cluster.RemoveSecurityGroupRules();
+        Assert.Equal("NETWORK_ERRORS", await ConnectionError(id));
+        await Disconnect();
+        cluster.RemoveSecurityGroupRules(removed: false);
+        var empty = cluster.AvailabilityZones.First(z => z != zone);
+        cluster.DeleteSubnet(empty);
+        Assert.Equal("SUBNET_NOT_FOUND", await ConnectionError(id));
         await Disconnect();
 
         cluster.DeleteHsm(cluster.Hsms.Single().HsmId);

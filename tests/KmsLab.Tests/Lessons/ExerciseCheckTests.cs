@@ -342,6 +342,49 @@ public sealed class ExerciseCheckTests
     }
 
     [Fact]
+    public async Task Lesson15PassYourOwnReview()
+    {
+        var lab = _t.Lab;
+        var kms = lab.CreateKmsClient();
+        var open = $$"""
+            { "Version": "2012-10-17", "Statement": [
+              { "Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::{{lab.AccountId}}:root" }, "Action": "kms:*", "Resource": "*" },
+              { "Sid": "Quick fix", "Effect": "Allow", "Principal": { "AWS": "{{lab.PrincipalArn(Lab.KeyUserName)}}" }, "Action": "kms:*", "Resource": "*" } ] }
+            """;
+        var legacy = (await kms.CreateKeyAsync(new CreateKeyRequest { Description = "legacy invoices key", Policy = open })).KeyMetadata.KeyId;
+        Task<CheckResult> Check() => Exercises.OperatingSafely.CheckReviewAsync(lab, kms, legacy);
+
+        // The untouched stub: three findings, and the first one's advice as the hint.
+        var stub = await Check();
+        NotYet(stub, "EnableKeyRotation");
+        Assert.Contains("1 of 4 passed", stub.Message, StringComparison.Ordinal);
+        // Plausible wrong answers: rotation and an alias, but the policy left as it was.
+        await kms.EnableKeyRotationAsync(new EnableKeyRotationRequest { KeyId = legacy });
+        await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = "alias/invoices", TargetKeyId = legacy });
+        NotYet(await Check(), "KeyPolicies.Console");
+        // A policy for administrators only: every rule passes, and myKeyUser is locked out.
+        await kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = legacy, PolicyName = "default", Policy = KeyPolicies.Console(lab.AccountId, [lab.PrincipalArn(Lab.KeyManagerName)], []) });
+        NotYet(await Check(), "keep the key user's actions");
+        // Hiding the key from the review by deleting it.
+        await kms.ScheduleKeyDeletionAsync(new ScheduleKeyDeletionRequest { KeyId = legacy, PendingWindowInDays = 7 });
+        NotYet(await Check(), "CancelKeyDeletion");
+        await kms.CancelKeyDeletionAsync(new CancelKeyDeletionRequest { KeyId = legacy });
+        await kms.EnableKeyAsync(new EnableKeyRequest { KeyId = legacy });
+        // A statement open to everyone, without a condition, is its own finding.
+        var wide = $$"""
+            { "Version": "2012-10-17", "Statement": [
+              { "Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::{{lab.AccountId}}:root" }, "Action": "kms:*", "Resource": "*" },
+              { "Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": ["kms:Encrypt"], "Resource": "*" } ] }
+            """;
+        await kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = legacy, PolicyName = "default", Policy = wide });
+        Assert.Contains("no statement open to everyone", (await Check()).Message, StringComparison.Ordinal);
+        // The lesson's solution.
+        await kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = legacy, PolicyName = "default", Policy = KeyPolicies.Console(lab.AccountId, [lab.PrincipalArn(Lab.KeyManagerName)], [lab.PrincipalArn(Lab.KeyUserName)]) });
+        Passes(await Check());
+        Assert.Equal(1.0, (await KeyReview.OfLabAsync(lab, kms)).Score);
+    }
+
+    [Fact]
     public async Task Lesson10OnlyThroughS3()
     {
         var user = _t.Lab.GetCredentials(Lab.KeyUserName).Arn;

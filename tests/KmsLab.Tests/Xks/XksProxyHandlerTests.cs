@@ -21,15 +21,9 @@ public sealed class XksProxyHandlerTests
         var link = new XksProxyHandler(proxy);
         using var lab = Lab.Simulator(new LabOptions { TimeSource = new FakeTimeProvider(TestLab.Start), XksProxyHandler = link });
         var kms = lab.CreateKmsClient();
-        var storeId = (await kms.CreateCustomKeyStoreAsync(new CreateCustomKeyStoreRequest
-        {
-            CustomKeyStoreName = "in-process",
-            CustomKeyStoreType = CustomKeyStoreType.EXTERNAL_KEY_STORE,
-            XksProxyConnectivity = XksProxyConnectivityType.PUBLIC_ENDPOINT,
-            XksProxyUriEndpoint = XksProxyHandler.Endpoint,
-            XksProxyUriPath = proxy.UriPath,
-            XksProxyAuthenticationCredential = new XksProxyAuthenticationCredentialType { AccessKeyId = proxy.Credential.AccessKeyId, RawSecretAccessKey = proxy.Credential.RawSecretAccessKey },
-        })).CustomKeyStoreId;
+        var request = link.CreateKeyStoreRequest("in-process");
+        Assert.Equal(proxy.UriPath, request.XksProxyUriPath);
+        var storeId = (await kms.CreateCustomKeyStoreAsync(request)).CustomKeyStoreId;
         await kms.ConnectCustomKeyStoreAsync(new ConnectCustomKeyStoreRequest { CustomKeyStoreId = storeId });
         var key = (await kms.CreateKeyAsync(new CreateKeyRequest { Origin = OriginType.EXTERNAL_KEY_STORE, CustomKeyStoreId = storeId, XksKeyId = "payroll-key" })).KeyMetadata;
         var blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream("salaries"u8.ToArray()) })).CiphertextBlob.ToArray();

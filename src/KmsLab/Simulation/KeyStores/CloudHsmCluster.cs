@@ -38,6 +38,15 @@ internal sealed class CloudHsmCluster(string id, string backupHistory, string tr
     /// <summary>The <c>kmsuser</c> crypto user, or null while the cluster has none.</summary>
     public CloudHsmCryptoUser? KmsUser { get; set; }
 
+    /// <summary>The zones whose private subnet was deleted from the cluster's configuration.</summary>
+    public SortedSet<string> DeletedSubnets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The zones whose private subnet has no free IP address (KMS needs one in each to connect).</summary>
+    public SortedSet<string> FullSubnets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the cluster's security group still has the rules it was created with (TCP 2223–2225 within the group), which KMS needs.</summary>
+    public bool SecurityGroupAllowsKms { get; set; } = true;
+
     /// <summary>The labels (KMS key IDs) of the keys KMS made in the cluster, including orphans whose KMS key is gone.</summary>
     public SortedSet<string> KeyLabels { get; } = new(StringComparer.Ordinal);
 
@@ -45,6 +54,16 @@ internal sealed class CloudHsmCluster(string id, string backupHistory, string tr
 
     /// <summary>What CreateCustomKeyStore, UpdateCustomKeyStore and CreateKey need: at least two active HSMs, in different Availability Zones.</summary>
     public bool HasHsmsInTwoZones => Hsms.Select(h => h.Zone).Distinct(StringComparer.Ordinal).Count() >= 2;
+
+    /// <summary>The Availability Zones the cluster still has a private subnet in.</summary>
+    public IEnumerable<string> LiveSubnetZones => SubnetZones.Where(z => !DeletedSubnets.Contains(z));
+
+    /// <summary>What stops KMS's network connection to the cluster, as a ConnectionErrorCode; null if nothing does.</summary>
+    public string? NetworkProblem =>
+        DeletedSubnets.Count > 0 ? CloudHsmConnectionErrors.SubnetNotFound
+        : FullSubnets.Count > 0 ? CloudHsmConnectionErrors.InsufficientFreeAddresses
+        : !SecurityGroupAllowsKms ? CloudHsmConnectionErrors.NetworkErrors
+        : null;
 
     /// <summary>KMS logging in as <c>kmsuser</c>: null when it may, else the ConnectionErrorCode that stops it. Counts failed logins.</summary>
     public string? KmsLogin(string password)

@@ -9,4 +9,7 @@ internal static class CloudHsmConnectionErrors
     public const string UserLockedOut = "USER_LOCKED_OUT";
     public const string UserLoggedIn = "USER_LOGGED_IN";
     public const string UserNotFound = "USER_NOT_FOUND";
+    public const string SubnetNotFound = "SUBNET_NOT_FOUND";
+    public const string InsufficientFreeAddresses = "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET";
+    public const string NetworkErrors = "NETWORK_ERRORS";
 }

@@ -79,6 +79,7 @@ internal static class CloudHsmKeyStores
         var cluster = settings.Cluster;
         if (cluster.State == CloudHsmClusterStates.Deleted) return CloudHsmConnectionErrors.ClusterNotFound;
         if (cluster.Hsms.Count == 0) return CloudHsmConnectionErrors.InsufficientHsms;
+        if (cluster.NetworkProblem is { } network) return network;
         if (cluster.KmsLogin(settings.KmsUserPassword) is { } error) return error;
         var rotated = NewPassword(random);
         cluster.KmsUser!.Password = rotated;
@@ -155,6 +156,16 @@ internal static class CloudHsmKeyStores
         if (!cluster.IsActive)
         {
             throw new KmsException(KmsErrorCodes.CloudHsmClusterNotActive, $"CloudHSM cluster {cluster.Id} is {cluster.State}: initialize and activate it first.");
+        }
+        if (cluster.LiveSubnetZones.Count() < 2)
+        {
+            throw new KmsException(KmsErrorCodes.CloudHsmClusterInvalidConfiguration,
+                $"CloudHSM cluster {cluster.Id} must be configured with private subnets in at least two different Availability Zones; it has them in {string.Join(", ", cluster.LiveSubnetZones)}.");
+        }
+        if (!cluster.SecurityGroupAllowsKms)
+        {
+            throw new KmsException(KmsErrorCodes.CloudHsmClusterInvalidConfiguration,
+                $"The security group of CloudHSM cluster {cluster.Id} (cloudhsm-{cluster.Id}-sg) must keep its inbound and outbound rules for TCP ports 2223-2225 within the group.");
         }
         if (!cluster.HasHsmsInTwoZones)
         {
