@@ -1,10 +1,12 @@
 using System.Text;
+using KmsLab.Progress;
 
 namespace KmsLab.Lessons;
 
 /// <summary>
 /// The verdict of an exercise check: passed, or not yet with a hint that points the way without
-/// giving the answer away.
+/// giving the answer away. Each verdict is recorded in the learner's progress file
+/// (<see cref="ProgressStore.DefaultPath"/>), where <c>kmslab progress</c> shows it.
 /// </summary>
 public sealed class CheckResult : LessonView
 {
@@ -28,11 +30,32 @@ public sealed class CheckResult : LessonView
     /// <summary>A nudge in the right direction when the answer is not right yet.</summary>
     public string? Hint { get; }
 
-    /// <summary>A passing verdict.</summary>
-    public static CheckResult Pass(string exercise, string message) => new(exercise, true, message, null);
+    /// <summary>Why the verdict could not be saved to the progress file, if it could not (the verdict stands).</summary>
+    public string? SaveProblem { get; private init; }
 
-    /// <summary>A "not yet" verdict with a hint.</summary>
-    public static CheckResult NotYet(string exercise, string message, string hint) => new(exercise, false, message, hint);
+    /// <summary>A passing verdict, recorded in the progress file.</summary>
+    public static CheckResult Pass(string exercise, string message) => Recorded(new(exercise, true, message, null));
+
+    /// <summary>A "not yet" verdict with a hint, recorded in the progress file.</summary>
+    public static CheckResult NotYet(string exercise, string message, string hint) => Recorded(new(exercise, false, message, hint));
+
+    /// <summary>The progress file's key for an exercise: its lesson number ("Exercise 14 — …" is "14"), or its whole name.</summary>
+    internal static string KeyOf(string exercise) =>
+        exercise.StartsWith("Exercise ", StringComparison.Ordinal) && exercise.Length >= 11 && char.IsAsciiDigit(exercise[9]) && char.IsAsciiDigit(exercise[10]) ? exercise[9..11] : exercise;
+
+    private static CheckResult Recorded(CheckResult result)
+    {
+        try
+        {
+            using var store = ProgressStore.Open();
+            store.RecordCheck(KeyOf(result.Exercise), result.Exercise, result.Passed);
+            return result;
+        }
+        catch (Exception e) when (e is ProgressStoreException or IOException or UnauthorizedAccessException)
+        {
+            return new CheckResult(result.Exercise, result.Passed, result.Message, result.Hint) { SaveProblem = "This verdict was not saved to your progress: " + e.Message };
+        }
+    }
 
     /// <inheritdoc />
     public override string ToPlainText()
@@ -40,6 +63,7 @@ public sealed class CheckResult : LessonView
         var sb = new StringBuilder();
         sb.Append(Passed ? "✔ " : "✘ ").Append(Exercise).Append(": ").Append(Passed ? "well done. " : "not yet. ").Append(Message);
         if (Hint is not null) sb.AppendLine().Append("  Hint: ").Append(Hint);
+        if (SaveProblem is not null) sb.AppendLine().Append("  ").Append(SaveProblem);
         return sb.ToString();
     }
 
@@ -51,6 +75,7 @@ public sealed class CheckResult : LessonView
         sb.Append($"<div class=\"kmslab-check\" style=\"border-left:5px solid {border};background:{background};padding:8px 12px;margin:4px 0;color:#222\">");
         sb.Append($"<strong>{label}</strong> — <em>{E(Exercise)}</em><br/>{E(Message)}");
         if (Hint is not null) sb.Append($"<div style=\"margin-top:6px\">💡 <strong>Hint:</strong> {E(Hint)}</div>");
+        if (SaveProblem is not null) sb.Append($"<div style=\"margin-top:6px;color:#555\">{E(SaveProblem)}</div>");
         return sb.Append("</div>").ToString();
     }
 }

@@ -50,6 +50,16 @@ internal static class ProgressDatabase
             due_utc TEXT NOT NULL,
             last_utc TEXT NOT NULL) WITHOUT ROWID;
         """,
+        // 2: the lessons' exercise checks: how often each was checked, when it first passed, how it stands.
+        """
+        CREATE TABLE exercise_checks (
+            exercise TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            checks INTEGER NOT NULL,
+            first_passed_utc TEXT,
+            last_utc TEXT NOT NULL,
+            last_passed INTEGER NOT NULL) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this KmsLab writes.</summary>

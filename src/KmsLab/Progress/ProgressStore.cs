@@ -102,6 +102,36 @@ public sealed class ProgressStore : IDisposable
         return right;
     }
 
+    /// <summary>Records one run of an exercise's check: counted, and the first pass remembered (a later failure does not undo it).</summary>
+    /// <param name="exercise">The exercise's key: its lesson number (<c>"14"</c>), or its name.</param>
+    /// <param name="title">The exercise as the learner reads it.</param>
+    /// <param name="passed">The check's verdict.</param>
+    public void RecordCheck(string exercise, string title, bool passed)
+    {
+        var now = Stamp(Now);
+        Execute(null,
+            """
+            INSERT INTO exercise_checks (exercise, title, checks, first_passed_utc, last_utc, last_passed) VALUES ($e, $t, 1, $first, $now, $passed)
+            ON CONFLICT (exercise) DO UPDATE SET title = excluded.title, checks = checks + 1,
+                first_passed_utc = COALESCE(first_passed_utc, excluded.first_passed_utc), last_utc = excluded.last_utc, last_passed = excluded.last_passed
+            """,
+            ("$e", exercise), ("$t", title), ("$first", passed ? now : null), ("$now", now), ("$passed", passed ? 1 : 0));
+    }
+
+    /// <summary>Every exercise checked so far, by key.</summary>
+    public IReadOnlyList<ExerciseProgress> Exercises()
+    {
+        var exercises = new List<ExerciseProgress>();
+        using var command = Command(null, "SELECT exercise, title, checks, first_passed_utc, last_utc, last_passed FROM exercise_checks ORDER BY exercise");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            exercises.Add(new ExerciseProgress(reader.GetString(0), reader.GetString(1), reader.GetInt32(2),
+                reader.IsDBNull(3) ? null : Parse(reader.GetString(3)), Parse(reader.GetString(4)), reader.GetInt64(5) != 0));
+        }
+        return exercises;
+    }
+
     /// <summary>Marks an attempt finished (and whether its time ran out).</summary>
     public void FinishAttempt(long attemptId, bool timedOut = false) =>
         Execute(null, "UPDATE attempts SET finished_utc = $at, timed_out = $out WHERE id = $id", ("$at", Stamp(Now)), ("$out", timedOut ? 1 : 0), ("$id", attemptId));
