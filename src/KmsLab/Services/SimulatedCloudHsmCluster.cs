@@ -156,12 +156,10 @@ public sealed class SimulatedCloudHsmCluster
     {
         var user = KmsUser();
         if (user.LockedOut) throw new InvalidOperationException($"{CloudHsmCluster.KmsUserName} is locked out of cluster {ClusterId}; an admin must change its password.");
-        if (!string.Equals(user.Password, password, StringComparison.Ordinal))
+        if (!user.CheckPassword(password))
         {
-            if (++user.FailedLogins >= CloudHsmCluster.FailedLoginsBeforeLockout) user.LockedOut = true;
             throw new InvalidOperationException($"Wrong password for {CloudHsmCluster.KmsUserName} (failed login {user.FailedLogins} of {CloudHsmCluster.FailedLoginsBeforeLockout}).");
         }
-        user.FailedLogins = 0;
         user.LoggedIn = true;
         return 0;
     });

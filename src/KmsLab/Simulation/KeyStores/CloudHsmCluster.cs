@@ -71,12 +71,6 @@ internal sealed class CloudHsmCluster(string id, string backupHistory, string tr
         if (KmsUser is not { } user) return CloudHsmConnectionErrors.UserNotFound;
         if (user.LockedOut) return CloudHsmConnectionErrors.UserLockedOut;
         if (user.LoggedIn) return CloudHsmConnectionErrors.UserLoggedIn;
-        if (!string.Equals(user.Password, password, StringComparison.Ordinal))
-        {
-            if (++user.FailedLogins >= FailedLoginsBeforeLockout) user.LockedOut = true;
-            return CloudHsmConnectionErrors.InvalidCredentials;
-        }
-        user.FailedLogins = 0;
-        return null;
+        return user.CheckPassword(password) ? null : CloudHsmConnectionErrors.InvalidCredentials;
     }
 }

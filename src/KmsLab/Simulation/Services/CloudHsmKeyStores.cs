@@ -20,7 +20,7 @@ internal static class CloudHsmKeyStores
     /// <summary>The Origin of KMS keys in CloudHSM key stores.</summary>
     public const string Origin = "AWS_CLOUDHSM";
 
-    /// <summary>The cluster an account has in this Region under that ID (deleted clusters included), or CloudHsmClusterNotFoundException.</summary>
+    /// <summary>The cluster an account has in this Region under that ID (a deleted one is not found), or CloudHsmClusterNotFoundException.</summary>
     public static CloudHsmCluster FindCluster(RegionalKms kms, string clusterId) =>
         kms.CloudHsmClusters.FirstOrDefault(c => c.Id == clusterId && c.State != CloudHsmClusterStates.Deleted)
         ?? throw new KmsException(KmsErrorCodes.CloudHsmClusterNotFound,
