@@ -43,6 +43,7 @@ internal static class Program
             CheckCommand.Create(),
             ExamCommand.Create(),
             ProgressCommand.Create(),
+            ClassCommand.Create(),
         };
 
     /// <summary>Runs the command; a command line that does not parse is a usage error (<see cref="ExitCodes.Usage"/>), as for every command's own checks.</summary>

@@ -15,7 +15,8 @@ internal static class KernelCommand
     public static Command Create()
     {
         var tool = new Option<string?>("--tool") { Description = "The dotnet-interactive executable. Default: ~/.dotnet/tools/dotnet-interactive (dotnet tool install -g)." };
-        var install = new Command("install", "Register the .NET Interactive kernel for Jupyter (for this user) with its HTTP API on a private Unix socket, never on a network port.") { tool };
+        var system = new Option<bool>("--system") { Description = "Register it for every user of the machine (Jupyter's system folder; needs root), as a class's hub needs (lab-setup/jupyterhub)." };
+        var install = new Command("install", "Register the .NET Interactive kernel for Jupyter (for this user, or --system) with its HTTP API on a private Unix socket, never on a network port.") { tool, system };
         install.SetAction(async (parse, cancellationToken) =>
         {
             if (OperatingSystem.IsWindows())
@@ -38,7 +39,7 @@ internal static class KernelCommand
             var work = Directory.CreateTempSubdirectory("kmslab-kernelspec-").FullName;
             try
             {
-                var results = await SafeKernelSpec.InstallAsync(jupyter, Path.GetFullPath(toolPath), work, null, cancellationToken);
+                var results = await SafeKernelSpec.InstallAsync(jupyter, Path.GetFullPath(toolPath), work, parse.GetValue(system), null, cancellationToken);
                 foreach (var (name, exit, output) in results)
                 {
                     if (exit != 0)

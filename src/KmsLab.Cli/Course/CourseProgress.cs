@@ -17,21 +17,14 @@ internal static class CourseProgress
     {
         console.Write(new Rule("[bold]Your course progress[/]") { Justification = Justify.Left });
         console.MarkupLine($"[dim]{Markup.Escape(progress.Path)}[/]");
-        var exercises = progress.Exercises().ToDictionary(e => e.Exercise, StringComparer.Ordinal);
-        var attempts = progress.Attempts();
-        var answers = progress.Answers();
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("Lesson").AddColumn("Exercise").AddColumn(new TableColumn("Questions").RightAligned());
-        int done = 0;
-        foreach (var lesson in lessons)
-        {
-            var exercise = exercises.GetValueOrDefault(lesson.Number);
-            if (exercise?.Done == true) done++;
-            table.AddRow(new Text($"{lesson.Number} {lesson.Title}"), new Text(Exercise(exercise)), new Text(Questions(lesson, bank, attempts, answers)));
-        }
+        var standings = LessonStanding.Of(progress, bank, lessons);
+        foreach (var standing in standings)
+            table.AddRow(new Text($"{standing.Lesson.Number} {standing.Lesson.Title}"), new Text(Exercise(standing.Exercise)), new Text(Questions(standing)));
         console.Write(table);
-        console.MarkupLine($"Exercises done: [bold]{done} of {lessons.Count}[/]."); // every lesson has one (LessonSyncTests)
-        var practice = attempts.Count(a => a.Kind != AttemptKind.Lesson);
+        console.MarkupLine($"Exercises done: [bold]{standings.Count(s => s.State == ExerciseState.Passed)} of {lessons.Count}[/]."); // every lesson has one (LessonSyncTests)
+        var practice = progress.Attempts().Count(a => a.Kind != AttemptKind.Lesson);
         console.MarkupLine(practice == 0
             ? "Exam practice: none yet ([bold]kmslab exam practice[/], [bold]kmslab exam mock --exam SCS-C03[/])."
             : $"Exam practice: {practice} attempt(s); [bold]kmslab exam stats[/] shows them.");
@@ -44,14 +37,10 @@ internal static class CourseProgress
         _ => $"✘ not yet ({exercise.Checks} check{(exercise.Checks == 1 ? "" : "s")})",
     };
 
-    // The lesson's checkpoint questions, each counted by its latest answer in the lesson's quizzes.
-    private static string Questions(LessonEntry lesson, ExamBank bank, IReadOnlyList<AttemptSummary> attempts, IReadOnlyList<StoredAnswer> answers)
+    private static string Questions(LessonStanding standing) => standing switch
     {
-        var asked = bank.CheckpointsFor(Path.GetFileNameWithoutExtension(lesson.FileName)).Select(q => q.Id).ToHashSet(StringComparer.Ordinal);
-        if (asked.Count == 0) return "-";
-        var quizzes = attempts.Where(a => a.Kind == AttemptKind.Lesson && a.Topic == "lesson " + lesson.Number).Select(a => a.Id).ToHashSet();
-        var latest = answers.Where(a => quizzes.Contains(a.AttemptId) && asked.Contains(a.QuestionId) && a.Answer is not null)
-            .GroupBy(a => a.QuestionId).Select(g => g.MaxBy(a => a.AnsweredAt)!).ToList();
-        return latest.Count == 0 ? $"0 of {asked.Count} answered" : $"{latest.Count(a => a.Correct)}/{asked.Count} right";
-    }
+        { QuestionsAsked: 0 } => "-",
+        { QuestionsAnswered: 0 } => $"0 of {standing.QuestionsAsked} answered",
+        _ => $"{standing.QuestionsRight}/{standing.QuestionsAsked} right",
+    };
 }

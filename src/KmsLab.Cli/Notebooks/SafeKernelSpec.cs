@@ -71,12 +71,13 @@ internal static class SafeKernelSpec
 
     /// <summary>
     /// Writes each kernel's kernelspec folder under <paramref name="workFolder"/> and registers it
-    /// for this user with <c>jupyter kernelspec install --user --replace</c> (so it replaces the
+    /// for this user with <c>jupyter kernelspec install --user --replace</c>, or for every user
+    /// (<paramref name="system"/>: Jupyter's system folder) (so it replaces the
     /// kernels <c>dotnet interactive jupyter install</c> registered under the same names, and the
     /// lessons, whose metadata names <c>.net-csharp</c>, open with it).
     /// </summary>
     /// <returns>Jupyter's exit code and what it wrote, per kernel.</returns>
-    public static async Task<IReadOnlyList<(string Name, int ExitCode, string Output)>> InstallAsync(string jupyter, string toolPath, string workFolder, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<(string Name, int ExitCode, string Output)>> InstallAsync(string jupyter, string toolPath, string workFolder, bool system, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
     {
         var results = new List<(string, int, string)>();
         foreach (var kernel in Kernels)
@@ -85,7 +86,7 @@ internal static class SafeKernelSpec
             Directory.CreateDirectory(folder);
             await File.WriteAllTextAsync(Path.Combine(folder, "kernel.json"), KernelJson(toolPath, kernel.Name).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), cancellationToken);
             var start = new ProcessStartInfo(jupyter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in new[] { "kernelspec", "install", "--user", "--replace", "--name", kernel.Name, folder }) start.ArgumentList.Add(argument);
+            foreach (var argument in (string[])["kernelspec", "install", .. system ? Array.Empty<string>() : ["--user"], "--replace", "--name", kernel.Name, folder]) start.ArgumentList.Add(argument);
             foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
             using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {jupyter}.");
             var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);

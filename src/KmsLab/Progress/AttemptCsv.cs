@@ -12,7 +12,7 @@ public static class AttemptCsv
     /// <summary>Writes <paramref name="store"/>'s attempts, one row per answer (an attempt without answers gets one row with empty answer columns).</summary>
     public static void Write(ProgressStore store, TextWriter writer)
     {
-        writer.Write(string.Join(',', Columns) + "\r\n");
+        CsvRows.Write(writer, Columns);
         var answers = store.Answers().ToLookup(a => a.AttemptId);
         foreach (var attempt in store.Attempts())
         {
@@ -29,11 +29,7 @@ public static class AttemptCsv
         }
     }
 
-    private static void Row(TextWriter writer, IEnumerable<string> cells) =>
-        writer.Write(string.Join(',', cells.Select(Quote)) + "\r\n");
-
-    private static string Quote(string cell) =>
-        cell.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+    private static void Row(TextWriter writer, IEnumerable<string> cells) => CsvRows.Write(writer, cells);
 
     private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
 

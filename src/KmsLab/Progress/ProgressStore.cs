@@ -42,6 +42,12 @@ public sealed class ProgressStore : IDisposable
             ? set
             : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "kmslab", "progress.db");
 
+    /// <summary>
+    /// Where a Linux user's progress file is when nothing moved it: <see cref="DefaultPath"/> for a
+    /// learner whose home is <paramref name="home"/>. <c>kmslab class report</c> reads a class's this way.
+    /// </summary>
+    public static string InHome(string home) => System.IO.Path.Combine(home, ".local", "share", "kmslab", "progress.db");
+
     /// <summary>Opens (or creates) the progress file at <paramref name="path"/> (default <see cref="DefaultPath"/>).</summary>
     /// <param name="path">The file.</param>
     /// <param name="time">The clock answers and the review schedule are dated by; the system clock by default.</param>

@@ -24,7 +24,7 @@ internal static class TemporaryJupyter
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
         };
-        var installed = await SafeKernelSpec.InstallAsync(jupyter!, tool!, Path.Combine(dir.Path, "specs"), environment, CancellationToken.None);
+        var installed = await SafeKernelSpec.InstallAsync(jupyter!, tool!, Path.Combine(dir.Path, "specs"), system: false, environment, CancellationToken.None);
         Assert.All(installed, r => Assert.True(r.ExitCode == 0, $"{r.Name}: {r.Output}"));
         return (jupyter!, environment);
     }

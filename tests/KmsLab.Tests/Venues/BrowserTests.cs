@@ -18,7 +18,7 @@ namespace KmsLab.Tests.Venues;
 [Collection(NotebookCollection.Name)]
 public sealed partial class BrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
+    internal const string Chromium = "/usr/bin/chromium";
 
     public static string Screenshots { get; } = Path.Combine(Repository.Root, "artifacts", "screenshots");
 
@@ -58,7 +58,7 @@ public sealed partial class BrowserTests
             .Count(c => string.Concat(c.GetProperty("source").EnumerateArray().Select(s => s.GetString())).Contains("Charts.", StringComparison.Ordinal));
     }
 
-    private static void RequireChromium() =>
+    internal static void RequireChromium() =>
         ExternalClients.Require(File.Exists(Chromium), "Debian's chromium (/usr/bin/chromium) is not installed");
 
     [SkippableFact]
@@ -100,7 +100,7 @@ public sealed partial class BrowserTests
         Assert.False(IsKernelBootstrapProbe("POST http://127.0.0.1:2048/discovery", page));
     }
 
-    private static async Task AssertPageAsync(string path, string name, int expectedCharts)
+    internal static async Task AssertPageAsync(string path, string name, int expectedCharts)
     {
         Assert.True(File.Exists(path), $"no page at {path}");
         var (reports, attempted, errors) = await MeasurePageAsync(path, name);
@@ -127,7 +127,7 @@ public sealed partial class BrowserTests
     }
 
     /// <summary>Opens a page with every non-file request aborted; measures and photographs each chart.</summary>
-    private static async Task<(List<ChartReport> Reports, List<string> Attempted, List<string> Errors)> MeasurePageAsync(string path, string name)
+    internal static async Task<(List<ChartReport> Reports, List<string> Attempted, List<string> Errors)> MeasurePageAsync(string path, string name)
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Args = ["--no-sandbox"], Headless = true });
@@ -192,7 +192,7 @@ public sealed partial class BrowserTests
     [GeneratedRegex(@"probeAddresses\((\[[^\]]*\])\)")]
     private static partial Regex ProbeCall();
 
-    private sealed record ChartReport(bool Drawn, string Message, string Title, string XTitle, string YTitle, int Traces, int[] DrawnTraces);
+    internal sealed record ChartReport(bool Drawn, string Message, string Title, string XTitle, string YTitle, int Traces, int[] DrawnTraces);
 
     // Per trace, the marks (bars, markers, line paths) whose box has a non-zero size and lies
     // inside the plot area: a bar path "M0,0Z" or a trace pushed off its axes counts for nothing.
