@@ -161,11 +161,13 @@ c.Spawner.environment = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
 }
 c.Spawner.args = [
-    # Idle kernels are shut down, and a server with nothing running stops itself: its memory
-    # returns to the machine, and the student's next visit starts it again (their files stay).
+    # A kernel that ran nothing for IDLE_KERNEL_MINUTES is shut down, even with its tab still open
+    # (a tab left open over lunch holds half a gigabyte), and a server with no kernel or terminal
+    # left stops itself: its memory returns to the machine, the student's next visit starts it
+    # again, and their files stay.
     "--MappingKernelManager.cull_idle_timeout=%d" % (IDLE_KERNEL_MINUTES * 60),
     "--MappingKernelManager.cull_interval=60",
-    "--MappingKernelManager.cull_connected=False",
+    "--MappingKernelManager.cull_connected=True",
     "--NotebookApp.shutdown_no_activity_timeout=%d" % (IDLE_SERVER_MINUTES * 60),
     # Only the lessons' kernel: the machine's python kernel is not part of the class.
     "--KernelSpecManager.allowed_kernelspecs=['.net-csharp', '.net-fsharp', '.net-pwsh']",

@@ -157,6 +157,16 @@ public sealed class ClassHub : IAsyncLifetime
         return int.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The memory cgroup <paramref name="pid"/> is in (v2's unified one, else v1's memory hierarchy) and its limit in bytes.</summary>
+    public static (string Path, long Limit) MemoryCgroupOf(int pid)
+    {
+        var lines = File.ReadAllLines($"/proc/{pid}/cgroup").Select(l => l.Split(':', 3)).ToList();
+        bool v2 = File.Exists("/sys/fs/cgroup/cgroup.controllers");
+        var path = v2 ? "/sys/fs/cgroup" + lines.Single(l => l[0] == "0")[2] : "/sys/fs/cgroup/memory" + lines.Single(l => l[1].Split(',').Contains("memory"))[2];
+        var limit = File.ReadAllText(Path.Combine(path, v2 ? "memory.max" : "memory.limit_in_bytes")).Trim();
+        return (path, long.Parse(limit, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Runs <paramref name="command"/> as the Unix user <paramref name="student"/> (runuser), with their login environment.</summary>
     public static (int ExitCode, string Output) AsStudent(string student, params string[] command) =>
         Run("runuser", ["-u", student, "--", .. command]);

@@ -11,7 +11,7 @@ namespace KmsLab.Tests.Classroom;
 /// the exercise solved and her first question answered right, Bob as the lesson comes (the
 /// exercise untouched) — then Ada created a key and Bob, in his kernel, looked for it.
 /// </summary>
-internal sealed record ClassRun(StudentRun Ada, StudentRun Bob, string AdasKeyId, CellRun BobLooksForAdasKey)
+internal sealed record ClassRun(StudentRun Ada, StudentRun Bob, string AdasKeyId, CellRun BobLooksForAdasKey, long BobsHeapLimit)
 {
     public const string Lesson = "00-start-here.ipynb";
     public const string LessonPath = "kmslab-course/notebooks/" + Lesson;
@@ -32,7 +32,8 @@ internal sealed record ClassRun(StudentRun Ada, StudentRun Bob, string AdasKeyId
             Assert.Null(created.Error);
             var keyId = created.Text.Trim().Trim('"');
             var lookup = await bobKernel.ExecuteAsync($"await Outcome.Of(() => kms.DescribeKeyAsync(new DescribeKeyRequest {{ KeyId = \"{keyId}\" }}))", cts.Token);
-            return new ClassRun(adaResult, bobResult, keyId, lookup);
+            var heap = await bobKernel.ExecuteAsync("GC.GetGCMemoryInfo().TotalAvailableMemoryBytes.ToString()", cts.Token);
+            return new ClassRun(adaResult, bobResult, keyId, lookup, long.Parse(heap.Text.Trim().Trim('"'), System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 

@@ -98,6 +98,29 @@ public sealed class ClassroomTests(ClassHub hub) : IClassFixture<ClassHub>
     }
 
     [SkippableFact]
+    public async Task Each_students_server_and_kernels_share_one_memory_limit_of_their_own_and_idle_ones_stop()
+    {
+        hub.Require();
+        var run = await hub.ClassRunAsync();
+        const long limit = 3L << 30;   // KMSLAB_HUB_MEMORY's default, 3G
+        var kernel = ClassHub.Run("pgrep", ["-u", Bob, "-f", "dotnet-interactive"]).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(kernel);
+        foreach (var pid in kernel.Append(ClassHub.ServerPid(Bob).ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            var cgroup = ClassHub.MemoryCgroupOf(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.EndsWith("/kmslab-" + Bob, cgroup.Path, StringComparison.Ordinal);
+            Assert.Equal(limit, cgroup.Limit);
+        }
+        // Inside it, the .NET kernel's heap is held to three quarters of the limit.
+        Assert.Equal(limit * 3 / 4, run.BobsHeapLimit);
+        // Idle kernels are culled after 30 minutes, an idle server stops itself after 60 (the defaults).
+        var arguments = File.ReadAllText($"/proc/{ClassHub.ServerPid(Bob)}/cmdline").Split('\0');
+        Assert.Contains("--MappingKernelManager.cull_idle_timeout=1800", arguments);
+        Assert.Contains("--MappingKernelManager.cull_connected=True", arguments);
+        Assert.Contains("--NotebookApp.shutdown_no_activity_timeout=3600", arguments);
+    }
+
+    [SkippableFact]
     public async Task The_class_report_shows_what_each_student_did()
     {
         hub.Require();
