@@ -61,6 +61,11 @@ public static class KmsFacts
     [KmsFact("bytes", "the plaintext data key GenerateDataKey returns for KeySpec AES_256", Sources.ApiReference + "API_GenerateDataKey.html", Lessons = "04", Enforced = true)]
     public const int Aes256DataKeyBytes = 32;
 
+    /// <summary>How long DynamoDB keeps a table's plaintext table key for a caller after its last use, before it asks KMS to decrypt it again.</summary>
+    [KmsFact("minutes", "how long DynamoDB keeps a table key it decrypted, after its last use, before asking KMS again",
+        "Amazon DynamoDB Developer Guide, Encryption at rest usage notes (\"after five minutes of inactivity\")", Lessons = "16", Enforced = true)]
+    public const int DynamoDbTableKeyCacheMinutes = 5;
+
     /// <summary>The size of an <c>AES_128</c> data key from <c>GenerateDataKey</c>.</summary>
     [KmsFact("bytes", "the plaintext data key GenerateDataKey returns for KeySpec AES_128", Sources.ApiReference + "API_GenerateDataKey.html", Enforced = true)]
     public const int Aes128DataKeyBytes = 16;

@@ -641,6 +641,63 @@ public static class Exercises
         }
     }
 
+    /// <summary>Lesson 16: which kind of key for which job.</summary>
+    public static class WhichKey
+    {
+        private const string Name = "Exercise 16 — which key for which job?";
+
+        /// <summary>The five jobs of the exercise, numbered as the notebook numbers them.</summary>
+        public static IReadOnlyDictionary<int, string> Requirements { get; } = new Dictionary<int, string>
+        {
+            [1] = "A DynamoDB table of public product descriptions: encrypted at rest, with no KMS charges; nobody needs to see, manage or audit the key.",
+            [2] = "A team's Secrets Manager secrets: no key to create or look after, but every use of the key must show in the account's CloudTrail.",
+            [3] = "An S3 bucket with SSE-KMS whose objects a partner's AWS account must read.",
+            [4] = "A DynamoDB table of customer records that must become unreadable within minutes if the contract ends, by disabling the key.",
+            [5] = "EBS volumes of a test environment: encrypted, the key rotated every year without anyone doing it, no key policy to write.",
+        };
+
+        private static readonly IReadOnlyDictionary<int, KmsKeyKind> Answers = new Dictionary<int, KmsKeyKind>
+        {
+            [1] = KmsKeyKind.AwsOwnedKey,
+            [2] = KmsKeyKind.AwsManagedKey,
+            [3] = KmsKeyKind.CustomerManagedKey,
+            [4] = KmsKeyKind.CustomerManagedKey,
+            [5] = KmsKeyKind.AwsManagedKey,
+        };
+
+        // Why a wrong choice is wrong for that job: the near miss an exam counts on.
+        private static readonly IReadOnlyDictionary<(int, KmsKeyKind), string> Misses = new Dictionary<(int, KmsKeyKind), string>
+        {
+            [(1, KmsKeyKind.AwsManagedKey)] = "aws/dynamodb works, but its requests are charged and nobody asked to see them",
+            [(1, KmsKeyKind.CustomerManagedKey)] = "a key of your own costs a monthly fee and its requests, for data nobody needs to control",
+            [(2, KmsKeyKind.AwsOwnedKey)] = "Secrets Manager offers no AWS owned key, and an AWS owned key's use never shows in your CloudTrail",
+            [(2, KmsKeyKind.CustomerManagedKey)] = "it would work, but it is a key to create and look after, which the team does not want",
+            [(3, KmsKeyKind.AwsOwnedKey)] = "SSE-KMS uses a KMS key in your account: aws/s3 or a key of yours",
+            [(3, KmsKeyKind.AwsManagedKey)] = "aws/s3's policy is the service's: you cannot let another account use it",
+            [(4, KmsKeyKind.AwsOwnedKey)] = "you cannot disable a key you do not own",
+            [(4, KmsKeyKind.AwsManagedKey)] = "nobody can disable aws/dynamodb: its policy allows no management",
+            [(5, KmsKeyKind.AwsOwnedKey)] = "EBS encryption uses a KMS key in your account: aws/ebs or a key of yours",
+            [(5, KmsKeyKind.CustomerManagedKey)] = "a key of your own needs its policy written and its rotation turned on",
+        };
+
+        /// <summary>Passes when every job (1–5) is given the right kind of key; otherwise says, for each wrong one, why it misses.</summary>
+        public static CheckResult CheckChoices(IReadOnlyDictionary<int, KmsKeyKind>? choices)
+        {
+            if (choices is null || choices.Count == 0) return CheckResult.NotYet(Name, "no choices yet.", "Give each job 1–5 a KmsKeyKind: AwsOwnedKey, AwsManagedKey or CustomerManagedKey.");
+            var missing = Answers.Keys.Where(n => !choices.ContainsKey(n)).ToList();
+            if (missing.Count > 0) return CheckResult.NotYet(Name, $"job {string.Join(" and ", missing)} has no choice yet.", "Choose a kind of key for each of the five jobs.");
+            var unknown = choices.Keys.Where(n => !Answers.ContainsKey(n)).ToList();
+            if (unknown.Count > 0) return CheckResult.NotYet(Name, $"there is no job {string.Join(", ", unknown)}.", "The jobs are numbered 1 to 5.");
+            var wrong = Answers.Where(a => choices[a.Key] != a.Value).Select(a => $"{a.Key}: {choices[a.Key]} — {Misses[(a.Key, choices[a.Key])]}").ToList();
+            if (wrong.Count > 0)
+            {
+                return CheckResult.NotYet(Name, $"{Answers.Count - wrong.Count} of {Answers.Count} right; not yet: {string.Join("; ", wrong)}.",
+                    "Ask of each job: must anyone see the key's use, manage it (policy, other accounts, disabling), or pay for it?");
+            }
+            return CheckResult.Pass(Name, "all five: free and invisible is an AWS owned key; visible but hands-off is the AWS managed key; another account or the power to switch data off needs a customer managed key.");
+        }
+    }
+
     /// <summary>Lesson 15: pass your own review.</summary>
     public static class OperatingSafely
     {

@@ -21,6 +21,18 @@ public static class SimulatorOnly
         "`aws s3api put-bucket-encryption` with SSEAlgorithm aws:kms), put and get an object, and find S3's GenerateDataKey and Decrypt calls " +
         "(invokedBy s3.amazonaws.com) in CloudTrail's Event history. Delete the bucket afterwards (`aws s3 rb s3://<name> --force`).";
 
+    /// <summary>Advice for the simulated DynamoDB tables: a real table with a key of yours.</summary>
+    public const string DynamoDb =
+        "this part uses the simulator's DynamoDB tables, so it is skipped. To see it for real, create a table encrypted with your key " +
+        "(`aws dynamodb create-table ... --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId=<key ARN>`), then `aws kms list-grants --key-id <key ARN>` " +
+        "shows DynamoDB's grant and CloudTrail its DescribeKey, CreateGrant and GenerateDataKey. Delete the table afterwards (`aws dynamodb delete-table`).";
+
+    /// <summary>Advice for the simulated Secrets Manager: a real secret under a key of yours.</summary>
+    public const string SecretsManager =
+        "this part uses the simulator's Secrets Manager, so it is skipped. To see it for real, `aws secretsmanager create-secret --name <name> --secret-string <value> --kms-key-id <key ARN>` " +
+        "and `aws secretsmanager get-secret-value --secret-id <name>`; CloudTrail shows GenerateDataKey and Decrypt with the context SecretARN and SecretVersionId. " +
+        "Delete it afterwards (`aws secretsmanager delete-secret --secret-id <name> --force-delete-without-recovery`).";
+
     /// <summary>Advice for external key stores: a proxy AWS can reach over the internet (or a VPC endpoint service).</summary>
     public const string ExternalKeyStore =
         "an external key store needs an XKS proxy that AWS reaches over HTTPS on port 443 (a public endpoint with a TLS certificate, or a VPC endpoint service), " +

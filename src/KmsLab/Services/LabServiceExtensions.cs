@@ -24,6 +24,44 @@ public static class LabServiceExtensions
     }
 
     /// <summary>
+    /// A simulated AWS Secrets Manager in the lab's account and default Region: each secret value
+    /// gets a data key from KMS (context <c>SecretARN</c>, <c>SecretVersionId</c>), under
+    /// <c>aws/secretsmanager</c> unless a secret names a key.
+    /// </summary>
+    /// <exception cref="SimulatorOnlyException">The lab targets real AWS (the message says what to do there).</exception>
+    public static SimulatedSecretsManager CreateSecretsManager(this Lab lab)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        if (!lab.IsSimulator)
+        {
+            throw new SimulatorOnlyException("Lab.CreateSecretsManager",
+                "use the real service: `aws secretsmanager create-secret --name <name> --secret-string <value> --kms-key-id <your key>`, then `aws secretsmanager get-secret-value --secret-id <name>`; " +
+                "CloudTrail shows its GenerateDataKey and Decrypt with invokedBy secretsmanager.amazonaws.com and the context SecretARN, SecretVersionId. " +
+                "Delete it afterwards (`aws secretsmanager delete-secret --secret-id <name> --force-delete-without-recovery`).");
+        }
+        return new SimulatedSecretsManager(lab);
+    }
+
+    /// <summary>
+    /// Creates a simulated DynamoDB table in the lab's account and default Region, encrypted at rest
+    /// with a key of the kind <paramref name="encryption"/> names (default: an AWS owned key), as
+    /// <paramref name="principal"/> (a lab user name or ARN; default the administrator).
+    /// </summary>
+    /// <exception cref="DynamoDbException">KMS refused the key (access denied, not found, disabled...).</exception>
+    /// <exception cref="SimulatorOnlyException">The lab targets real AWS (the message says what to do there).</exception>
+    public static Task<SimulatedDynamoDbTable> CreateDynamoDbTableAsync(this Lab lab, string name, DynamoDbTableEncryption? encryption = null, string? principal = null)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        if (!lab.IsSimulator)
+        {
+            throw new SimulatorOnlyException("Lab.CreateDynamoDbTableAsync",
+                "create a real table: `aws dynamodb create-table ... --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId=<your key>` (omit it for an AWS owned key); " +
+                "`aws kms list-grants --key-id <your key>` then shows DynamoDB's grant. Delete the table afterwards (`aws dynamodb delete-table`).");
+        }
+        return SimulatedDynamoDbTable.CreateAsync(lab, name, encryption ?? new DynamoDbTableEncryption(), principal);
+    }
+
+    /// <summary>
     /// Creates a simulated CloudHSM cluster in the lab's account and default Region, initialized
     /// and activated (unless <paramref name="activated"/> is false), with <paramref name="hsmCount"/>
     /// HSMs spread over its subnets' Availability Zones and, if <paramref name="kmsUserPassword"/>

@@ -55,11 +55,11 @@ public sealed class SimulatedS3Bucket
     public static readonly TimeSpan BucketKeyLifetime = TimeSpan.FromHours(1);
 
     private readonly Lab _lab;
+    private readonly ServiceKmsCalls _kms;
     private readonly Dictionary<string, StoredObject> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CachedKey> _bucketKeys = new(StringComparer.Ordinal);
     private readonly Lock _sync = new();
     private CachedKey? _currentBucketKey;
-    private int _kmsRequests;
 
     internal SimulatedS3Bucket(Lab lab, string name, S3BucketEncryption encryption)
     {
@@ -68,6 +68,7 @@ public sealed class SimulatedS3Bucket
             throw new ArgumentException($"'{name}' is not a valid S3 bucket name: 3–63 lowercase letters, digits, '-' and '.'.", nameof(name));
         }
         _lab = lab;
+        _kms = new ServiceKmsCalls(lab, "s3");
         Name = name;
         Encryption = encryption;
     }
@@ -82,7 +83,7 @@ public sealed class SimulatedS3Bucket
     public string Region => _lab.DefaultRegion.SystemName;
 
     /// <summary>The <c>kms:ViaService</c> value of this bucket's KMS calls.</summary>
-    public string ViaService => $"s3.{Region}.amazonaws.com";
+    public string ViaService => _kms.ViaService;
 
     /// <summary>How new objects are encrypted. Changing it affects only objects written afterwards.</summary>
     public S3BucketEncryption Encryption
@@ -102,10 +103,7 @@ public sealed class SimulatedS3Bucket
     private S3BucketEncryption _encryption = new();
 
     /// <summary>KMS requests this bucket has made so far.</summary>
-    public int KmsRequests
-    {
-        get { lock (_sync) return _kmsRequests; }
-    }
+    public int KmsRequests => _kms.Requests;
 
     /// <summary>The object keys in the bucket.</summary>
     public IReadOnlyList<string> Keys
@@ -119,7 +117,7 @@ public sealed class SimulatedS3Bucket
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(data);
-        var caller = Caller(principal);
+        var caller = _kms.Caller(principal);
         lock (_sync)
         {
             var encryption = _encryption;
@@ -172,7 +170,7 @@ public sealed class SimulatedS3Bucket
     /// <exception cref="S3Exception"><c>NoSuchKey</c>, or KMS refused (disabled key, access denied...).</exception>
     public Task<byte[]> GetObjectAsync(string key, string? principal = null)
     {
-        var caller = Caller(principal);
+        var caller = _kms.Caller(principal);
         lock (_sync)
         {
             if (!_objects.TryGetValue(key, out var stored)) throw new S3Exception("NoSuchKey", $"The specified key does not exist: {key}");
@@ -220,18 +218,17 @@ public sealed class SimulatedS3Bucket
         }
     }
 
-    private LabPrincipal Caller(string? principal) =>
-        principal is null ? _lab.Admin : _lab.World.Principals.Find(principal, _lab.AccountId) ?? throw new ArgumentException($"No lab principal '{principal}'.", nameof(principal));
-
     private TResponse Call<TRequest, TResponse>(LabPrincipal caller, string operation, TRequest request, JsonTypeInfo<TRequest> requestInfo, JsonTypeInfo<TResponse> responseInfo)
     {
-        _kmsRequests++;
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, requestInfo);
-        var response = _lab.Adapter.InvokeAsService(operation, caller, Region, ViaService, body);
-        if (response.StatusCode == 200) return JsonSerializer.Deserialize(response.Body, responseInfo)!;
-        var error = JsonSerializer.Deserialize(response.Body, KmsJsonContext.Default.ErrorBody)!;
-        var code = error.Type ?? "KMS.Error";
-        throw new S3Exception(code == KmsErrorCodes.AccessDenied ? "AccessDenied" : $"KMS.{code}", $"S3 could not use the KMS key for you ({operation}): {error.Message}", code);
+        try
+        {
+            return _kms.Call(caller, operation, request, requestInfo, responseInfo);
+        }
+        catch (ServiceKmsRefusal refusal)
+        {
+            var code = refusal.ErrorCode;
+            throw new S3Exception(code == KmsErrorCodes.AccessDenied ? "AccessDenied" : $"KMS.{code}", $"S3 could not use the KMS key for you ({operation}): {refusal.KmsMessage}", code);
+        }
     }
 
     private static byte[] DeriveObjectKey(byte[] bucketKey, byte[] salt, string objectKey) =>

@@ -143,6 +143,19 @@ public sealed class SimulatorEnforcesFactsTests
             lab.Clock.Advance(TimeSpan.FromMilliseconds(1));
             Assert.Equal(ConnectionStateType.CONNECTED, await State());
         },
+        [nameof(KmsFacts.DynamoDbTableKeyCacheMinutes)] = async n =>
+        {
+            using var lab = Lab.Simulator(new LabOptions { TimeSource = new FakeTimeProvider(TestLab.Start) });
+            var table = await KmsLab.Services.LabServiceExtensions.CreateDynamoDbTableAsync(lab, "probe", new KmsLab.Services.DynamoDbTableEncryption(KmsLab.Services.DynamoDbTableKey.AwsManaged));
+            int Decrypts() => lab.AuditTrail.Query().Count(e => e.EventName == "Decrypt");
+            table.PutItem("k", "v");
+            lab.Clock.Advance(TimeSpan.FromMinutes(n) - TimeSpan.FromMilliseconds(1));
+            table.GetItem("k");
+            Assert.Equal(1, Decrypts());                       // within n minutes of its last use: the cached table key
+            lab.Clock.Advance(TimeSpan.FromMinutes(n));
+            table.GetItem("k");
+            Assert.Equal(2, Decrypts());                       // n idle minutes: KMS again
+        },
         [nameof(KmsFacts.MinRotationPeriodInDays)] = async n =>
         {
             var (kms, key) = await KeyAsync();

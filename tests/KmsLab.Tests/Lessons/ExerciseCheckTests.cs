@@ -342,6 +342,36 @@ public sealed class ExerciseCheckTests
     }
 
     [Fact]
+    public void Lesson16WhichKeyForWhichJob()
+    {
+        var right = new Dictionary<int, KmsKeyKind>
+        {
+            [1] = KmsKeyKind.AwsOwnedKey, [2] = KmsKeyKind.AwsManagedKey, [3] = KmsKeyKind.CustomerManagedKey, [4] = KmsKeyKind.CustomerManagedKey, [5] = KmsKeyKind.AwsManagedKey,
+        };
+        Passes(Exercises.WhichKey.CheckChoices(right));
+        NotYet(Exercises.WhichKey.CheckChoices(null), "KmsKeyKind");
+        NotYet(Exercises.WhichKey.CheckChoices(new Dictionary<int, KmsKeyKind>()), "KmsKeyKind");
+        // The near misses: aws/s3 for a partner account, aws/dynamodb for a table one must be able to switch off.
+        var wrong = new Dictionary<int, KmsKeyKind>(right) { [3] = KmsKeyKind.AwsManagedKey, [4] = KmsKeyKind.AwsManagedKey };
+        var verdict = Exercises.WhichKey.CheckChoices(wrong);
+        NotYet(verdict, "manage it (policy, other accounts, disabling)");
+        Assert.Contains("3 of 5 right", verdict.Message, StringComparison.Ordinal);
+        Assert.Contains("3: AwsManagedKey — aws/s3's policy is the service's", verdict.Message, StringComparison.Ordinal);
+        Assert.Contains("4: AwsManagedKey — nobody can disable aws/dynamodb", verdict.Message, StringComparison.Ordinal);
+        var partial = new Dictionary<int, KmsKeyKind>(right);
+        partial.Remove(2);
+        Assert.Contains("job 2 has no choice yet", Exercises.WhichKey.CheckChoices(partial).Message, StringComparison.Ordinal);
+        Assert.Contains("there is no job 6", Exercises.WhichKey.CheckChoices(new Dictionary<int, KmsKeyKind>(right) { [6] = KmsKeyKind.AwsOwnedKey }).Message, StringComparison.Ordinal);
+        foreach (var (n, answer) in right)
+        {
+            foreach (var kind in Enum.GetValues<KmsKeyKind>().Where(k => k != answer))
+            {
+                Assert.Contains($"{n}: {kind} — ", Exercises.WhichKey.CheckChoices(new Dictionary<int, KmsKeyKind>(right) { [n] = kind }).Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Lesson15PassYourOwnReview()
     {
         var lab = _t.Lab;

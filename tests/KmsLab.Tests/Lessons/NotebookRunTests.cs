@@ -19,8 +19,8 @@ public sealed class NotebookRunTests
     public void TheCourseHasItsLessons()
     {
         var names = Repository.LessonFiles.Select(Path.GetFileName).ToList();
-        Assert.Equal(16, names.Count);
-        for (int i = 0; i <= 15; i++) Assert.Contains(names, n => n!.StartsWith($"{i:00}-", StringComparison.Ordinal));
+        Assert.Equal(17, names.Count);
+        for (int i = 0; i <= 16; i++) Assert.Contains(names, n => n!.StartsWith($"{i:00}-", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -35,12 +35,17 @@ internal sealed class KmsGrant
     /// <summary>
     /// Whether the grant is for this caller: an IAM caller named by <see cref="GranteePrincipal"/>, or
     /// an AWS service principal named by <see cref="GranteeServicePrincipal"/> (or, as older grants
-    /// do, by a GranteePrincipal such as <c>rds.amazonaws.com</c>). A grant to a service principal
-    /// is for no IAM identity.
+    /// do, by a GranteePrincipal such as <c>rds.amazonaws.com</c>, or its Regional form
+    /// <c>dynamodb.us-east-1.amazonaws.com</c> as DynamoDB's grants name it). A grant to a service
+    /// principal is for no IAM identity.
     /// </summary>
     public bool IsFor(LabPrincipal caller) => caller.Kind == PrincipalKind.Service
-        ? GranteeServicePrincipal == caller.Name || GranteePrincipal == caller.Name
+        ? GranteeServicePrincipal == caller.Name || GranteePrincipal == caller.Name || GranteePrincipal == Regional(caller.Name)
         : GranteePrincipal is not null && (GranteePrincipal == caller.Arn || GranteePrincipal == caller.CallerArn);
+
+    // The Regional name of a service principal in the key's Region: dynamodb.amazonaws.com → dynamodb.us-east-1.amazonaws.com.
+    private string Regional(string servicePrincipal) =>
+        servicePrincipal[..^".amazonaws.com".Length] + "." + Key.Region + ".amazonaws.com";
 
     public bool CanBeRetiredBy(LabPrincipal caller) =>
         (RetiringPrincipal is not null && RetiringPrincipal == caller.Arn) || RetiringPrincipal == caller.CallerArn

@@ -21,21 +21,41 @@ internal sealed class AwsManagedKeys(RequestPipeline pipeline)
     /// and the service endpoint name its policy allows through <c>kms:ViaService</c> (EBS calls
     /// KMS as EC2).
     /// </summary>
-    private static readonly Dictionary<string, (string Description, string ViaService)> Services = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, ManagedKeyService> Services = new(StringComparer.Ordinal)
     {
-        ["dynamodb"] = ("Default key that protects my DynamoDB data when no other key is defined", "dynamodb"),
-        ["ebs"] = ("Default key that protects my EBS volumes when no other key is defined", "ec2"),
-        ["elasticfilesystem"] = ("Default key that protects my EFS file systems when no other key is defined", "elasticfilesystem"),
-        ["es"] = ("Default key that protects my OpenSearch data when no other key is defined", "es"),
-        ["glue"] = ("Default key that protects my Glue data when no other key is defined", "glue"),
-        ["kinesisvideo"] = ("Default key that protects my Kinesis Video Streams data when no other key is defined", "kinesisvideo"),
-        ["lambda"] = ("Default key that protects my Lambda functions when no other key is defined", "lambda"),
-        ["rds"] = ("Default key that protects my RDS database volumes when no other key is defined", "rds"),
-        ["redshift"] = ("Default key that protects my Redshift data when no other key is defined", "redshift"),
-        ["s3"] = ("Default key that protects my S3 objects when no other key is defined", "s3"),
-        ["secretsmanager"] = ("Default key that protects my Secrets Manager data when no other key is defined", "secretsmanager"),
-        ["ssm"] = ("Default key that protects my SSM parameters when no other key is defined", "ssm"),
-        ["xray"] = ("Default key that protects my X-Ray data when no other key is defined", "xray"),
+        // Policies as the services' guides print them (DynamoDB Developer Guide and Secrets Manager User Guide, encryption
+        // at rest; EFS User Guide, encryption at rest): the services that create grants may do so through themselves.
+        ["dynamodb"] = new("Default key that protects my DynamoDB data when no other key is defined", "dynamodb")
+        {
+            PolicyId = "auto-dynamodb-1",
+            Sid = "Allow access through Amazon DynamoDB for all principals in the account that are authorized to use Amazon DynamoDB",
+            UseActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+            RootActions = ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
+            DescribedBy = "dynamodb.amazonaws.com",
+        },
+        ["ebs"] = new("Default key that protects my EBS volumes when no other key is defined", "ec2"),
+        ["elasticfilesystem"] = new("Default key that protects my EFS file systems when no other key is defined", "elasticfilesystem")
+        {
+            PolicyId = "auto-elasticfilesystem-1",
+            Sid = "Allow access to EFS for all principals in the account that are authorized to use EFS",
+            UseActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+        },
+        ["es"] = new("Default key that protects my OpenSearch data when no other key is defined", "es"),
+        ["glue"] = new("Default key that protects my Glue data when no other key is defined", "glue"),
+        ["kinesisvideo"] = new("Default key that protects my Kinesis Video Streams data when no other key is defined", "kinesisvideo"),
+        ["lambda"] = new("Default key that protects my Lambda functions when no other key is defined", "lambda"),
+        ["rds"] = new("Default key that protects my RDS database volumes when no other key is defined", "rds"),
+        ["redshift"] = new("Default key that protects my Redshift data when no other key is defined", "redshift"),
+        ["s3"] = new("Default key that protects my S3 objects when no other key is defined", "s3"),
+        ["secretsmanager"] = new("Default key that protects my Secrets Manager data when no other key is defined", "secretsmanager")
+        {
+            PolicyId = "auto-secretsmanager-1",
+            Sid = "Allow access through AWS Secrets Manager for all principals in the account that are authorized to use AWS Secrets Manager",
+            UseActions = ["kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+            RootActions = ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
+        },
+        ["ssm"] = new("Default key that protects my SSM parameters when no other key is defined", "ssm"),
+        ["xray"] = new("Default key that protects my X-Ray data when no other key is defined", "xray"),
     };
 
     /// <summary>The predefined aliases of AWS managed keys (<c>alias/aws/s3</c>...), in name order.</summary>
@@ -77,7 +97,7 @@ internal sealed class AwsManagedKeys(RequestPipeline pipeline)
         if (kms.FindAlias(aliasName) is { } existing) return existing.Target;
         if (!Services.TryGetValue(service, out var known)) return null;
         var description = known.Description;
-        var policy = PolicyDocument.ParseKeyPolicy(KeyPolicy(kms.AccountId, kms.Region, service, known.ViaService));
+        var policy = PolicyDocument.ParseKeyPolicy(KeyPolicy(kms.AccountId, kms.Region, service, known));
         var key = new KmsKey(KeyService.NewKeyId(World.Random), kms.AccountId, kms.Region, Now, KeySpecInfo.Symmetric, "ENCRYPT_DECRYPT", "AWS_KMS", description, policy)
         {
             KeyManager = "AWS",
@@ -93,34 +113,64 @@ internal sealed class AwsManagedKeys(RequestPipeline pipeline)
         return key;
     }
 
-    /// <summary>The key policy KMS gives an AWS managed key (for S3: <c>auto-s3-2</c>), use only through <paramref name="viaService"/>.</summary>
-    internal static string KeyPolicy(string accountId, string region, string service, string? viaService = null) => $$"""
-        {
-          "Version" : "2012-10-17",
-          "Id" : "auto-{{service}}-2",
-          "Statement" : [ {
-            "Sid" : "Allow access through {{service.ToUpperInvariant()}} for all principals in the account that are authorized to use {{service.ToUpperInvariant()}}",
-            "Effect" : "Allow",
-            "Principal" : {
-              "AWS" : "*"
-            },
-            "Action" : [ "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey" ],
-            "Resource" : "*",
-            "Condition" : {
-              "StringEquals" : {
-                "kms:CallerAccount" : "{{accountId}}",
-                "kms:ViaService" : "{{viaService ?? service}}.{{region}}.amazonaws.com"
+    /// <summary>The key policy KMS gives <paramref name="service"/>'s AWS managed key (for S3: <c>auto-s3-2</c>): use only through the service, metadata for the account.</summary>
+    private static string KeyPolicy(string accountId, string region, string service, ManagedKeyService known)
+    {
+        static string List(IEnumerable<string> actions) => string.Join(", ", actions.Select(a => $"\"{a}\""));
+        var described = known.DescribedBy is null ? "" : $$"""
+            , {
+                "Sid" : "Allow DynamoDB Service with service principal name {{known.DescribedBy}} to describe the key directly",
+                "Effect" : "Allow",
+                "Principal" : {
+                  "Service" : "{{known.DescribedBy}}"
+                },
+                "Action" : [ "kms:Describe*", "kms:Get*", "kms:List*" ],
+                "Resource" : "*"
               }
+            """;
+        return $$"""
+            {
+              "Version" : "2012-10-17",
+              "Id" : "{{known.PolicyId ?? $"auto-{service}-2"}}",
+              "Statement" : [ {
+                "Sid" : "{{known.Sid ?? $"Allow access through {service.ToUpperInvariant()} for all principals in the account that are authorized to use {service.ToUpperInvariant()}"}}",
+                "Effect" : "Allow",
+                "Principal" : {
+                  "AWS" : "*"
+                },
+                "Action" : [ {{List(known.UseActions)}} ],
+                "Resource" : "*",
+                "Condition" : {
+                  "StringEquals" : {
+                    "kms:CallerAccount" : "{{accountId}}",
+                    "kms:ViaService" : "{{known.ViaService}}.{{region}}.amazonaws.com"
+                  }
+                }
+              }, {
+                "Sid" : "Allow direct access to key metadata to the account",
+                "Effect" : "Allow",
+                "Principal" : {
+                  "AWS" : "{{KmsArn.AccountRoot(accountId)}}"
+                },
+                "Action" : [ {{List(known.RootActions)}} ],
+                "Resource" : "*"
+              }{{described.TrimEnd()}} ]
             }
-          }, {
-            "Sid" : "Allow direct access to key metadata to the account",
-            "Effect" : "Allow",
-            "Principal" : {
-              "AWS" : "{{KmsArn.AccountRoot(accountId)}}"
-            },
-            "Action" : [ "kms:Describe*", "kms:Get*", "kms:List*" ],
-            "Resource" : "*"
-          } ]
-        }
-        """;
+            """;
+    }
+
+    /// <summary>A service's AWS managed key: its description, the endpoint its policy allows through <c>kms:ViaService</c>, and its policy's wording where the service's guide prints it.</summary>
+    private sealed record ManagedKeyService(string Description, string ViaService)
+    {
+        public string? PolicyId { get; init; }
+
+        public string? Sid { get; init; }
+
+        public IReadOnlyList<string> UseActions { get; init; } = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+        public IReadOnlyList<string> RootActions { get; init; } = ["kms:Describe*", "kms:Get*", "kms:List*"];
+
+        // A service principal the key policy lets describe the key directly.
+        public string? DescribedBy { get; init; }
+    }
 }
