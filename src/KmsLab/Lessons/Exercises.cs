@@ -623,23 +623,21 @@ public static class Exercises
             [(4, KeyMaterialHome.ExternalKeyStore)] = "keys in custom key stores do not rotate automatically, and you run the proxy and key manager",
         };
 
-        /// <summary>Passes when every requirement (1–4) is given the right home; otherwise says, for each wrong one, why it misses.</summary>
-        public static CheckResult CheckChoices(IReadOnlyDictionary<int, KeyMaterialHome>? choices)
+        private static readonly ChoiceExercise<KeyMaterialHome> Exercise = new()
         {
-            if (choices is null || choices.Count == 0) return CheckResult.NotYet(Name, "no choices yet.", "Give each requirement 1–4 a KeyMaterialHome: KmsHsms, ImportedIntoKms, CloudHsmKeyStore or ExternalKeyStore.");
-            var missing = Answers.Keys.Where(n => !choices.ContainsKey(n)).ToList();
-            if (missing.Count > 0) return CheckResult.NotYet(Name, $"requirement {string.Join(" and ", missing)} has no choice yet.", "Choose a home for each of the four requirements.");
-            var unknown = choices.Keys.Where(n => !Answers.ContainsKey(n)).ToList();
-            if (unknown.Count > 0) return CheckResult.NotYet(Name, $"there is no requirement {string.Join(", ", unknown)}.", "The requirements are numbered 1 to 4.");
-            var wrong = Answers.Where(a => choices[a.Key] != a.Value).Select(a => $"{a.Key}: {choices[a.Key]} — {Misses[(a.Key, choices[a.Key])]}").ToList();
-            if (wrong.Count > 0)
-            {
-                return CheckResult.NotYet(Name, $"{Answers.Count - wrong.Count} of {Answers.Count} right; not yet: {string.Join("; ", wrong)}.",
-                    "Ask of each requirement: who must hold the key (AWS, you in AWS, you outside AWS), who makes the material, and what must happen automatically.");
-            }
-            return CheckResult.Pass(Name, "all four: HSMs of your own in AWS is a CloudHSM key store, a key outside AWS is an external key store, your own material with an expiry is imported material, and automatic rotation at the lowest cost is a standard KMS key.");
-        }
+            Name = Name,
+            Item = "requirement",
+            Answers = Answers,
+            Misses = Misses,
+            StartHint = "Give each requirement 1–4 a KeyMaterialHome: KmsHsms, ImportedIntoKms, CloudHsmKeyStore or ExternalKeyStore.",
+            WrongHint = "Ask of each requirement: who must hold the key (AWS, you in AWS, you outside AWS), who makes the material, and what must happen automatically.",
+            PassMessage = "all four: HSMs of your own in AWS is a CloudHSM key store, a key outside AWS is an external key store, your own material with an expiry is imported material, and automatic rotation at the lowest cost is a standard KMS key.",
+        };
+
+        /// <summary>Passes when every requirement (1–4) is given the right home; otherwise says, for each wrong one, why it misses.</summary>
+        public static CheckResult CheckChoices(IReadOnlyDictionary<int, KeyMaterialHome>? choices) => Exercise.Check(choices);
     }
+
 
     /// <summary>Lesson 16: which kind of key for which job.</summary>
     public static class WhichKey
@@ -680,22 +678,19 @@ public static class Exercises
             [(5, KmsKeyKind.CustomerManagedKey)] = "a key of your own needs its policy written and its rotation turned on",
         };
 
-        /// <summary>Passes when every job (1–5) is given the right kind of key; otherwise says, for each wrong one, why it misses.</summary>
-        public static CheckResult CheckChoices(IReadOnlyDictionary<int, KmsKeyKind>? choices)
+        private static readonly ChoiceExercise<KmsKeyKind> Exercise = new()
         {
-            if (choices is null || choices.Count == 0) return CheckResult.NotYet(Name, "no choices yet.", "Give each job 1–5 a KmsKeyKind: AwsOwnedKey, AwsManagedKey or CustomerManagedKey.");
-            var missing = Answers.Keys.Where(n => !choices.ContainsKey(n)).ToList();
-            if (missing.Count > 0) return CheckResult.NotYet(Name, $"job {string.Join(" and ", missing)} has no choice yet.", "Choose a kind of key for each of the five jobs.");
-            var unknown = choices.Keys.Where(n => !Answers.ContainsKey(n)).ToList();
-            if (unknown.Count > 0) return CheckResult.NotYet(Name, $"there is no job {string.Join(", ", unknown)}.", "The jobs are numbered 1 to 5.");
-            var wrong = Answers.Where(a => choices[a.Key] != a.Value).Select(a => $"{a.Key}: {choices[a.Key]} — {Misses[(a.Key, choices[a.Key])]}").ToList();
-            if (wrong.Count > 0)
-            {
-                return CheckResult.NotYet(Name, $"{Answers.Count - wrong.Count} of {Answers.Count} right; not yet: {string.Join("; ", wrong)}.",
-                    "Ask of each job: must anyone see the key's use, manage it (policy, other accounts, disabling), or pay for it?");
-            }
-            return CheckResult.Pass(Name, "all five: free and invisible is an AWS owned key; visible but hands-off is the AWS managed key; another account or the power to switch data off needs a customer managed key.");
-        }
+            Name = Name,
+            Item = "job",
+            Answers = Answers,
+            Misses = Misses,
+            StartHint = "Give each job 1–5 a KmsKeyKind: AwsOwnedKey, AwsManagedKey or CustomerManagedKey.",
+            WrongHint = "Ask of each job: must anyone see the key's use, manage it (policy, other accounts, disabling), or pay for it?",
+            PassMessage = "all five: free and invisible is an AWS owned key; visible but hands-off is the AWS managed key; another account or the power to switch data off needs a customer managed key.",
+        };
+
+        /// <summary>Passes when every job (1–5) is given the right kind of key; otherwise says, for each wrong one, why it misses.</summary>
+        public static CheckResult CheckChoices(IReadOnlyDictionary<int, KmsKeyKind>? choices) => Exercise.Check(choices);
     }
 
     /// <summary>Lesson 15: pass your own review.</summary>
