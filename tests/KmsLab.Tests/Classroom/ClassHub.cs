@@ -23,6 +23,9 @@ public sealed class ClassHub : IAsyncLifetime
     /// <summary>The two students: lower case, as Unix and the hub want them.</summary>
     public static readonly (string Name, string Password)[] Students = [("kmslab-ci-ada", "ada-Pa55-word"), ("kmslab-ci-bob", "bob-Pa55-word")];
 
+    /// <summary>The class's instructor: the hub's admin (<c>class.sh instructor</c>).</summary>
+    public static readonly (string Name, string Password) Instructor = ("kmslab-ci-teach", "teach-Pa55-word");
+
     public static string Kit => Path.Combine(Repository.Root, "lab-setup", "jupyterhub");
 
     private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
@@ -49,11 +52,14 @@ public sealed class ClassHub : IAsyncLifetime
     {
         _skip = Missing();
         if (_skip is not null) return;
-        foreach (var (name, _) in Students) await RemoveStudentAsync(name);
+        foreach (var (name, _) in Students.Append(Instructor)) await RemoveStudentAsync(name);
         var roster = Path.Combine(Path.GetTempPath(), $"kmslab-roster-{Guid.NewGuid():N}.csv");
         await File.WriteAllLinesAsync(roster, Students.Select(s => $"{s.Name},{s.Password}"));
         try { await RunAsync(Path.Combine(Kit, "class.sh"), ["add", roster]); }
         finally { File.Delete(roster); }
+        await RunAsync(Path.Combine(Kit, "class.sh"), ["instructor", Instructor.Name]);
+        var (code, output) = Run("sh", ["-c", $"echo '{Instructor.Name}:{Instructor.Password}' | /usr/sbin/chpasswd"]);
+        Assert.True(code == 0, output);
 
         _state = Directory.CreateTempSubdirectory("kmslab-hub-");   // 0700: the hub's secrets and certificates
         int port = FreePort(), hubPort = FreePort(), apiPort = FreePort();
@@ -98,7 +104,7 @@ public sealed class ClassHub : IAsyncLifetime
         try
         {
             if (!_tokens.TryGetValue(student, out var token))
-                _tokens[student] = token = await LogInAsync(student, Students.Single(s => s.Name == student).Password);
+                _tokens[student] = token = await LogInAsync(student, Students.Append(Instructor).Single(s => s.Name == student).Password);
             return token;
         }
         finally
@@ -190,7 +196,7 @@ public sealed class ClassHub : IAsyncLifetime
             try { await _hub.WaitForExitAsync(cts.Token); }
             catch (OperationCanceledException) { _hub.Kill(entireProcessTree: true); }
         }
-        foreach (var (name, _) in Students) await RemoveStudentAsync(name);
+        foreach (var (name, _) in Students.Append(Instructor)) await RemoveStudentAsync(name);
         _state?.Delete(recursive: true);
         Anonymous.Dispose();
     }
@@ -211,7 +217,16 @@ public sealed class ClassHub : IAsyncLifetime
     private static async Task RemoveStudentAsync(string name)
     {
         if (Run("id", [name]).ExitCode != 0) return;
-        await RunAsync(Path.Combine(Kit, "class.sh"), ["remove", name, "--yes"]);
+        if (name == Instructor.Name)
+        {
+            Run("pkill", ["-u", name]);
+            var (code, output) = Run("userdel", ["--remove", name]);
+            Assert.True(code == 0, $"userdel {name}: {output}");
+        }
+        else
+        {
+            await RunAsync(Path.Combine(Kit, "class.sh"), ["remove", name, "--yes"]);
+        }
         // The memory cgroups the hub made for the student's server (v1 under the hub's, or v2's kmslab-class).
         foreach (var dir in Directory.EnumerateDirectories("/sys/fs/cgroup", "kmslab-" + name, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 6, IgnoreInaccessible = true }))
         {

@@ -121,6 +121,24 @@ public sealed class ClassroomTests(ClassHub hub) : IClassFixture<ClassHub>
     }
 
     [SkippableFact]
+    public async Task The_instructor_administers_the_class_and_a_student_does_not()
+    {
+        hub.Require();
+        await hub.ClassRunAsync();
+        using var instructor = ClassHub.As(await hub.TokenAsync(ClassHub.Instructor.Name));
+        var users = System.Text.Json.Nodes.JsonNode.Parse(await instructor.GetStringAsync(new Uri(hub.Url, "hub/api/users")))!.AsArray();
+        Assert.True(users.Single(u => u!["name"]!.GetValue<string>() == ClassHub.Instructor.Name)!["admin"]!.GetValue<bool>());
+        foreach (var student in new[] { Ada, Bob })
+        {
+            var entry = users.Single(u => u!["name"]!.GetValue<string>() == student)!;
+            Assert.False(entry["admin"]!.GetValue<bool>());
+            Assert.True(entry["servers"]!.AsObject().ContainsKey(""), $"the admin does not see {student}'s server");
+        }
+        using var ada = ClassHub.As(await hub.TokenAsync(Ada));
+        Assert.Equal(HttpStatusCode.Forbidden, (await ada.GetAsync(new Uri(hub.Url, "hub/api/users"))).StatusCode);
+    }
+
+    [SkippableFact]
     public async Task The_class_report_shows_what_each_student_did()
     {
         hub.Require();
