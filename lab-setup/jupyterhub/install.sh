@@ -20,7 +20,7 @@ if [ "$(id -u)" != 0 ]; then echo "install.sh: run as root (sudo), it installs s
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "Debian packages: JupyterHub 3, its proxy, the notebook server, nbclient"
+step "Debian packages: JupyterHub 3, the notebook server, nbclient"
 # jupyter-nbconvert and python3-nbclient: lessons can be run headless per student (measure.py);
 # procps: the sizing measurement reads the kernels' memory.
 packages="jupyterhub jupyter-nbconvert python3-nbclient python3-ipykernel libjs-requirejs procps ca-certificates"
@@ -85,7 +85,7 @@ step "The hub's configuration and the class scripts"
 mkdir -p "$prefix/hub" /var/lib/kmslab-hub
 install -m 644 "$here/jupyterhub_config.py" "$prefix/hub/jupyterhub_config.py"
 install -m 755 "$here/class.sh" "$here/copy-course.sh" "$prefix/hub/"
-[ ! -f "$here/measure.py" ] || install -m 755 "$here/measure.py" "$prefix/hub/measure.py"
+install -m 755 "$here/measure.py" "$prefix/hub/measure.py"
 chmod 700 /var/lib/kmslab-hub
 chown -R root:root "$prefix"
 chmod -R go-w,a+rX "$prefix"
