@@ -19,10 +19,10 @@ internal static class ClassCommand
     /// <summary>The command, talking through what <paramref name="environment"/> gives, reading Unix groups from <paramref name="etc"/>.</summary>
     internal static Command Create(Func<ExamEnvironment> environment, Func<string> currentDirectory, string bundledFolder, string etc)
     {
-        var group = new Option<string>("--group") { Description = "The class: the members of this Unix group (lab-setup/jupyterhub/class.sh adds them). Default: kmslab-students.", DefaultValueFactory = _ => "kmslab-students", HelpName = "name" };
+        var group = new Option<string>("--group") { Description = "The class: the members of this Unix group (lab-setup/jupyterhub/class.sh adds them).", DefaultValueFactory = _ => "kmslab-students", HelpName = "name" };
         var homes = new Option<string?>("--homes") { Description = "Or the class as a folder of homes, one folder per student (homes copied off a machine or a cluster).", HelpName = "folder" };
         var student = new Option<string[]>("--student") { Description = "Only these students (repeat it).", HelpName = "name", AllowMultipleArgumentsPerToken = false };
-        var output = new Option<string>("--out") { Description = "The folder for class-report.csv and class-report.html. Default: the current folder.", DefaultValueFactory = _ => ".", HelpName = "folder" };
+        var output = new Option<string>("--out") { Description = "The folder for class-report.csv and class-report.html.", DefaultValueFactory = _ => ".", HelpName = "folder" };
         var report = new Command("report", "Who finished which lesson and exercise: a CSV and an HTML page with a chart, from every student's progress file (read from a copy; nothing in a student's home is written). Run it as root, or as a user who may read the students' homes.")
         {
             group, homes, student, output,
