@@ -111,8 +111,9 @@ class ClassSpawner(LocalProcessSpawner):
                 os.makedirs(path, exist_ok=True)
                 with open(os.path.join(path, "memory.max"), "w") as f:
                     f.write(str(self.mem_limit))
-                with open(os.path.join(path, "memory.swap.max"), "w") as f:
-                    f.write("0")
+                if os.path.exists(os.path.join(path, "memory.swap.max")):  # only with swap accounting
+                    with open(os.path.join(path, "memory.swap.max"), "w") as f:
+                        f.write("0")
             else:
                 os.makedirs(path, exist_ok=True)
                 with open(os.path.join(path, "memory.limit_in_bytes"), "w") as f:
