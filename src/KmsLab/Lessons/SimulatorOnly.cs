@@ -27,6 +27,12 @@ public static class SimulatorOnly
         "(`aws dynamodb create-table ... --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId=<key ARN>`), then `aws kms list-grants --key-id <key ARN>` " +
         "shows DynamoDB's grant and CloudTrail its DescribeKey, CreateGrant and GenerateDataKey. Delete the table afterwards (`aws dynamodb delete-table`).";
 
+    /// <summary>Advice for the simulated EBS volume: a real encrypted volume attached to an instance.</summary>
+    public const string Ebs =
+        "this part uses the simulator's EBS volume, so it is skipped. To see it for real, create an encrypted volume with your key " +
+        "(`aws ec2 create-volume --encrypted --kms-key-id <key ARN> --size 1 --availability-zone <zone>`) and attach it to a running instance; " +
+        "CloudTrail shows GenerateDataKeyWithoutPlaintext (context aws:ebs:id), then CreateGrant and Decrypt for EC2. Delete the volume afterwards (`aws ec2 delete-volume`).";
+
     /// <summary>Advice for the simulated Secrets Manager: a real secret under a key of yours.</summary>
     public const string SecretsManager =
         "this part uses the simulator's Secrets Manager, so it is skipped. To see it for real, `aws secretsmanager create-secret --name <name> --secret-string <value> --kms-key-id <key ARN>` " +

@@ -267,6 +267,21 @@ internal sealed class KmsProtocolAdapter
     }
 
     /// <summary>
+    /// Runs a request an AWS service makes inside AWS as a caller of its own that is no service
+    /// principal, such as EC2's infrastructure role decrypting an EBS volume's data key for an
+    /// instance: no signature, no <c>kms:ViaService</c>; CloudTrail shows <c>AWS Internal</c> as its source.
+    /// </summary>
+    internal KmsWireResponse InvokeAsInternalCaller(string operation, LabPrincipal caller, string region, byte[] body)
+    {
+        var ids = NewCallIds();
+        var requestId = ids.Request.ToString("D");
+        if (!Operations.TryGetValue(operation, out var op)) return Error(KmsErrorCodes.UnknownOperation, $"Unknown operation '{operation}'.", requestId);
+        if (op.Run is null) return Error(KmsErrorCodes.UnknownOperation, NotSimulated(op.Facts).Message, requestId);
+        var context = new CallContext(caller.AccountId, region, caller, requestId, EventId: ids.Event);
+        return Invoke(op, context, ids, body, "AWS Internal", "AWS Internal");
+    }
+
+    /// <summary>
     /// Runs an operation that an AWS service (a simulated S3 bucket) calls on a principal's behalf:
     /// no signature (the service is trusted), <c>kms:ViaService</c> set, and audited as CloudTrail
     /// records such calls (<c>invokedBy</c>, the service as source).

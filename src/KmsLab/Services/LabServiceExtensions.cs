@@ -24,6 +24,25 @@ public static class LabServiceExtensions
     }
 
     /// <summary>
+    /// Creates a simulated encrypted EBS volume in the lab's account and default Region, its data key
+    /// under <paramref name="kmsKeyId"/> (null: <c>aws/ebs</c>), as <paramref name="principal"/> (a lab
+    /// user name or ARN; default the administrator).
+    /// </summary>
+    /// <exception cref="EbsException">KMS refused the key.</exception>
+    /// <exception cref="SimulatorOnlyException">The lab targets real AWS (the message says what to do there).</exception>
+    public static SimulatedEbsVolume CreateEbsVolume(this Lab lab, string? kmsKeyId = null, string? principal = null)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        if (!lab.IsSimulator)
+        {
+            throw new SimulatorOnlyException("Lab.CreateEbsVolume",
+                "create a real encrypted volume (`aws ec2 create-volume --encrypted --kms-key-id <key ARN> --size 1 --availability-zone <zone>`) and attach it to an instance; " +
+                "CloudTrail shows GenerateDataKeyWithoutPlaintext with the context aws:ebs:id, then EC2's CreateGrant and Decrypt. Delete the volume afterwards (`aws ec2 delete-volume`).");
+        }
+        return SimulatedEbsVolume.Create(lab, kmsKeyId, principal);
+    }
+
+    /// <summary>
     /// A simulated AWS Secrets Manager in the lab's account and default Region: each secret value
     /// gets a data key from KMS (context <c>SecretARN</c>, <c>SecretVersionId</c>), under
     /// <c>aws/secretsmanager</c> unless a secret names a key.

@@ -42,10 +42,15 @@ internal sealed class ServiceKmsCalls(Lab lab, string service)
     public JsonNode CallJson<TRequest>(LabPrincipal caller, string operation, TRequest request, JsonTypeInfo<TRequest> requestInfo) =>
         JsonNode.Parse(Invoke(caller, operation, JsonSerializer.SerializeToUtf8Bytes(request, requestInfo)))!;
 
-    private byte[] Invoke(LabPrincipal caller, string operation, byte[] body)
+    /// <summary>Calls <paramref name="operation"/> as <paramref name="caller"/>, a caller inside AWS of the service's own (not through the service).</summary>
+    /// <exception cref="ServiceKmsRefusal">KMS refused.</exception>
+    public TResponse CallInternally<TRequest, TResponse>(LabPrincipal caller, string operation, TRequest request, JsonTypeInfo<TRequest> requestInfo, JsonTypeInfo<TResponse> responseInfo) =>
+        JsonSerializer.Deserialize(Invoke(caller, operation, JsonSerializer.SerializeToUtf8Bytes(request, requestInfo), internally: true), responseInfo)!;
+
+    private byte[] Invoke(LabPrincipal caller, string operation, byte[] body, bool internally = false)
     {
         Count();
-        var response = lab.Adapter.InvokeAsService(operation, caller, Region, ViaService, body);
+        var response = internally ? lab.Adapter.InvokeAsInternalCaller(operation, caller, Region, body) : lab.Adapter.InvokeAsService(operation, caller, Region, ViaService, body);
         if (response.StatusCode == 200) return response.Body;
         var error = JsonSerializer.Deserialize(response.Body, KmsJsonContext.Default.ErrorBody)!;
         throw new ServiceKmsRefusal(operation, error.Type ?? "KMSInternalException", error.Message ?? "");

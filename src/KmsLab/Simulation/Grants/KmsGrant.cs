@@ -41,7 +41,7 @@ internal sealed class KmsGrant
     /// </summary>
     public bool IsFor(LabPrincipal caller) => caller.Kind == PrincipalKind.Service
         ? GranteeServicePrincipal == caller.Name || GranteePrincipal == caller.Name || GranteePrincipal == Regional(caller.Name)
-        : GranteePrincipal is not null && (GranteePrincipal == caller.Arn || GranteePrincipal == caller.CallerArn);
+        : GranteePrincipal is not null && (GranteePrincipal == caller.Arn || GranteePrincipal == caller.CallerArn || GranteePrincipal == caller.GrantIdentity);
 
     // The Regional name of a service principal in the key's Region: dynamodb.amazonaws.com → dynamodb.us-east-1.amazonaws.com.
     private string Regional(string servicePrincipal) =>

@@ -6,13 +6,23 @@ namespace KmsLab.Simulation.Identity;
 /// A simulated IAM identity (a user, or a role whose session the lab acts as) with its access key
 /// and its identity policies: who a signed request comes from, and what IAM lets it do.
 /// </summary>
-internal sealed class LabPrincipal(string accountId, string name, PrincipalKind kind, string accessKeyId, string secretAccessKey)
+internal sealed class LabPrincipal(string accountId, string name, PrincipalKind kind, string accessKeyId, string secretAccessKey, string sessionName = LabPrincipal.RoleSessionName)
 {
     private readonly Dictionary<string, PolicyDocument> _policies = new(StringComparer.Ordinal);
     private readonly Lock _sync = new();
     private PolicyStatement[] _statements = [];
 
     public const string RoleSessionName = "kmslab";
+
+    /// <summary>The role session's name (a role's callers only): <see cref="RoleSessionName"/>, or the instance an EC2 infrastructure session is for.</summary>
+    public string SessionName { get; } = sessionName;
+
+    /// <summary>
+    /// The name grants give this caller when it is not an ARN: EC2's infrastructure role acting for
+    /// an instance is <c>111122223333:aws:ec2-infrastructure:i-…</c> (its principal ID), as the grants
+    /// EC2 creates to attach an encrypted EBS volume name it. Null for every lab principal.
+    /// </summary>
+    public string? GrantIdentity { get; init; }
 
     public string AccountId { get; } = accountId;
     public string Name { get; } = name;
@@ -27,7 +37,7 @@ internal sealed class LabPrincipal(string accountId, string name, PrincipalKind 
     /// <summary>The ARN AWS reports for the caller: the user, or the role's assumed-role session (a service principal: its name).</summary>
     public string CallerArn => Kind switch
     {
-        PrincipalKind.Role => $"arn:aws:sts::{AccountId}:assumed-role/{Name}/{RoleSessionName}",
+        PrincipalKind.Role => $"arn:aws:sts::{AccountId}:assumed-role/{Name}/{SessionName}",
         _ => Arn,
     };
 
@@ -48,7 +58,7 @@ internal sealed class LabPrincipal(string accountId, string name, PrincipalKind 
         PrincipalKind.User => new AuditIdentity("IAMUser", "AIDA" + AccessKeyId[4..], CallerArn, AccountId, AccessKeyId, Name, null),
         // CloudTrail: "type": "AWSService", "invokedBy": the service principal (see AuditIdentity.Type).
         PrincipalKind.Service => new AuditIdentity(AuditIdentity.AwsServiceType, "", Name, "", "", null, Name),
-        _ => new AuditIdentity("AssumedRole", $"AROA{AccessKeyId[4..]}:{RoleSessionName}", CallerArn, AccountId, AccessKeyId, null, null),
+        _ => new AuditIdentity("AssumedRole", GrantIdentity ?? $"AROA{AccessKeyId[4..]}:{SessionName}", CallerArn, AccountId, GrantIdentity is null ? AccessKeyId : "", null, null),
     };
 
     // Made from fields that never change, so it is never stale; two threads racing to make it make equal ones.

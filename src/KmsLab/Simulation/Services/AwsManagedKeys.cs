@@ -33,7 +33,11 @@ internal sealed class AwsManagedKeys(RequestPipeline pipeline)
             RootActions = ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
             DescribedBy = "dynamodb.amazonaws.com",
         },
-        ["ebs"] = new("Default key that protects my EBS volumes when no other key is defined", "ec2"),
+        // EBS needs kms:CreateGrant to attach a volume (EC2 User Guide, EBS encryption), and works with aws/ebs by default.
+        ["ebs"] = new("Default key that protects my EBS volumes when no other key is defined", "ec2")
+        {
+            UseActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+        },
         ["elasticfilesystem"] = new("Default key that protects my EFS file systems when no other key is defined", "elasticfilesystem")
         {
             PolicyId = "auto-elasticfilesystem-1",

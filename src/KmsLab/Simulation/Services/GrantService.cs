@@ -45,7 +45,7 @@ internal sealed class GrantService(RequestPipeline pipeline)
         v.GrantTokens(request.GrantTokens).ThrowIfInvalid();
         if (request.Operations!.Count == 0) throw KmsException.Validation("1 validation error detected: Value '[]' at 'operations' failed to satisfy constraint: Member must have length greater than or equal to 1");
         ValidateServicePrincipals(request);
-        if (request.GranteePrincipal is not null) ValidatePrincipal(request.GranteePrincipal, "GranteePrincipal");
+        if (request.GranteePrincipal is not null && !IsEc2InfrastructureGrantee(ctx, request.GranteePrincipal)) ValidatePrincipal(request.GranteePrincipal, "GranteePrincipal");
         if (request.RetiringPrincipal is not null) ValidatePrincipal(request.RetiringPrincipal, "RetiringPrincipal");
         var constraints = request.Constraints;
         if (constraints?.EncryptionContextEquals is not null && constraints.EncryptionContextSubset is not null)
@@ -273,6 +273,17 @@ internal sealed class GrantService(RequestPipeline pipeline)
     /// <summary>The ListGrants/ListRetirableGrants filters that only a service principal may use; a lab caller is an IAM identity.</summary>
     private static KmsException OnlyForServicePrincipals(string member) =>
         KmsException.Validation($"The {member} filter is only usable by callers in a service principal; you are calling as an IAM identity.");
+
+    /// <summary>
+    /// The grantee EC2 names when it attaches an encrypted EBS volume to an instance
+    /// (<c>111122223333:aws:ec2-infrastructure:i-81e2f56c</c>, KMS Developer Guide's EC2 CloudTrail
+    /// example): not an ARN, and accepted only when the request comes through EC2 for the account.
+    /// </summary>
+    private static bool IsEc2InfrastructureGrantee(CallContext ctx, string principal) =>
+        ctx.ViaService is { } via && via.StartsWith("ec2.", StringComparison.Ordinal)
+        && principal.StartsWith(ctx.AccountId + ":aws:ec2-infrastructure:i-", StringComparison.Ordinal)
+        && principal[(ctx.AccountId.Length + ":aws:ec2-infrastructure:i-".Length)..] is { Length: >= 8 and <= 17 } instance
+        && instance.All(char.IsAsciiHexDigitLower);
 
     private static void ValidatePrincipal(string principal, string member)
     {
