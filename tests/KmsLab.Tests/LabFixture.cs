@@ -20,6 +20,10 @@ public sealed class TestLab
 
     public IAmazonKeyManagementService Kms { get; }
 
+    /// <summary>A key with the console's key policy: myKeyManager administers it, myKeyUser uses it (and may create grants for AWS services). Returns its ARN.</summary>
+    public async Task<string> CreateConsolePolicyKeyAsync() =>
+        (await Kms.CreateKeyAsync(new CreateKeyRequest { Policy = KmsLab.KeyTools.KeyPolicies.Console(Lab.AccountId, [Lab.PrincipalArn(Lab.KeyManagerName)], [Lab.PrincipalArn(Lab.KeyUserName)]) })).KeyMetadata.Arn;
+
     public async Task<KeyMetadata> CreateKeyAsync(string? description = null)
     {
         var response = await Kms.CreateKeyAsync(new CreateKeyRequest { Description = description ?? "test key" });

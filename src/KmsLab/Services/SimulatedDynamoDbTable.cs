@@ -26,14 +26,7 @@ public enum DynamoDbTableKey
 public sealed record DynamoDbTableEncryption(DynamoDbTableKey Key = DynamoDbTableKey.AwsOwned, string? KmsKeyId = null);
 
 /// <summary>A DynamoDB request that failed, with its error code and the KMS error behind it.</summary>
-public sealed class DynamoDbException(string errorCode, string message, string? kmsErrorCode = null) : Exception(message)
-{
-    /// <summary>The error code.</summary>
-    public string ErrorCode { get; } = errorCode;
-
-    /// <summary>The KMS error behind it, if KMS refused.</summary>
-    public string? KmsErrorCode { get; } = kmsErrorCode;
-}
+public sealed class DynamoDbException(string errorCode, string message, string? kmsErrorCode = null) : SimulatedServiceException(errorCode, message, kmsErrorCode);
 
 /// <summary>
 /// A small simulated DynamoDB table inside the lab, to see how DynamoDB uses a KMS key of each kind
@@ -52,7 +45,7 @@ public sealed class DynamoDbException(string errorCode, string message, string? 
 /// Only the KMS side is simulated: items are strings under string keys, every lab principal may use
 /// the table (there are no DynamoDB IAM permissions), the table key encrypts items directly (real
 /// DynamoDB puts data keys in between), and DynamoDB's own error wording for an unusable key is not
-/// reproduced: its <see cref="DynamoDbException.ErrorCode"/> is KMS's, prefixed <c>KMS.</c>.
+/// reproduced: its <see cref="SimulatedServiceException.ErrorCode"/> is KMS's, prefixed <c>KMS.</c>.
 /// </remarks>
 public sealed class SimulatedDynamoDbTable
 {

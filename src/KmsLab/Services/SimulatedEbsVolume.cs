@@ -7,14 +7,7 @@ using KmsLab.Simulation.Model;
 namespace KmsLab.Services;
 
 /// <summary>An EBS request that failed, with its error code and the KMS error behind it.</summary>
-public sealed class EbsException(string errorCode, string message, string? kmsErrorCode = null) : Exception(message)
-{
-    /// <summary>The error code.</summary>
-    public string ErrorCode { get; } = errorCode;
-
-    /// <summary>The KMS error behind it, if KMS refused.</summary>
-    public string? KmsErrorCode { get; } = kmsErrorCode;
-}
+public sealed class EbsException(string errorCode, string message, string? kmsErrorCode = null) : SimulatedServiceException(errorCode, message, kmsErrorCode);
 
 /// <summary>
 /// A small simulated encrypted EBS volume inside the lab, to see how EBS and EC2 use your KMS key
@@ -30,7 +23,7 @@ public sealed class EbsException(string errorCode, string message, string? kmsEr
 /// <remarks>
 /// Only the KMS side is simulated: no EC2 permissions, no blocks, no snapshots; the volume keeps
 /// its data key only while it is attached. EC2's own error wording for an unusable key is not
-/// reproduced: <see cref="EbsException.ErrorCode"/> is KMS's, prefixed <c>KMS.</c>.
+/// reproduced: <see cref="SimulatedServiceException.ErrorCode"/> is KMS's, prefixed <c>KMS.</c>.
 /// </remarks>
 public sealed class SimulatedEbsVolume
 {

@@ -23,14 +23,7 @@ public sealed record S3BucketEncryption(string? KmsKeyId = null, bool BucketKeyE
 public sealed record S3ObjectInfo(string Key, long Size, string KmsKeyArn, bool BucketKeyEnabled, IReadOnlyDictionary<string, string> EncryptionContext);
 
 /// <summary>An S3 request that failed, with S3's error code (<c>AccessDenied</c>, <c>KMS.DisabledException</c>, <c>NoSuchKey</c>…).</summary>
-public sealed class S3Exception(string errorCode, string message, string? kmsErrorCode = null) : Exception(message)
-{
-    /// <summary>S3's error code.</summary>
-    public string ErrorCode { get; } = errorCode;
-
-    /// <summary>The KMS error behind it, if KMS refused.</summary>
-    public string? KmsErrorCode { get; } = kmsErrorCode;
-}
+public sealed class S3Exception(string errorCode, string message, string? kmsErrorCode = null) : SimulatedServiceException(errorCode, message, kmsErrorCode);
 
 /// <summary>
 /// A small simulated S3 bucket inside the lab, to see how an AWS service uses your KMS keys on

@@ -17,14 +17,7 @@ public sealed record SecretDescription(string Name, string Arn, string? KmsKeyId
 public sealed record SecretVersion(string VersionId, IReadOnlyList<string> Stages);
 
 /// <summary>A Secrets Manager request that failed, with Secrets Manager's error code (<c>AccessDeniedException</c>, <c>DecryptionFailure</c>, <c>EncryptionFailure</c>, <c>ResourceNotFoundException</c>…).</summary>
-public sealed class SecretsManagerException(string errorCode, string message, string? kmsErrorCode = null) : Exception(message)
-{
-    /// <summary>Secrets Manager's error code.</summary>
-    public string ErrorCode { get; } = errorCode;
-
-    /// <summary>The KMS error behind it, if KMS refused.</summary>
-    public string? KmsErrorCode { get; } = kmsErrorCode;
-}
+public sealed class SecretsManagerException(string errorCode, string message, string? kmsErrorCode = null) : SimulatedServiceException(errorCode, message, kmsErrorCode);
 
 /// <summary>
 /// A small simulated AWS Secrets Manager inside the lab, to see how it uses your KMS keys: every

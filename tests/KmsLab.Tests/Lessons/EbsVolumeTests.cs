@@ -1,5 +1,4 @@
 using Amazon.KeyManagementService.Model;
-using KmsLab.KeyTools;
 using KmsLab.Services;
 
 namespace KmsLab.Tests.Lessons;
@@ -9,8 +8,7 @@ public sealed class EbsVolumeTests
 {
     private readonly TestLab _t = new();
 
-    private async Task<string> UsersKeyAsync() =>
-        (await _t.Kms.CreateKeyAsync(new CreateKeyRequest { Policy = KeyPolicies.Console(_t.Lab.AccountId, [_t.Lab.PrincipalArn(Lab.KeyManagerName)], [_t.Lab.PrincipalArn(Lab.KeyUserName)]) })).KeyMetadata.Arn;
+    private Task<string> UsersKeyAsync() => _t.CreateConsolePolicyKeyAsync();
 
     [Fact]
     public async Task Creating_asks_for_a_data_key_without_plaintext_and_attaching_grants_ec2s_infrastructure_decrypt_for_that_volume()

@@ -1,5 +1,4 @@
 using Amazon.KeyManagementService.Model;
-using KmsLab.KeyTools;
 using KmsLab.Services;
 
 namespace KmsLab.Tests.Lessons;
@@ -9,8 +8,7 @@ public sealed class SecretsManagerTests
 {
     private readonly TestLab _t = new();
 
-    private async Task<string> UsersKeyAsync() =>
-        (await _t.Kms.CreateKeyAsync(new CreateKeyRequest { Policy = KeyPolicies.Console(_t.Lab.AccountId, [_t.Lab.PrincipalArn(Lab.KeyManagerName)], [_t.Lab.PrincipalArn(Lab.KeyUserName)]) })).KeyMetadata.Arn;
+    private Task<string> UsersKeyAsync() => _t.CreateConsolePolicyKeyAsync();
 
     [Fact]
     public async Task Each_value_gets_a_data_key_bound_to_the_secret_and_its_version_and_reading_decrypts_it_as_the_caller()
