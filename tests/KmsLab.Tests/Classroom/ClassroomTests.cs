@@ -143,7 +143,7 @@ public sealed class ClassroomTests(ClassHub hub) : IClassFixture<ClassHub>
     {
         hub.Require();
         await hub.ClassRunAsync();
-        var output = Directory.CreateTempSubdirectory("kmslab-class-report-").FullName;
+        var output = RunFolders.Create("class-report");
         var console = new TestConsole().Width(140);
         var error = new StringWriter();
         var command = ClassCommand.Create(() => new ExamEnvironment(console, new StringReader(""), error, TimeProvider.System), () => Repository.Root, Path.Combine(output, "no-bundle"), "/etc");

@@ -34,8 +34,7 @@ internal static class Kernel
 
     private static async Task<KernelRun> ExecuteAllAsync()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "kmslab-kernel-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
+        var dir = RunFolders.Create("kernel");
         var lessons = Repository.LessonFiles.Select(Path.GetFileName).ToList();
         // --allow-errors: every lesson runs to its end; the tests read each error output themselves.
         var execute = await JupyterAsync(Repository.Notebooks,

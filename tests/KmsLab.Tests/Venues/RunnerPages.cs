@@ -29,7 +29,7 @@ internal static class RunnerPages
 
     private static async Task<IReadOnlyDictionary<string, NotebookResult>> RunAllAsync()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "kmslab-runner-" + Guid.NewGuid().ToString("N")[..8]);
+        var dir = RunFolders.Create("runner");
         NotebookHost.Configure();
         var results = new Dictionary<string, NotebookResult>(StringComparer.Ordinal);
         foreach (var lesson in Repository.LessonFiles)

@@ -40,8 +40,7 @@ internal static class StdioKernel
     private static async Task<StdioRun> ExecuteAllAsync()
     {
         // The extension starts the tool from its global storage folder; --working-dir moves the kernel to the notebook's folder.
-        var dir = Path.Combine(Path.GetTempPath(), "kmslab-stdio-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
+        var dir = RunFolders.Create("stdio");
         var clock = Stopwatch.StartNew();
         var lessons = new Dictionary<string, StdioLesson>(StringComparer.Ordinal);
         foreach (var lesson in Repository.LessonFiles)
