@@ -17,7 +17,7 @@ internal sealed record StudentProgress(Student Student, IReadOnlyList<LessonStan
     {
         var file = ProgressStore.InHome(student.Home);
         var none = lessons.Select(l => new LessonStanding(l, null, bank.CheckpointsFor(Path.GetFileNameWithoutExtension(l.FileName)).Count(), 0, 0)).ToList();
-        if (!File.Exists(file)) return new StudentProgress(student, none, null, File.Exists(student.Home) || Directory.Exists(student.Home) ? null : "no home folder");
+        if (!File.Exists(file)) return new StudentProgress(student, none, null, Directory.Exists(student.Home) ? null : "no home folder");
         var copy = Directory.CreateTempSubdirectory("kmslab-class-report-");
         try
         {

@@ -40,13 +40,17 @@ public sealed class ProgressStore : IDisposable
     public static string DefaultPath =>
         Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } set
             ? set
-            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "kmslab", "progress.db");
+            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), FolderName, FileName);
+
+    // Where in the user's local data folder progress lives (~/.local/share on Linux, as InHome spells it out).
+    private const string FolderName = "kmslab";
+    private const string FileName = "progress.db";
 
     /// <summary>
     /// Where a Linux user's progress file is when nothing moved it: <see cref="DefaultPath"/> for a
     /// learner whose home is <paramref name="home"/>. <c>kmslab class report</c> reads a class's this way.
     /// </summary>
-    public static string InHome(string home) => System.IO.Path.Combine(home, ".local", "share", "kmslab", "progress.db");
+    public static string InHome(string home) => System.IO.Path.Combine(home, ".local", "share", FolderName, FileName);
 
     /// <summary>Opens (or creates) the progress file at <paramref name="path"/> (default <see cref="DefaultPath"/>).</summary>
     /// <param name="path">The file.</param>

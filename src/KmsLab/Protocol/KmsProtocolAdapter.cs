@@ -271,15 +271,8 @@ internal sealed class KmsProtocolAdapter
     /// principal, such as EC2's infrastructure role decrypting an EBS volume's data key for an
     /// instance: no signature, no <c>kms:ViaService</c>; CloudTrail shows <c>AWS Internal</c> as its source.
     /// </summary>
-    internal KmsWireResponse InvokeAsInternalCaller(string operation, LabPrincipal caller, string region, byte[] body)
-    {
-        var ids = NewCallIds();
-        var requestId = ids.Request.ToString("D");
-        if (!Operations.TryGetValue(operation, out var op)) return Error(KmsErrorCodes.UnknownOperation, $"Unknown operation '{operation}'.", requestId);
-        if (op.Run is null) return Error(KmsErrorCodes.UnknownOperation, NotSimulated(op.Facts).Message, requestId);
-        var context = new CallContext(caller.AccountId, region, caller, requestId, EventId: ids.Event);
-        return Invoke(op, context, ids, body, "AWS Internal", "AWS Internal");
-    }
+    internal KmsWireResponse InvokeAsInternalCaller(string operation, LabPrincipal caller, string region, byte[] body) =>
+        InvokeInProcess(operation, caller, region, viaService: null, body, "AWS Internal", "AWS Internal");
 
     /// <summary>
     /// Runs an operation that an AWS service (a simulated S3 bucket) calls on a principal's behalf:
@@ -291,14 +284,18 @@ internal sealed class KmsProtocolAdapter
     /// <param name="region">The Region of the call.</param>
     /// <param name="viaService">The service endpoint, e.g. <c>s3.us-east-1.amazonaws.com</c>.</param>
     /// <param name="body">The request as JSON 1.1.</param>
-    internal KmsWireResponse InvokeAsService(string operation, LabPrincipal caller, string region, string viaService, byte[] body)
+    internal KmsWireResponse InvokeAsService(string operation, LabPrincipal caller, string region, string viaService, byte[] body) =>
+        InvokeInProcess(operation, caller, region, viaService, body, viaService, viaService);
+
+    // A request an in-process simulated service makes: no wire, no signature; the carrier vouches for the caller.
+    private KmsWireResponse InvokeInProcess(string operation, LabPrincipal caller, string region, string? viaService, byte[] body, string sourceIp, string userAgent)
     {
         var ids = NewCallIds();
         var requestId = ids.Request.ToString("D");
         if (!Operations.TryGetValue(operation, out var op)) return Error(KmsErrorCodes.UnknownOperation, $"Unknown operation '{operation}'.", requestId);
         if (op.Run is null) return Error(KmsErrorCodes.UnknownOperation, NotSimulated(op.Facts).Message, requestId);
         var context = new CallContext(caller.AccountId, region, caller, requestId, viaService, ids.Event);
-        return Invoke(op, context, ids, body, viaService, viaService);
+        return Invoke(op, context, ids, body, sourceIp, userAgent);
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ internal sealed class AwsManagedKeys(RequestPipeline pipeline)
             Sid = "Allow access through Amazon DynamoDB for all principals in the account that are authorized to use Amazon DynamoDB",
             UseActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
             RootActions = ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
-            DescribedBy = "dynamodb.amazonaws.com",
+            DescribedBy = ("dynamodb.amazonaws.com", "Allow DynamoDB Service with service principal name dynamodb.amazonaws.com to describe the key directly"),
         },
         // EBS needs kms:CreateGrant to attach a volume (EC2 User Guide, EBS encryption), and works with aws/ebs by default.
         ["ebs"] = new("Default key that protects my EBS volumes when no other key is defined", "ec2")
@@ -121,12 +121,12 @@ internal sealed class AwsManagedKeys(RequestPipeline pipeline)
     private static string KeyPolicy(string accountId, string region, string service, ManagedKeyService known)
     {
         static string List(IEnumerable<string> actions) => string.Join(", ", actions.Select(a => $"\"{a}\""));
-        var described = known.DescribedBy is null ? "" : $$"""
+        var described = known.DescribedBy is not { } describer ? "" : $$"""
             , {
-                "Sid" : "Allow DynamoDB Service with service principal name {{known.DescribedBy}} to describe the key directly",
+                "Sid" : "{{describer.Sid}}",
                 "Effect" : "Allow",
                 "Principal" : {
-                  "Service" : "{{known.DescribedBy}}"
+                  "Service" : "{{describer.Service}}"
                 },
                 "Action" : [ "kms:Describe*", "kms:Get*", "kms:List*" ],
                 "Resource" : "*"
@@ -174,7 +174,7 @@ internal sealed class AwsManagedKeys(RequestPipeline pipeline)
 
         public IReadOnlyList<string> RootActions { get; init; } = ["kms:Describe*", "kms:Get*", "kms:List*"];
 
-        // A service principal the key policy lets describe the key directly.
-        public string? DescribedBy { get; init; }
+        // A service principal the key policy lets describe the key directly, and that statement's Sid.
+        public (string Service, string Sid)? DescribedBy { get; init; }
     }
 }
