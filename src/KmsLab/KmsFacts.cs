@@ -71,13 +71,14 @@ public static class KmsFacts
     public const int Aes128DataKeyBytes = 16;
 
     /// <summary>
-    /// The size of real KMS's CiphertextBlob for an <c>AES_256</c> data key, as the AWS CLI's documented
-    /// <c>generate-data-key --key-spec AES_256</c> example returns it (135 bytes around the 32-byte key).
-    /// The simulator's blobs have their own, smaller layout.
+    /// The size of real KMS's CiphertextBlob for an <c>AES_256</c> data key: a 58-byte header and a 126-byte
+    /// CMS frame (AES-256-GCM, its IV, 11 + 32 bytes of ciphertext, the tag). The AWS CLI's generate-data-key
+    /// example shows the frame (in KMS's older, 167-byte layout, whose header is 17 bytes shorter); its
+    /// generate-data-key-pair example shows the current header. The simulator's blobs have this layout.
     /// </summary>
-    [KmsFact("bytes", "real KMS's CiphertextBlob for a 32-byte AES_256 data key (the simulator's own layout is smaller)",
-        "AWS CLI Command Reference, kms generate-data-key, Example 1 (its CiphertextBlob decodes to 167 bytes)", Lessons = "03")]
-    public const int RealAes256DataKeyCiphertextBlobBytes = 167;
+    [KmsFact("bytes", "the CiphertextBlob of a 32-byte AES_256 data key (a 58-byte header and a 126-byte CMS frame)",
+        "AWS CLI Command Reference, kms generate-data-key, Example 1 (the frame) and kms generate-data-key-pair (the current header)", Lessons = "03", Enforced = true)]
+    public const int Aes256DataKeyCiphertextBlobBytes = 184;
 
     /// <summary>The largest <c>NumberOfBytes</c> <c>GenerateDataKey</c> takes (the smallest is 1).</summary>
     [KmsFact("bytes", "the largest NumberOfBytes GenerateDataKey takes (the smallest is 1)", Sources.ApiReference + "API_GenerateDataKey.html", Enforced = true)]

@@ -43,7 +43,11 @@ public sealed class Lab : IDisposable
     /// <summary>The seed course's key user (no IAM policies beyond listing keys and aliases).</summary>
     public const string KeyUserName = "myKeyUser";
 
-    /// <summary>The administrator of the partner account, for cross-account lessons.</summary>
+    /// <summary>
+    /// The administrator of the partner account, for cross-account lessons: on the simulator a user of its
+    /// second account; on real AWS the profile of this name (or <c>KMSLAB_PROFILE_partnerAdmin</c>), in a second
+    /// account of the learner's own. <c>lab.CreateKmsClient("partnerAdmin")</c> acts as it on both.
+    /// </summary>
     public const string PartnerAdministratorName = "partnerAdmin";
 
     private const string AuditAdvice =
@@ -206,9 +210,12 @@ public sealed class Lab : IDisposable
     /// <summary>The learner's account ID (on real AWS: the administrator's account, from STS).</summary>
     public string AccountId => _target.AccountId;
 
-    /// <summary>A second account, for cross-account lessons.</summary>
-    /// <exception cref="SimulatorOnlyException">On real AWS.</exception>
-    public string PartnerAccountId => SimulatorOnly(nameof(PartnerAccountId), PartnerAdvice).PartnerAccountId;
+    /// <summary>A second account, for cross-account lessons: the simulator's, or on real AWS the account of the <see cref="PartnerAdministratorName"/> profile.</summary>
+    /// <exception cref="SimulatorOnlyException">On real AWS without a partnerAdmin profile.</exception>
+    public string PartnerAccountId => _target.PartnerAccountId ?? throw new SimulatorOnlyException("Lab." + nameof(PartnerAccountId), PartnerAdvice);
+
+    /// <summary>Whether the lab has a partner account (<see cref="PartnerAccountId"/>): always on the simulator; on real AWS when a partnerAdmin profile exists.</summary>
+    public bool HasPartnerAccount => _target.PartnerAccountId is not null;
 
     /// <summary>The Region clients use by default.</summary>
     public RegionEndpoint DefaultRegion => _target.DefaultRegion;

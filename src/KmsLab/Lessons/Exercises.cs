@@ -415,58 +415,120 @@ public static class Exercises
                 .Replace(learner.AccountId, simulated.AccountId, StringComparison.Ordinal);
         }
     }
-    /// <summary>Lesson 11: a grant, not a policy change.</summary>
-    public static class Grants
+    /// <summary>Lesson 11: a cross-account grant, used by the partner account to keep its own copy.</summary>
+    public static class CrossAccount
     {
-        private const string Name = "Exercise 11 — a grant for project apollo only";
+        private const string Name = "Exercise 11 — the partner keeps its own copy, through a grant";
 
         /// <summary>
-        /// Passes when <paramref name="grantToken"/> belongs to a grant this lab's clients created on
-        /// <paramref name="keyId"/> that lets myKeyUser Decrypt ciphertexts whose encryption context has
-        /// project=apollo, and nothing else — reached with a grant, not by editing the key policy.
+        /// Passes when <paramref name="grantToken"/> belongs to a grant this lab's owner created on
+        /// <paramref name="reportKeyId"/> for the partner's administrator, allowing only ReEncryptFrom for
+        /// project=apollo, and <paramref name="partnerCopy"/> came from the partner's own ReEncrypt call
+        /// (with that token) into a key of the partner account that only the partner can use. On real AWS
+        /// it needs a partnerAdmin profile in a second account (<see cref="Lab.HasPartnerAccount"/>).
         /// </summary>
-        public static async Task<CheckResult> CheckApolloGrantAsync(Lab lab, string keyId, string? grantToken)
+        public static async Task<CheckResult> CheckPartnerCopyAsync(Lab lab, string reportKeyId, string? grantToken, byte[]? partnerCopy)
         {
             ArgumentNullException.ThrowIfNull(lab);
-            ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
-            if (string.IsNullOrWhiteSpace(grantToken)) return CheckResult.NotYet(Name, "no grant token yet.", "kms.CreateGrantAsync(new CreateGrantRequest { KeyId = ..., GranteePrincipal = ..., Operations = [...], Constraints = ... }) returns GrantToken.");
-            var calls = lab.Journal.Calls;
-            var admin = lab.CreateKmsClient();
-            var keyArn = (await admin.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }).ConfigureAwait(false)).KeyMetadata.Arn;
-            if (calls.Any(c => c.Request is PutKeyPolicyRequest put && (put.KeyId == keyId || put.KeyId == keyArn)))
+            ArgumentException.ThrowIfNullOrWhiteSpace(reportKeyId);
+            if (!lab.HasPartnerAccount) return SimulatorOnly.Skipped(Name, SimulatorOnly.SecondAccount);
+            if (string.IsNullOrWhiteSpace(grantToken))
             {
-                return CheckResult.NotYet(Name, "the key policy was changed.", "Leave the policy alone: a grant gives one principal a permission without editing the policy.");
+                return CheckResult.NotYet(Name, "no grant token yet.",
+                    "Step 1, as the owner: kms.CreateGrantAsync(new CreateGrantRequest { KeyId = reportKey.KeyId, GranteePrincipal = lab.PrincipalArn(\"partnerAdmin\"), Operations = [...], Constraints = ... }) returns GrantToken.");
             }
-            var created = lab.Journal.Responses<CreateGrantResponse>().FirstOrDefault(r => r.GrantToken == grantToken);
-            if (created is null) return CheckResult.NotYet(Name, "no CreateGrant call of this lab returned that token.", "Pass the GrantToken of the CreateGrantAsync response.");
-            var grantId = created.GrantId;
-            var grant = (await admin.ListGrantsAsync(new ListGrantsRequest { KeyId = keyId, GrantId = grantId }).ConfigureAwait(false)).Grants?.SingleOrDefault();
-            if (grant is null) return CheckResult.NotYet(Name, "that grant is not on this key (or was retired or revoked).", "Create the grant with KeyId = apolloKey.KeyId, and keep it.");
-            var userArn = lab.PrincipalArn(Lab.KeyUserName);
-            if (grant.GranteePrincipal != userArn) return CheckResult.NotYet(Name, $"the grantee is {grant.GranteePrincipal}.", "GranteePrincipal = lab.PrincipalArn(\"myKeyUser\").");
-            var operations = (grant.Operations ?? []).Select(o => o.ToString()).Order(StringComparer.Ordinal).ToList();
-            if (!operations.SequenceEqual(["Decrypt"])) return CheckResult.NotYet(Name, $"the grant allows {string.Join(", ", operations)}.", "Least privilege: Operations = [GrantOperation.Decrypt] and nothing more.");
-            var context = grant.Constraints?.EncryptionContextSubset ?? grant.Constraints?.EncryptionContextEquals;
-            if (context is null || context.Count == 0) return CheckResult.NotYet(Name, "the grant has no encryption-context constraint: it decrypts every project's data.", "Constraints = new GrantConstraints { EncryptionContextSubset = new() { [\"project\"] = \"apollo\" } }.");
+            var owner = lab.CreateKmsClient();
+            var partner = lab.CreateKmsClient(Lab.PartnerAdministratorName);
+            var partnerArn = lab.PrincipalArn(Lab.PartnerAdministratorName);
+            var keyArn = (await owner.DescribeKeyAsync(new DescribeKeyRequest { KeyId = reportKeyId }).ConfigureAwait(false)).KeyMetadata.Arn;
+            if (lab.Journal.Calls.Any(c => c.Request is PutKeyPolicyRequest put && (put.KeyId == reportKeyId || put.KeyId == keyArn)))
+            {
+                return CheckResult.NotYet(Name, "reportKey's policy was changed.", "Leave it alone: the grant is the partner's whole permission, with no policy statement naming the partner.");
+            }
 
-            // And it behaves so: myKeyUser with the token opens apollo's data and nothing else.
-            var user = lab.CreateKmsClient(Lab.KeyUserName);
-            var apollo = new Dictionary<string, string> { ["project"] = "apollo" };
-            var zeus = new Dictionary<string, string> { ["project"] = "zeus" };
-            var apolloBlob = (await admin.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream("apollo plans"u8.ToArray()), EncryptionContext = apollo }).ConfigureAwait(false)).CiphertextBlob;
-            var zeusBlob = (await admin.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream("zeus plans"u8.ToArray()), EncryptionContext = zeus }).ConfigureAwait(false)).CiphertextBlob;
+            // Step 1: the owner's grant.
+            var created = lab.Journal.Responses<CreateGrantResponse>().FirstOrDefault(r => r.GrantToken == grantToken);
+            if (created is null) return CheckResult.NotYet(Name, "no CreateGrant call of this lab returned that token.", "Pass the GrantToken of your CreateGrantAsync response.");
+            var grant = (await owner.ListGrantsAsync(new ListGrantsRequest { KeyId = reportKeyId, GrantId = created.GrantId }).ConfigureAwait(false)).Grants?.SingleOrDefault();
+            if (grant is null) return CheckResult.NotYet(Name, "that grant is not on reportKey (or was retired or revoked).", "Create the grant with KeyId = reportKey.KeyId, and keep it.");
+            if (grant.GranteePrincipal != partnerArn)
+            {
+                return CheckResult.NotYet(Name, $"the grantee is {grant.GranteePrincipal}.", "GranteePrincipal = lab.PrincipalArn(\"partnerAdmin\"): the partner's administrator, in the other account.");
+            }
+            var operations = (grant.Operations ?? []).Select(o => o.ToString()).Order(StringComparer.Ordinal).ToList();
+            if (!operations.SequenceEqual(["ReEncryptFrom"]))
+            {
+                return CheckResult.NotYet(Name, $"the grant allows {string.Join(", ", operations)}.", operations.Contains("Decrypt", StringComparer.Ordinal)
+                    ? "The partner never needs to read the report on your key: ReEncryptFrom alone moves it under the partner's key, inside KMS."
+                    : "Least privilege: Operations = [GrantOperation.ReEncryptFrom] and nothing more.");
+            }
+            if ((grant.Constraints?.EncryptionContextSubset ?? grant.Constraints?.EncryptionContextEquals) is not { Count: > 0 })
+            {
+                return CheckResult.NotYet(Name, "the grant has no encryption-context constraint: it opens every project's reports.", "Constraints = new GrantConstraints { EncryptionContextSubset = new() { [\"project\"] = \"apollo\" } }.");
+            }
+
+            // Step 2: the partner's ReEncrypt, found by what it returned.
+            if (partnerCopy is null || partnerCopy.Length == 0)
+            {
+                return CheckResult.NotYet(Name, "no copy yet.",
+                    "Step 2, as the partner: a key of its own (partnerKms.CreateKeyAsync), then partnerKms.ReEncryptAsync(new ReEncryptRequest { CiphertextBlob = ..., SourceKeyId = reportKey.Arn, SourceEncryptionContext = apollo, DestinationKeyId = ..., GrantTokens = [...] }).");
+            }
+            var reEncrypt = lab.Journal.Calls.FirstOrDefault(c => c.Response is ReEncryptResponse r && r.CiphertextBlob is { } b && b.ToArray().AsSpan().SequenceEqual(partnerCopy));
+            if (reEncrypt is null)
+            {
+                bool encrypted = lab.Journal.Responses<EncryptResponse>().Any(r => r.CiphertextBlob is { } b && b.ToArray().AsSpan().SequenceEqual(partnerCopy));
+                return encrypted
+                    ? CheckResult.NotYet(Name, "the copy was made with Encrypt: the report's plaintext left KMS on its way to the partner.", "One call moves it inside KMS: partnerKms.ReEncryptAsync, with the grant's token.")
+                    : CheckResult.NotYet(Name, "no ReEncrypt call of this lab returned that ciphertext.", "Pass the CiphertextBlob of the partner's ReEncryptAsync response.");
+            }
+            if (reEncrypt.Principal != Lab.PartnerAdministratorName)
+            {
+                return CheckResult.NotYet(Name, $"{reEncrypt.Principal} made the copy, not the partner.", "Step 2 is the partner's: partnerKms = lab.CreateKmsClient(\"partnerAdmin\").");
+            }
+            var request = (ReEncryptRequest)reEncrypt.Request;
+            if (request.GrantTokens is not { } tokens || !tokens.Contains(grantToken))
+            {
+                return CheckResult.NotYet(Name, "the partner's ReEncrypt carried no token of the grant.", "On AWS a new grant takes a moment to reach every KMS host; GrantTokens = [apolloGrantToken] makes it usable at once.");
+            }
+
+            // And it behaves so: the copy is the report, under the partner's key, and only the partner reads it.
+            DecryptResponse copy;
+            try
+            {
+                copy = await partner.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(partnerCopy), EncryptionContext = request.DestinationEncryptionContext }).ConfigureAwait(false);
+            }
+            catch (AmazonKeyManagementServiceException e)
+            {
+                return CheckResult.NotYet(Name, $"the partner cannot decrypt its own copy: {e.ErrorCode}.", "DestinationKeyId must be a key the partner created (partnerKms.CreateKeyAsync), with its default key policy.");
+            }
+            if (KmsArnAccount(copy.KeyId) != KmsArnAccount(partnerArn))
+            {
+                return CheckResult.NotYet(Name, $"the copy is under {Show.ShortKey(copy.KeyId)}, a key of the owner's account.", "DestinationKeyId must be a key of the partner's own: create one with partnerKms.CreateKeyAsync.");
+            }
+            var report = await owner.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(request.CiphertextBlob.ToArray()), EncryptionContext = request.SourceEncryptionContext }).ConfigureAwait(false);
+            if (report.KeyId != keyArn || !copy.Plaintext.ToArray().AsSpan().SequenceEqual(report.Plaintext.ToArray()))
+            {
+                return CheckResult.NotYet(Name, "the partner re-encrypted something other than a report under reportKey.", "CiphertextBlob = new MemoryStream(q4Apollo): the owner's apollo report.");
+            }
             var failures = new List<string>();
-            await AdminsAndUsers.Expect(failures, true, "myKeyUser decrypting apollo's data", () => user.DecryptAsync(new DecryptRequest { CiphertextBlob = apolloBlob, EncryptionContext = apollo, GrantTokens = [grantToken] })).ConfigureAwait(false);
-            await AdminsAndUsers.Expect(failures, false, "myKeyUser decrypting zeus's data", () => user.DecryptAsync(new DecryptRequest { CiphertextBlob = zeusBlob, EncryptionContext = zeus, GrantTokens = [grantToken] })).ConfigureAwait(false);
+            await AdminsAndUsers.Expect(failures, false, "the owner decrypting the partner's copy", () => owner.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(partnerCopy), EncryptionContext = request.DestinationEncryptionContext })).ConfigureAwait(false);
+            if (failures.Count > 0) return CheckResult.NotYet(Name, string.Join("; ", failures) + ".", "Give the partner's key its default key policy, which trusts the partner account alone.");
+            var zeus = (await owner.EncryptAsync(new EncryptRequest { KeyId = reportKeyId, Plaintext = new MemoryStream("zeus: Q4 figures"u8.ToArray()), EncryptionContext = new() { ["project"] = "zeus" } }).ConfigureAwait(false)).CiphertextBlob;
+            await AdminsAndUsers.Expect(failures, false, "the partner moving zeus's report with the grant", () => partner.ReEncryptAsync(new ReEncryptRequest
+            {
+                CiphertextBlob = zeus, SourceKeyId = keyArn, SourceEncryptionContext = new() { ["project"] = "zeus" }, DestinationKeyId = copy.KeyId, GrantTokens = [grantToken],
+            })).ConfigureAwait(false);
             if (failures.Count > 0)
             {
-                var others = ((await admin.ListGrantsAsync(new ListGrantsRequest { KeyId = keyId }).ConfigureAwait(false)).Grants ?? []).Count(g => g.GrantId != grantId && g.GranteePrincipal == userArn);
+                var others = ((await owner.ListGrantsAsync(new ListGrantsRequest { KeyId = reportKeyId }).ConfigureAwait(false)).Grants ?? []).Count(g => g.GrantId != grant.GrantId && g.GranteePrincipal == partnerArn);
                 return CheckResult.NotYet(Name, string.Join("; ", failures) + ".", others > 0
-                    ? $"{others} other grant(s) on this key also let myKeyUser in, and grants add up: revoke the ones you do not need (ListGrants, RevokeGrant)."
+                    ? $"{others} other grant(s) on reportKey also let the partner in, and grants add up: revoke the ones you do not need (ListGrants, RevokeGrant)."
                     : "The constraint's pairs must be exactly project = apollo.");
             }
-            return CheckResult.Pass(Name, "myKeyUser can decrypt apollo's data and nothing else, and the key policy was never touched.");
+            return CheckResult.Pass(Name, "the partner holds apollo's report under its own key: moved inside KMS with your grant's token, readable by the partner alone, and zeus's reports stay closed to it.");
         }
+
+        private static string KmsArnAccount(string arn) => arn.Split(':') is { Length: > 4 } parts ? parts[4] : "";
     }
 
     /// <summary>Lesson 12: recover in another Region.</summary>

@@ -100,24 +100,31 @@ public sealed class HexDumpView : LessonView
         return sb.ToString();
     }
 
-    /// <summary>The simulator's symmetric ciphertext blob, field by field; a plain dump if it is not one.</summary>
+    /// <summary>A symmetric ciphertext blob in KMS's layout (the simulator's or real KMS's), field by field; a plain dump if it is not one.</summary>
     internal static HexDumpView Ciphertext(byte[] blob)
     {
-        if (blob.Length < CiphertextBlob.Overhead || blob[0] != CiphertextBlob.FormatVersion)
+        if (CiphertextBlob.Frame(blob) is not { } frame)
         {
-            return new HexDumpView("Ciphertext (not a KmsLab simulator blob)", blob, [new HexRegion(0, blob.Length, "opaque bytes")]);
+            return new HexDumpView("Ciphertext (not in KMS's symmetric layout)", blob, [new HexRegion(0, blob.Length, "opaque bytes")]);
         }
-        int o = 0;
+        int cms = CiphertextBlob.HeaderLength;
+        int sealedData = cms + frame.ContentOffset + CiphertextBlob.InnerPrefixLength;
+        int tag = blob.Length - CiphertextBlob.TagLength;
         var regions = new List<HexRegion>
         {
-            new(o, 1, "format version", "0x01"),
-            new(o += 1, CiphertextBlob.KeyIdLength, "KMS key ID (which key)", new Guid(blob.AsSpan(1, 16), bigEndian: true).ToString("D")),
-            new(o += CiphertextBlob.KeyIdLength, KeyMaterial.IdLength, "key material ID (which rotation of the key)", Convert.ToHexStringLower(blob.AsSpan(17, 8)) + "…"),
-            new(o += KeyMaterial.IdLength, CiphertextBlob.IvLength, "AES-GCM IV (fresh each time)"),
-            new(o += CiphertextBlob.IvLength, CiphertextBlob.TagLength, "AES-GCM authentication tag"),
-            new(o += CiphertextBlob.TagLength, blob.Length - CiphertextBlob.Overhead, "encrypted data (same length as the plaintext)"),
+            new(0, CiphertextBlob.MaterialIdOffset, "format", Hex(blob.AsSpan(0, CiphertextBlob.MaterialIdOffset))),
+            new(CiphertextBlob.MaterialIdOffset, KeyMaterial.IdLength, "backing key ID (simulator: the key material ID, which rotation of the key)", Convert.ToHexStringLower(blob.AsSpan(CiphertextBlob.MaterialIdOffset, 8)) + "…"),
+            new(CiphertextBlob.KeyIdOffset - 1, 1, "marker", "0x01"),
+            new(CiphertextBlob.KeyIdOffset, CiphertextBlob.KeyIdLength, "KMS key ID (simulator; undocumented in real KMS)", new Guid(blob.AsSpan(CiphertextBlob.KeyIdOffset, CiphertextBlob.KeyIdLength), bigEndian: true).ToString("D")),
+            new(cms - 4, 4, "length of the CMS frame that follows", (blob.Length - cms).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(cms, frame.NonceOffset, "CMS EncryptedData, AES-256-GCM (DER)"),
+            new(cms + frame.NonceOffset, CiphertextBlob.IvLength, "AES-GCM IV (fresh each time)"),
+            new(cms + frame.NonceOffset + CiphertextBlob.IvLength, frame.ContentOffset - frame.NonceOffset - CiphertextBlob.IvLength, "tag length 16, start of the encrypted content (DER)"),
+            new(sealedData - CiphertextBlob.InnerPrefixLength, CiphertextBlob.InnerPrefixLength, "11 bytes KMS encrypts before the plaintext"),
+            new(sealedData, tag - sealedData, "encrypted data (same length as the plaintext)"),
+            new(tag, CiphertextBlob.TagLength, "AES-GCM authentication tag"),
         };
-        return new HexDumpView("KMS ciphertext blob (KmsLab simulator format)", blob, regions);
+        return new HexDumpView("KMS ciphertext blob", blob, regions);
     }
 
     /// <summary>An AWS Encryption SDK message (version 2 header), field by field.</summary>

@@ -51,7 +51,8 @@ public static class SimulatorOnly
 
     /// <summary>Advice for the partner account: a second AWS account of the learner's own.</summary>
     public const string SecondAccount =
-        "cross-account lessons need a second AWS account of your own; use its 12-digit ID where the lesson uses lab.PartnerAccountId, and a profile of that account for its administrator.";
+        "cross-account lessons need a second AWS account of your own, with a profile named partnerAdmin (or the one KMSLAB_PROFILE_partnerAdmin names) for an administrator of it: " +
+        "with that profile, lab.PartnerAccountId is its account and lab.CreateKmsClient(\"partnerAdmin\") acts as it. Creating its IAM users and policies is done in that account's IAM.";
 
     /// <summary>Advice for IAM: lab-setup's users, or IAM itself.</summary>
     public const string Iam =

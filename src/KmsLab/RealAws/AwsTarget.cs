@@ -59,6 +59,12 @@ internal sealed class AwsTarget : ILabTarget
     /// <summary>The administrator's ARN, from STS.</summary>
     public string AdminArn => Identity(Options.Profile, Administrator).Arn;
 
+    /// <inheritdoc />
+    public string? PartnerAccountId =>
+        Options.ProfileFor(Lab.PartnerAdministratorName) is { } profile && new CredentialProfileStoreChain().TryGetProfile(profile, out _)
+            ? Identity(profile, Lab.PartnerAdministratorName).AccountId
+            : null;
+
     public IReadOnlyDictionary<string, string> KeyTags => Tags;
 
     public int KmsCallCount => RequestsSent;

@@ -6,7 +6,7 @@ namespace KmsLab.Targets;
 
 /// <summary>
 /// Where a <see cref="Lab"/>'s KMS calls go: the members every target has. What exists only on the
-/// simulator (its audit trail, IAM, a second account) is on <see cref="SimulatorTarget"/> alone;
+/// simulator (its audit trail, IAM, moving the clock) is on <see cref="SimulatorTarget"/> alone;
 /// <see cref="Lab"/> refuses it elsewhere with <see cref="SimulatorOnlyException"/>.
 /// </summary>
 internal interface ILabTarget
@@ -22,6 +22,9 @@ internal interface ILabTarget
 
     /// <summary>The learner's account.</summary>
     string AccountId { get; }
+
+    /// <summary>The partner account of cross-account lessons; null where there is none (real AWS without a partnerAdmin profile).</summary>
+    string? PartnerAccountId { get; }
 
     /// <summary>The ARN of the administrator the default clients act as.</summary>
     string AdminArn { get; }

@@ -118,8 +118,11 @@ internal sealed class SimulatorTarget : ILabTarget
 
     public bool DeleteIdentityPolicy(string principal, string policyName) => Find(principal).DeletePolicy(policyName);
 
+    // partnerAdmin is found by name too, as on real AWS where it is a profile of that name.
     public LabPrincipal Find(string principal) =>
-        World.Principals.Find(principal, AccountId) ?? throw new ArgumentException($"No lab principal '{principal}'. Known: {string.Join(", ", World.Principals.All.Select(p => p.Arn))}", nameof(principal));
+        World.Principals.Find(principal, AccountId)
+        ?? (principal == Lab.PartnerAdministratorName ? World.Principals.Find(principal, PartnerAccountId) : null)
+        ?? throw new ArgumentException($"No lab principal '{principal}'. Known: {string.Join(", ", World.Principals.All.Select(p => p.Arn))}", nameof(principal));
 
     private static LabCredentials Credentials(LabPrincipal p) => new(p.Name, p.Arn, p.AccountId, p.AccessKeyId, p.SecretAccessKey);
 

@@ -66,19 +66,48 @@ public class ImportTests
     [Fact]
     public async Task The_imported_bytes_really_are_the_AES_GCM_key_of_the_ciphertext()
     {
-        // Outside check: decrypt KmsLab's ciphertext blob with the material we imported, by its
-        // documented layout (header | IV | tag | ciphertext, header and context authenticated).
+        // Outside check: decrypt KmsLab's ciphertext blob with the material we imported, reading its
+        // documented layout with the platform's ASN.1 reader: a 58-byte header (authenticated), then a
+        // CMS EncryptedData whose AES-GCM nonce and content (11 bytes, the plaintext, the tag) it names.
         var lab = new TestLab().Pooled();
         var key = await CreateExternalKeyAsync(lab);
         var material = RandomNumberGenerator.GetBytes(32);
         await lab.ImportAsync(key.KeyId, material);
         var blob = (await lab.Kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Stream(Secret) })).CiphertextBlob.ToArray();
 
-        var header = blob.AsSpan(0, CiphertextBlob.HeaderLength);
-        var plaintext = new byte[blob.Length - CiphertextBlob.Overhead];
+        var (nonce, content) = Simulator.CiphertextLayoutTests.ReadFrame(blob.AsMemory(58));
+        var opened = new byte[content.Length - 16];
         using var aes = new AesGcm(material, 16);
-        aes.Decrypt(blob.AsSpan(CiphertextBlob.HeaderLength, 12), blob.AsSpan(CiphertextBlob.Overhead), blob.AsSpan(CiphertextBlob.HeaderLength + 12, 16), plaintext, header);
+        aes.Decrypt(nonce.Span, content.Span[..^16], content.Span[^16..], opened, blob.AsSpan(0, 58));
+        Assert.Equal(new byte[11], opened[..11]);
+        var plaintext = opened[11..];
         Assert.Equal(Secret, plaintext);
+    }
+
+    [Fact]
+    public async Task A_blob_of_the_simulators_first_layout_still_decrypts()
+    {
+        // KmsLab's blobs before they took real KMS's layout: 0x01, key ID, material ID, IV, tag and
+        // ciphertext, with the 49-byte header and the context authenticated. Built here from the material.
+        var lab = new TestLab().Pooled();
+        var key = await CreateExternalKeyAsync(lab);
+        var material = RandomNumberGenerator.GetBytes(32);
+        var imported = await lab.ImportAsync(key.KeyId, material);
+        var header = new byte[49];
+        header[0] = 0x01;
+        Assert.True(Guid.Parse(key.KeyId).TryWriteBytes(header.AsSpan(1, 16), bigEndian: true, out _));
+        Convert.FromHexString(imported.KeyMaterialId).CopyTo(header, 17);
+        var iv = RandomNumberGenerator.GetBytes(12);
+        var tag = new byte[16];
+        var ciphertext = new byte[Secret.Length];
+        using (var aes = new AesGcm(material, 16)) aes.Encrypt(iv, Secret, ciphertext, tag, header);
+        byte[] blob = [.. header, .. iv, .. tag, .. ciphertext];
+
+        var decrypted = await lab.Kms.DecryptAsync(new DecryptRequest { CiphertextBlob = Stream(blob) });
+        Assert.Equal(Secret, decrypted.Plaintext.ToArray());
+        Assert.Equal(imported.KeyMaterialId, decrypted.KeyMaterialId);
+        blob[^1] ^= 1;
+        await KmsAssert.Code("InvalidCiphertextException", () => lab.Kms.DecryptAsync(new DecryptRequest { CiphertextBlob = Stream(blob) }));
     }
 
     [Fact]

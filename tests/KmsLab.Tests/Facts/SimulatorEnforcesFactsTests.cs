@@ -63,6 +63,14 @@ public sealed class SimulatorEnforcesFactsTests
         [nameof(KmsFacts.MaxRsa2048OaepSha1PlaintextBytes)] = n => RsaOaepAsync(EncryptionAlgorithmSpec.RSAES_OAEP_SHA_1, n),
         [nameof(KmsFacts.Aes256DataKeyBytes)] = n => DataKeySizeAsync(DataKeySpec.AES_256, n),
         [nameof(KmsFacts.Aes128DataKeyBytes)] = n => DataKeySizeAsync(DataKeySpec.AES_128, n),
+        [nameof(KmsFacts.Aes256DataKeyCiphertextBlobBytes)] = async n =>
+        {
+            var (kms, key) = await KeyAsync();
+            var dataKey = await kms.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key, KeySpec = DataKeySpec.AES_256 });
+            Assert.Equal(n, dataKey.CiphertextBlob.Length);
+            var withoutPlaintext = await kms.GenerateDataKeyWithoutPlaintextAsync(new GenerateDataKeyWithoutPlaintextRequest { KeyId = key, KeySpec = DataKeySpec.AES_256 });
+            Assert.Equal(n, withoutPlaintext.CiphertextBlob.Length);
+        },
         [nameof(KmsFacts.MaxDataKeyBytes)] = async n =>
         {
             var (kms, key) = await KeyAsync();

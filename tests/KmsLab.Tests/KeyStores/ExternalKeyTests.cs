@@ -76,6 +76,34 @@ public sealed class ExternalKeyTests
     }
 
     [Fact]
+    public async Task A_ciphertext_in_the_simulators_first_layout_still_decrypts_through_the_proxy()
+    {
+        // Before KmsLab's blobs took real KMS's layout, the inner blob was 0x01, key ID, material ID, IV,
+        // tag and ciphertext; the external blob kept its 49-byte header (with 0x02 in byte 0). Built here
+        // from the key's own material and the proxy's external key.
+        var key = await CreateKey();
+        var material = _lab.World.FindKey(Guid.Parse(key.KeyId), _lab.AccountId, "us-east-1").Key!.CurrentMaterial;
+        var header = new byte[49];
+        header[0] = 0x01;
+        Assert.True(Guid.Parse(key.KeyId).TryWriteBytes(header.AsSpan(1, 16), bigEndian: true, out _));
+        material.IdBytes.CopyTo(header, 17);
+        var secret = Encoding.UTF8.GetBytes("encrypted last year");
+        var (iv, tag, ciphertext) = (System.Security.Cryptography.RandomNumberGenerator.GetBytes(12), new byte[16], new byte[secret.Length]);
+        material.Aes.Encrypt(iv, secret, ciphertext, tag, header);
+        byte[] innerPart = [.. iv, .. tag, .. ciphertext];
+
+        header[0] = 0x02;
+        var proxyAad = System.Security.Cryptography.SHA256.HashData(header);
+        var (outerIv, outerTag, outer) = (System.Security.Cryptography.RandomNumberGenerator.GetBytes(12), new byte[16], new byte[innerPart.Length]);
+        using (var external = new System.Security.Cryptography.AesGcm(_proxy.Keys["ext-key-1"], 16)) external.Encrypt(outerIv, innerPart, outer, outerTag, proxyAad);
+        byte[] blob = [.. header, 12, .. outerIv, .. outerTag, 0, .. outer];
+
+        var decrypted = await _kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) });
+        Assert.Equal("encrypted last year", Encoding.UTF8.GetString(decrypted.Plaintext.ToArray()));
+        Assert.Equal(key.Arn, decrypted.KeyId);
+    }
+
+    [Fact]
     public async Task Without_the_proxy_or_the_connection_the_key_cannot_be_used_and_works_again_once_it_is_back()
     {
         var key = await CreateKey();

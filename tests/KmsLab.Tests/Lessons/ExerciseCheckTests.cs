@@ -208,44 +208,66 @@ public sealed class ExerciseCheckTests
     }
 
     [Fact]
-    public async Task Lesson11AGrantForApolloOnly()
+    public async Task Lesson11ThePartnerKeepsItsOwnCopyThroughAGrant()
     {
-        var key = await _t.CreateKeyAsync("lesson 11 exercise");
-        var user = _t.Lab.PrincipalArn(Lab.KeyUserName);
-        var apollo = new GrantConstraints { EncryptionContextSubset = new() { ["project"] = "apollo" } };
-        async Task<string> Grant(string grantee, List<string> operations, GrantConstraints? constraints) =>
-            (await _t.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key.KeyId, GranteePrincipal = grantee, Operations = operations, Constraints = constraints })).GrantToken;
+        var lab = _t.Lab;
+        var owner = _t.Kms;
+        var partnerKms = lab.CreateKmsClient(Lab.PartnerAdministratorName);
+        var partnerArn = lab.PrincipalArn(Lab.PartnerAdministratorName);
+        Assert.Equal($"arn:aws:iam::{lab.PartnerAccountId}:user/partnerAdmin", partnerArn);
+        var apollo = new Dictionary<string, string> { ["project"] = "apollo" };
+        var onlyApollo = new GrantConstraints { EncryptionContextSubset = new() { ["project"] = "apollo" } };
+        var reportKey = await _t.CreateKeyAsync("lesson 11 exercise");
+        var q4Apollo = (await owner.EncryptAsync(new EncryptRequest { KeyId = reportKey.KeyId, Plaintext = new MemoryStream("apollo: Q4 figures"u8.ToArray()), EncryptionContext = apollo })).CiphertextBlob.ToArray();
+        var partnerKey = (await partnerKms.CreateKeyAsync(new CreateKeyRequest { Description = "the partner's copy" })).KeyMetadata;
+        async Task<string> Grant(string keyId, string grantee, List<string> operations, GrantConstraints? constraints) =>
+            (await owner.CreateGrantAsync(new CreateGrantRequest { KeyId = keyId, GranteePrincipal = grantee, Operations = operations, Constraints = constraints })).GrantToken;
+        async Task<byte[]> Copy(IAmazonKeyManagementService client, byte[] blob, string destination, string? token) =>
+            (await client.ReEncryptAsync(new ReEncryptRequest
+            {
+                CiphertextBlob = new MemoryStream(blob), SourceKeyId = reportKey.Arn, SourceEncryptionContext = apollo,
+                DestinationKeyId = destination, DestinationEncryptionContext = apollo, GrantTokens = token is null ? [] : [token],
+            })).CiphertextBlob.ToArray();
+        Task<CheckResult> Check(string? token, byte[]? copy, string? keyId = null) => Exercises.CrossAccount.CheckPartnerCopyAsync(lab, keyId ?? reportKey.KeyId, token, copy);
 
-        // The untouched stub, and a token made up or from elsewhere.
-        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, null), "CreateGrantAsync");
-        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, "not-a-token"), "GrantToken");
-        // Plausible slips: too many operations, no constraint, the wrong person.
-        var wide = await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, await Grant(user, [GrantOperation.Decrypt, GrantOperation.Encrypt], apollo));
-        NotYet(wide, "Least privilege");
-        var open = await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, await Grant(user, [GrantOperation.Decrypt], null));
-        NotYet(open, "EncryptionContextSubset");
-        Assert.Contains("every project", open.Message, StringComparison.Ordinal);
-        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, await Grant(_t.Lab.PrincipalArn(Lab.KeyManagerName), [GrantOperation.Decrypt], apollo)), "myKeyUser");
-        // The wrong project: the grant exists and is narrow, but opens zeus's data, not apollo's.
-        var zeus = new GrantConstraints { EncryptionContextSubset = new() { ["project"] = "zeus" } };
-        var fresh = await _t.CreateKeyAsync("lesson 11 exercise, again");
-        var zeusToken = (await _t.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = fresh.KeyId, GranteePrincipal = user, Operations = [GrantOperation.Decrypt], Constraints = zeus })).GrantToken;
-        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, fresh.KeyId, zeusToken), "project = apollo");
+        // The untouched stub, and a token made up.
+        NotYet(await Check(null, null), "partnerAdmin");
+        NotYet(await Check("not-a-token", null), "GrantToken");
+        // Plausible slips in step 1: Decrypt too, more than needed, no constraint, the wrong grantee.
+        NotYet(await Check(await Grant(reportKey.KeyId, partnerArn, [GrantOperation.Decrypt, GrantOperation.ReEncryptFrom], onlyApollo), null), "never needs to read");
+        NotYet(await Check(await Grant(reportKey.KeyId, partnerArn, [GrantOperation.ReEncryptFrom, GrantOperation.DescribeKey], onlyApollo), null), "Least privilege");
+        NotYet(await Check(await Grant(reportKey.KeyId, partnerArn, [GrantOperation.ReEncryptFrom], null), null), "EncryptionContextSubset");
+        NotYet(await Check(await Grant(reportKey.KeyId, lab.PrincipalArn(Lab.KeyUserName), [GrantOperation.ReEncryptFrom], onlyApollo), null), "other account");
+        var token = await Grant(reportKey.KeyId, partnerArn, [GrantOperation.ReEncryptFrom], onlyApollo);
+        NotYet(await Check(token, null), "partnerKms.ReEncryptAsync");
 
-        // Grants add up: a right grant beside the earlier wide ones still lets myKeyUser read zeus's data.
-        var right = await Grant(user, [GrantOperation.Decrypt], apollo);
-        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, right), "revoke the ones you do not need");
-        foreach (var g in (await _t.Kms.ListGrantsAsync(new ListGrantsRequest { KeyId = key.KeyId })).Grants.Where(g => g.GrantId != (_t.Lab.Journal.Responses<CreateGrantResponse>().Single(r => r.GrantToken == right).GrantId)))
+        // Plausible slips in step 2: the plaintext handed over and encrypted by the partner; no token.
+        var plaintext = (await owner.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(q4Apollo), EncryptionContext = apollo })).Plaintext;
+        var encrypted = (await partnerKms.EncryptAsync(new EncryptRequest { KeyId = partnerKey.KeyId, Plaintext = plaintext, EncryptionContext = apollo })).CiphertextBlob.ToArray();
+        NotYet(await Check(token, encrypted), "inside KMS");
+        NotYet(await Check(token, await Copy(partnerKms, q4Apollo, partnerKey.KeyId, null)), "GrantTokens");
+        NotYet(await Check(token, [1, 2, 3]), "CiphertextBlob");
+
+        // The right answer, beside the earlier slips' grants: grants add up, and the unconstrained one opens zeus's reports.
+        var copy = await Copy(partnerKms, q4Apollo, partnerKey.KeyId, token);
+        NotYet(await Check(token, copy), "revoke the ones you do not need");
+        var rightId = lab.Journal.Responses<CreateGrantResponse>().Single(r => r.GrantToken == token).GrantId;
+        foreach (var g in (await owner.ListGrantsAsync(new ListGrantsRequest { KeyId = reportKey.KeyId })).Grants.Where(g => g.GrantId != rightId))
         {
-            await _t.Kms.RevokeGrantAsync(new RevokeGrantRequest { KeyId = key.KeyId, GrantId = g.GrantId });
+            await owner.RevokeGrantAsync(new RevokeGrantRequest { KeyId = reportKey.KeyId, GrantId = g.GrantId });
         }
-        Passes(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, key.KeyId, right));
+        Passes(await Check(token, copy));
 
-        // The same access reached by editing the key policy is not the exercise.
-        var edited = await _t.CreateKeyAsync("lesson 11 exercise, by policy");
-        await _t.Kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = edited.KeyId, PolicyName = "default", Policy = KeyPolicies.Default(_t.Lab.AccountId) });
-        var token = (await _t.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = edited.KeyId, GranteePrincipal = user, Operations = [GrantOperation.Decrypt], Constraints = apollo })).GrantToken;
-        NotYet(await Exercises.Grants.CheckApolloGrantAsync(_t.Lab, edited.KeyId, token), "policy alone");
+        // A partner key that lets the owner read the copy is not one of the partner's own.
+        var openToOwner = (await partnerKms.CreateKeyAsync(new CreateKeyRequest
+        {
+            Policy = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::{{lab.PartnerAccountId}}:root","arn:aws:iam::{{lab.AccountId}}:root"]},"Action":"kms:*","Resource":"*"}]}""",
+        })).KeyMetadata;
+        NotYet(await Check(token, await Copy(partnerKms, q4Apollo, openToOwner.KeyId, token)), "default key policy");
+
+        // Reached by editing the key policy instead is not the exercise.
+        await owner.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = reportKey.KeyId, PolicyName = "default", Policy = KeyPolicies.Default(lab.AccountId) });
+        NotYet(await Check(token, copy), "Leave it alone");
     }
 
     [Fact]

@@ -15,8 +15,10 @@ public sealed class ViewTests
         var blob = (await _t.Kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream(new byte[10]) })).CiphertextBlob;
         var view = Show.Ciphertext(blob);
         Assert.Equal(blob.Length, view.Regions.Sum(r => r.Length));
-        Assert.Equal(key.KeyId, view.Regions[1].Note);
-        Assert.Equal(10, view.Regions[^1].Length);
+        Assert.Equal(Enumerable.Range(0, view.Regions.Count - 1).Select(i => view.Regions[i].Offset + view.Regions[i].Length), view.Regions.Skip(1).Select(r => r.Offset));
+        Assert.Equal(key.KeyId, Assert.Single(view.Regions, r => r.Label.StartsWith("KMS key ID", StringComparison.Ordinal)).Note);
+        Assert.Equal(10, Assert.Single(view.Regions, r => r.Label.StartsWith("encrypted data", StringComparison.Ordinal)).Length);
+        Assert.Equal(16, view.Regions[^1].Length);
         Assert.Contains("AES-GCM IV", view.ToPlainText(), StringComparison.Ordinal);
         Assert.Contains("<table", view.ToHtml(), StringComparison.Ordinal);
         Assert.Single(Show.Ciphertext(new byte[5]).Regions);

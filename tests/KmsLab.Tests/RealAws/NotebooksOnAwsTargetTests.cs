@@ -94,10 +94,10 @@ public sealed class NotebooksOnAwsTargetTests(ITestOutputHelper log)
         Assert.True(failures.Length == 0, failures.ToString());
     }
 
-    /// <summary>What a learner's machine gives a lesson on the aws target: the variables and lab-setup's three profiles.</summary>
+    /// <summary>What a learner's machine gives a lesson on the aws target: the variables, lab-setup's three profiles and a partnerAdmin profile of a second account.</summary>
     private static EnvironmentScope LearnerOnAws(ServedLab served)
     {
-        var profiles = new AwsProfiles(served.Lab);
+        var profiles = new AwsProfiles(served.Lab, extraProfiles: new Dictionary<string, string> { [Lab.PartnerAdministratorName] = Lab.PartnerAdministratorName });
         return new EnvironmentScope().Set(Lab.TargetVariable, "aws")
             .Set("KMSLAB_REGION", "us-east-1")
             .Set("KMSLAB_ENDPOINT_URL", served.EndpointUrl)

@@ -170,6 +170,19 @@ public sealed class TargetSwitchTests : IDisposable
     }
 
     [Fact]
+    public async Task With_a_partnerAdmin_profile_the_lab_has_a_partner_account_and_acts_in_it()
+    {
+        Assert.False(AwsLab().HasPartnerAccount);
+        using var partner = new AwsProfiles(_sim.Lab, extraProfiles: new Dictionary<string, string> { [Lab.PartnerAdministratorName] = Lab.PartnerAdministratorName });
+        var lab = AwsLab(options: new AwsLabOptions { PrincipalProfiles = new Dictionary<string, string> { [Lab.PartnerAdministratorName] = partner.Prefix + Lab.PartnerAdministratorName } });
+        Assert.True(lab.HasPartnerAccount);
+        Assert.Equal(_sim.Lab.PartnerAccountId, lab.PartnerAccountId);
+        Assert.Equal($"arn:aws:iam::{_sim.Lab.PartnerAccountId}:user/partnerAdmin", lab.PrincipalArn(Lab.PartnerAdministratorName));
+        var created = (await lab.CreateKmsClient(Lab.PartnerAdministratorName).CreateKeyAsync(new CreateKeyRequest { Description = "the partner's" })).KeyMetadata;
+        Assert.Equal(_sim.Lab.PartnerAccountId, created.AWSAccountId);
+    }
+
+    [Fact]
     public void In_a_notebook_opened_without_kmslab_run_a_labs_note_reaches_the_running_cell()
     {
         var lab = AwsLab();

@@ -54,9 +54,11 @@ public class CryptoTests
     {
         var key = await _lab.CreateKeyAsync();
         var blob = await EncryptAsync(key.KeyId, "x"u8.ToArray());
-        Assert.Equal(1, blob[0]); // format version
-        Assert.Equal(Guid.Parse(key.KeyId), new Guid(blob.AsSpan(1, 16), bigEndian: true));
-        Assert.Equal(key.CurrentKeyMaterialId, Convert.ToHexStringLower(blob.AsSpan(17, 32)));
+        Assert.Equal("AQIDAH", Convert.ToBase64String(blob)[..6]); // real KMS's format bytes, 01 02 03 00 78
+        Assert.Equal(key.CurrentKeyMaterialId, Convert.ToHexStringLower(blob.AsSpan(5, 32)));
+        Assert.Equal(1, blob[37]);
+        Assert.Equal(Guid.Parse(key.KeyId), new Guid(blob.AsSpan(38, 16), bigEndian: true));
+        Assert.Equal(blob.Length - 58, (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(blob.AsSpan(54, 4)));
     }
 
     [Fact]

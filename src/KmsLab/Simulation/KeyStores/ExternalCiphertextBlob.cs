@@ -5,41 +5,43 @@ namespace KmsLab.Simulation.KeyStores;
 /// <summary>
 /// The ciphertext of a KMS key in an external key store: double encryption, as KMS does it.
 /// The plaintext is first encrypted as under any symmetric key (a <see cref="CiphertextBlob"/>,
-/// with the KMS key's own material), then that blob's encrypted part (IV, tag, ciphertext) is
+/// with the KMS key's own material), then that blob's encrypted part (its CMS frame) is
 /// encrypted again by the external key manager, through the proxy. Neither key alone can read it.
 /// <code>
 /// offset  size
-///   0      1   format version (0x02)
-///   1     16   key ID
-///  17     32   key material ID (the KMS key's own material)
-///  49      1   the proxy's IV length (12 or 16), then the IV
+///   0     58   the inner blob's header, with 0x02 in byte 0 (so material ID at 5, key ID at 38)
+///  58      1   the proxy's IV length (12 or 16), then the IV
 ///   .     16   the proxy's authentication tag
 ///   .      1   ciphertextMetadata length (0–20), then the metadata
-///   .      n   the proxy's ciphertext (n = 28 + plaintext length)
+///   .      n   the proxy's ciphertext of the inner blob's CMS frame
 /// </code>
-/// The proxy's AAD is the SHA-256 of the header (bytes 0–48) and the canonical encryption
-/// context, so a blob moved to another key, or decrypted with another context, fails at the proxy.
+/// The proxy's AAD is the SHA-256 of the header and the canonical encryption context, so a blob
+/// moved to another key, or decrypted with another context, fails at the proxy. Blobs made before
+/// the inner blob took real KMS's layout carry the first layout's 49-byte header (version, key ID,
+/// material ID) and still decrypt.
 /// </summary>
 internal sealed class ExternalCiphertextBlob
 {
     public const byte FormatVersion = 2;
-    private const int InnerHeaderLength = CiphertextBlob.HeaderLength;
 
-    private ExternalCiphertextBlob(byte[] header, XksCiphertext outer)
+    private ExternalCiphertextBlob(byte[] header, XksCiphertext outer, bool firstLayout)
     {
         Header = header;
         Outer = outer;
+        _firstLayout = firstLayout;
     }
 
-    /// <summary>Version, key ID and material ID (bytes 0–48).</summary>
+    private readonly bool _firstLayout;
+
+    /// <summary>The inner blob's header, with this format's version in byte 0.</summary>
     public byte[] Header { get; }
 
     /// <summary>What the proxy returned for the inner blob's encrypted part.</summary>
     public XksCiphertext Outer { get; }
 
-    public Guid KeyId => new(Header.AsSpan(1, CiphertextBlob.KeyIdLength), bigEndian: true);
+    public Guid KeyId => new(Header.AsSpan(_firstLayout ? CiphertextBlob.FirstLayout.KeyIdOffset : CiphertextBlob.KeyIdOffset, CiphertextBlob.KeyIdLength), bigEndian: true);
 
-    public ReadOnlySpan<byte> MaterialId => Header.AsSpan(1 + CiphertextBlob.KeyIdLength, KeyMaterial.IdLength);
+    public ReadOnlySpan<byte> MaterialId => Header.AsSpan(_firstLayout ? CiphertextBlob.FirstLayout.MaterialIdOffset : CiphertextBlob.MaterialIdOffset, KeyMaterial.IdLength);
 
     /// <summary>The AAD the proxy's AES-GCM binds: SHA-256 of the header and the canonical encryption context.</summary>
     public byte[] ProxyAad(byte[] canonicalContext) => ComputeProxyAad(Header, canonicalContext);
@@ -55,8 +57,13 @@ internal sealed class ExternalCiphertextBlob
     /// <summary>Reads a blob of this format; null if the bytes are not one.</summary>
     public static ExternalCiphertextBlob? TryParse(byte[] blob)
     {
-        if (blob.Length < InnerHeaderLength + 1 || blob[0] != FormatVersion) return null;
-        int at = InnerHeaderLength;
+        if (blob.Length < CiphertextBlob.FirstLayout.HeaderLength + 1 || blob[0] != FormatVersion) return null;
+        // The inner header of real KMS's layout, read as if its first byte were the inner blob's.
+        var probe = blob.AsSpan(0, Math.Min(blob.Length, CiphertextBlob.HeaderLength + 1)).ToArray();
+        probe[0] = CiphertextBlob.FirstByte;
+        bool firstLayout = !CiphertextBlob.HasHeaderFields(probe);
+        int headerLength = firstLayout ? CiphertextBlob.FirstLayout.HeaderLength : CiphertextBlob.HeaderLength;
+        int at = headerLength;
         int ivLength = blob[at++];
         if (ivLength is not (12 or 16) || blob.Length < at + ivLength + CiphertextBlob.TagLength + 1) return null;
         var iv = blob.AsSpan(at, ivLength).ToArray();
@@ -67,7 +74,7 @@ internal sealed class ExternalCiphertextBlob
         if (metadataLength > 20 || blob.Length < at + metadataLength + CiphertextBlob.IvLength + CiphertextBlob.TagLength) return null;
         var metadata = metadataLength == 0 ? null : blob.AsSpan(at, metadataLength).ToArray();
         at += metadataLength;
-        return new ExternalCiphertextBlob(blob[..InnerHeaderLength], new XksCiphertext(blob[at..], iv, tag, metadata));
+        return new ExternalCiphertextBlob(blob[..headerLength], new XksCiphertext(blob[at..], iv, tag, metadata), firstLayout);
     }
 
     /// <summary>
@@ -77,14 +84,14 @@ internal sealed class ExternalCiphertextBlob
     /// </summary>
     public static byte[] Wrap(byte[] inner, byte[] canonicalContext, Func<byte[], byte[], XksCiphertext> encryptOuter)
     {
-        var header = inner.AsSpan(0, InnerHeaderLength).ToArray();
+        var header = inner.AsSpan(0, CiphertextBlob.HeaderLength).ToArray();
         header[0] = FormatVersion;
-        var outer = encryptOuter(inner[InnerHeaderLength..], ComputeProxyAad(header, canonicalContext));
+        var outer = encryptOuter(inner[CiphertextBlob.HeaderLength..], ComputeProxyAad(header, canonicalContext));
         var metadata = outer.CiphertextMetadata ?? [];
-        var blob = new byte[InnerHeaderLength + 1 + outer.InitializationVector.Length + outer.AuthenticationTag.Length + 1 + metadata.Length + outer.Ciphertext.Length];
+        var blob = new byte[CiphertextBlob.HeaderLength + 1 + outer.InitializationVector.Length + outer.AuthenticationTag.Length + 1 + metadata.Length + outer.Ciphertext.Length];
         var w = blob.AsSpan();
         header.CopyTo(w);
-        int at = InnerHeaderLength;
+        int at = CiphertextBlob.HeaderLength;
         w[at++] = (byte)outer.InitializationVector.Length;
         outer.InitializationVector.CopyTo(w[at..]);
         at += outer.InitializationVector.Length;
@@ -100,10 +107,10 @@ internal sealed class ExternalCiphertextBlob
     /// <summary>The inner <see cref="CiphertextBlob"/>, from what the proxy decrypted.</summary>
     public byte[] Inner(byte[] decryptedByProxy)
     {
-        var inner = new byte[InnerHeaderLength + decryptedByProxy.Length];
+        var inner = new byte[Header.Length + decryptedByProxy.Length];
         Header.CopyTo(inner, 0);
-        inner[0] = CiphertextBlob.FormatVersion;
-        decryptedByProxy.CopyTo(inner, InnerHeaderLength);
+        inner[0] = CiphertextBlob.FirstByte;
+        decryptedByProxy.CopyTo(inner, Header.Length);
         return inner;
     }
 }
