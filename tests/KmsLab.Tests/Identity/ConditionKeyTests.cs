@@ -8,7 +8,8 @@ namespace KmsLab.Tests.Identity;
 /// <summary>
 /// Condition keys of KMS and IAM in key and identity policies: kms:RequestAlias,
 /// kms:ResourceAliases, aws:ResourceTag/*, aws:RequestTag/*, aws:TagKeys (ABAC), kms:KeySpec,
-/// kms:KeyUsage, kms:KeyOrigin, aws:SourceIp and aws:SourceVpce (a simulated VPC endpoint).
+/// kms:KeyUsage, kms:KeyOrigin, aws:SourceIp and aws:SourceVpce (a simulated VPC endpoint), and
+/// CreateGrant's kms:GrantOperations, kms:GranteePrincipal, kms:RetiringPrincipal and kms:GrantConstraintType.
 /// </summary>
 public class ConditionKeyTests
 {
@@ -88,6 +89,34 @@ public class ConditionKeyTests
         await User.DescribeKeyAsync(new DescribeKeyRequest { KeyId = symmetric.KeyId });
         await KmsAssert.Code("AccessDeniedException", () => User.DescribeKeyAsync(new DescribeKeyRequest { KeyId = hmac.KeyId }));
         await KmsAssert.Code("AccessDeniedException", () => User.DescribeKeyAsync(new DescribeKeyRequest { KeyId = external.KeyId }));
+    }
+
+    [Fact]
+    public async Task CreateGrant_condition_keys_describe_the_grant_being_created()
+    {
+        // The Developer Guide's examples: ForAllValues limits the grant's operations, ForAnyValue requires one of them.
+        var manager = $"arn:aws:iam::{_lab.Lab.AccountId}:user/myKeyManager";
+        Task<CreateGrantResponse> Grant(string keyId, List<string> operations, string? retiring = null, GrantConstraints? constraints = null) =>
+            User.CreateGrantAsync(new CreateGrantRequest { KeyId = keyId, GranteePrincipal = manager, Operations = operations, RetiringPrincipal = retiring, Constraints = constraints });
+
+        var onlyEncrypt = await KeyWithPolicyAsync("\"kms:CreateGrant\"", """{"ForAllValues:StringEquals":{"kms:GrantOperations":["Encrypt","ReEncryptTo"]}}""");
+        await Grant(onlyEncrypt.KeyId, ["Encrypt"]);
+        await Grant(onlyEncrypt.KeyId, ["Encrypt", "ReEncryptTo"]);
+        await KmsAssert.Code("AccessDeniedException", () => Grant(onlyEncrypt.KeyId, ["Encrypt", "Decrypt"]));
+
+        var anyEncrypt = await KeyWithPolicyAsync("\"kms:CreateGrant\"", """{"ForAnyValue:StringEquals":{"kms:GrantOperations":["Encrypt","ReEncryptTo"]}}""");
+        await Grant(anyEncrypt.KeyId, ["Encrypt", "Decrypt"]);
+        await KmsAssert.Code("AccessDeniedException", () => Grant(anyEncrypt.KeyId, ["Decrypt"]));
+
+        var forManager = await KeyWithPolicyAsync("\"kms:CreateGrant\"", $$$"""{"StringEquals":{"kms:GranteePrincipal":"{{{manager}}}","kms:RetiringPrincipal":"{{{UserArn}}}"}}""");
+        await Grant(forManager.KeyId, ["Decrypt"], retiring: UserArn);
+        await KmsAssert.Code("AccessDeniedException", () => Grant(forManager.KeyId, ["Decrypt"]));
+        await KmsAssert.Code("AccessDeniedException", () => User.CreateGrantAsync(new CreateGrantRequest { KeyId = forManager.KeyId, GranteePrincipal = UserArn, RetiringPrincipal = UserArn, Operations = ["Decrypt"] }));
+
+        var constrained = await KeyWithPolicyAsync("\"kms:CreateGrant\"", """{"StringEquals":{"kms:GrantConstraintType":"EncryptionContextEquals"}}""");
+        await Grant(constrained.KeyId, ["Decrypt"], constraints: new GrantConstraints { EncryptionContextEquals = new() { ["app"] = "payroll" } });
+        await KmsAssert.Code("AccessDeniedException", () => Grant(constrained.KeyId, ["Decrypt"], constraints: new GrantConstraints { EncryptionContextSubset = new() { ["app"] = "payroll" } }));
+        await KmsAssert.Code("AccessDeniedException", () => Grant(constrained.KeyId, ["Decrypt"]));
     }
 
     [Fact]

@@ -51,6 +51,33 @@ public class GrantTests
     }
 
     [Fact]
+    public async Task A_constraints_keys_match_in_any_case_its_values_exactly_and_it_does_not_bind_DescribeKey()
+    {
+        // API Reference, GrantConstraints: "in a grant constraint, the key in each key-value pair is not case
+        // sensitive, but the value is case sensitive", and constraints are "not applied to ... DescribeKey".
+        var key = await LockedKeyAsync();
+        var grant = await _lab.Kms.CreateGrantAsync(new CreateGrantRequest
+        {
+            KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Encrypt", "Decrypt", "DescribeKey"],
+            Constraints = new GrantConstraints { EncryptionContextSubset = new() { ["Project"] = "apollo" } },
+        });
+        Assert.Equal(key, (await User.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key, GrantTokens = [grant.GrantToken] })).KeyMetadata.KeyId);
+        var blob = (await User.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x"), EncryptionContext = new() { ["project"] = "apollo" } })).CiphertextBlob;
+        await User.DecryptAsync(new DecryptRequest { CiphertextBlob = blob, EncryptionContext = new() { ["project"] = "apollo" } });
+        await KmsAssert.Code("AccessDeniedException", () => User.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = Bytes.Stream("x"), EncryptionContext = new() { ["Project"] = "Apollo" } }));
+
+        var equals = await LockedKeyAsync();
+        await _lab.Kms.CreateGrantAsync(new CreateGrantRequest
+        {
+            KeyId = equals, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Encrypt"],
+            Constraints = new GrantConstraints { EncryptionContextEquals = new() { ["APP"] = "payroll" } },
+        });
+        await User.EncryptAsync(new EncryptRequest { KeyId = equals, Plaintext = Bytes.Stream("x"), EncryptionContext = new() { ["app"] = "payroll" } });
+        await KmsAssert.Code("AccessDeniedException", () => User.EncryptAsync(new EncryptRequest { KeyId = equals, Plaintext = Bytes.Stream("x"), EncryptionContext = new() { ["app"] = "Payroll" } }));
+        await KmsAssert.Code("AccessDeniedException", () => User.EncryptAsync(new EncryptRequest { KeyId = equals, Plaintext = Bytes.Stream("x"), EncryptionContext = new() { ["app"] = "payroll", ["App"] = "payroll" } }));
+    }
+
+    [Fact]
     public async Task ListGrants_shows_grants_and_a_Name_makes_CreateGrant_idempotent()
     {
         var key = await LockedKeyAsync();

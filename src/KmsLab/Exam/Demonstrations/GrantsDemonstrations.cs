@@ -131,6 +131,56 @@ internal static class GrantsDemonstrations
         return "partner's Encrypt with alias/shared-reports → NotFoundException; with the key's ARN it works";
     }
 
+    [Proves("grants.partner-copy-reencryptfrom")]
+    internal static async Task<string> APartnerMovesDataUnderItsOwnKeyWithReEncryptFromAlone(Lab lab)
+    {
+        var (kms, key, apolloBlob) = await KeyWithRecordAsync(lab, Apollo);
+        var zeusBlob = (await kms.EncryptAsync(new EncryptRequest { KeyId = key, Plaintext = new MemoryStream("zeus"u8.ToArray()), EncryptionContext = Zeus })).CiphertextBlob.ToArray();
+        var keyArn = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key })).KeyMetadata.Arn;
+        var grant = await kms.CreateGrantAsync(new CreateGrantRequest
+        {
+            KeyId = key, GranteePrincipal = lab.PrincipalArn(Lab.PartnerAdministratorName), Operations = [GrantOperation.ReEncryptFrom],
+            Constraints = new GrantConstraints { EncryptionContextSubset = new() { ["project"] = "apollo" } },
+        });
+        var partner = lab.CreateKmsClient(Lab.PartnerAdministratorName);
+        var own = (await partner.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.KeyId;
+        await DeniedAsync(() => Decrypt(partner, apolloBlob, Apollo, grant.GrantToken), "the partner cannot read the report with the company's key");
+        Task<ReEncryptResponse> Move(byte[] blob, Dictionary<string, string> context) => partner.ReEncryptAsync(new ReEncryptRequest
+        {
+            CiphertextBlob = new MemoryStream(blob), SourceKeyId = keyArn, SourceEncryptionContext = context, DestinationKeyId = own, GrantTokens = [grant.GrantToken],
+        });
+        var copy = await Move(apolloBlob, Apollo);
+        var read = await Decrypt(partner, copy.CiphertextBlob.ToArray(), null);
+        Demonstrate.That(read.KeyId.Contains(lab.PartnerAccountId, StringComparison.Ordinal), "the copy is under the partner's own key");
+        await DeniedAsync(() => Move(zeusBlob, Zeus), "the constraint keeps zeus's reports closed");
+        return "with a ReEncryptFrom grant constrained to project=apollo, the partner's Decrypt → AccessDeniedException, its ReEncrypt into its own key works, and zeus's report → AccessDeniedException";
+    }
+
+    [Proves("grants.limit-grant-operations")]
+    internal static async Task<string> ForAllValuesLimitsTheGrantsOperations(Lab lab)
+    {
+        var kms = lab.CreateKmsClient();
+        var deployer = lab.PrincipalArn(Lab.KeyManagerName);
+        async Task<string> KeyAllowingGrantsWhen(string setOperator) => (await kms.CreateKeyAsync(new CreateKeyRequest
+        {
+            Policy = $$"""
+                { "Version": "2012-10-17", "Statement": [
+                  { "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::{{lab.AccountId}}:root" }, "Action": "kms:*", "Resource": "*" },
+                  { "Effect": "Allow", "Principal": { "AWS": "{{deployer}}" }, "Action": "kms:CreateGrant", "Resource": "*",
+                    "Condition": { "{{setOperator}}:StringEquals": { "kms:GrantOperations": ["Encrypt", "GenerateDataKey"] } } } ] }
+                """,
+        })).KeyMetadata.KeyId;
+        var deployment = lab.CreateKmsClient(Lab.KeyManagerName);
+        Task<CreateGrantResponse> Grant(string key, List<string> operations) =>
+            deployment.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = lab.PrincipalArn(Lab.KeyUserName), Operations = operations });
+        var all = await KeyAllowingGrantsWhen("ForAllValues");
+        await Grant(all, [GrantOperation.Encrypt, GrantOperation.GenerateDataKey]);
+        await DeniedAsync(() => Grant(all, [GrantOperation.Encrypt, GrantOperation.Decrypt]), "ForAllValues refuses a grant that includes Decrypt");
+        var any = await KeyAllowingGrantsWhen("ForAnyValue");
+        await Grant(any, [GrantOperation.Encrypt, GrantOperation.Decrypt]);
+        return "ForAllValues: a grant for Encrypt and GenerateDataKey is created, one for Encrypt and Decrypt → AccessDeniedException; ForAnyValue lets the Encrypt-and-Decrypt grant through";
+    }
+
     /// <summary>A key policy with the account-root statement and one letting the partner account use the key.</summary>
     internal static string PolicyTrustingThePartner(Lab lab) => $$"""
         { "Version": "2012-10-17", "Statement": [

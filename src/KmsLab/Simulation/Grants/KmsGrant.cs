@@ -57,21 +57,45 @@ internal sealed class KmsGrant
     /// context, made on behalf of <paramref name="sourceArn"/> (<c>aws:SourceArn</c>; null for a
     /// caller that acts for no AWS resource). A SourceArn constraint is "effectively the same as
     /// having the aws:SourceArn global condition key in the grant" (SDK doc, GrantConstraints.SourceArn):
-    /// a request for any other resource, or for none, is not allowed by it.
+    /// a request for any other resource, or for none, is not allowed by it. An encryption-context
+    /// constraint binds only the operations that take a context (<see cref="ContextBound"/>), and in it
+    /// "the key in each key-value pair is not case sensitive, but the value is case sensitive"
+    /// (API Reference, GrantConstraints).
     /// </summary>
     public bool Allows(string operation, IReadOnlyDictionary<string, string>? context, string? sourceArn = null)
     {
         if (!Operations.Contains(operation)) return false;
         if (SourceArn is not null && !string.Equals(SourceArn, sourceArn, StringComparison.Ordinal)) return false;
+        if (!ContextBound.Contains(operation)) return true;
         if (EncryptionContextEquals is { } equals)
         {
             var actual = context ?? new Dictionary<string, string>();
-            return actual.Count == equals.Count && equals.All(p => actual.TryGetValue(p.Key, out var v) && v == p.Value);
+            return actual.Count == equals.Count && equals.All(p => Contains(actual, p)) && actual.All(p => Contains(equals, p));
         }
         if (EncryptionContextSubset is { } subset)
         {
-            return subset.All(p => context is not null && context.TryGetValue(p.Key, out var v) && v == p.Value);
+            return subset.All(p => context is not null && Contains(context, p));
         }
         return true;
+    }
+
+    /// <summary>
+    /// The grant operations an encryption-context constraint binds: those whose requests carry a context
+    /// (the cryptographic operations of symmetric keys), and CreateGrant, whose constraint the grants it
+    /// creates must keep. DescribeKey, RetireGrant and the operations of asymmetric and HMAC keys are not bound.
+    /// </summary>
+    private static readonly HashSet<string> ContextBound = new(StringComparer.Ordinal)
+    {
+        "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
+        "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "CreateGrant",
+    };
+
+    private static bool Contains(IReadOnlyDictionary<string, string> pairs, KeyValuePair<string, string> pair)
+    {
+        foreach (var (key, value) in pairs)
+        {
+            if (string.Equals(key, pair.Key, StringComparison.OrdinalIgnoreCase) && string.Equals(value, pair.Value, StringComparison.Ordinal)) return true;
+        }
+        return false;
     }
 }

@@ -52,8 +52,27 @@ internal sealed class GrantService(RequestPipeline pipeline)
         {
             throw KmsException.Validation("A grant constraint can include EncryptionContextEquals or EncryptionContextSubset, not both.");
         }
-        var call = new KeyedCall(request.KeyId!) { GrantTokens = request.GrantTokens, DryRun = request.DryRun };
+        var call = new KeyedCall(request.KeyId!) { GrantTokens = request.GrantTokens, DryRun = request.DryRun, Conditions = Conditions(request) };
         return pipeline.Run(CreateGrantOperation, ctx, call, (Service: this, Request: request), CreateGrantSteps);
+    }
+
+    /// <summary>
+    /// CreateGrant's own condition keys (Developer Guide, AWS KMS condition keys): kms:GrantOperations
+    /// (multi-valued, for ForAllValues/ForAnyValue), kms:GranteePrincipal, kms:RetiringPrincipal,
+    /// kms:GrantConstraintType (EncryptionContextEquals or EncryptionContextSubset), and the grant
+    /// authorization page's kms:GranteeServicePrincipal and kms:GrantConstraintSourceArn. A key whose
+    /// request member is absent is absent from the request, as IAM evaluates it.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<string>> Conditions(CreateGrantRequest request)
+    {
+        var conditions = new Dictionary<string, IReadOnlyList<string>> { ["kms:GrantOperations"] = [.. request.Operations!] };
+        if (request.GranteePrincipal is { } grantee) conditions["kms:GranteePrincipal"] = [grantee];
+        if (request.RetiringPrincipal is { } retiring) conditions["kms:RetiringPrincipal"] = [retiring];
+        if (request.GranteeServicePrincipal is { } service) conditions["kms:GranteeServicePrincipal"] = [service];
+        if (request.Constraints?.SourceArn is { } sourceArn) conditions["kms:GrantConstraintSourceArn"] = [sourceArn];
+        if (request.Constraints?.EncryptionContextEquals is not null) conditions["kms:GrantConstraintType"] = ["EncryptionContextEquals"];
+        else if (request.Constraints?.EncryptionContextSubset is not null) conditions["kms:GrantConstraintType"] = ["EncryptionContextSubset"];
+        return conditions;
     }
 
     private static readonly KeyedSteps<(GrantService Service, CreateGrantRequest Request), CreateGrantResponse> CreateGrantSteps =
