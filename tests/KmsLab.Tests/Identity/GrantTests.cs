@@ -78,6 +78,48 @@ public class GrantTests
     }
 
     [Fact]
+    public async Task CreateGrant_from_a_grant_creates_only_grants_within_it()
+    {
+        // Developer Guide, Granting CreateGrant permission: a parent grant's grantee may give some or all of its
+        // operations, with constraints at least as strict (add Subset pairs, or turn Subset into Equals).
+        var key = await LockedKeyAsync();
+        var parent = await _lab.Kms.CreateGrantAsync(new CreateGrantRequest
+        {
+            KeyId = key, GranteePrincipal = UserArn("myKeyUser"), Operations = ["GenerateDataKey", "Decrypt", "CreateGrant"],
+            Constraints = new GrantConstraints { EncryptionContextSubset = new() { ["Department"] = "IT" } },
+        });
+        Task<CreateGrantResponse> Child(List<string> operations, GrantConstraints? constraints) => User.CreateGrantAsync(new CreateGrantRequest
+        {
+            KeyId = key, GranteePrincipal = UserArn("myKeyManager"), Operations = operations, Constraints = constraints, GrantTokens = [parent.GrantToken],
+        });
+        await Child(["CreateGrant", "Decrypt"], new GrantConstraints { EncryptionContextSubset = new() { ["Department"] = "IT", ["Project"] = "x" } });
+        await Child(["Decrypt"], new GrantConstraints { EncryptionContextEquals = new() { ["department"] = "IT" } });
+        await KmsAssert.Code("AccessDeniedException", () => Child(["Decrypt", "Encrypt"], new GrantConstraints { EncryptionContextSubset = new() { ["Department"] = "IT" } }));
+        await KmsAssert.Code("AccessDeniedException", () => Child(["Decrypt"], null));
+        await KmsAssert.Code("AccessDeniedException", () => Child(["Decrypt"], new GrantConstraints { EncryptionContextSubset = new() { ["Project"] = "x" } }));
+        await KmsAssert.Code("AccessDeniedException", () => Child(["Decrypt"], new GrantConstraints { EncryptionContextSubset = new() { ["Department"] = "Sales" } }));
+
+        var equalsKey = await LockedKeyAsync();
+        await _lab.Kms.CreateGrantAsync(new CreateGrantRequest
+        {
+            KeyId = equalsKey, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Decrypt", "CreateGrant"],
+            Constraints = new GrantConstraints { EncryptionContextEquals = new() { ["app"] = "payroll" } },
+        });
+        Task<CreateGrantResponse> EqualsChild(GrantConstraints? constraints) => User.CreateGrantAsync(new CreateGrantRequest { KeyId = equalsKey, GranteePrincipal = UserArn("myKeyManager"), Operations = ["Decrypt"], Constraints = constraints });
+        await EqualsChild(new GrantConstraints { EncryptionContextEquals = new() { ["app"] = "payroll" } });
+        await KmsAssert.Code("AccessDeniedException", () => EqualsChild(new GrantConstraints { EncryptionContextSubset = new() { ["app"] = "payroll" } }));
+        await KmsAssert.Code("AccessDeniedException", () => EqualsChild(new GrantConstraints { EncryptionContextEquals = new() { ["app"] = "payroll", ["env"] = "prod" } }));
+
+        var openKey = await LockedKeyAsync();
+        await _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = openKey, GranteePrincipal = UserArn("myKeyUser"), Operations = ["Decrypt", "CreateGrant"] });
+        await User.CreateGrantAsync(new CreateGrantRequest { KeyId = openKey, GranteePrincipal = UserArn("myKeyManager"), Operations = ["Decrypt"] });
+        await KmsAssert.Code("AccessDeniedException", () => User.CreateGrantAsync(new CreateGrantRequest { KeyId = openKey, GranteePrincipal = UserArn("myKeyManager"), Operations = ["Encrypt"] }));
+
+        // CreateGrant from the key policy has no such limits: the account's administrator gives Encrypt freely.
+        await _lab.Kms.CreateGrantAsync(new CreateGrantRequest { KeyId = key, GranteePrincipal = UserArn("myKeyManager"), Operations = ["Encrypt"] });
+    }
+
+    [Fact]
     public async Task ListGrants_shows_grants_and_a_Name_makes_CreateGrant_idempotent()
     {
         var key = await LockedKeyAsync();

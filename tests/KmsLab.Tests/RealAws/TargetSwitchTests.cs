@@ -172,7 +172,12 @@ public sealed class TargetSwitchTests : IDisposable
     [Fact]
     public async Task With_a_partnerAdmin_profile_the_lab_has_a_partner_account_and_acts_in_it()
     {
-        Assert.False(AwsLab().HasPartnerAccount);
+        var alone = AwsLab();
+        Assert.False(alone.HasPartnerAccount);
+        Assert.Contains("partnerAdmin", Assert.Throws<SimulatorOnlyException>(() => alone.PartnerAccountId).Message);
+        var skipped = await global::KmsLab.Lessons.Exercises.CrossAccount.CheckPartnerCopyAsync(alone, Guid.NewGuid().ToString(), null, null);
+        Assert.Contains("skipped", skipped.Message, StringComparison.Ordinal);
+        Assert.Contains("partnerAdmin", skipped.Message, StringComparison.Ordinal);
         using var partner = new AwsProfiles(_sim.Lab, extraProfiles: new Dictionary<string, string> { [Lab.PartnerAdministratorName] = Lab.PartnerAdministratorName });
         var lab = AwsLab(options: new AwsLabOptions { PrincipalProfiles = new Dictionary<string, string> { [Lab.PartnerAdministratorName] = partner.Prefix + Lab.PartnerAdministratorName } });
         Assert.True(lab.HasPartnerAccount);

@@ -62,10 +62,11 @@ internal sealed class KmsGrant
     /// "the key in each key-value pair is not case sensitive, but the value is case sensitive"
     /// (API Reference, GrantConstraints).
     /// </summary>
-    public bool Allows(string operation, IReadOnlyDictionary<string, string>? context, string? sourceArn = null)
+    public bool Allows(string operation, IReadOnlyDictionary<string, string>? context, string? sourceArn = null, ChildGrant? child = null)
     {
         if (!Operations.Contains(operation)) return false;
         if (SourceArn is not null && !string.Equals(SourceArn, sourceArn, StringComparison.Ordinal)) return false;
+        if (child is not null) return AllowsChild(child);
         if (!ContextBound.Contains(operation)) return true;
         if (EncryptionContextEquals is { } equals)
         {
@@ -80,14 +81,37 @@ internal sealed class KmsGrant
     }
 
     /// <summary>
+    /// Whether this grant, as a parent grant, lets its grantee create <paramref name="child"/>: only its
+    /// own operations, and a constraint at least as strict as its own. "The child grant can add pairs to
+    /// an EncryptionContextSubset constraint in the parent grant, but it cannot remove them. The child
+    /// grant can change an EncryptionContextSubset constraint to an EncryptionContextEquals constraint,
+    /// but not the reverse" (Developer Guide, Granting CreateGrant permission).
+    /// </summary>
+    private bool AllowsChild(ChildGrant child)
+    {
+        if (!child.Operations.All(Operations.Contains)) return false;
+        if (EncryptionContextEquals is { } equals)
+        {
+            return child.EncryptionContextEquals is { } childEquals && childEquals.Count == equals.Count
+                && equals.All(p => Contains(childEquals, p)) && childEquals.All(p => Contains(equals, p));
+        }
+        if (EncryptionContextSubset is { } subset)
+        {
+            var childPairs = child.EncryptionContextEquals ?? child.EncryptionContextSubset;
+            return childPairs is not null && subset.All(p => Contains(childPairs, p));
+        }
+        return true;
+    }
+
+    /// <summary>
     /// The grant operations an encryption-context constraint binds: those whose requests carry a context
-    /// (the cryptographic operations of symmetric keys), and CreateGrant, whose constraint the grants it
-    /// creates must keep. DescribeKey, RetireGrant and the operations of asymmetric and HMAC keys are not bound.
+    /// (the cryptographic operations of symmetric keys). DescribeKey, RetireGrant and the operations of
+    /// asymmetric and HMAC keys are not bound; CreateGrant is bound through the grants it creates (<see cref="AllowsChild"/>).
     /// </summary>
     private static readonly HashSet<string> ContextBound = new(StringComparer.Ordinal)
     {
         "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-        "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "CreateGrant",
+        "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
     };
 
     private static bool Contains(IReadOnlyDictionary<string, string> pairs, KeyValuePair<string, string> pair)

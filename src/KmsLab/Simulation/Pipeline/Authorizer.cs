@@ -20,7 +20,8 @@ internal static class Authorizer
     /// <param name="key">The key, or null for an action on <c>*</c> (CreateKey, ListKeys...).</param>
     /// <param name="encryptionContext">The request's encryption context (kms:EncryptionContext:* keys, grant constraints).</param>
     /// <param name="extra">The operation's own condition keys (kms:SigningAlgorithm, aws:RequestTag/...).</param>
-    public static void Authorize(CallContext ctx, string action, KmsKey? key, IReadOnlyDictionary<string, string>? encryptionContext = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? extra = null)
+    /// <param name="childGrant">For CreateGrant: the grant it would create, which a grant allowing CreateGrant must contain.</param>
+    public static void Authorize(CallContext ctx, string action, KmsKey? key, IReadOnlyDictionary<string, string>? encryptionContext = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? extra = null, Grants.ChildGrant? childGrant = null)
     {
         // KmsKey.LastAllowed: the last decision on this key that no condition and no grant took
         // part in. Lifetime: the key. It answers only the same caller, action, key policy object
@@ -30,7 +31,7 @@ internal static class Authorizer
         // next write but does not clear an existing entry: a grant can only allow more, never
         // deny, so the remembered Allowed stays true. Read and written only under the world lock.
         if (key?.LastAllowed is { } last && last.Answers(ctx.Caller, action, key)) return;
-        var request = new AccessRequest(ctx, action, key) { EncryptionContext = encryptionContext, Extra = extra };
+        var request = new AccessRequest(ctx, action, key) { EncryptionContext = encryptionContext, Extra = extra, ChildGrant = childGrant };
         var decision = KeyPolicyEvaluator.Evaluate(request, key?.Grants ?? [], GrantOperations.GetValueOrDefault(action));
         if (decision != AccessDecision.Allowed) throw AccessDenied(ctx.Caller, action, request.Resource, decision);
         if (key is not null && AllowedCall.IsRepeatable(ctx.Caller, key)) key.LastAllowed = new AllowedCall(ctx.Caller, ctx.Caller.IdentityStatements, key.PolicyDocument, action);

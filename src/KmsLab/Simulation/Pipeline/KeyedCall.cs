@@ -18,6 +18,9 @@ internal readonly struct KeyedCall(string keyId)
     /// <summary>The operation's own condition keys (e.g. <c>kms:SigningAlgorithm</c>, <c>aws:RequestTag/...</c>).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? Conditions { get; init; }
 
+    /// <summary>For CreateGrant: the grant the request would create (a parent grant must contain it).</summary>
+    public Grants.ChildGrant? ChildGrant { get; init; }
+
     /// <summary>
     /// The operation a key-usage error names when it is not the operation itself: KMS words
     /// GenerateDataKey's (and ReEncrypt's destination's) as Encrypt's.

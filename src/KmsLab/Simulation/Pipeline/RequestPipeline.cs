@@ -29,7 +29,7 @@ internal sealed class RequestPipeline(KmsWorld world)
             var kms = Enter(ctx);
             CheckGrantTokens(call.GrantTokens);
             var key = ResolveKey(ctx, kms, call.KeyId, op.AcceptsAlias);
-            Authorizer.Authorize(ctx, op.Action, key, call.EncryptionContext, call.Conditions);
+            Authorizer.Authorize(ctx, op.Action, key, call.EncryptionContext, call.Conditions, call.ChildGrant);
             steps.BeforeState?.Invoke(state, kms, key);
             KeyChecks.State(key, op.KeyStates);
             KeyChecks.Usage(key, op.KeyUsages, call.UsageNamedAs ?? op.Name);

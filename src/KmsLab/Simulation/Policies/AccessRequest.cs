@@ -23,6 +23,9 @@ internal sealed class AccessRequest(CallContext context, string action, KmsKey? 
     /// <summary>Further request-specific condition keys (e.g. kms:ScheduleKeyDeletionPendingWindowInDays).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? Extra { get; init; }
 
+    /// <summary>For CreateGrant: the grant it would create, which a parent grant must contain.</summary>
+    public Grants.ChildGrant? ChildGrant { get; init; }
+
     public IReadOnlyList<string>? Values(string conditionKey)
     {
         const string contextPrefix = "kms:EncryptionContext:";

@@ -41,7 +41,7 @@ internal static class KeyPolicyEvaluator
         {
             foreach (var g in grants)
             {
-                if (g.IsFor(caller) && g.Allows(grantOperation, request.EncryptionContext, request.Context.SourceArn)) return AccessDecision.Allowed;
+                if (g.IsFor(caller) && g.Allows(grantOperation, request.EncryptionContext, request.Context.SourceArn, request.ChildGrant)) return AccessDecision.Allowed;
             }
         }
 

@@ -52,7 +52,10 @@ internal sealed class GrantService(RequestPipeline pipeline)
         {
             throw KmsException.Validation("A grant constraint can include EncryptionContextEquals or EncryptionContextSubset, not both.");
         }
-        var call = new KeyedCall(request.KeyId!) { GrantTokens = request.GrantTokens, DryRun = request.DryRun, Conditions = Conditions(request) };
+        var call = new KeyedCall(request.KeyId!) {
+            GrantTokens = request.GrantTokens, DryRun = request.DryRun, Conditions = Conditions(request),
+            ChildGrant = new ChildGrant(request.Operations!, constraints?.EncryptionContextEquals, constraints?.EncryptionContextSubset),
+        };
         return pipeline.Run(CreateGrantOperation, ctx, call, (Service: this, Request: request), CreateGrantSteps);
     }
 
