@@ -119,9 +119,9 @@ public static class SimulatorOnly
         if (lab.IsSimulator) lab.Clock.Advance(by);
     }
 
-    /// <summary>An exercise check that cannot run on real AWS: passes, and says why and what to do there.</summary>
+    /// <summary>An exercise check that cannot run on real AWS: skipped (neither passed nor recorded), saying what to do there.</summary>
     public static CheckResult Skipped(string exercise, string onRealAws) =>
-        CheckResult.Pass(exercise, "skipped on real AWS (it needs the simulator). On real AWS: " + onRealAws);
+        CheckResult.Skip(exercise, "this check cannot run here. On real AWS: " + onRealAws);
 
     private static string Note(string onRealAws) => "☁️ On real AWS: " + onRealAws;
 }

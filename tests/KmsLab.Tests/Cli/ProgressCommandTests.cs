@@ -94,6 +94,18 @@ public sealed class ProgressCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_skipped_check_records_nothing()
+    {
+        // Exercise 97 is this test's alone: a check that cannot run where the lesson runs leaves the exercise not started.
+        var skipped = SimulatorOnly.Skipped("Exercise 97 — only in this test", "do it in the console.");
+        Assert.True(skipped.Skipped);
+        Assert.False(skipped.Passed);
+        Assert.StartsWith("⏭ Exercise 97 — only in this test: skipped.", skipped.ToPlainText(), StringComparison.Ordinal);
+        using var store = ProgressStore.Open();
+        Assert.DoesNotContain(store.Exercises(), e => e.Exercise == "97");
+    }
+
+    [Fact]
     public void An_unusable_progress_file_is_refused_and_left_as_it_is()
     {
         File.WriteAllText(ProgressFile, "not a database, but my notes");

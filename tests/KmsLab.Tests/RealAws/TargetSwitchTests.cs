@@ -176,8 +176,10 @@ public sealed class TargetSwitchTests : IDisposable
         Assert.False(alone.HasPartnerAccount);
         Assert.Contains("partnerAdmin", Assert.Throws<SimulatorOnlyException>(() => alone.PartnerAccountId).Message);
         var skipped = await global::KmsLab.Lessons.Exercises.CrossAccount.CheckPartnerCopyAsync(alone, Guid.NewGuid().ToString(), null, null);
-        Assert.Contains("skipped", skipped.Message, StringComparison.Ordinal);
+        Assert.True(skipped.Skipped);
+        Assert.False(skipped.Passed);
         Assert.Contains("partnerAdmin", skipped.Message, StringComparison.Ordinal);
+        Assert.Contains("⏭ Skipped", skipped.ToHtml(), StringComparison.Ordinal);
         using var partner = new AwsProfiles(_sim.Lab, extraProfiles: new Dictionary<string, string> { [Lab.PartnerAdministratorName] = Lab.PartnerAdministratorName });
         var lab = AwsLab(options: new AwsLabOptions { PrincipalProfiles = new Dictionary<string, string> { [Lab.PartnerAdministratorName] = partner.Prefix + Lab.PartnerAdministratorName } });
         Assert.True(lab.HasPartnerAccount);

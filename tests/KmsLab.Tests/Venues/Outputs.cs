@@ -50,6 +50,6 @@ internal static partial class Outputs
     };
 
     // CheckResult.ToHtml: <div class="kmslab-check" …><strong>✔ Well done</strong> — <em>exercise</em>
-    [GeneratedRegex("class=\"kmslab-check\"[^>]*><strong>(✔ Well done|✘ Not yet)</strong> — <em>(.*?)</em>")]
+    [GeneratedRegex("class=\"kmslab-check\"[^>]*><strong>(✔ Well done|✘ Not yet|⏭ Skipped)</strong> — <em>(.*?)</em>")]
     private static partial Regex Check();
 }
