@@ -22,6 +22,29 @@ public class ServicePrincipalGrantTests
     private async Task<string> KeyAsync() => (await _lab.Kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata.KeyId;
 
     [Fact]
+    public async Task kms_GranteeServicePrincipal_and_kms_GrantConstraintSourceArn_describe_the_grant_being_created()
+    {
+        // Developer Guide, Controlling access to grants: CreateGrant only for a given grantee service principal and SourceArn.
+        var key = (await _lab.Kms.CreateKeyAsync(new CreateKeyRequest
+        {
+            Policy = $$"""
+                { "Version": "2012-10-17", "Statement": [
+                  { "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::{{_lab.Lab.AccountId}}:root" }, "Action": "kms:*", "Resource": "*" },
+                  { "Effect": "Allow", "Principal": { "AWS": "{{UserArn("myKeyUser")}}" }, "Action": "kms:CreateGrant", "Resource": "*",
+                    "Condition": { "StringEquals": { "kms:GranteeServicePrincipal": "rds.amazonaws.com", "kms:GrantConstraintSourceArn": "{{DbArn}}" } } } ] }
+                """,
+        })).KeyMetadata.KeyId;
+        var user = _lab.Lab.CreateKmsClient("myKeyUser");
+        Task<CreateGrantResponse> Grant(string service, string sourceArn) => user.CreateGrantAsync(new CreateGrantRequest
+        {
+            KeyId = key, GranteeServicePrincipal = service, RetiringServicePrincipal = service, Operations = ["Decrypt"], Constraints = new GrantConstraints { SourceArn = sourceArn },
+        });
+        await Grant("rds.amazonaws.com", DbArn);
+        await KmsAssert.Code("AccessDeniedException", () => Grant("rds.amazonaws.com", DbArn + "-other"));
+        await KmsAssert.Code("AccessDeniedException", () => Grant("dynamodb.amazonaws.com", DbArn));
+    }
+
+    [Fact]
     public async Task A_grant_to_a_service_principal_is_listed_with_its_SourceArn_and_retiring_service_principal()
     {
         var key = await KeyAsync();
