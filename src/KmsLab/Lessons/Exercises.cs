@@ -501,7 +501,7 @@ public static class Exercises
             {
                 return CheckResult.NotYet(Name, $"the partner cannot decrypt its own copy: {e.ErrorCode}.", "DestinationKeyId must be a key the partner created (partnerKms.CreateKeyAsync), with its default key policy.");
             }
-            if (KmsArnAccount(copy.KeyId) != KmsArnAccount(partnerArn))
+            if (KmsLab.Envelope.Internal.KmsArn.TryParse(copy.KeyId)?.Account != lab.PartnerAccountId)
             {
                 return CheckResult.NotYet(Name, $"the copy is under {Show.ShortKey(copy.KeyId)}, a key of the owner's account.", "DestinationKeyId must be a key of the partner's own: create one with partnerKms.CreateKeyAsync.");
             }
@@ -527,8 +527,6 @@ public static class Exercises
             }
             return CheckResult.Pass(Name, "the partner holds apollo's report under its own key: moved inside KMS with your grant's token, readable by the partner alone, and zeus's reports stay closed to it.");
         }
-
-        private static string KmsArnAccount(string arn) => arn.Split(':') is { Length: > 4 } parts ? parts[4] : "";
     }
 
     /// <summary>Lesson 12: recover in another Region.</summary>

@@ -67,9 +67,12 @@ internal readonly struct CiphertextBlob
     /// <summary>The size of the blob for a plaintext of <paramref name="plaintextLength"/> bytes.</summary>
     public static int LengthFor(int plaintextLength) => HeaderLength + CmsEncryptedData.For(InnerPrefixLength + plaintextLength + TagLength).Length;
 
-    /// <summary>True if <paramref name="blob"/> starts with the layout's header fields (real KMS's blobs do too); it need not be one the simulator made.</summary>
-    public static bool HasHeaderFields(ReadOnlySpan<byte> blob) =>
-        blob.Length > HeaderLength && blob[0] == FirstByte && blob[1] == Format[1] && blob[2] is 0x02 or 0x03
+    /// <summary>
+    /// True if <paramref name="blob"/> starts with the layout's header fields (real KMS's blobs do too); it need
+    /// not be one the simulator made. An external key store's blob carries the same header with its own first byte.
+    /// </summary>
+    public static bool HasHeaderFields(ReadOnlySpan<byte> blob, byte firstByte = FirstByte) =>
+        blob.Length > HeaderLength && blob[0] == firstByte && blob[1] == Format[1] && blob[2] is 0x02 or 0x03
         && blob.Slice(3, 2).SequenceEqual(Format[3..]) && blob[KeyIdOffset - 1] == KeyIdMarker;
 
     /// <summary>True if <paramref name="blob"/> has the layout's header and its frame length is the rest of the blob.</summary>

@@ -70,8 +70,7 @@ internal sealed class KmsGrant
         if (!ContextBound.Contains(operation)) return true;
         if (EncryptionContextEquals is { } equals)
         {
-            var actual = context ?? new Dictionary<string, string>();
-            return actual.Count == equals.Count && equals.All(p => Contains(actual, p)) && actual.All(p => Contains(equals, p));
+            return SamePairs(context ?? new Dictionary<string, string>(), equals);
         }
         if (EncryptionContextSubset is { } subset)
         {
@@ -92,8 +91,7 @@ internal sealed class KmsGrant
         if (!child.Operations.All(Operations.Contains)) return false;
         if (EncryptionContextEquals is { } equals)
         {
-            return child.EncryptionContextEquals is { } childEquals && childEquals.Count == equals.Count
-                && equals.All(p => Contains(childEquals, p)) && childEquals.All(p => Contains(equals, p));
+            return child.EncryptionContextEquals is { } childEquals && SamePairs(childEquals, equals);
         }
         if (EncryptionContextSubset is { } subset)
         {
@@ -113,6 +111,9 @@ internal sealed class KmsGrant
         "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
         "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
     };
+
+    private static bool SamePairs(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(p => Contains(b, p)) && b.All(p => Contains(a, p));
 
     private static bool Contains(IReadOnlyDictionary<string, string> pairs, KeyValuePair<string, string> pair)
     {

@@ -58,10 +58,7 @@ internal sealed class ExternalCiphertextBlob
     public static ExternalCiphertextBlob? TryParse(byte[] blob)
     {
         if (blob.Length < CiphertextBlob.FirstLayout.HeaderLength + 1 || blob[0] != FormatVersion) return null;
-        // The inner header of real KMS's layout, read as if its first byte were the inner blob's.
-        var probe = blob.AsSpan(0, Math.Min(blob.Length, CiphertextBlob.HeaderLength + 1)).ToArray();
-        probe[0] = CiphertextBlob.FirstByte;
-        bool firstLayout = !CiphertextBlob.HasHeaderFields(probe);
+        bool firstLayout = !CiphertextBlob.HasHeaderFields(blob, FormatVersion);
         int headerLength = firstLayout ? CiphertextBlob.FirstLayout.HeaderLength : CiphertextBlob.HeaderLength;
         int at = headerLength;
         int ivLength = blob[at++];

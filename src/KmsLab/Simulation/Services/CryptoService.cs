@@ -271,8 +271,10 @@ internal sealed class CryptoService(RequestPipeline pipeline, ExternalKeyStores 
                 return DecryptAsymmetric(op, named, blobBytes, algorithm, context);
             }
         }
-        var external = CiphertextBlob.TryParse(blobBytes) is null ? ExternalCiphertextBlob.TryParse(blobBytes) : null;
-        var blobKeyId = external?.KeyId ?? (CiphertextBlob.TryParse(blobBytes) ?? throw InvalidCiphertext()).KeyId;
+        // Parsed once: reading a blob's header walks its DER frame.
+        var standard = CiphertextBlob.TryParse(blobBytes);
+        var external = standard is null ? ExternalCiphertextBlob.TryParse(blobBytes) : null;
+        var blobKeyId = standard?.KeyId ?? external?.KeyId ?? throw InvalidCiphertext();
         var (home, key) = World.FindKey(blobKeyId, kms.AccountId, kms.Region);
         if (key is null)
         {
@@ -293,7 +295,7 @@ internal sealed class CryptoService(RequestPipeline pipeline, ExternalKeyStores 
             throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"The encryption algorithm {algorithm} is not supported by {key.Arn}, whose KeySpec is {key.Spec.Name}.");
         }
         // A key in an external key store: the proxy removes the outer layer first.
-        var blob = external is null ? CiphertextBlob.TryParse(blobBytes)!.Value : CiphertextBlob.TryParse(externalKeys.Decrypt(ctx, op, key, external, context)) ?? throw InvalidCiphertext();
+        var blob = standard ?? CiphertextBlob.TryParse(externalKeys.Decrypt(ctx, op, key, external!, context)) ?? throw InvalidCiphertext();
         var material = key.FindMaterial(blob.MaterialId) ?? throw InvalidCiphertext();
         var plaintext = blob.Decrypt(material, context) ?? throw InvalidCiphertext();
         return (key, material, plaintext, EncryptionAlgorithms.SymmetricDefault);
